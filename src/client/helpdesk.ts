@@ -1,0 +1,104 @@
+import type {
+  Agent,
+  ApprovalMode,
+  AuditEntry,
+  Category,
+  CreateOutcome,
+  Customer,
+  DecisionReport,
+  Department,
+  Draft,
+  DraftFilter,
+  DryRunReport,
+  Notification,
+  Organization,
+  Rule,
+  Settings,
+  SettingKey,
+  Tenant,
+  Ticket,
+  TicketDetail,
+  TicketFilter,
+} from '../core/schemas.js';
+import type { NewCustomer, CustomerPatch } from '../engine/customers.js';
+import type { DecideHooks, DecideRequest } from '../engine/drafts.js';
+import type { RuleSpec } from '../engine/rules.js';
+import type { BatchReport } from '../engine/tickets.js';
+
+export type { NewCustomer, CustomerPatch, DecideHooks, DecideRequest, RuleSpec, BatchReport };
+
+/** Acting as a customer (`--as EMAIL`): a manager within R13, or a requester within R12. */
+export interface As {
+  as?: string;
+}
+
+export interface NotificationFilter {
+  pending?: boolean;
+  to?: string;
+  kind?: string;
+  limit?: number;
+}
+export interface AuditFilter {
+  since?: string;
+  limit?: number;
+}
+
+/**
+ * Everything a command can ask of a helpdesk. The local backend runs the engine in-process; the
+ * remote one speaks to `deskctl serve`. Commands see nothing else.
+ */
+export interface Helpdesk {
+  readonly tenant: string;
+
+  listTenants(): Promise<Tenant[]>;
+  createTenant(slug: string, name?: string): Promise<Tenant>;
+  removeTenant(slug: string): Promise<{ removed: string }>;
+
+  getSettings(): Promise<Settings>;
+  setSetting(key: string, value: unknown): Promise<{ key: SettingKey; value: unknown; changed: boolean }>;
+  getApproval(): Promise<{ mode: ApprovalMode; rules: Rule[] }>;
+
+  listRules(): Promise<Rule[]>;
+  addRule(spec: RuleSpec): Promise<Rule>;
+  removeRules(ids: number[]): Promise<{ removed: Rule[] }>;
+  removeRuleMatching(spec: RuleSpec): Promise<{ removed: Rule[] }>;
+
+  listDepartments(): Promise<Department[]>;
+  addDepartment(name: string): Promise<Department>;
+  removeDepartment(name: string): Promise<{ removed: string }>;
+  listCategories(department?: string): Promise<Category[]>;
+  addCategory(name: string, department: string): Promise<Category>;
+  removeCategory(name: string, department: string): Promise<{ removed: string }>;
+
+  listOrganizations(): Promise<Organization[]>;
+  addOrganization(name: string, parent?: string): Promise<Organization>;
+  setOrganizationParent(name: string, parent: string | null): Promise<Organization & { changed: boolean }>;
+  removeOrganization(name: string): Promise<{ removed: string }>;
+
+  listCustomers(filter?: { org?: string; managers?: boolean }): Promise<Customer[]>;
+  addCustomer(input: NewCustomer): Promise<Customer>;
+  setCustomer(email: string, patch: CustomerPatch): Promise<Customer & { changed: boolean }>;
+  removeCustomer(email: string): Promise<{ removed: string; draftsRemoved: number }>;
+
+  listAgents(): Promise<Agent[]>;
+  addAgent(input: { email: string; name: string; departments?: string[]; admin?: boolean }): Promise<Agent>;
+
+  createTicket(request: unknown): Promise<CreateOutcome>;
+  listTickets(filter: TicketFilter, opts?: As): Promise<Ticket[]>;
+  getTicket(ref: string, opts?: As): Promise<TicketDetail>;
+  solveTickets(ids: number[], message?: string): Promise<BatchReport>;
+  closeTickets(ids: number[]): Promise<BatchReport>;
+  reopenTickets(ids: number[], message: string): Promise<BatchReport>;
+  replyTicket(id: number, message: string): Promise<BatchReport>;
+  linkProcess(id: number, ref: string): Promise<BatchReport>;
+  rateTicket(id: number, rating: number, comment?: string): Promise<BatchReport>;
+
+  listDrafts(filter: DraftFilter, opts?: As): Promise<Draft[]>;
+  getDraft(id: number, opts?: As): Promise<Draft>;
+  decideDrafts(request: DecideRequest & As, hooks?: DecideHooks): Promise<DecisionReport | DryRunReport>;
+
+  listNotifications(filter: NotificationFilter): Promise<Notification[]>;
+  listAudit(filter: AuditFilter): Promise<AuditEntry[]>;
+
+  close(): Promise<void>;
+}

@@ -1,0 +1,114 @@
+import { userInfo } from 'node:os';
+import { now as clock } from '../core/time.js';
+import * as catalog from '../engine/catalog.js';
+import type { Actor, EngineContext } from '../engine/context.js';
+import * as customers from '../engine/customers.js';
+import * as drafts from '../engine/drafts.js';
+import * as journal from '../engine/journal.js';
+import * as rules from '../engine/rules.js';
+import * as settings from '../engine/settings.js';
+import * as tenants from '../engine/tenants.js';
+import * as tickets from '../engine/tickets.js';
+import { openSqliteStore, type Store } from '../store/sqlite.js';
+import type { As, Helpdesk } from './helpdesk.js';
+
+export interface LocalOptions {
+  file: string;
+  tenant: string;
+  /** Who the operator is, for the audit trail. */
+  operator?: string;
+  env?: NodeJS.ProcessEnv;
+}
+
+function operatorName(): string {
+  try {
+    return `local:${userInfo().username}`;
+  } catch {
+    return 'local:operator';
+  }
+}
+
+/** The embedded backend: the engine in-process over a SQLite file. */
+export async function openLocalHelpdesk(o: LocalOptions): Promise<Helpdesk> {
+  const store = openSqliteStore(o.file);
+  try {
+    const tenantId = await tenants.tenantIdBySlug(store, o.tenant);
+    return new LocalHelpdesk(store, o.tenant, tenantId, o.operator ?? operatorName(), () => clock(o.env));
+  } catch (e) {
+    await store.close();
+    throw e;
+  }
+}
+
+class LocalHelpdesk implements Helpdesk {
+  private readonly ctx: EngineContext;
+
+  constructor(
+    private readonly store: Store,
+    readonly tenant: string,
+    tenantId: number,
+    private readonly operator: string,
+    now: () => Date,
+  ) {
+    this.ctx = { store, tenantId, actor: { kind: 'admin', name: operator }, now };
+  }
+
+  private async as(opts?: As): Promise<EngineContext> {
+    if (!opts?.as) return this.ctx;
+    const actor: Actor = await drafts.resolveCustomerActor(this.store.db, this.ctx.tenantId, opts.as.trim().toLowerCase());
+    return { ...this.ctx, actor };
+  }
+
+  listTenants = () => tenants.listTenants(this.store);
+  createTenant = (slug: string, name?: string) => tenants.createTenant(this.store, this.operator, slug, name, this.ctx.now());
+  removeTenant = (slug: string) => tenants.removeTenant(this.store, this.operator, slug, this.ctx.now());
+
+  getSettings = () => settings.getSettings(this.ctx);
+  setSetting = (key: string, value: unknown) => settings.setSetting(this.ctx, key, value);
+  getApproval = () => settings.getApproval(this.ctx);
+
+  listRules = () => rules.listRules(this.ctx);
+  addRule = (spec: rules.RuleSpec) => rules.addRule(this.ctx, spec);
+  removeRules = (ids: number[]) => rules.removeRules(this.ctx, ids);
+  removeRuleMatching = (spec: rules.RuleSpec) => rules.removeRuleMatching(this.ctx, spec);
+
+  listDepartments = () => catalog.listDepartments(this.ctx);
+  addDepartment = (name: string) => catalog.addDepartment(this.ctx, name);
+  removeDepartment = (name: string) => catalog.removeDepartment(this.ctx, name);
+  listCategories = (department?: string) => catalog.listCategories(this.ctx, department);
+  addCategory = (name: string, department: string) => catalog.addCategory(this.ctx, name, department);
+  removeCategory = (name: string, department: string) => catalog.removeCategory(this.ctx, name, department);
+
+  listOrganizations = () => catalog.listOrganizations(this.ctx);
+  addOrganization = (name: string, parent?: string) => catalog.addOrganization(this.ctx, name, parent);
+  setOrganizationParent = (name: string, parent: string | null) => catalog.setOrganizationParent(this.ctx, name, parent);
+  removeOrganization = (name: string) => catalog.removeOrganization(this.ctx, name);
+
+  listCustomers = (filter?: { org?: string; managers?: boolean }) => customers.listCustomers(this.ctx, filter);
+  addCustomer = (input: customers.NewCustomer) => customers.addCustomer(this.ctx, input);
+  setCustomer = (email: string, patch: customers.CustomerPatch) => customers.setCustomer(this.ctx, email, patch);
+  removeCustomer = (email: string) => customers.removeCustomer(this.ctx, email);
+
+  listAgents = () => catalog.listAgents(this.ctx);
+  addAgent = (input: Parameters<typeof catalog.addAgent>[1]) => catalog.addAgent(this.ctx, input);
+
+  createTicket = (request: unknown) => tickets.createTicket(this.ctx, request);
+  listTickets = async (filter: Parameters<typeof tickets.listTickets>[1], opts?: As) => tickets.listTickets(await this.as(opts), filter);
+  getTicket = async (ref: string, opts?: As) => tickets.getTicket(await this.as(opts), ref);
+  solveTickets = (ids: number[], message?: string) => tickets.solveTickets(this.ctx, ids, message);
+  closeTickets = (ids: number[]) => tickets.closeTickets(this.ctx, ids);
+  reopenTickets = (ids: number[], message: string) => tickets.reopenTickets(this.ctx, ids, message);
+  replyTicket = (id: number, message: string) => tickets.replyTicket(this.ctx, id, message);
+  linkProcess = (id: number, ref: string) => tickets.linkProcess(this.ctx, id, ref);
+  rateTicket = (id: number, rating: number, comment?: string) => tickets.rateTicket(this.ctx, id, rating, comment);
+
+  listDrafts = async (filter: Parameters<typeof drafts.listDrafts>[1], opts?: As) => drafts.listDrafts(await this.as(opts), filter);
+  getDraft = async (id: number, opts?: As) => drafts.getDraft(await this.as(opts), id);
+  decideDrafts = async (request: drafts.DecideRequest & As, hooks?: drafts.DecideHooks) =>
+    drafts.decideDrafts(await this.as(request), request, hooks);
+
+  listNotifications = (filter: Parameters<typeof journal.listNotifications>[1]) => journal.listNotifications(this.ctx, filter);
+  listAudit = (filter: Parameters<typeof journal.listAudit>[1]) => journal.listAudit(this.ctx, filter);
+
+  close = () => this.store.close();
+}

@@ -1,0 +1,132 @@
+import type { Command } from 'commander';
+import type { DecisionResult } from '../../core/schemas.js';
+import { invalid } from '../../core/errors.js';
+import type { Context } from '../../context.js';
+import { batchExit, examples, readIds } from '../shared.js';
+import { describeFilter, filterOptions, hasFilter, toFilter, type FilterFlags } from './filters.js';
+
+interface Flags extends FilterFlags {
+  all?: boolean;
+  as?: string;
+  dryRun?: boolean;
+  yes?: boolean;
+  reason?: string;
+}
+
+/** `drafts approve` and `drafts reject`: the same selection, confirmation and reporting. */
+export function registerDecision(parent: Command, ctx: Context, decision: 'approve' | 'reject'): void {
+  const cmd = filterOptions(
+    parent
+      .command(decision)
+      .argument('[ids...]', 'draft ids, or - to read them from stdin (one per line, or the JSON of drafts list)')
+      .option('--all', 'every pending draft that matches the filters'),
+  );
+  if (decision === 'reject') cmd.option('--reason <text>', 'told to the requester');
+  cmd
+    .option('--as <email>', 'act as this manager; only drafts of their organization and its children (R13)')
+    .option('--dry-run', 'change nothing; print what would be decided')
+    .option('-y, --yes', 'do not ask for confirmation (required with --all when not on a terminal)')
+    .description(
+      decision === 'approve'
+        ? 'Approve drafts: each becomes a ticket through the normal flow, exactly once (R13)'
+        : 'Reject drafts: each is deleted and its requester told by e-mail (R13)',
+    )
+    .action((ids: string[], o: Flags) => run(ctx, decision, ids, o));
+  examples(
+    cmd,
+    decision === 'approve'
+      ? [
+          'deskctl drafts approve 17 18',
+          'deskctl drafts approve --all --org Matriz --include-children --dry-run',
+          'deskctl drafts approve --all --department Suporte --older-than 7d --yes',
+          'deskctl drafts approve 17 --as gerente@matriz.example',
+        ]
+      : ['deskctl drafts reject 17 --reason "Fora do contrato"', 'deskctl drafts reject --all --requester ex@norte.example --yes'],
+  );
+}
+
+const PAST = { approve: 'approved', reject: 'rejected' } as const;
+/** In table and CSV output, at most this many successes are kept to show (failures are all shown). */
+const SHOWN = 200;
+
+export async function run(ctx: Context, decision: 'approve' | 'reject', args: string[], o: Flags): Promise<void> {
+  if (args.length && o.all) throw invalid('give draft ids or --all with filters, not both');
+  if (args.length && hasFilter(o)) throw invalid('filters select drafts only with --all');
+  if (!args.length && !o.all) throw invalid('give draft ids, - to read them from stdin, or --all with filters');
+  const filter = o.all ? toFilter(o) : undefined;
+  const reason = o.reason?.trim() || undefined;
+  const ids = args.length ? await readIds(ctx, args) : undefined;
+  const hd = await ctx.helpdesk();
+  const base = { decision, ids, filter, reason, as: o.as };
+
+  if (o.dryRun) {
+    const dry = await hd.decideDrafts({ ...base, dryRun: true });
+    if (ctx.out.format === 'json') return ctx.out.json(dry);
+    if (dry.dryRun) {
+      ctx.io.stdout.write(dry.ids.map((id) => `${id}\n`).join(''));
+      ctx.out.status(`dry run: would ${decision} ${dry.matched} draft${dry.matched === 1 ? '' : 's'}; nothing changed`);
+    }
+    return;
+  }
+
+  if (o.all && !o.yes) {
+    if (!ctx.interactive) throw invalid(`refusing to ${decision} drafts by filter without --yes when not on a terminal`);
+    const dry = await hd.decideDrafts({ ...base, dryRun: true });
+    const n = dry.dryRun ? dry.matched : 0;
+    if (n === 0) {
+      ctx.out.status('no pending drafts match; nothing to do');
+      return;
+    }
+    const ok = await ctx.confirm(`${decision === 'approve' ? 'Approve' : 'Reject'} ${n} draft${n === 1 ? '' : 's'} (${describeFilter(o)})?`, false);
+    if (!ok) {
+      ctx.out.status('nothing changed');
+      ctx.exitCode = 1;
+      return;
+    }
+  }
+
+  const json = ctx.out.format === 'json';
+  const shown: DecisionResult[] = [];
+  let successesShown = 0;
+  let first = true;
+  if (json) ctx.io.stdout.write('{\n  "dryRun": false,\n  "results": [');
+  const progress = await ctx.progress(decision === 'approve' ? 'approving drafts' : 'rejecting drafts');
+  let report;
+  try {
+    report = await hd.decideDrafts(base, {
+      signal: ctx.signal,
+      onProgress: (done, total) => progress.update(done, total),
+      onResults: (results) => {
+        if (json) {
+          if (results.length === 0) return;
+          ctx.io.stdout.write(`${first ? '' : ','}${results.map((r) => `\n    ${JSON.stringify(r)}`).join(',')}`);
+          first = false;
+          return;
+        }
+        for (const r of results) {
+          if (!r.ok || successesShown < SHOWN) shown.push(r);
+          if (r.ok) successesShown++;
+        }
+      },
+    });
+  } finally {
+    progress.stop();
+  }
+  if (report.dryRun) return;
+  if (json) {
+    ctx.io.stdout.write(`\n  ],\n  "requested": ${report.requested},\n  "succeeded": ${report.succeeded},\n  "failed": ${report.failed}\n}\n`);
+  } else {
+    await ctx.out.list(shown, [
+      { header: 'id', value: (r) => r.id },
+      { header: 'result', value: (r) => (r.ok ? PAST[decision] : `failed: ${r.error?.code}`) },
+      { header: 'ticket', value: (r) => r.ticket?.id ?? '' },
+      { header: 'protocol', value: (r) => r.ticket?.protocol ?? '' },
+      { header: 'detail', value: (r) => r.error?.message ?? '' },
+    ]);
+    if (report.succeeded > successesShown || successesShown > SHOWN) ctx.out.status(`(showing ${SHOWN} of ${report.succeeded} successes)`);
+    const interrupted = ctx.signal?.aborted ? ' (interrupted: the rest were left pending)' : '';
+    ctx.out.status(`${PAST[decision]} ${report.succeeded} of ${report.requested} draft${report.requested === 1 ? '' : 's'}; ${report.failed} failed${interrupted}`);
+    if (report.requested === 0) ctx.out.status('no pending drafts matched');
+  }
+  ctx.exitCode = batchExit(report.requested, report.failed);
+}

@@ -1,0 +1,24 @@
+import type { Command } from 'commander';
+import type { Context } from '../context.js';
+
+export interface NounModule {
+  register(cmd: Command, ctx: Context): void;
+}
+
+/** The top-level commands; each module is imported only when its command runs. */
+export const NOUNS: { name: string; summary: string; load: () => Promise<NounModule> }[] = [
+  { name: 'demo', summary: 'Create a sample tenant with pending drafts and show them', load: () => import('./demo/index.js') },
+  { name: 'tenants', summary: 'List, create and remove tenants', load: () => import('./tenants/index.js') },
+  { name: 'settings', summary: 'Show and change account settings', load: () => import('./settings/index.js') },
+  { name: 'approval', summary: 'Show or set the approval mode (R5)', load: () => import('./approval/index.js') },
+  { name: 'rules', summary: 'Department/category approval rules (R6)', load: () => import('./rules/index.js') },
+  { name: 'departments', summary: 'Departments (teams of agents)', load: () => import('./departments/index.js') },
+  { name: 'categories', summary: 'Ticket categories of a department', load: () => import('./categories/index.js') },
+  { name: 'orgs', summary: 'Customer organizations and their parents (R2)', load: () => import('./orgs/index.js') },
+  { name: 'customers', summary: 'Customers, their organization and manager role (R3, R15)', load: () => import('./customers/index.js') },
+  { name: 'agents', summary: 'Agents (staff users)', load: () => import('./agents/index.js') },
+  { name: 'tickets', summary: 'Open, list, solve, close, reopen and rate tickets', load: () => import('./tickets/index.js') },
+  { name: 'drafts', summary: 'Ticket drafts waiting for approval: list, approve, reject (R10-R13)', load: () => import('./drafts/index.js') },
+  { name: 'notifications', summary: 'The notification outbox (R22)', load: () => import('./notifications/index.js') },
+  { name: 'audit', summary: 'The audit trail of every change', load: () => import('./audit/index.js') },
+];

@@ -1,0 +1,24 @@
+import type { Command } from 'commander';
+import { invalid } from '../../core/errors.js';
+import type { Context } from '../../context.js';
+import { RULE_COLUMNS, examples, readIds } from '../shared.js';
+import { scopeOptions, toSpec, type ScopeFlags } from './spec.js';
+
+export function register(parent: Command, ctx: Context): void {
+  examples(
+    scopeOptions(parent.command('remove').argument('[ids...]', 'rule ids (or - to read them from stdin)'))
+      .description('Remove rules by id, or the rule that matches a department and scope')
+      .action((ids: string[], o: ScopeFlags) => run(ctx, ids, o)),
+    ['deskctl rules remove 3 4', 'deskctl rules remove --department Suporte --category Acesso'],
+  );
+}
+
+export async function run(ctx: Context, ids: string[], o: ScopeFlags): Promise<void> {
+  const hd = await ctx.helpdesk();
+  const byFlags = o.department !== undefined || o.category !== undefined || o.allCategories || o.noCategory;
+  if (ids.length && byFlags) throw invalid('give rule ids or --department with a scope, not both');
+  if (!ids.length && !byFlags) throw invalid('give rule ids, or --department with --category C, --no-category or --all-categories');
+  const result = ids.length ? await hd.removeRules(await readIds(ctx, ids)) : await hd.removeRuleMatching(toSpec(o));
+  if (ctx.out.format !== 'table') return ctx.out.format === 'json' ? ctx.out.json(result) : ctx.out.list(result.removed, RULE_COLUMNS);
+  ctx.out.status(`removed rule${result.removed.length === 1 ? '' : 's'} ${result.removed.map((r) => r.id).join(', ')}`);
+}

@@ -1,0 +1,95 @@
+import type { Command } from 'commander';
+import { z } from 'zod';
+import type { BatchReport } from '../client/helpdesk.js';
+import { EXIT, invalid } from '../core/errors.js';
+import { Id } from '../core/schemas.js';
+import { parseInput } from '../core/validate.js';
+import type { Context } from '../context.js';
+import type { Column } from '../output/render.js';
+
+/** Adds an "Examples:" block to a command's --help. */
+export function examples(cmd: Command, lines: string[]): Command {
+  return cmd.addHelpText('after', `\nExamples:\n${lines.map((l) => `  $ ${l}`).join('\n')}\n`);
+}
+
+/** For repeatable options (`--field a=1 --field b=2`). */
+export const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+/** Ids from arguments, or from stdin when the only argument is `-` (one per line, or a JSON array of objects with an id). */
+export async function readIds(ctx: Context, args: string[]): Promise<number[]> {
+  let raw: unknown[] = args;
+  if (args.length === 1 && args[0] === '-') {
+    const text = (await ctx.readStdin()).trim();
+    if (text.startsWith('[')) {
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(text);
+      } catch {
+        throw invalid('stdin: not valid JSON (give one id per line, or a JSON array)');
+      }
+      raw = (Array.isArray(parsed) ? parsed : []).map((x) => (x && typeof x === 'object' && 'id' in x ? (x as { id: unknown }).id : x));
+    } else {
+      raw = text.split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
+    }
+    if (raw.length === 0) throw invalid('stdin: no ids were given');
+  } else if (args.includes('-')) {
+    throw invalid('"-" reads ids from stdin and stands alone');
+  }
+  return parseInput(z.array(Id), raw, 'ids');
+}
+
+/** The exit code of a batch: 0 all done, 1 none done, 3 partly done. */
+export function batchExit(requested: number, failed: number): number {
+  if (failed === 0) return EXIT.ok;
+  return failed === requested ? EXIT.failed : EXIT.partial;
+}
+
+/** Prints a per-ticket batch result (solve, close, reopen ...) and sets the exit code. */
+export async function printBatch(ctx: Context, report: BatchReport, verb: string): Promise<void> {
+  ctx.exitCode = batchExit(report.requested, report.failed);
+  if (ctx.out.format === 'json') return ctx.out.json(report);
+  await ctx.out.list(report.results, [
+    { header: 'id', value: (r) => r.id },
+    { header: 'protocol', value: (r) => r.ticket?.protocol ?? '' },
+    { header: 'result', value: (r) => (r.ok ? (r.changed === false ? `already ${r.ticket?.status}` : verb) : `failed: ${r.error?.code}`) },
+    { header: 'status', value: (r) => r.ticket?.status ?? '' },
+    { header: 'detail', value: (r) => r.error?.message ?? '' },
+  ]);
+  if (report.requested === 1 && report.failed === 1 && ctx.out.format === 'table') {
+    ctx.out.status(`error: ${report.results[0]!.error!.message}`);
+  }
+}
+
+export const yesNo = (b: boolean) => (b ? 'yes' : 'no');
+
+/** Columns shared by every command that shows tickets. */
+export const TICKET_COLUMNS: Column<import('../core/schemas.js').Ticket>[] = [
+  { header: 'id', value: (t) => t.id },
+  { header: 'protocol', value: (t) => t.protocol },
+  { header: 'status', value: (t) => t.status },
+  { header: 'requester', value: (t) => t.requester },
+  { header: 'organization', value: (t) => t.organization ?? '' },
+  { header: 'department', value: (t) => t.department },
+  { header: 'category', value: (t) => t.category ?? '' },
+  { header: 'subject', value: (t) => t.subject },
+  { header: 'due', value: (t) => t.dueAt },
+];
+
+export const DRAFT_COLUMNS: Column<import('../core/schemas.js').Draft>[] = [
+  { header: 'id', value: (d) => d.id },
+  { header: 'requester', value: (d) => d.requester },
+  { header: 'organization', value: (d) => d.organization ?? '' },
+  { header: 'department', value: (d) => d.department },
+  { header: 'category', value: (d) => d.category ?? '' },
+  { header: 'channel', value: (d) => d.channel },
+  { header: 'subject', value: (d) => d.subject },
+  { header: 'created', value: (d) => d.createdAt },
+];
+
+export const RULE_COLUMNS: Column<import('../core/schemas.js').Rule>[] = [
+  { header: 'id', value: (r) => r.id },
+  { header: 'department', value: (r) => r.department },
+  { header: 'scope', value: (r) => r.scope },
+  { header: 'category', value: (r) => (r.scope === 'category' ? r.category : r.scope === 'none' ? '(no category)' : '(all categories)') },
+  { header: 'created', value: (r) => r.createdAt },
+];

@@ -1,0 +1,30 @@
+import type { Command } from 'commander';
+import { Option } from 'commander';
+import { STATUSES, TicketFilter } from '../../core/schemas.js';
+import { parseInput } from '../../core/validate.js';
+import type { Context } from '../../context.js';
+import { TICKET_COLUMNS, examples } from '../shared.js';
+
+export function register(parent: Command, ctx: Context): void {
+  examples(
+    parent
+      .command('list')
+      .addOption(new Option('--status <status>', 'only this status').choices(STATUSES))
+      .option('--org <name>', 'only this organization')
+      .option('--department <name>', 'only this department')
+      .option('--requester <email>', 'only this requester')
+      .option('--overdue', 'not solved or closed, and past the due time (R18)')
+      .option('--due-today', "not solved or closed, and due today in the tenant's time zone (R18)")
+      .option('--limit <n>', 'at most this many')
+      .option('--as <email>', "a customer's view: a manager sees the public tickets of their organization (R21)")
+      .description('List tickets, oldest first')
+      .action((o: Record<string, unknown>) => run(ctx, o)),
+    ['deskctl tickets list --status open --department Suporte', 'deskctl tickets list --overdue -o csv > overdue.csv'],
+  );
+}
+
+export async function run(ctx: Context, o: Record<string, unknown>): Promise<void> {
+  const filter = parseInput(TicketFilter, { ...o, as: undefined });
+  const tickets = await (await ctx.helpdesk()).listTickets(filter, { as: o.as as string | undefined });
+  await ctx.out.list(tickets, TICKET_COLUMNS);
+}

@@ -1,0 +1,149 @@
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import type { Readable } from 'node:stream';
+import type { Helpdesk } from './client/helpdesk.js';
+import { invalid } from './core/errors.js';
+import { FORMATS, Output, type Format, type Sink } from './output/render.js';
+
+/** What the process gives a run of deskctl; tests build one around buffers. */
+export interface Io {
+  stdout: Sink & { isTTY?: boolean; columns?: number };
+  stderr: Sink & { isTTY?: boolean };
+  stdin: Readable & { isTTY?: boolean };
+  env: NodeJS.ProcessEnv;
+  /** Answers a yes/no question on the terminal; only called when stdin and stdout are TTYs. */
+  confirm?: (message: string) => Promise<boolean>;
+  signal?: AbortSignal;
+}
+
+export interface GlobalOptions {
+  output?: string;
+  db?: string;
+  tenant?: string;
+  color?: boolean;
+}
+
+export interface Progress {
+  update(done: number, total: number): void;
+  stop(finalMessage?: string): void;
+}
+
+/** Everything a command may use: streams, output, prompts, progress and the chosen backend. */
+export class Context {
+  private hd?: Promise<Helpdesk>;
+  private outCache?: Output;
+  globals: GlobalOptions = {};
+  exitCode = 0;
+
+  constructor(readonly io: Io) {}
+
+  get env(): NodeJS.ProcessEnv {
+    return this.io.env;
+  }
+
+  get signal(): AbortSignal | undefined {
+    return this.io.signal;
+  }
+
+  /** Prompts are allowed only when a person is at both ends. */
+  get interactive(): boolean {
+    return Boolean(this.io.stdin.isTTY && this.io.stdout.isTTY);
+  }
+
+  get format(): Format {
+    const f = this.globals.output ?? 'table';
+    if (!(FORMATS as string[]).includes(f)) throw invalid(`--output must be one of ${FORMATS.join(', ')} (got "${f}")`);
+    return f as Format;
+  }
+
+  /** Colour only on a TTY, never with NO_COLOR, TERM=dumb or --no-color. */
+  get color(): boolean {
+    const env = this.env;
+    if (this.globals.color === false) return false;
+    if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false;
+    if (env.TERM === 'dumb') return false;
+    if (env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== '0') return true;
+    return Boolean(this.io.stdout.isTTY);
+  }
+
+  get out(): Output {
+    this.outCache ??= new Output(this.io.stdout, this.io.stderr, {
+      format: this.format,
+      tty: Boolean(this.io.stdout.isTTY),
+      color: this.color,
+      columns: this.io.stdout.columns,
+    });
+    return this.outCache;
+  }
+
+  get tenant(): string {
+    return this.globals.tenant ?? this.env.DESKCTL_TENANT ?? 'default';
+  }
+
+  /** --db beats DESKCTL_DB beats $XDG_DATA_HOME/deskctl/helpdesk.db. */
+  get dbFile(): string {
+    if (this.globals.db) return this.globals.db;
+    if (this.env.DESKCTL_DB) return this.env.DESKCTL_DB;
+    const data = this.env.XDG_DATA_HOME || join(this.env.HOME || homedir(), '.local', 'share');
+    return join(data, 'deskctl', 'helpdesk.db');
+  }
+
+  /** The backend the flags, environment and defaults point at, opened once per run. */
+  helpdesk(): Promise<Helpdesk> {
+    this.hd ??= import('./client/local.js').then(({ openLocalHelpdesk }) =>
+      openLocalHelpdesk({ file: this.dbFile, tenant: this.tenant, env: this.env }),
+    );
+    return this.hd;
+  }
+
+  /** Points the rest of this run at another tenant of the same backend. */
+  async switchTenant(slug: string): Promise<Helpdesk> {
+    await this.close();
+    this.hd = undefined;
+    this.globals = { ...this.globals, tenant: slug };
+    return this.helpdesk();
+  }
+
+  async close(): Promise<void> {
+    if (!this.hd) return;
+    const hd = await this.hd.catch(() => undefined);
+    await hd?.close();
+  }
+
+  /**
+   * The one confirmation rule for bulk and destructive changes: --yes proceeds; a terminal asks;
+   * anything else refuses with exit 2 (so a script never changes data it did not mean to).
+   */
+  async confirm(question: string, yes: boolean | undefined): Promise<boolean> {
+    if (yes) return true;
+    if (!this.interactive) throw invalid(`${question.replace(/\?$/, '')}: refusing without --yes when not on a terminal`);
+    if (this.io.confirm) return this.io.confirm(question);
+    const { confirm } = await import('@inquirer/prompts');
+    return confirm({ message: question, default: false }, { input: this.io.stdin, output: this.io.stderr as NodeJS.WritableStream });
+  }
+
+  /** Progress on stderr, only when stderr is a terminal. */
+  async progress(label: string): Promise<Progress> {
+    if (!this.io.stderr.isTTY) return { update() {}, stop() {} };
+    const { default: ora } = await import('ora');
+    const spinner = ora({ text: label, stream: this.io.stderr as NodeJS.WritableStream, color: 'cyan', isEnabled: true }).start();
+    if (!this.color) spinner.color = 'white';
+    return {
+      update(done, total) {
+        const pct = total ? Math.floor((done / total) * 100) : 100;
+        spinner.text = `${label} ${done.toLocaleString('en-US')}/${total.toLocaleString('en-US')} (${pct}%)`;
+      },
+      stop(finalMessage) {
+        if (finalMessage) spinner.succeed(finalMessage);
+        else spinner.stop();
+      },
+    };
+  }
+
+  /** Ids given as `-`: read from stdin, one per line (JSON arrays of drafts are accepted too). */
+  async readStdin(): Promise<string> {
+    const chunks: Buffer[] = [];
+    for await (const chunk of this.io.stdin) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
+    return Buffer.concat(chunks).toString('utf8');
+  }
+}

@@ -1,0 +1,272 @@
+import { z } from 'zod';
+
+export const APPROVAL_MODES = ['disabled', 'all-departments', 'departments'] as const;
+export const CHANNELS = ['panel', 'email', 'api', 'whatsapp', 'app', 'agent'] as const;
+export const STATUSES = ['open', 'in_progress', 'waiting', 'solved', 'closed'] as const;
+export const VISIBILITIES = ['public', 'internal', 'private'] as const;
+export const RULE_SCOPES = ['category', 'none', 'all'] as const;
+export const NOTIFICATION_KINDS = [
+  'draft_pending',
+  'draft_waiting',
+  'draft_approved',
+  'draft_rejected',
+  'ticket_opened',
+  'ticket_answered',
+  'ticket_solved',
+  'ticket_reopened',
+] as const;
+export const NOTIFICATION_CHANNELS = ['email', 'push', 'whatsapp'] as const;
+
+export type ApprovalMode = (typeof APPROVAL_MODES)[number];
+export type Channel = (typeof CHANNELS)[number];
+export type Status = (typeof STATUSES)[number];
+export type Visibility = (typeof VISIBILITIES)[number];
+export type RuleScope = (typeof RULE_SCOPES)[number];
+export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
+
+export const Email = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .pipe(z.email({ error: 'invalid e-mail' }));
+export const Name = z.string().trim().min(1, 'must not be empty').max(200, 'at most 200 characters');
+export const Slug = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'a slug is 1-63 lower-case letters, digits or dashes, starting with a letter or digit');
+export const Id = z.coerce
+  .number({ error: 'an id is a positive whole number' })
+  .int('an id is a positive whole number')
+  .positive('an id is a positive whole number')
+  .max(Number.MAX_SAFE_INTEGER);
+export const Subject = z.string().trim().min(1, 'must not be empty').max(500, 'at most 500 characters');
+export const Message = z.string().trim().min(1, 'must not be empty').max(100_000, 'at most 100000 characters');
+export const Limit = z.coerce.number().int().positive('must be a positive whole number');
+
+/** Time zones are checked against the platform's IANA database. */
+export const TimeZone = z.string().refine(
+  (tz) => {
+    try {
+      new Intl.DateTimeFormat('en-US', { timeZone: tz });
+      return true;
+    } catch {
+      return false;
+    }
+  },
+  { error: 'not a known IANA time zone (e.g. America/Sao_Paulo, UTC)' },
+);
+
+const Bool = z.union([
+  z.boolean(),
+  z.enum(['true', 'false', 'yes', 'no', 'on', 'off', '1', '0']).transform((v) => ['true', 'yes', 'on', '1'].includes(v)),
+], { error: 'expected true or false' });
+
+/** Account settings: the keys, their value schemas and the defaults of a new tenant. */
+export const SETTINGS = {
+  'approval.mode': { schema: z.enum(APPROVAL_MODES, { error: `expected one of ${APPROVAL_MODES.join(', ')}` }), default: 'disabled' },
+  'reopen.allowed': { schema: Bool, default: false },
+  'response.forecastHours': {
+    schema: z.coerce.number({ error: 'expected a number of hours' }).positive('must be more than 0').max(24 * 365, 'at most 8760 hours'),
+    default: 24,
+  },
+  timezone: { schema: TimeZone, default: 'UTC' },
+} as const;
+export type SettingKey = keyof typeof SETTINGS;
+export const SETTING_KEYS = Object.keys(SETTINGS) as SettingKey[];
+export interface Settings {
+  'approval.mode': ApprovalMode;
+  'reopen.allowed': boolean;
+  'response.forecastHours': number;
+  timezone: string;
+}
+export const DEFAULT_SETTINGS: Settings = {
+  'approval.mode': 'disabled',
+  'reopen.allowed': false,
+  'response.forecastHours': 24,
+  timezone: 'UTC',
+};
+
+export const FieldMap = z.record(z.string().min(1), z.string());
+
+export const Attachment = z.object({ name: z.string().min(1), size: z.number().int().nonnegative(), sha256: z.string() });
+export type Attachment = z.infer<typeof Attachment>;
+
+/** A ticket request, however it arrived (R8). */
+export const TicketRequest = z
+  .object({
+    requester: Email,
+    department: Name,
+    category: Name.nullish(),
+    subject: Subject,
+    message: Message,
+    channel: z.enum(CHANNELS, { error: `expected one of ${CHANNELS.join(', ')}` }).default('panel'),
+    conversation: z.string().trim().min(1).max(200).nullish(),
+    fields: FieldMap.default({}),
+    attachments: z.array(Attachment).default([]),
+    visibility: z.enum(VISIBILITIES).default('public'),
+  })
+  .superRefine((r, ctx) => {
+    if (r.channel === 'email' && r.category) {
+      ctx.addIssue({ code: 'custom', path: ['category'], message: 'a request by e-mail never carries a category (R9)' });
+    }
+    if (r.conversation && r.channel !== 'whatsapp') {
+      ctx.addIssue({ code: 'custom', path: ['conversation'], message: 'a conversation id goes only with the whatsapp channel' });
+    }
+    if (r.visibility === 'internal' && r.channel !== 'agent') {
+      ctx.addIssue({ code: 'custom', path: ['visibility'], message: 'only agents open internal tickets (use --channel agent)' });
+    }
+  });
+export type TicketRequest = z.infer<typeof TicketRequest>;
+
+export const DurationText = z
+  .string()
+  .regex(/^\d+(m|h|d)$/, 'expected a duration such as 30m, 12h or 7d')
+  .transform((v) => {
+    const n = Number(v.slice(0, -1));
+    const unit = v.at(-1) === 'm' ? 60_000 : v.at(-1) === 'h' ? 3_600_000 : 86_400_000;
+    return n * unit;
+  });
+
+export const DraftFilter = z
+  .object({
+    org: Name.optional(),
+    includeChildren: z.boolean().optional(),
+    department: Name.optional(),
+    category: Name.optional(),
+    noCategory: z.boolean().optional(),
+    channel: z.enum(CHANNELS, { error: `expected one of ${CHANNELS.join(', ')}` }).optional(),
+    requester: Email.optional(),
+    olderThanMs: z.number().int().nonnegative().optional(),
+    limit: Limit.optional(),
+  })
+  .superRefine((f, ctx) => {
+    if (f.category && f.noCategory) ctx.addIssue({ code: 'custom', path: ['category'], message: '--category and --no-category exclude each other' });
+    if (f.includeChildren && !f.org) ctx.addIssue({ code: 'custom', path: ['includeChildren'], message: '--include-children needs --org' });
+  });
+export type DraftFilter = z.infer<typeof DraftFilter>;
+
+export const TicketFilter = z.object({
+  status: z.enum(STATUSES, { error: `expected one of ${STATUSES.join(', ')}` }).optional(),
+  org: Name.optional(),
+  department: Name.optional(),
+  requester: Email.optional(),
+  overdue: z.boolean().optional(),
+  dueToday: z.boolean().optional(),
+  limit: Limit.optional(),
+});
+export type TicketFilter = z.infer<typeof TicketFilter>;
+
+/* ---- The JSON shapes of the contract (camelCase, ISO-8601 UTC times, null when absent). ---- */
+
+export const RuleShape = z.object({
+  id: z.number(),
+  department: z.string(),
+  scope: z.enum(RULE_SCOPES),
+  category: z.string().nullable(),
+  createdAt: z.string(),
+});
+export type Rule = z.infer<typeof RuleShape>;
+
+export const DraftShape = z.object({
+  id: z.number(),
+  requester: z.string(),
+  organization: z.string().nullable(),
+  department: z.string(),
+  category: z.string().nullable(),
+  subject: z.string(),
+  message: z.string().nullable(),
+  channel: z.enum(CHANNELS),
+  conversation: z.string().nullable(),
+  fields: FieldMap.nullable(),
+  attachments: z.array(Attachment).nullable(),
+  createdAt: z.string(),
+});
+export type Draft = z.infer<typeof DraftShape>;
+
+export const TicketShape = z.object({
+  id: z.number(),
+  protocol: z.string(),
+  requester: z.string(),
+  organization: z.string().nullable(),
+  department: z.string(),
+  category: z.string().nullable(),
+  subject: z.string(),
+  status: z.enum(STATUSES),
+  channel: z.enum(CHANNELS),
+  visibility: z.enum(VISIBILITIES),
+  agent: z.string().nullable(),
+  processRef: z.string().nullable(),
+  rating: z.number().nullable(),
+  ratingComment: z.string().nullable(),
+  createdAt: z.string(),
+  dueAt: z.string(),
+  solvedAt: z.string().nullable(),
+  closedAt: z.string().nullable(),
+});
+export type Ticket = z.infer<typeof TicketShape>;
+
+export const TicketDetailShape = TicketShape.extend({
+  message: z.string(),
+  fields: FieldMap,
+  attachments: z.array(Attachment),
+  messages: z.array(z.object({ author: z.string(), body: z.string(), createdAt: z.string() })),
+});
+export type TicketDetail = z.infer<typeof TicketDetailShape>;
+
+export type CreateOutcome =
+  | { outcome: 'ticket'; ticket: Ticket; appended?: boolean }
+  | { outcome: 'draft'; draft: Draft; appended?: boolean };
+
+export interface DecisionResult {
+  id: number;
+  ok: boolean;
+  ticket?: { id: number; protocol: string };
+  error?: { code: string; message: string };
+}
+export interface DecisionReport {
+  dryRun: false;
+  requested: number;
+  succeeded: number;
+  failed: number;
+  results: DecisionResult[];
+}
+export interface DryRunReport {
+  dryRun: true;
+  matched: number;
+  ids: number[];
+}
+
+export interface Notification {
+  id: number;
+  kind: NotificationKind;
+  channel: (typeof NOTIFICATION_CHANNELS)[number];
+  to: string;
+  subject: string;
+  createdAt: string;
+  deliveredAt: string | null;
+}
+
+export interface AuditEntry {
+  id: number;
+  at: string;
+  actor: string;
+  action: string;
+  entity: string;
+  entityId: string | null;
+  details: unknown;
+}
+
+export interface Tenant { slug: string; name: string; createdAt: string }
+export interface Department { id: number; name: string; categories: string[]; createdAt: string }
+export interface Category { id: number; department: string; name: string; createdAt: string }
+export interface Organization { id: number; name: string; parent: string | null; createdAt: string }
+export interface Customer {
+  id: number;
+  email: string;
+  name: string;
+  phone: string | null;
+  organization: string | null;
+  manager: boolean;
+  active: boolean;
+  createdAt: string;
+}
+export interface Agent { id: number; email: string; name: string; admin: boolean; departments: string[]; createdAt: string }

@@ -1,0 +1,174 @@
+import { sql } from 'kysely';
+import { notFound } from '../core/errors.js';
+import { DEFAULT_SETTINGS, SETTINGS, type NotificationKind, type SettingKey, type Settings } from '../core/schemas.js';
+import type { Store, Tx } from '../store/sqlite.js';
+
+/** Who is acting: the tenant's admin (the local operator or an admin token) or a customer (`--as`). */
+export type Actor =
+  | { kind: 'admin'; name: string }
+  | { kind: 'manager'; name: string; customerId: number; organizationIds: number[] }
+  | { kind: 'customer'; name: string; customerId: number };
+
+export interface EngineContext {
+  store: Store;
+  tenantId: number;
+  actor: Actor;
+  now: () => Date;
+}
+
+export const actorLabel = (a: Actor) => (a.kind === 'admin' ? a.name : `${a.kind}:${a.name}`);
+
+/** Records one audit row in the caller's transaction (every mutation has one). */
+export async function audit(
+  tx: Tx,
+  ctx: EngineContext,
+  action: string,
+  entity: string,
+  entityId: string | number | null,
+  details?: Record<string, unknown>,
+): Promise<void> {
+  await tx
+    .insertInto('audit')
+    .values({
+      tenant_id: ctx.tenantId,
+      at: ctx.now().toISOString(),
+      actor: actorLabel(ctx.actor),
+      action,
+      entity,
+      entity_id: entityId === null ? null : String(entityId),
+      details: details ? JSON.stringify(details) : null,
+    })
+    .execute();
+}
+
+export interface OutboxMessage {
+  kind: NotificationKind;
+  channel: 'email' | 'push' | 'whatsapp';
+  to: string;
+  subject: string;
+  refType: 'ticket' | 'draft';
+  refId: number;
+}
+
+/** Queues notifications in the caller's transaction (R22: committed with the change, or not at all). */
+export async function notify(tx: Tx, ctx: EngineContext, messages: OutboxMessage[]): Promise<void> {
+  if (messages.length === 0) return;
+  const at = ctx.now().toISOString();
+  await tx
+    .insertInto('notifications')
+    .values(
+      messages.map((m) => ({
+        tenant_id: ctx.tenantId,
+        kind: m.kind,
+        channel: m.channel,
+        to_address: m.to,
+        subject: m.subject,
+        ref_type: m.refType,
+        ref_id: m.refId,
+        created_at: at,
+      })),
+    )
+    .execute();
+}
+
+export async function readSettings(tx: Tx, tenantId: number): Promise<Settings> {
+  const rows = await tx.selectFrom('settings').select(['key', 'value']).where('tenant_id', '=', tenantId).execute();
+  const out: Record<string, unknown> = { ...DEFAULT_SETTINGS };
+  for (const r of rows) if (r.key in SETTINGS) out[r.key as SettingKey] = JSON.parse(r.value);
+  return out as unknown as Settings;
+}
+
+export async function departmentId(tx: Tx, tenantId: number, name: string): Promise<number> {
+  const row = await tx.selectFrom('departments').select('id').where('tenant_id', '=', tenantId).where('name', '=', name).executeTakeFirst();
+  if (!row) throw notFound(`department "${name}" not found`);
+  return row.id;
+}
+
+export async function categoryId(tx: Tx, tenantId: number, departmentIdValue: number, department: string, name: string): Promise<number> {
+  const row = await tx
+    .selectFrom('categories')
+    .select('id')
+    .where('tenant_id', '=', tenantId)
+    .where('department_id', '=', departmentIdValue)
+    .where('name', '=', name)
+    .executeTakeFirst();
+  if (!row) throw notFound(`category "${name}" not found in department "${department}"`);
+  return row.id;
+}
+
+export async function organizationId(tx: Tx, tenantId: number, name: string): Promise<number> {
+  const row = await tx.selectFrom('organizations').select('id').where('tenant_id', '=', tenantId).where('name', '=', name).executeTakeFirst();
+  if (!row) throw notFound(`organization "${name}" not found`);
+  return row.id;
+}
+
+export interface CustomerRow {
+  id: number;
+  email: string;
+  name: string;
+  phone: string | null;
+  organization_id: number | null;
+  is_manager: number;
+  active: number;
+}
+
+export async function findCustomer(tx: Tx, tenantId: number, email: string): Promise<CustomerRow> {
+  const row = await tx
+    .selectFrom('customers')
+    .select(['id', 'email', 'name', 'phone', 'organization_id', 'is_manager', 'active'])
+    .where('tenant_id', '=', tenantId)
+    .where('email', '=', email)
+    .where('deleted_at', 'is', null)
+    .executeTakeFirst();
+  if (!row) throw notFound(`customer ${email} not found`);
+  return row;
+}
+
+/** An organization and its direct children: the reach of its managers (R13). */
+export async function organizationWithChildren(tx: Tx, tenantId: number, orgId: number): Promise<number[]> {
+  const children = await tx
+    .selectFrom('organizations')
+    .select('id')
+    .where('tenant_id', '=', tenantId)
+    .where('parent_id', '=', orgId)
+    .execute();
+  return [orgId, ...children.map((c) => c.id)];
+}
+
+/** R3/R11: the active managers of an organization and of its parent (not deleted, active). */
+export async function activeManagers(tx: Tx, tenantId: number, orgId: number): Promise<{ id: number; email: string; organization_id: number }[]> {
+  const rows = await tx
+    .selectFrom('customers')
+    .select(['id', 'email', 'organization_id'])
+    .where('tenant_id', '=', tenantId)
+    .where('is_manager', '=', 1)
+    .where('active', '=', 1)
+    .where('deleted_at', 'is', null)
+    .where((eb) =>
+      eb.or([
+        eb('organization_id', '=', orgId),
+        eb('organization_id', '=', eb.selectFrom('organizations').select('parent_id').where('id', '=', orgId)),
+      ]),
+    )
+    .orderBy('id')
+    .execute();
+  return rows as { id: number; email: string; organization_id: number }[];
+}
+
+/** Reserves `count` protocol numbers of the tenant; returns the first. */
+export async function reserveProtocols(tx: Tx, tenantId: number, count: number): Promise<number> {
+  const row = await tx
+    .updateTable('tenants')
+    .set({ protocol_seq: sql`protocol_seq + ${count}` })
+    .where('id', '=', tenantId)
+    .returning('protocol_seq')
+    .executeTakeFirstOrThrow();
+  return row.protocol_seq - count + 1;
+}
+
+/** Protocol numbers are `<year>-<sequence>`, unique in the tenant (R17). */
+export const formatProtocol = (year: number, seq: number) => `${year}-${String(seq).padStart(6, '0')}`;
+
+export function dueAt(created: Date, forecastHours: number): string {
+  return new Date(created.getTime() + forecastHours * 3_600_000).toISOString();
+}

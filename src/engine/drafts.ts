@@ -1,0 +1,284 @@
+import { sql } from 'kysely';
+import { DeskctlError, forbidden, invalid, notFound } from '../core/errors.js';
+import type { DecisionReport, DecisionResult, Draft, DraftFilter, DryRunReport } from '../core/schemas.js';
+import type { Tx } from '../store/sqlite.js';
+import {
+  actorLabel,
+  categoryId as categoryIdOf,
+  departmentId,
+  findCustomer,
+  organizationId,
+  organizationWithChildren,
+  readSettings,
+  reserveProtocols,
+  dueAt,
+  type Actor,
+  type EngineContext,
+} from './context.js';
+import { draftQuery, toDraft } from './views.js';
+
+/** `--as EMAIL`: an active manager acts on their organization and its children (R13); any other customer sees only their own (R12). */
+export async function resolveCustomerActor(tx: Tx, tenantId: number, email: string): Promise<Actor> {
+  const c = await findCustomer(tx, tenantId, email).catch(() => {
+    throw forbidden(`${email} is not a customer of this tenant`);
+  });
+  if (c.is_manager === 1 && c.active === 1 && c.organization_id !== null) {
+    return { kind: 'manager', name: c.email, customerId: c.id, organizationIds: await organizationWithChildren(tx, tenantId, c.organization_id) };
+  }
+  return { kind: 'customer', name: c.email, customerId: c.id };
+}
+
+interface ResolvedFilter {
+  orgIds?: number[];
+  departmentId?: number;
+  categoryIds?: number[];
+  noCategory?: boolean;
+  channel?: string;
+  requesterId?: number | null;
+  createdBefore?: string;
+  limit?: number;
+}
+
+async function resolveFilter(tx: Tx, ctx: EngineContext, f: DraftFilter): Promise<ResolvedFilter> {
+  const r: ResolvedFilter = { noCategory: f.noCategory, channel: f.channel, limit: f.limit };
+  if (f.org !== undefined) {
+    const org = await organizationId(tx, ctx.tenantId, f.org);
+    r.orgIds = f.includeChildren ? await organizationWithChildren(tx, ctx.tenantId, org) : [org];
+  }
+  if (f.department !== undefined) r.departmentId = await departmentId(tx, ctx.tenantId, f.department);
+  if (f.category !== undefined) {
+    if (r.departmentId !== undefined) r.categoryIds = [await categoryIdOf(tx, ctx.tenantId, r.departmentId, f.department!, f.category)];
+    else {
+      const rows = await tx.selectFrom('categories').select('id').where('tenant_id', '=', ctx.tenantId).where('name', '=', f.category).execute();
+      if (rows.length === 0) throw notFound(`category "${f.category}" not found`);
+      r.categoryIds = rows.map((x) => x.id);
+    }
+  }
+  if (f.requester !== undefined) {
+    const c = await tx
+      .selectFrom('customers')
+      .select('id')
+      .where('tenant_id', '=', ctx.tenantId)
+      .where('email', '=', f.requester)
+      .where('deleted_at', 'is', null)
+      .executeTakeFirst();
+    r.requesterId = c?.id ?? null;
+  }
+  if (f.olderThanMs !== undefined) r.createdBefore = new Date(ctx.now().getTime() - f.olderThanMs).toISOString();
+  return r;
+}
+
+/** Restricts a draft query to the filter and to what the actor may see (R12, R13). */
+function applyFilter<Q extends ReturnType<typeof draftQuery>>(q: Q, ctx: EngineContext, r: ResolvedFilter): Q {
+  let out = q;
+  const a = ctx.actor;
+  if (a.kind === 'manager') out = out.where('dr.organization_id', 'in', a.organizationIds) as Q;
+  if (a.kind === 'customer') out = out.where('dr.requester_id', '=', a.customerId) as Q;
+  if (r.orgIds) out = out.where('dr.organization_id', 'in', r.orgIds) as Q;
+  if (r.departmentId !== undefined) out = out.where('dr.department_id', '=', r.departmentId) as Q;
+  if (r.categoryIds) out = out.where('dr.category_id', 'in', r.categoryIds) as Q;
+  if (r.noCategory) out = out.where('dr.category_id', 'is', null) as Q;
+  if (r.channel) out = out.where('dr.channel', '=', r.channel) as Q;
+  if (r.requesterId !== undefined) out = out.where('dr.requester_id', '=', r.requesterId ?? -1) as Q;
+  if (r.createdBefore) out = out.where('dr.created_at', '<', r.createdBefore) as Q;
+  return out;
+}
+
+export async function listDrafts(ctx: EngineContext, filter: DraftFilter): Promise<Draft[]> {
+  const db = ctx.store.db;
+  const r = await resolveFilter(db, ctx, filter);
+  let q = applyFilter(draftQuery(db, ctx.tenantId), ctx, r).orderBy('dr.id');
+  if (r.limit) q = q.limit(r.limit);
+  // R12: the requester sees their pending drafts, not their details.
+  return (await q.execute()).map((row) => toDraft(row, ctx.actor.kind !== 'customer'));
+}
+
+export async function getDraft(ctx: EngineContext, id: number): Promise<Draft> {
+  const row = await draftQuery(ctx.store.db, ctx.tenantId).where('dr.id', '=', id).executeTakeFirst();
+  if (!row) throw notFound(`draft ${id} not found (it may have been decided already)`);
+  assertMayDecide(ctx.actor, row.id, row.organization_id, 'see');
+  return toDraft(row);
+}
+
+function assertMayDecide(a: Actor, id: number, orgId: number | null, verb: string): void {
+  if (a.kind === 'customer') throw forbidden(`${a.name} cannot ${verb} the details of draft ${id}: only the managers of its organization can (R12)`);
+  if (a.kind === 'manager' && (orgId === null || !a.organizationIds.includes(orgId))) {
+    throw forbidden(`${a.name} cannot ${verb} draft ${id}: it belongs to an organization they do not manage (R13)`);
+  }
+}
+
+export interface DecideRequest {
+  decision: 'approve' | 'reject';
+  /** Explicit ids; otherwise every draft that matches `filter`. */
+  ids?: number[];
+  filter?: DraftFilter;
+  reason?: string;
+  dryRun?: boolean;
+}
+
+export interface DecideHooks {
+  /** Drafts decided so far, out of the total known at the start. */
+  onProgress?: (done: number, total: number) => void;
+  /** When given, results are handed over chunk by chunk and not kept in the report (flat memory). */
+  onResults?: (results: DecisionResult[]) => void;
+  signal?: AbortSignal;
+}
+
+/** How many drafts one transaction decides: big enough to be set-based, small enough to keep others waiting briefly. */
+export const DECIDE_CHUNK = 2_000;
+
+/**
+ * R13: approves or rejects drafts exactly once, set-based, in chunked write transactions. Each
+ * chunk is atomic; a draft already decided (by anyone, concurrently or before) is reported as
+ * not found and creates nothing.
+ */
+export async function decideDrafts(ctx: EngineContext, req: DecideRequest, hooks: DecideHooks = {}): Promise<DecisionReport | DryRunReport> {
+  if (ctx.actor.kind === 'customer') throw forbidden(`${ctx.actor.name} is not an active manager and cannot decide drafts (R13)`);
+  if (!req.ids && !req.filter) throw invalid('give draft ids, - for ids on stdin, or --all with filters');
+  const db = ctx.store.db;
+  const resolved = req.filter ? await resolveFilter(db, ctx, req.filter) : undefined;
+
+  if (req.dryRun) {
+    let ids: number[];
+    if (req.ids) {
+      const rows = await draftQuery(db, ctx.tenantId).where('dr.id', 'in', req.ids.length ? req.ids : [-1]).execute();
+      ids = rows.filter((r) => isInScope(ctx.actor, r.organization_id)).map((r) => r.id);
+    } else {
+      let q = applyFilter(draftQuery(db, ctx.tenantId), ctx, resolved!).orderBy('dr.id');
+      if (resolved!.limit) q = q.limit(resolved!.limit);
+      ids = (await q.execute()).map((r) => r.id);
+    }
+    return { dryRun: true, matched: ids.length, ids };
+  }
+
+  const report: DecisionReport = { dryRun: false, requested: 0, succeeded: 0, failed: 0, results: [] };
+  const take = (results: DecisionResult[]) => {
+    report.requested += results.length;
+    for (const r of results) r.ok ? report.succeeded++ : report.failed++;
+    if (hooks.onResults) hooks.onResults(results);
+    else report.results.push(...results);
+  };
+
+  if (req.ids) {
+    const ids = [...new Set(req.ids)];
+    for (let i = 0; i < ids.length; i += DECIDE_CHUNK) {
+      if (hooks.signal?.aborted) break;
+      const chunk = ids.slice(i, i + DECIDE_CHUNK);
+      take(await ctx.store.write((tx) => decideChunkByIds(tx, ctx, req, chunk)));
+      hooks.onProgress?.(Math.min(i + DECIDE_CHUNK, ids.length), ids.length);
+    }
+    return report;
+  }
+
+  const countQ = applyFilter(draftQuery(db, ctx.tenantId), ctx, resolved!).clearSelect().select((eb) => eb.fn.countAll<number>().as('n'));
+  const total = Math.min((await countQ.executeTakeFirstOrThrow()).n, resolved!.limit ?? Infinity);
+  let after = 0;
+  let done = 0;
+  while (done < total && !hooks.signal?.aborted) {
+    const results = await ctx.store.write(async (tx) => {
+      const rows = await applyFilter(draftQuery(tx, ctx.tenantId), ctx, resolved!)
+        .clearSelect()
+        .select(['dr.id'])
+        .where('dr.id', '>', after)
+        .orderBy('dr.id')
+        .limit(Math.min(DECIDE_CHUNK, total - done))
+        .execute();
+      if (rows.length === 0) return [];
+      after = rows.at(-1)!.id;
+      return moveDrafts(tx, ctx, req, rows.map((r) => r.id));
+    });
+    if (results.length === 0) break;
+    done += results.length;
+    take(results);
+    hooks.onProgress?.(done, total);
+  }
+  return report;
+}
+
+const isInScope = (a: Actor, orgId: number | null) => a.kind === 'admin' || (a.kind === 'manager' && orgId !== null && a.organizationIds.includes(orgId));
+
+async function decideChunkByIds(tx: Tx, ctx: EngineContext, req: DecideRequest, ids: number[]): Promise<DecisionResult[]> {
+  const found = new Map(
+    (
+      await tx
+        .selectFrom('drafts')
+        .select(['id', 'organization_id'])
+        .where('tenant_id', '=', ctx.tenantId)
+        .where('id', 'in', sql<number>`(SELECT value FROM json_each(${JSON.stringify(ids)}))`)
+        .execute()
+    ).map((r) => [r.id, r.organization_id]),
+  );
+  const failures = new Map<number, DecisionResult>();
+  const decidable: number[] = [];
+  for (const id of ids) {
+    if (!found.has(id)) {
+      failures.set(id, { id, ok: false, error: { code: 'not_found', message: `draft ${id} not found (it may have been decided already)` } });
+      continue;
+    }
+    try {
+      assertMayDecide(ctx.actor, id, found.get(id)!, req.decision);
+      decidable.push(id);
+    } catch (e) {
+      failures.set(id, { id, ok: false, error: (e as DeskctlError).toJSON() });
+    }
+  }
+  const moved = new Map((await moveDrafts(tx, ctx, req, decidable)).map((r) => [r.id, r]));
+  return ids.map((id) => failures.get(id) ?? moved.get(id)!);
+}
+
+/** The set-based heart of R13: a chunk of pending drafts becomes tickets (or is rejected), with outbox and audit, in a handful of statements. */
+async function moveDrafts(tx: Tx, ctx: EngineContext, req: DecideRequest, ids: number[]): Promise<DecisionResult[]> {
+  if (ids.length === 0) return [];
+  const idsJson = JSON.stringify(ids);
+  const inChunk = sql`(SELECT value FROM json_each(${idsJson}))`;
+  const now = ctx.now();
+  const at = now.toISOString();
+  const actor = actorLabel(ctx.actor);
+  const tenant = ctx.tenantId;
+
+  if (req.decision === 'reject') {
+    const reason = req.reason ?? null;
+    await sql`INSERT INTO notifications (tenant_id, kind, channel, to_address, subject, ref_type, ref_id, created_at)
+      SELECT d.tenant_id, 'draft_rejected', 'email', c.email, 'Request rejected: ' || d.subject || ifnull(' (' || ${reason} || ')', ''), 'draft', d.id, ${at}
+      FROM drafts d JOIN customers c ON c.id = d.requester_id WHERE d.id IN ${inChunk} ORDER BY d.id`.execute(tx);
+    await sql`INSERT INTO draft_decisions (draft_id, tenant_id, organization_id, department_id, requester_id, decision, decided_by, reason, ticket_id, created_at, decided_at)
+      SELECT id, tenant_id, organization_id, department_id, requester_id, 'rejected', ${actor}, ${reason}, NULL, created_at, ${at}
+      FROM drafts WHERE id IN ${inChunk}`.execute(tx);
+    await sql`INSERT INTO audit (tenant_id, at, actor, action, entity, entity_id, details)
+      SELECT tenant_id, ${at}, ${actor}, 'draft.reject', 'draft', id, json_object('reason', ${reason})
+      FROM drafts WHERE id IN ${inChunk} ORDER BY id`.execute(tx);
+    await sql`DELETE FROM drafts WHERE id IN ${inChunk}`.execute(tx);
+    return ids.map((id) => ({ id, ok: true }));
+  }
+
+  const settings = await readSettings(tx, tenant);
+  const first = await reserveProtocols(tx, tenant, ids.length);
+  const year = now.getUTCFullYear();
+  const due = dueAt(now, settings['response.forecastHours']);
+  await sql`INSERT INTO tickets (tenant_id, protocol, requester_id, organization_id, department_id, category_id, subject, message,
+      status, channel, visibility, conversation, fields, attachments, draft_id, created_at, due_at, updated_at)
+    SELECT tenant_id, printf('%d-%06d', ${year}, ${first} - 1 + row_number() OVER (ORDER BY id)), requester_id, organization_id,
+      department_id, category_id, subject, message, 'open', channel, 'public', conversation, fields, attachments, id, ${at}, ${due}, ${at}
+    FROM drafts WHERE id IN ${inChunk} ORDER BY id`.execute(tx);
+  const made = sql`(SELECT t.id, t.protocol, t.draft_id, t.subject, c.email FROM tickets t JOIN customers c ON c.id = t.requester_id
+    WHERE t.draft_id IS NOT NULL AND t.draft_id IN ${inChunk})`;
+  await sql`INSERT INTO notifications (tenant_id, kind, channel, to_address, subject, ref_type, ref_id, created_at)
+    SELECT ${tenant}, k.kind, 'email', m.email, k.prefix || m.protocol || ': ' || m.subject, 'ticket', m.id, ${at}
+    FROM ${made} m CROSS JOIN (SELECT 1 AS n, 'draft_approved' AS kind, 'Request approved, ticket ' AS prefix
+                                 UNION ALL SELECT 2, 'ticket_opened', 'Ticket opened ') k
+    ORDER BY m.id, k.n`.execute(tx);
+  await sql`INSERT INTO draft_decisions (draft_id, tenant_id, organization_id, department_id, requester_id, decision, decided_by, reason, ticket_id, created_at, decided_at)
+    SELECT d.id, d.tenant_id, d.organization_id, d.department_id, d.requester_id, 'approved', ${actor}, NULL, t.id, d.created_at, ${at}
+    FROM drafts d JOIN tickets t ON t.draft_id = d.id WHERE d.id IN ${inChunk}`.execute(tx);
+  await sql`INSERT INTO audit (tenant_id, at, actor, action, entity, entity_id, details)
+    SELECT ${tenant}, ${at}, ${actor}, 'draft.approve', 'draft', m.draft_id, json_object('ticket', m.id, 'protocol', m.protocol)
+    FROM ${made} m ORDER BY m.draft_id`.execute(tx);
+  await sql`DELETE FROM drafts WHERE id IN ${inChunk}`.execute(tx);
+  const tickets = await sql<{ draft_id: number; id: number; protocol: string }>`SELECT draft_id, id, protocol FROM tickets
+    WHERE draft_id IS NOT NULL AND draft_id IN ${inChunk}`.execute(tx);
+  const byDraft = new Map(tickets.rows.map((t) => [t.draft_id, t]));
+  return ids.map((id) => {
+    const t = byDraft.get(id)!;
+    return { id, ok: true, ticket: { id: t.id, protocol: t.protocol } };
+  });
+}

@@ -1,0 +1,45 @@
+import type { AuditEntry, Notification } from '../core/schemas.js';
+import type { EngineContext } from './context.js';
+
+export async function listNotifications(
+  ctx: EngineContext,
+  filter: { pending?: boolean; to?: string; kind?: string; limit?: number },
+): Promise<Notification[]> {
+  let q = ctx.store.db
+    .selectFrom('notifications')
+    .select(['id', 'kind', 'channel', 'to_address', 'subject', 'created_at', 'delivered_at'])
+    .where('tenant_id', '=', ctx.tenantId)
+    .orderBy('id');
+  if (filter.pending) q = q.where('delivered_at', 'is', null);
+  if (filter.to) q = q.where('to_address', '=', filter.to);
+  if (filter.kind) q = q.where('kind', '=', filter.kind);
+  if (filter.limit) q = q.limit(filter.limit);
+  return (await q.execute()).map((r) => ({
+    id: r.id,
+    kind: r.kind as Notification['kind'],
+    channel: r.channel as Notification['channel'],
+    to: r.to_address,
+    subject: r.subject,
+    createdAt: r.created_at,
+    deliveredAt: r.delivered_at,
+  }));
+}
+
+export async function listAudit(ctx: EngineContext, filter: { since?: string; limit?: number }): Promise<AuditEntry[]> {
+  let q = ctx.store.db
+    .selectFrom('audit')
+    .select(['id', 'at', 'actor', 'action', 'entity', 'entity_id', 'details'])
+    .where('tenant_id', '=', ctx.tenantId)
+    .orderBy('id');
+  if (filter.since) q = q.where('at', '>=', filter.since);
+  if (filter.limit) q = q.limit(filter.limit);
+  return (await q.execute()).map((r) => ({
+    id: r.id,
+    at: r.at,
+    actor: r.actor,
+    action: r.action,
+    entity: r.entity,
+    entityId: r.entity_id,
+    details: r.details === null ? null : JSON.parse(r.details),
+  }));
+}

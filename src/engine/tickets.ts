@@ -1,0 +1,351 @@
+import { decideApproval } from '../core/approval.js';
+import { DeskctlError, conflict, forbidden, invalid, notFound, precondition } from '../core/errors.js';
+import { assertRateable, assertReopenable } from '../core/reopen.js';
+import { TicketRequest, type CreateOutcome, type Settings, type Ticket, type TicketDetail, type TicketFilter } from '../core/schemas.js';
+import { localDayBounds } from '../core/time.js';
+import { parseInput } from '../core/validate.js';
+import type { Tx } from '../store/sqlite.js';
+import {
+  activeManagers,
+  actorLabel,
+  audit,
+  categoryId,
+  departmentId,
+  dueAt,
+  findCustomer,
+  formatProtocol,
+  notify,
+  organizationId,
+  readSettings,
+  reserveProtocols,
+  type EngineContext,
+} from './context.js';
+import { draftQuery, ticketQuery, toDraft, toTicket, toTicketDetail } from './views.js';
+
+/**
+ * Opens a ticket request through the approval decision (R7-R10): a ticket at once, or a draft
+ * that waits for a manager; WhatsApp follow-ups join the pending draft (R16). One transaction.
+ */
+export async function createTicket(ctx: EngineContext, input: unknown): Promise<CreateOutcome> {
+  const req = parseInput(TicketRequest, input);
+  return ctx.store.write(async (tx) => {
+    const settings = await readSettings(tx, ctx.tenantId);
+    const requester = await findCustomer(tx, ctx.tenantId, req.requester);
+    if (req.channel !== 'agent' && requester.active !== 1) {
+      throw precondition(`customer ${requester.email} is inactive; only an agent can open a ticket for them (--channel agent)`);
+    }
+    if (req.visibility === 'private' && requester.is_manager !== 1) {
+      throw invalid(`only a manager's own tickets can be private (R21); ${requester.email} is not a manager`);
+    }
+    const dept = await departmentId(tx, ctx.tenantId, req.department);
+    const cat = req.category ? await categoryId(tx, ctx.tenantId, dept, req.department, req.category) : null;
+
+    if (req.channel === 'whatsapp' && req.conversation) {
+      const appended = await appendToPendingDraft(tx, ctx, requester, req.conversation, req.message);
+      if (appended) return appended;
+    }
+
+    const rules = await tx.selectFrom('approval_rules').select(['scope', 'category_id']).where('department_id', '=', dept).execute();
+    const managers = requester.organization_id === null ? [] : await activeManagers(tx, ctx.tenantId, requester.organization_id);
+    const decision = decideApproval({
+      mode: settings['approval.mode'],
+      rules: rules.map((r) => ({ scope: r.scope as 'category' | 'none' | 'all', categoryId: r.category_id })),
+      channel: req.channel,
+      categoryId: cat,
+      requester: { organizationId: requester.organization_id, isManager: requester.is_manager === 1 },
+      activeManagers: managers.length,
+    });
+    const at = ctx.now().toISOString();
+    const common = {
+      tenant_id: ctx.tenantId,
+      requester_id: requester.id,
+      organization_id: requester.organization_id,
+      department_id: dept,
+      category_id: cat,
+      subject: req.subject,
+      message: req.message,
+      channel: req.channel,
+      conversation: req.conversation ?? null,
+      fields: JSON.stringify(req.fields),
+      attachments: JSON.stringify(req.attachments),
+    };
+    if (decision.needsApproval) {
+      // R10: the draft keeps everything the request had.
+      const { id } = await tx.insertInto('drafts').values({ ...common, created_at: at, updated_at: at }).returning('id').executeTakeFirstOrThrow();
+      // R11: every active manager of the organization and of its parent, by e-mail and push.
+      await notify(
+        tx,
+        ctx,
+        managers.flatMap((m) =>
+          (['email', 'push'] as const).map((channel) => ({
+            kind: 'draft_pending' as const,
+            channel,
+            to: m.email,
+            subject: `Approval requested: ${req.subject}`,
+            refType: 'draft' as const,
+            refId: id,
+          })),
+        ),
+      );
+      await audit(tx, ctx, 'draft.create', 'draft', id, { requester: requester.email, channel: req.channel, reason: decision.reason });
+      return { outcome: 'draft', draft: toDraft(await draftQuery(tx, ctx.tenantId).where('dr.id', '=', id).executeTakeFirstOrThrow()) };
+    }
+    const ticket = await insertTicket(tx, ctx, settings, { ...common, visibility: req.visibility }, requester.email);
+    return { outcome: 'ticket', ticket };
+  });
+}
+
+/** R16: a later WhatsApp message of a conversation whose first message waits as a draft. */
+async function appendToPendingDraft(
+  tx: Tx,
+  ctx: EngineContext,
+  requester: { id: number; email: string; phone: string | null },
+  conversation: string,
+  message: string,
+): Promise<CreateOutcome | null> {
+  const draft = await tx
+    .selectFrom('drafts')
+    .select(['id', 'message'])
+    .where('tenant_id', '=', ctx.tenantId)
+    .where('conversation', '=', conversation)
+    .where('requester_id', '=', requester.id)
+    .executeTakeFirst();
+  if (!draft) return null;
+  const at = ctx.now().toISOString();
+  await tx.updateTable('drafts').set({ message: `${draft.message}\n\n${message}`, updated_at: at }).where('id', '=', draft.id).execute();
+  await notify(tx, ctx, [
+    {
+      kind: 'draft_waiting',
+      channel: requester.phone ? 'whatsapp' : 'email',
+      to: requester.phone ?? requester.email,
+      subject: 'Your request is waiting for approval; your message was added to it',
+      refType: 'draft',
+      refId: draft.id,
+    },
+  ]);
+  await audit(tx, ctx, 'draft.append', 'draft', draft.id, { conversation });
+  return { outcome: 'draft', appended: true, draft: toDraft(await draftQuery(tx, ctx.tenantId).where('dr.id', '=', draft.id).executeTakeFirstOrThrow()) };
+}
+
+export interface NewTicketRow {
+  tenant_id: number;
+  requester_id: number;
+  organization_id: number | null;
+  department_id: number;
+  category_id: number | null;
+  subject: string;
+  message: string;
+  channel: string;
+  conversation: string | null;
+  fields: string;
+  attachments: string;
+  visibility: string;
+}
+
+/** The normal creation flow (R17/R18): protocol number, due time, "ticket opened" to the customer. */
+export async function insertTicket(tx: Tx, ctx: EngineContext, settings: Settings, row: NewTicketRow, requesterEmail: string): Promise<Ticket> {
+  const created = ctx.now();
+  const seq = await reserveProtocols(tx, ctx.tenantId, 1);
+  const protocol = formatProtocol(created.getUTCFullYear(), seq);
+  const at = created.toISOString();
+  const { id } = await tx
+    .insertInto('tickets')
+    .values({
+      ...row,
+      protocol,
+      status: 'open',
+      created_at: at,
+      due_at: dueAt(created, settings['response.forecastHours']),
+      updated_at: at,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  if (row.visibility !== 'internal') {
+    await notify(tx, ctx, [{ kind: 'ticket_opened', channel: 'email', to: requesterEmail, subject: `Ticket ${protocol} opened: ${row.subject}`, refType: 'ticket', refId: id }]);
+  }
+  await audit(tx, ctx, 'ticket.create', 'ticket', id, { protocol, requester: requesterEmail, channel: row.channel });
+  return toTicket(await ticketQuery(tx, ctx.tenantId).where('t.id', '=', id).executeTakeFirstOrThrow());
+}
+
+/** What a customer acting with `--as` may see of tickets (R21); admins see everything. */
+function scopeTickets<Q extends ReturnType<typeof ticketQuery>>(q: Q, ctx: EngineContext): Q {
+  const a = ctx.actor;
+  if (a.kind === 'admin') return q;
+  if (a.kind === 'customer') return q.where('t.requester_id', '=', a.customerId).where('t.visibility', '!=', 'internal') as Q;
+  return q.where((eb) =>
+    eb.or([
+      eb('t.requester_id', '=', a.customerId),
+      eb.and([eb('t.organization_id', '=', a.organizationIds[0]!), eb('t.visibility', '=', 'public')]),
+    ]),
+  ) as Q;
+}
+
+export async function listTickets(ctx: EngineContext, filter: TicketFilter): Promise<Ticket[]> {
+  const db = ctx.store.db;
+  let q = scopeTickets(ticketQuery(db, ctx.tenantId), ctx).orderBy('t.id');
+  if (filter.status) q = q.where('t.status', '=', filter.status);
+  if (filter.org !== undefined) q = q.where('t.organization_id', '=', await organizationId(db, ctx.tenantId, filter.org));
+  if (filter.department !== undefined) q = q.where('t.department_id', '=', await departmentId(db, ctx.tenantId, filter.department));
+  if (filter.requester !== undefined) q = q.where('rq.email', '=', filter.requester);
+  if (filter.overdue || filter.dueToday) q = q.where('t.status', 'not in', ['solved', 'closed']);
+  const current = ctx.now();
+  if (filter.overdue) q = q.where('t.due_at', '<', current.toISOString());
+  if (filter.dueToday) {
+    const { timezone } = await readSettings(db, ctx.tenantId);
+    const day = localDayBounds(current, timezone);
+    q = q.where('t.due_at', '>=', day.start.toISOString()).where('t.due_at', '<', day.end.toISOString());
+  }
+  if (filter.limit) q = q.limit(filter.limit);
+  return (await q.execute()).map(toTicket);
+}
+
+async function findTicket(tx: Tx, ctx: EngineContext, ref: string | number) {
+  let q = scopeTickets(ticketQuery(tx, ctx.tenantId), ctx);
+  q = typeof ref === 'number' || /^\d+$/.test(ref) ? q.where('t.id', '=', Number(ref)) : q.where('t.protocol', '=', ref);
+  const row = await q.executeTakeFirst();
+  if (!row) throw notFound(`ticket ${ref} not found`);
+  return row;
+}
+
+export async function getTicket(ctx: EngineContext, ref: string): Promise<TicketDetail> {
+  const row = await findTicket(ctx.store.db, ctx, ref);
+  const messages = await ctx.store.db
+    .selectFrom('ticket_messages')
+    .select(['author', 'body', 'created_at'])
+    .where('ticket_id', '=', row.id)
+    .orderBy('id')
+    .execute();
+  return toTicketDetail(row, messages);
+}
+
+export interface BatchResult {
+  id: number;
+  ok: boolean;
+  changed?: boolean;
+  ticket?: { id: number; protocol: string; status: string };
+  error?: { code: string; message: string };
+}
+export interface BatchReport {
+  requested: number;
+  succeeded: number;
+  failed: number;
+  results: BatchResult[];
+}
+
+type TicketRowT = Awaited<ReturnType<typeof findTicket>>;
+
+/**
+ * Applies one change to each ticket in one transaction: a ticket that cannot take it is reported
+ * with its reason and left as it was; the others change.
+ */
+async function eachTicket(
+  ctx: EngineContext,
+  ids: number[],
+  change: (tx: Tx, t: TicketRowT, settings: Settings) => Promise<boolean>,
+): Promise<BatchReport> {
+  if (ctx.actor.kind !== 'admin') throw forbidden('only the tenant admin changes tickets');
+  return ctx.store.write(async (tx) => {
+    const settings = await readSettings(tx, ctx.tenantId);
+    const results: BatchResult[] = [];
+    for (const id of [...new Set(ids)]) {
+      try {
+        const t = await findTicket(tx, ctx, id);
+        const changed = await change(tx, t, settings);
+        const after = await tx.selectFrom('tickets').select(['status']).where('id', '=', t.id).executeTakeFirstOrThrow();
+        results.push({ id, ok: true, changed, ticket: { id: t.id, protocol: t.protocol, status: after.status } });
+      } catch (e) {
+        if (!(e instanceof DeskctlError)) throw e;
+        results.push({ id, ok: false, error: e.toJSON() });
+      }
+    }
+    const succeeded = results.filter((r) => r.ok).length;
+    return { requested: results.length, succeeded, failed: results.length - succeeded, results };
+  });
+}
+
+async function addMessage(tx: Tx, ctx: EngineContext, ticketId: number, body: string): Promise<void> {
+  await tx.insertInto('ticket_messages').values({ ticket_id: ticketId, author: actorLabel(ctx.actor), body, created_at: ctx.now().toISOString() }).execute();
+}
+
+const customerFacing = (t: TicketRowT) => t.visibility !== 'internal';
+
+export async function solveTickets(ctx: EngineContext, ids: number[], message?: string): Promise<BatchReport> {
+  return eachTicket(ctx, ids, async (tx, t) => {
+    if (t.status === 'solved') return false;
+    if (t.status === 'closed') throw precondition(`ticket ${t.protocol} is closed`);
+    const at = ctx.now().toISOString();
+    await tx.updateTable('tickets').set({ status: 'solved', solved_at: at, updated_at: at }).where('id', '=', t.id).execute();
+    if (message) await addMessage(tx, ctx, t.id, message);
+    if (customerFacing(t)) {
+      await notify(tx, ctx, [{ kind: 'ticket_solved', channel: 'email', to: t.requester, subject: `Ticket ${t.protocol} solved: ${t.subject}`, refType: 'ticket', refId: t.id }]);
+    }
+    await audit(tx, ctx, 'ticket.solve', 'ticket', t.id, { protocol: t.protocol, from: t.status });
+    return true;
+  });
+}
+
+export async function closeTickets(ctx: EngineContext, ids: number[]): Promise<BatchReport> {
+  return eachTicket(ctx, ids, async (tx, t) => {
+    if (t.status === 'closed') return false;
+    const at = ctx.now().toISOString();
+    await tx.updateTable('tickets').set({ status: 'closed', closed_at: at, updated_at: at }).where('id', '=', t.id).execute();
+    await audit(tx, ctx, 'ticket.close', 'ticket', t.id, { protocol: t.protocol, from: t.status });
+    return true;
+  });
+}
+
+/** R19: reopen solved tickets with a message; never one with a linked process. */
+export async function reopenTickets(ctx: EngineContext, ids: number[], message: string): Promise<BatchReport> {
+  if (!message?.trim()) throw invalid('a message is required to reopen a ticket (R19)');
+  return eachTicket(ctx, ids, async (tx, t, settings) => {
+    assertReopenable(settings['reopen.allowed'], { protocol: t.protocol, status: t.status as Ticket['status'], processRef: t.process_ref });
+    const at = ctx.now().toISOString();
+    await tx.updateTable('tickets').set({ status: 'in_progress', solved_at: null, updated_at: at }).where('id', '=', t.id).execute();
+    await addMessage(tx, ctx, t.id, message);
+    if (customerFacing(t)) {
+      await notify(tx, ctx, [{ kind: 'ticket_reopened', channel: 'email', to: t.requester, subject: `Ticket ${t.protocol} reopened: ${t.subject}`, refType: 'ticket', refId: t.id }]);
+    }
+    await audit(tx, ctx, 'ticket.reopen', 'ticket', t.id, { protocol: t.protocol });
+    return true;
+  });
+}
+
+/** An agent's answer: the message is added, the ticket waits for the customer, who is told. */
+export async function replyTicket(ctx: EngineContext, id: number, message: string): Promise<BatchReport> {
+  if (!message?.trim()) throw invalid('a reply needs a message');
+  return eachTicket(ctx, [id], async (tx, t) => {
+    if (t.status === 'closed') throw precondition(`ticket ${t.protocol} is closed`);
+    const at = ctx.now().toISOString();
+    const status = t.status === 'solved' ? 'solved' : 'waiting';
+    await tx.updateTable('tickets').set({ status, updated_at: at }).where('id', '=', t.id).execute();
+    await addMessage(tx, ctx, t.id, message);
+    if (customerFacing(t)) {
+      await notify(tx, ctx, [{ kind: 'ticket_answered', channel: 'email', to: t.requester, subject: `Ticket ${t.protocol} answered: ${t.subject}`, refType: 'ticket', refId: t.id }]);
+    }
+    await audit(tx, ctx, 'ticket.reply', 'ticket', t.id, { protocol: t.protocol });
+    return true;
+  });
+}
+
+export async function linkProcess(ctx: EngineContext, id: number, ref: string): Promise<BatchReport> {
+  const processRef = ref.trim();
+  if (!processRef) throw invalid('a process reference must not be empty');
+  return eachTicket(ctx, [id], async (tx, t) => {
+    if (t.process_ref === processRef) return false;
+    await tx.updateTable('tickets').set({ process_ref: processRef, updated_at: ctx.now().toISOString() }).where('id', '=', t.id).execute();
+    await audit(tx, ctx, 'ticket.link_process', 'ticket', t.id, { protocol: t.protocol, from: t.process_ref, to: processRef });
+    return true;
+  });
+}
+
+/** R20: one rating (1-5) with an optional comment, on a solved or closed ticket. */
+export async function rateTicket(ctx: EngineContext, id: number, rating: number, comment?: string): Promise<BatchReport> {
+  if (!Number.isInteger(rating) || rating < 1 || rating > 5) throw invalid('a rating is a whole number from 1 to 5 (R20)');
+  return eachTicket(ctx, [id], async (tx, t) => {
+    assertRateable({ protocol: t.protocol, status: t.status as Ticket['status'] });
+    if (t.rating !== null) throw conflict(`ticket ${t.protocol} is already rated ${t.rating} (R20: one rating)`);
+    await tx.updateTable('tickets').set({ rating, rating_comment: comment ?? null, updated_at: ctx.now().toISOString() }).where('id', '=', t.id).execute();
+    await audit(tx, ctx, 'ticket.rate', 'ticket', t.id, { protocol: t.protocol, rating });
+    return true;
+  });
+}

@@ -1,0 +1,119 @@
+import { Chalk, type ChalkInstance } from 'chalk';
+import type { DeskctlError } from '../core/errors.js';
+import { cellText, toCsv } from './csv.js';
+
+export type Format = 'table' | 'json' | 'csv';
+export const FORMATS: readonly Format[] = ['table', 'json', 'csv'];
+
+export interface Column<T> {
+  header: string;
+  value: (item: T) => unknown;
+}
+
+export interface Sink {
+  write(chunk: string): unknown;
+}
+
+export interface OutputOptions {
+  format: Format;
+  /** stdout is a terminal: tables are drawn; otherwise they are plain tab-separated lines. */
+  tty: boolean;
+  color: boolean;
+  /** Terminal width, to fit tables. */
+  columns?: number;
+}
+
+/** Renders results on stdout and status lines on stderr, by the chosen format. */
+export class Output {
+  /** The one place colour is decided: a chalk whose level is 0 unless colour is on. */
+  readonly paint: ChalkInstance;
+
+  constructor(
+    private readonly stdout: Sink,
+    private readonly stderr: Sink,
+    readonly options: OutputOptions,
+  ) {
+    this.paint = new Chalk({ level: options.color ? 1 : 0 });
+  }
+
+  get format(): Format {
+    return this.options.format;
+  }
+
+  json(value: unknown): void {
+    this.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+  }
+
+  /** A list: a JSON array, CSV with a header, or a table. */
+  async list<T>(items: T[], columns: Column<T>[], raw: unknown[] = items): Promise<void> {
+    if (this.format === 'json') return this.json(raw);
+    const header = columns.map((c) => c.header);
+    const rows = items.map((item) => columns.map((c) => c.value(item)));
+    if (this.format === 'csv') {
+      this.stdout.write(toCsv(header, rows));
+      return;
+    }
+    await this.table(header, rows);
+    if (items.length === 0 && this.options.tty) this.status('(none)');
+  }
+
+  /** One object: JSON, or key/value lines for people (CSV of one row). */
+  async object(value: object, fields?: [string, unknown][]): Promise<void> {
+    if (this.format === 'json') return this.json(value);
+    const pairs = fields ?? Object.entries(value);
+    if (this.format === 'csv') {
+      this.stdout.write(toCsv(pairs.map(([k]) => k), [pairs.map(([, v]) => v)]));
+      return;
+    }
+    await this.table(['field', 'value'], pairs, { keyValue: true });
+  }
+
+  /** A table: drawn with borders on a terminal, tab-separated and colour-free when piped. */
+  async table(header: string[], rows: unknown[][], opts: { keyValue?: boolean } = {}): Promise<void> {
+    const text = rows.map((r) => r.map((v) => cellText(v).replace(/[\t\r\n]+/g, ' ')));
+    if (!this.options.tty) {
+      const lines = opts.keyValue ? text : [header, ...text];
+      this.stdout.write(lines.map((l) => l.join('\t')).join('\n') + (lines.length ? '\n' : ''));
+      return;
+    }
+    const { default: Table } = await import('cli-table3');
+    const width = this.options.columns ?? 100;
+    const table = new Table({
+      head: opts.keyValue ? [] : header.map((h) => this.paint.bold(h)),
+      style: { head: [], border: [], compact: true },
+      wordWrap: true,
+      wrapOnWordBoundary: false,
+      colWidths: fitWidths(header.length, opts.keyValue ? text : [header, ...text], width),
+    });
+    for (const r of text) table.push(r);
+    this.stdout.write(`${table.toString()}\n`);
+  }
+
+  /** A line for the person at the terminal: stderr, never mixed with data. */
+  status(message: string): void {
+    this.stderr.write(`${message}\n`);
+  }
+
+  warn(message: string): void {
+    this.stderr.write(`${this.paint.yellow('warning')}: ${message}\n`);
+  }
+
+  error(err: DeskctlError): void {
+    this.stderr.write(`${this.paint.red('error')}: ${err.message}\n`);
+    if (this.format === 'json') this.stderr.write(`${JSON.stringify({ error: err.toJSON() })}\n`);
+  }
+}
+
+/** Column widths that fit the terminal: short columns keep their size, long ones share the rest. */
+function fitWidths(n: number, rows: string[][], width: number): (number | null)[] {
+  const natural = Array.from({ length: n }, (_, i) => Math.max(3, ...rows.map((r) => (r[i] ?? '').length)) + 2);
+  const budget = Math.max(width - (n + 1), n * 6);
+  if (natural.reduce((a, b) => a + b, 0) <= budget) return natural;
+  const widths = [...natural];
+  while (widths.reduce((a, b) => a + b, 0) > budget) {
+    const i = widths.indexOf(Math.max(...widths));
+    if (widths[i]! <= 6) break;
+    widths[i]!--;
+  }
+  return widths;
+}

@@ -1,0 +1,187 @@
+/**
+ * Forward-only schema migrations. The database's `PRAGMA user_version` is the number of migrations
+ * applied; a new one is appended here and never edited once released.
+ */
+export const MIGRATIONS: readonly { name: string; sql: string }[] = [
+  {
+    name: 'initial schema',
+    sql: `
+CREATE TABLE tenants (
+  id           INTEGER PRIMARY KEY AUTOINCREMENT,
+  slug         TEXT NOT NULL UNIQUE,
+  name         TEXT NOT NULL,
+  protocol_seq INTEGER NOT NULL DEFAULT 0,
+  created_at   TEXT NOT NULL
+);
+CREATE TABLE settings (
+  tenant_id INTEGER NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
+  key       TEXT NOT NULL,
+  value     TEXT NOT NULL,
+  PRIMARY KEY (tenant_id, key)
+) WITHOUT ROWID;
+CREATE TABLE departments (
+  id         INTEGER PRIMARY KEY AUTOINCREMENT,
+  tenant_id  INTEGER NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
+  name       TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  UNIQUE (tenant_id, name)
+);
+CREATE TABLE categories (
+  id            INTEGER PRIMARY KEY AUTOINCREMENT,
+  tenant_id     INTEGER NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
+  department_id INTEGER NOT NULL REFERENCES departments(id) ON DELETE CASCADE,
+  name          TEXT NOT NULL,
+  created_at    TEXT NOT NULL,
+  UNIQUE (department_id, name)
+);
+CREATE TABLE organizations (
+  id         INTEGER PRIMARY KEY AUTOINCREMENT,
+  tenant_id  INTEGER NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
+  name       TEXT NOT NULL,
+  parent_id  INTEGER REFERENCES organizations(id),
+  created_at TEXT NOT NULL,
+  UNIQUE (tenant_id, name)
+);
+CREATE INDEX organizations_parent ON organizations(parent_id) WHERE parent_id IS NOT NULL;
+CREATE TABLE customers (
+  id              INTEGER PRIMARY KEY AUTOINCREMENT,
+  tenant_id       INTEGER NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
+  email           TEXT NOT NULL,
+  name            TEXT NOT NULL,
+  phone           TEXT,
+  organization_id INTEGER REFERENCES organizations(id),
+  is_manager      INTEGER NOT NULL DEFAULT 0 CHECK (is_manager IN (0, 1)),
+  active          INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1)),
+  deleted_at      TEXT,
+  created_at      TEXT NOT NULL,
+  CHECK (is_manager = 0 OR organization_id IS NOT NULL)
+);
+CREATE UNIQUE INDEX customers_email ON customers(tenant_id, email) WHERE deleted_at IS NULL;
+CREATE INDEX customers_org ON customers(organization_id) WHERE deleted_at IS NULL;
+CREATE TABLE agents (
+  id         INTEGER PRIMARY KEY AUTOINCREMENT,
+  tenant_id  INTEGER NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
+  email      TEXT NOT NULL,
+  name       TEXT NOT NULL,
+  is_admin   INTEGER NOT NULL DEFAULT 0 CHECK (is_admin IN (0, 1)),
+  created_at TEXT NOT NULL,
+  UNIQUE (tenant_id, email)
+);
+CREATE TABLE agent_departments (
+  agent_id      INTEGER NOT NULL REFERENCES agents(id) ON DELETE CASCADE,
+  department_id INTEGER NOT NULL REFERENCES departments(id) ON DELETE CASCADE,
+  PRIMARY KEY (agent_id, department_id)
+) WITHOUT ROWID;
+CREATE TABLE approval_rules (
+  id            INTEGER PRIMARY KEY AUTOINCREMENT,
+  tenant_id     INTEGER NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
+  department_id INTEGER NOT NULL REFERENCES departments(id) ON DELETE CASCADE,
+  scope         TEXT NOT NULL CHECK (scope IN ('category', 'none', 'all')),
+  category_id   INTEGER REFERENCES categories(id) ON DELETE CASCADE,
+  created_at    TEXT NOT NULL,
+  CHECK ((scope = 'category') = (category_id IS NOT NULL))
+);
+CREATE UNIQUE INDEX approval_rules_unique ON approval_rules(department_id, scope, ifnull(category_id, 0));
+CREATE TABLE drafts (
+  id              INTEGER PRIMARY KEY AUTOINCREMENT,
+  tenant_id       INTEGER NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
+  requester_id    INTEGER NOT NULL REFERENCES customers(id),
+  organization_id INTEGER REFERENCES organizations(id),
+  department_id   INTEGER NOT NULL REFERENCES departments(id),
+  category_id     INTEGER REFERENCES categories(id),
+  subject         TEXT NOT NULL,
+  message         TEXT NOT NULL,
+  channel         TEXT NOT NULL,
+  conversation    TEXT,
+  fields          TEXT NOT NULL DEFAULT '{}',
+  attachments     TEXT NOT NULL DEFAULT '[]',
+  created_at      TEXT NOT NULL,
+  updated_at      TEXT NOT NULL
+);
+CREATE INDEX drafts_tenant ON drafts(tenant_id, id);
+CREATE INDEX drafts_requester ON drafts(requester_id);
+CREATE INDEX drafts_org ON drafts(organization_id);
+CREATE INDEX drafts_conversation ON drafts(tenant_id, conversation) WHERE conversation IS NOT NULL;
+CREATE TABLE tickets (
+  id              INTEGER PRIMARY KEY AUTOINCREMENT,
+  tenant_id       INTEGER NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
+  protocol        TEXT NOT NULL,
+  requester_id    INTEGER NOT NULL REFERENCES customers(id),
+  organization_id INTEGER REFERENCES organizations(id),
+  department_id   INTEGER NOT NULL REFERENCES departments(id),
+  category_id     INTEGER REFERENCES categories(id),
+  subject         TEXT NOT NULL,
+  message         TEXT NOT NULL,
+  status          TEXT NOT NULL CHECK (status IN ('open', 'in_progress', 'waiting', 'solved', 'closed')),
+  channel         TEXT NOT NULL,
+  visibility      TEXT NOT NULL CHECK (visibility IN ('public', 'internal', 'private')),
+  agent_id        INTEGER REFERENCES agents(id),
+  process_ref     TEXT,
+  rating          INTEGER CHECK (rating BETWEEN 1 AND 5),
+  rating_comment  TEXT,
+  conversation    TEXT,
+  fields          TEXT NOT NULL DEFAULT '{}',
+  attachments     TEXT NOT NULL DEFAULT '[]',
+  draft_id        INTEGER,
+  created_at      TEXT NOT NULL,
+  due_at          TEXT NOT NULL,
+  solved_at       TEXT,
+  closed_at       TEXT,
+  updated_at      TEXT NOT NULL,
+  UNIQUE (tenant_id, protocol)
+);
+CREATE INDEX tickets_tenant_status ON tickets(tenant_id, status);
+CREATE INDEX tickets_requester ON tickets(requester_id);
+CREATE UNIQUE INDEX tickets_draft ON tickets(draft_id) WHERE draft_id IS NOT NULL;
+CREATE INDEX tickets_conversation ON tickets(tenant_id, conversation) WHERE conversation IS NOT NULL;
+CREATE TABLE ticket_messages (
+  id         INTEGER PRIMARY KEY AUTOINCREMENT,
+  ticket_id  INTEGER NOT NULL REFERENCES tickets(id) ON DELETE CASCADE,
+  author     TEXT NOT NULL,
+  body       TEXT NOT NULL,
+  created_at TEXT NOT NULL
+);
+CREATE INDEX ticket_messages_ticket ON ticket_messages(ticket_id);
+CREATE TABLE draft_decisions (
+  draft_id        INTEGER PRIMARY KEY,
+  tenant_id       INTEGER NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
+  organization_id INTEGER,
+  department_id   INTEGER,
+  requester_id    INTEGER,
+  decision        TEXT NOT NULL CHECK (decision IN ('approved', 'rejected')),
+  decided_by      TEXT NOT NULL,
+  reason          TEXT,
+  ticket_id       INTEGER,
+  created_at      TEXT NOT NULL,
+  decided_at      TEXT NOT NULL
+);
+CREATE INDEX draft_decisions_tenant ON draft_decisions(tenant_id, decided_at);
+CREATE TABLE notifications (
+  id           INTEGER PRIMARY KEY AUTOINCREMENT,
+  tenant_id    INTEGER NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
+  kind         TEXT NOT NULL,
+  channel      TEXT NOT NULL CHECK (channel IN ('email', 'push', 'whatsapp')),
+  to_address   TEXT NOT NULL,
+  subject      TEXT NOT NULL,
+  ref_type     TEXT,
+  ref_id       INTEGER,
+  created_at   TEXT NOT NULL,
+  delivered_at TEXT
+);
+CREATE INDEX notifications_tenant ON notifications(tenant_id, id);
+CREATE INDEX notifications_pending ON notifications(tenant_id, id) WHERE delivered_at IS NULL;
+CREATE TABLE audit (
+  id        INTEGER PRIMARY KEY AUTOINCREMENT,
+  tenant_id INTEGER REFERENCES tenants(id) ON DELETE CASCADE,
+  at        TEXT NOT NULL,
+  actor     TEXT NOT NULL,
+  action    TEXT NOT NULL,
+  entity    TEXT NOT NULL,
+  entity_id TEXT,
+  details   TEXT
+);
+CREATE INDEX audit_tenant ON audit(tenant_id, id);
+INSERT INTO tenants (slug, name, created_at) VALUES ('default', 'Default', strftime('%Y-%m-%dT%H:%M:%fZ', 'now'));
+`,
+  },
+];

@@ -1,0 +1,111 @@
+import type { Generated } from 'kysely';
+
+/** The tables as Kysely sees them (snake_case columns, as stored). */
+export interface DB {
+  tenants: { id: Generated<number>; slug: string; name: string; protocol_seq: Generated<number>; created_at: string };
+  settings: { tenant_id: number; key: string; value: string };
+  departments: { id: Generated<number>; tenant_id: number; name: string; created_at: string };
+  categories: { id: Generated<number>; tenant_id: number; department_id: number; name: string; created_at: string };
+  organizations: { id: Generated<number>; tenant_id: number; name: string; parent_id: number | null; created_at: string };
+  customers: {
+    id: Generated<number>;
+    tenant_id: number;
+    email: string;
+    name: string;
+    phone: string | null;
+    organization_id: number | null;
+    is_manager: number;
+    active: number;
+    deleted_at: string | null;
+    created_at: string;
+  };
+  agents: { id: Generated<number>; tenant_id: number; email: string; name: string; is_admin: number; created_at: string };
+  agent_departments: { agent_id: number; department_id: number };
+  approval_rules: {
+    id: Generated<number>;
+    tenant_id: number;
+    department_id: number;
+    scope: string;
+    category_id: number | null;
+    created_at: string;
+  };
+  drafts: {
+    id: Generated<number>;
+    tenant_id: number;
+    requester_id: number;
+    organization_id: number | null;
+    department_id: number;
+    category_id: number | null;
+    subject: string;
+    message: string;
+    channel: string;
+    conversation: string | null;
+    fields: string;
+    attachments: string;
+    created_at: string;
+    updated_at: string;
+  };
+  tickets: {
+    id: Generated<number>;
+    tenant_id: number;
+    protocol: string;
+    requester_id: number;
+    organization_id: number | null;
+    department_id: number;
+    category_id: number | null;
+    subject: string;
+    message: string;
+    status: string;
+    channel: string;
+    visibility: string;
+    agent_id: number | null;
+    process_ref: string | null;
+    rating: number | null;
+    rating_comment: string | null;
+    conversation: string | null;
+    fields: string;
+    attachments: string;
+    draft_id: number | null;
+    created_at: string;
+    due_at: string;
+    solved_at: string | null;
+    closed_at: string | null;
+    updated_at: string;
+  };
+  ticket_messages: { id: Generated<number>; ticket_id: number; author: string; body: string; created_at: string };
+  draft_decisions: {
+    draft_id: number;
+    tenant_id: number;
+    organization_id: number | null;
+    department_id: number | null;
+    requester_id: number | null;
+    decision: string;
+    decided_by: string;
+    reason: string | null;
+    ticket_id: number | null;
+    created_at: string;
+    decided_at: string;
+  };
+  notifications: {
+    id: Generated<number>;
+    tenant_id: number;
+    kind: string;
+    channel: string;
+    to_address: string;
+    subject: string;
+    ref_type: string | null;
+    ref_id: number | null;
+    created_at: string;
+    delivered_at: string | null;
+  };
+  audit: {
+    id: Generated<number>;
+    tenant_id: number | null;
+    at: string;
+    actor: string;
+    action: string;
+    entity: string;
+    entity_id: string | null;
+    details: string | null;
+  };
+}
