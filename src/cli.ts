@@ -40,11 +40,12 @@ export function buildProgram(ctx: Context): Command {
     .option('--tenant <slug>', 'tenant to act on (default: $DESKCTL_TENANT or "default")')
     .option('--no-color', 'no colour in output (also NO_COLOR=1 or TERM=dumb)')
     .showSuggestionAfterError(true)
-    .showHelpAfterError('(add --help for usage)')
     .exitOverride()
     .configureOutput({
       writeOut: (s) => ctx.io.stdout.write(s),
       writeErr: (s) => ctx.io.stderr.write(s),
+      // The contract: an error is one line (commander puts its suggestion on a second one).
+      outputError: (s, write) => write(`${s.trim().replace(/\s*\n\s*/g, ' ')}\n`),
     })
     .addHelpText(
       'after',

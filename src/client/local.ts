@@ -33,7 +33,8 @@ export async function openLocalHelpdesk(o: LocalOptions): Promise<Helpdesk> {
   const store = openSqliteStore(o.file);
   try {
     const tenantId = await tenants.tenantIdBySlug(store, o.tenant);
-    return new LocalHelpdesk(store, o.tenant, tenantId, o.operator ?? operatorName(), () => clock(o.env));
+    const chunk = Number(o.env?.DESKCTL_DECIDE_CHUNK);
+    return new LocalHelpdesk(store, o.tenant, tenantId, o.operator ?? operatorName(), () => clock(o.env), chunk > 0 ? chunk : undefined);
   } catch (e) {
     await store.close();
     throw e;
@@ -49,8 +50,9 @@ class LocalHelpdesk implements Helpdesk {
     tenantId: number,
     private readonly operator: string,
     now: () => Date,
+    chunkSize?: number,
   ) {
-    this.ctx = { store, tenantId, actor: { kind: 'admin', name: operator }, now };
+    this.ctx = { store, tenantId, actor: { kind: 'admin', name: operator }, now, chunkSize };
   }
 
   private async as(opts?: As): Promise<EngineContext> {

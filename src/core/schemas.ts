@@ -40,7 +40,10 @@ export const Id = z.coerce
   .max(Number.MAX_SAFE_INTEGER);
 export const Subject = z.string().trim().min(1, 'must not be empty').max(500, 'at most 500 characters');
 export const Message = z.string().trim().min(1, 'must not be empty').max(100_000, 'at most 100000 characters');
-export const Limit = z.coerce.number().int().positive('must be a positive whole number');
+export const Limit = z.coerce
+  .number({ error: 'must be a positive whole number' })
+  .int('must be a positive whole number')
+  .positive('must be a positive whole number');
 
 /** Time zones are checked against the platform's IANA database. */
 export const TimeZone = z.string().refine(

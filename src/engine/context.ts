@@ -14,6 +14,8 @@ export interface EngineContext {
   tenantId: number;
   actor: Actor;
   now: () => Date;
+  /** Drafts decided per transaction (default DECIDE_CHUNK); smaller values interleave concurrent deciders in tests. */
+  chunkSize?: number;
 }
 
 export const actorLabel = (a: Actor) => (a.kind === 'admin' ? a.name : `${a.kind}:${a.name}`);

@@ -263,9 +263,10 @@ async function moveDrafts(tx: Tx, ctx: EngineContext, req: DecideRequest, ids: n
   const made = sql`(SELECT t.id, t.protocol, t.draft_id, t.subject, c.email FROM tickets t JOIN customers c ON c.id = t.requester_id
     WHERE t.draft_id IS NOT NULL AND t.draft_id IN ${inChunk})`;
   await sql`INSERT INTO notifications (tenant_id, kind, channel, to_address, subject, ref_type, ref_id, created_at)
-    SELECT ${tenant}, k.kind, 'email', m.email, k.prefix || m.protocol || ': ' || m.subject, 'ticket', m.id, ${at}
-    FROM ${made} m CROSS JOIN (SELECT 1 AS n, 'draft_approved' AS kind, 'Request approved, ticket ' AS prefix
-                                 UNION ALL SELECT 2, 'ticket_opened', 'Ticket opened ') k
+    SELECT ${tenant}, k.kind, 'email', m.email,
+      CASE k.n WHEN 1 THEN 'Request approved, ticket ' || m.protocol || ': ' ELSE 'Ticket ' || m.protocol || ' opened: ' END || m.subject,
+      'ticket', m.id, ${at}
+    FROM ${made} m CROSS JOIN (SELECT 1 AS n, 'draft_approved' AS kind UNION ALL SELECT 2, 'ticket_opened') k
     ORDER BY m.id, k.n`.execute(tx);
   await sql`INSERT INTO draft_decisions (draft_id, tenant_id, organization_id, department_id, requester_id, decision, decided_by, reason, ticket_id, created_at, decided_at)
     SELECT d.id, d.tenant_id, d.organization_id, d.department_id, d.requester_id, 'approved', ${actor}, NULL, t.id, d.created_at, ${at}

@@ -42,7 +42,7 @@ export async function createTicket(ctx: EngineContext, input: unknown): Promise<
 
     if (req.channel === 'whatsapp' && req.conversation) {
       const appended = await appendToPendingDraft(tx, ctx, requester, req.conversation, req.message);
-      if (appended) return appended;
+      
     }
 
     const rules = await tx.selectFrom('approval_rules').select(['scope', 'category_id']).where('department_id', '=', dept).execute();
@@ -174,7 +174,8 @@ function scopeTickets<Q extends ReturnType<typeof ticketQuery>>(q: Q, ctx: Engin
   if (a.kind === 'customer') return q.where('t.requester_id', '=', a.customerId).where('t.visibility', '!=', 'internal') as Q;
   return q.where((eb) =>
     eb.or([
-      eb('t.requester_id', '=', a.customerId),
+      // Their own tickets (internal ones are staff-only, R17), and the public ones of their organization.
+      eb.and([eb('t.requester_id', '=', a.customerId), eb('t.visibility', '!=', 'internal')]),
       eb.and([eb('t.organization_id', '=', a.organizationIds[0]!), eb('t.visibility', '=', 'public')]),
     ]),
   ) as Q;

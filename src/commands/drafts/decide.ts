@@ -88,8 +88,13 @@ export async function run(ctx: Context, decision: 'approve' | 'reject', args: st
   const json = ctx.out.format === 'json';
   const shown: DecisionResult[] = [];
   let successesShown = 0;
-  let first = true;
-  if (json) ctx.io.stdout.write('{\n  "dryRun": false,\n  "results": [');
+  // The JSON document is streamed chunk by chunk (flat memory on 100,000 drafts), opened only once
+  // there is something to say, so an error before the first chunk leaves stdout empty.
+  let opened = false;
+  const openJson = () => {
+    if (!opened) ctx.io.stdout.write('{\n  "dryRun": false,\n  "results": [');
+    opened = true;
+  };
   const progress = await ctx.progress(decision === 'approve' ? 'approving drafts' : 'rejecting drafts');
   let report;
   try {
@@ -99,8 +104,9 @@ export async function run(ctx: Context, decision: 'approve' | 'reject', args: st
       onResults: (results) => {
         if (json) {
           if (results.length === 0) return;
-          ctx.io.stdout.write(`${first ? '' : ','}${results.map((r) => `\n    ${JSON.stringify(r)}`).join(',')}`);
-          first = false;
+          const comma = opened ? ',' : '';
+          openJson();
+          ctx.io.stdout.write(`${comma}${results.map((r) => `\n    ${JSON.stringify(r)}`).join(',')}`);
           return;
         }
         for (const r of results) {
@@ -114,6 +120,7 @@ export async function run(ctx: Context, decision: 'approve' | 'reject', args: st
   }
   if (report.dryRun) return;
   if (json) {
+    openJson();
     ctx.io.stdout.write(`\n  ],\n  "requested": ${report.requested},\n  "succeeded": ${report.succeeded},\n  "failed": ${report.failed}\n}\n`);
   } else {
     await ctx.out.list(shown, [
@@ -123,7 +130,7 @@ export async function run(ctx: Context, decision: 'approve' | 'reject', args: st
       { header: 'protocol', value: (r) => r.ticket?.protocol ?? '' },
       { header: 'detail', value: (r) => r.error?.message ?? '' },
     ]);
-    if (report.succeeded > successesShown || successesShown > SHOWN) ctx.out.status(`(showing ${SHOWN} of ${report.succeeded} successes)`);
+    if (report.succeeded > SHOWN) ctx.out.status(`(showing ${SHOWN} of ${report.succeeded} successes)`);
     const interrupted = ctx.signal?.aborted ? ' (interrupted: the rest were left pending)' : '';
     ctx.out.status(`${PAST[decision]} ${report.succeeded} of ${report.requested} draft${report.requested === 1 ? '' : 's'}; ${report.failed} failed${interrupted}`);
     if (report.requested === 0) ctx.out.status('no pending drafts matched');

@@ -1,0 +1,84 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { deskctl, tempHome } from '../helpers/bin.js';
+import { fingerprint } from '../helpers/db.js';
+
+/** Bad flags and values: exit 2, one clear line on stderr naming what is wrong, nothing written. */
+describe('e2e: bad input exits 2 with one line and writes nothing', () => {
+  const home = tempHome();
+  const env = { ...home.env, DESKCTL_DB: home.db };
+  const run = (args: string[], input?: string) => deskctl(args, { env, input });
+
+  beforeAll(async () => {
+    for (const args of [
+      ['departments', 'add', 'Suporte'],
+      ['categories', 'add', 'Acesso', '--department', 'Suporte'],
+      ['orgs', 'add', 'Matriz'],
+      ['customers', 'add', 'gerente@matriz.example', '--name', 'G', '--org', 'Matriz', '--manager'],
+      ['customers', 'add', 'ana@matriz.example', '--name', 'Ana', '--org', 'Matriz'],
+      ['approval', 'set', 'all-departments'],
+      ['tickets', 'create', '--requester', 'ana@matriz.example', '--department', 'Suporte', '--subject', 's', '--message', 'm'],
+      ['tickets', 'create', '--requester', 'gerente@matriz.example', '--department', 'Suporte', '--subject', 's', '--message', 'm'],
+    ]) {
+      const r = await run(args);
+      expect(r.exitCode, `${args.join(' ')}: ${r.stderr}`).toBe(0);
+    }
+  });
+
+  const cases: [string, string[], RegExp, string?][] = [
+    ['bulk by filter off a terminal without --yes', ['drafts', 'approve', '--all'], /without --yes/],
+    ['a decision with nothing selected', ['drafts', 'reject'], /give draft ids/],
+    ['ids and --all together', ['drafts', 'approve', '1', '--all', '--yes'], /not both/],
+    ['filters without --all', ['drafts', 'approve', '1', '--org', 'Matriz'], /only with --all/],
+    ['a draft id that is not a number', ['drafts', 'approve', 'abc'], /ids\[0\]: an id is a positive whole number/],
+    ['ids on stdin that are not numbers', ['drafts', 'approve', '-'], /ids\[1\]/, '1\nx\n'],
+    ['an empty stdin', ['drafts', 'approve', '-'], /no ids/, ''],
+    ['a malformed age', ['drafts', 'approve', '--all', '--older-than', '3w', '--yes'], /older-than: expected a duration/],
+    ['an unknown channel filter', ['drafts', 'reject', '--all', '--channel', 'fax', '--yes'], /fax.*invalid|invalid.*fax/i],
+    ['--include-children without --org', ['drafts', 'list', '--include-children'], /needs --org/],
+    ['a zero limit', ['drafts', 'list', '--limit', '0'], /limit: must be a positive whole number/],
+    ['an invalid requester e-mail', ['tickets', 'create', '--requester', 'not-an-email', '--department', 'Suporte', '--subject', 's', '--message', 'm'], /requester: invalid e-mail/],
+    ['an e-mail request with a category (R9)', ['tickets', 'create', '--requester', 'ana@matriz.example', '--department', 'Suporte', '--category', 'Acesso', '--channel', 'email', '--subject', 's', '--message', 'm'], /R9/],
+    ['a missing required option', ['tickets', 'create', '--requester', 'ana@matriz.example'], /required option/],
+    ['an empty subject', ['tickets', 'create', '--requester', 'ana@matriz.example', '--department', 'Suporte', '--subject', ' ', '--message', 'm'], /subject: must not be empty/],
+    ['a field without =', ['tickets', 'create', '--requester', 'ana@matriz.example', '--department', 'Suporte', '--subject', 's', '--message', 'm', '--field', 'x'], /--field "x"/],
+    ['an attachment that does not exist', ['tickets', 'create', '--requester', 'ana@matriz.example', '--department', 'Suporte', '--subject', 's', '--message', 'm', '--attach', '/nonexistent/file.pdf'], /--attach/],
+    ['a rule without a scope', ['rules', 'add', '--department', 'Suporte'], /exactly one of/],
+    ['a rule with two scopes', ['rules', 'add', '--department', 'Suporte', '--category', 'Acesso', '--all-categories'], /exactly one of/],
+    ['rules edit', ['rules', 'edit', '1'], /cannot be edited/],
+    ['an unknown approval mode', ['approval', 'set', 'sometimes'], /sometimes/],
+    ['an unknown setting', ['settings', 'set', 'nope', '1'], /unknown setting "nope"/],
+    ['a bad setting value', ['settings', 'set', 'response.forecastHours', '-3'], /response\.forecastHours: must be more than 0/],
+    ['an unknown time zone', ['settings', 'set', 'timezone', 'Mars/Base'], /timezone: not a known IANA time zone/],
+    ['a rating out of range', ['tickets', 'rate', '1', '6'], /rating: a rating is from 1 to 5/],
+    ['reopen without a message', ['tickets', 'reopen', '1'], /required option/],
+    ['an unknown output format', ['-o', 'yaml', 'approval', 'show'], /yaml/],
+    ['an unknown flag', ['approval', 'show', '--bogus'], /unknown option '--bogus'/],
+    ['an unknown command', ['draftz', 'list'], /unknown command 'draftz'/],
+    ['a misspelt subcommand', ['drafts', 'lsit'], /Did you mean list/],
+    ['a tenant slug with spaces', ['tenants', 'create', 'Bad Slug'], /slug: a slug is/],
+    ['a customer without a name', ['customers', 'add', 'x@y.example'], /required option '--name/],
+    ['a manager without an organization', ['customers', 'add', 'x@y.example', '--name', 'X', '--manager'], /give --org/],
+    ['an audit date that is not a date', ['audit', '--since', 'yesterday'], /since: expected a date/],
+    ['--active with --inactive', ['customers', 'set', 'ana@matriz.example', '--active', '--inactive'], /exclude each other/],
+  ];
+
+  it.each(cases)('%s', async (_name, args, message, input) => {
+    const before = fingerprint(home.db);
+    const r = await run(args, input);
+    expect(r.exitCode, r.stderr).toBe(2);
+    expect(r.stdout).toBe('');
+    const lines = r.stderr.split('\n').filter(Boolean);
+    expect(lines, r.stderr).toHaveLength(1);
+    expect(lines[0]).toMatch(/^error: /);
+    expect(lines[0]).toMatch(message);
+    expect(fingerprint(home.db)).toBe(before);
+  });
+
+  it('with -o json the error is also a JSON document on stderr', async () => {
+    const r = await run(['settings', 'set', 'timezone', 'Mars/Base', '-o', 'json']);
+    expect(r.exitCode).toBe(2);
+    const [line, doc] = r.stderr.split('\n');
+    expect(line).toMatch(/^error: timezone/);
+    expect(JSON.parse(doc!)).toEqual({ error: { code: 'invalid_input', message: expect.stringMatching(/^timezone: /) } });
+  });
+});

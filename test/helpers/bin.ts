@@ -1,0 +1,44 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { execa, type ResultPromise } from 'execa';
+
+export const BIN = fileURLToPath(new URL('../../bin/deskctl.js', import.meta.url));
+
+/** A temporary home for one end-to-end run: its own HOME, XDG dirs and database. */
+export function tempHome(): { dir: string; db: string; env: Record<string, string> } {
+  const dir = mkdtempSync(join(tmpdir(), 'deskctl-e2e-'));
+  return {
+    dir,
+    db: join(dir, 'helpdesk.db'),
+    env: {
+      HOME: dir,
+      XDG_DATA_HOME: join(dir, 'data'),
+      XDG_CONFIG_HOME: join(dir, 'config'),
+      NO_COLOR: '1',
+    },
+  };
+}
+
+/** Runs the built binary (bin/deskctl.js over dist/) as a user would, never throwing on a non-zero exit. */
+export function deskctl(args: string[], o: { env?: Record<string, string>; input?: string; timeout?: number } = {}) {
+  return execa('node', [BIN, ...args], {
+    env: o.env,
+    extendEnv: true,
+    input: o.input,
+    stdin: o.input === undefined ? 'ignore' : 'pipe',
+    reject: false,
+    timeout: o.timeout ?? 60_000,
+    stripFinalNewline: false,
+  });
+}
+
+/** Runs the binary and parses its stdout as JSON (the command must succeed). */
+export async function deskctlJson<T = unknown>(args: string[], o: { env?: Record<string, string>; input?: string } = {}): Promise<T> {
+  const r = await deskctl([...args, '-o', 'json'], o);
+  if (r.exitCode !== 0) throw new Error(`deskctl ${args.join(' ')} exited ${r.exitCode}: ${r.stderr}`);
+  return JSON.parse(r.stdout) as T;
+}
+
+export type Running = ResultPromise;

@@ -1,0 +1,50 @@
+import { PassThrough, Readable } from 'node:stream';
+import { main } from '../../src/cli.js';
+
+export interface RunOptions {
+  /** Pretend stdin and stdout (and stderr) are terminals. */
+  tty?: boolean;
+  stdin?: string;
+  env?: Record<string, string | undefined>;
+  /** Answer to a confirmation prompt (only asked on a TTY). */
+  confirm?: boolean;
+  columns?: number;
+}
+
+export interface RunResult {
+  stdout: string;
+  stderr: string;
+  exitCode: number;
+  prompts: string[];
+}
+
+class Capture extends PassThrough {
+  text = '';
+  constructor(
+    readonly isTTY: boolean,
+    readonly columns?: number,
+  ) {
+    super();
+    this.on('data', (c: Buffer) => (this.text += c.toString('utf8')));
+  }
+}
+
+/** Runs deskctl in-process around buffers: the house style's `runDeskctl(argv, { tty })`. */
+export async function runDeskctl(argv: string[], o: RunOptions = {}): Promise<RunResult> {
+  const stdout = new Capture(Boolean(o.tty), o.columns ?? 120);
+  const stderr = new Capture(Boolean(o.tty));
+  const stdin = Object.assign(Readable.from(o.stdin === undefined ? [] : [Buffer.from(o.stdin)]), { isTTY: Boolean(o.tty) });
+  const prompts: string[] = [];
+  const exitCode = await main(argv, {
+    stdout,
+    stderr,
+    stdin,
+    env: { HOME: '/nonexistent', PATH: process.env.PATH, ...o.env },
+    confirm: async (message) => {
+      prompts.push(message);
+      return o.confirm ?? false;
+    },
+  });
+  await new Promise((r) => setImmediate(r));
+  return { stdout: stdout.text, stderr: stderr.text, exitCode, prompts };
+}
