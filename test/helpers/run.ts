@@ -27,6 +27,16 @@ class Capture extends PassThrough {
     super();
     this.on('data', (c: Buffer) => (this.text += c.toString('utf8')));
   }
+  // What a terminal stream has and spinners use.
+  cursorTo(): boolean {
+    return true;
+  }
+  moveCursor(): boolean {
+    return true;
+  }
+  clearLine(): boolean {
+    return true;
+  }
 }
 
 /** Runs deskctl in-process around buffers: the house style's `runDeskctl(argv, { tty })`. */
