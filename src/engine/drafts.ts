@@ -151,6 +151,7 @@ export async function decideDrafts(ctx: EngineContext, req: DecideRequest, hooks
     return { dryRun: true, matched: ids.length, ids };
   }
 
+  const chunk = ctx.chunkSize ?? DECIDE_CHUNK;
   const report: DecisionReport = { dryRun: false, requested: 0, succeeded: 0, failed: 0, results: [] };
   const take = (results: DecisionResult[]) => {
     report.requested += results.length;
@@ -161,11 +162,11 @@ export async function decideDrafts(ctx: EngineContext, req: DecideRequest, hooks
 
   if (req.ids) {
     const ids = [...new Set(req.ids)];
-    for (let i = 0; i < ids.length; i += DECIDE_CHUNK) {
+    for (let i = 0; i < ids.length; i += chunk) {
       if (hooks.signal?.aborted) break;
-      const chunk = ids.slice(i, i + DECIDE_CHUNK);
-      take(await ctx.store.write((tx) => decideChunkByIds(tx, ctx, req, chunk)));
-      hooks.onProgress?.(Math.min(i + DECIDE_CHUNK, ids.length), ids.length);
+      const slice = ids.slice(i, i + chunk);
+      take(await ctx.store.write((tx) => decideChunkByIds(tx, ctx, req, slice)));
+      hooks.onProgress?.(Math.min(i + chunk, ids.length), ids.length);
     }
     return report;
   }
@@ -181,7 +182,7 @@ export async function decideDrafts(ctx: EngineContext, req: DecideRequest, hooks
         .select(['dr.id'])
         .where('dr.id', '>', after)
         .orderBy('dr.id')
-        .limit(Math.min(DECIDE_CHUNK, total - done))
+        .limit(Math.min(chunk, total - done))
         .execute();
       if (rows.length === 0) return [];
       after = rows.at(-1)!.id;

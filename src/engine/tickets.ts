@@ -42,7 +42,7 @@ export async function createTicket(ctx: EngineContext, input: unknown): Promise<
 
     if (req.channel === 'whatsapp' && req.conversation) {
       const appended = await appendToPendingDraft(tx, ctx, requester, req.conversation, req.message);
-      
+      if (appended) return appended;
     }
 
     const rules = await tx.selectFrom('approval_rules').select(['scope', 'category_id']).where('department_id', '=', dept).execute();
