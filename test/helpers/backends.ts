@@ -1,0 +1,107 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expect } from 'vitest';
+import type { Helpdesk } from '../../src/client/helpdesk.js';
+import { openLocalHelpdesk } from '../../src/client/local.js';
+import { DeskctlError, type ErrorCode } from '../../src/core/errors.js';
+
+/** The instant every test starts at, unless it passes its own DESKCTL_NOW. */
+export const START = '2026-11-02T12:00:00.000Z';
+
+export interface OpenOptions {
+  tenant?: string;
+  env?: Record<string, string>;
+  /** An existing database file (a second handle, or another tenant of the same file). */
+  file?: string;
+}
+
+export interface Opened {
+  hd: Helpdesk;
+  file: string;
+  /** The live environment the backend reads its clock from: set `env.DESKCTL_NOW` to move time. */
+  env: Record<string, string | undefined>;
+  close(): Promise<void>;
+}
+
+export interface Backend {
+  name: string;
+  open(opts?: OpenOptions): Promise<Opened>;
+}
+
+const local: Backend = {
+  name: 'local',
+  async open(opts = {}) {
+    const ownDir = opts.file ? null : await mkdtemp(join(tmpdir(), 'deskctl-test-'));
+    const file = opts.file ?? join(ownDir!, 'helpdesk.db');
+    const env: Record<string, string | undefined> = { DESKCTL_NOW: START, ...opts.env };
+    const hd = await openLocalHelpdesk({ file, tenant: opts.tenant ?? 'default', env, operator: 'test:admin' });
+    return {
+      hd,
+      file,
+      env,
+      async close() {
+        await hd.close();
+        if (ownDir) await rm(ownDir, { recursive: true, force: true });
+      },
+    };
+  },
+};
+
+/** Every backend the contract suites run on; an `http` backend is appended later. */
+export const backends: Backend[] = [local];
+
+/* ---- fixture ---- */
+
+export const P = {
+  /** Manager of Matriz. */
+  gerente: 'gerente@matriz.com.br',
+  /** Customer of Filial Norte (child of Matriz); Filial Norte has no manager of its own. */
+  ana: 'ana@norte.com.br',
+  /** Customer of Avulsa (no parent, no manager anywhere). */
+  bia: 'bia@avulsa.com.br',
+  /** Customer of no organization. */
+  solo: 'solo@x.com',
+  /** A staff user. */
+  agent: 'agente@deskctl.dev',
+} as const;
+
+/**
+ * Departments Suporte [Acesso, Rede] and Financeiro [Boleto]; organizations Matriz, Filial Norte
+ * (parent Matriz) and Avulsa; the customers of `P`; one agent.
+ */
+export async function seedBasics(hd: Helpdesk): Promise<void> {
+  await hd.addDepartment('Suporte');
+  await hd.addCategory('Acesso', 'Suporte');
+  await hd.addCategory('Rede', 'Suporte');
+  await hd.addDepartment('Financeiro');
+  await hd.addCategory('Boleto', 'Financeiro');
+  await hd.addOrganization('Matriz');
+  await hd.addOrganization('Filial Norte', 'Matriz');
+  await hd.addOrganization('Avulsa');
+  await hd.addCustomer({ email: P.gerente, name: 'Gerente da Matriz', org: 'Matriz', manager: true });
+  await hd.addCustomer({ email: P.ana, name: 'Ana', org: 'Filial Norte' });
+  await hd.addCustomer({ email: P.bia, name: 'Bia', org: 'Avulsa' });
+  await hd.addCustomer({ email: P.solo, name: 'Solo' });
+  await hd.addAgent({ email: P.agent, name: 'Agente', departments: ['Suporte', 'Financeiro'] });
+}
+
+/** A ticket request with sensible defaults. */
+export function request(requester: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return { requester, department: 'Suporte', subject: 'Sem acesso ao sistema', message: 'Não consigo entrar desde ontem.', ...extra };
+}
+
+/** Asserts that `p` rejects with a DeskctlError of `code`; returns the error. */
+export async function expectCode(p: Promise<unknown>, code: ErrorCode): Promise<DeskctlError> {
+  let caught: unknown;
+  try {
+    await p;
+  } catch (e) {
+    caught = e;
+  }
+  expect(caught, `expected a DeskctlError "${code}"`).toBeInstanceOf(DeskctlError);
+  expect((caught as DeskctlError).code).toBe(code);
+  return caught as DeskctlError;
+}
+
+export const hoursLater = (isoTime: string, hours: number) => new Date(Date.parse(isoTime) + hours * 3_600_000).toISOString();
