@@ -194,7 +194,9 @@ export async function listTickets(ctx: EngineContext, filter: TicketFilter): Pro
   if (filter.dueToday) {
     const { timezone } = await readSettings(db, ctx.tenantId);
     const day = localDayBounds(current, timezone);
-    q = q.where('t.due_at', '>=', day.start.toISOString()).where('t.due_at', '<', day.end.toISOString());
+    // Due later today; a ticket already past its due time is overdue instead (seed 003 shows one or the other).
+    const from = current > day.start ? current : day.start;
+    q = q.where('t.due_at', '>=', from.toISOString()).where('t.due_at', '<', day.end.toISOString());
   }
   if (filter.limit) q = q.limit(filter.limit);
   return (await q.execute()).map(toTicket);

@@ -114,12 +114,17 @@ describe.each(backends)('tickets ($name)', (backend) => {
     // In UTC the 02:00Z ticket is due tomorrow.
     await hd.setSetting('timezone', 'UTC');
     expect((await hd.listTickets({ dueToday: true })).map((t) => t.id)).toEqual([late.id]);
-    // Next local day: the others are due today; a solved one is not.
+    // Next local day, 04:00: the third is due today (at 05:00); the first two are overdue, not due today.
     await hd.setSetting('timezone', 'America/Sao_Paulo');
-    o.env.DESKCTL_NOW = '2026-11-03T11:00:00.000Z'; // 08:00 local Nov 3
+    o.env.DESKCTL_NOW = '2026-11-03T07:00:00.000Z'; // 04:00 local Nov 3
     expect((await hd.listTickets({ dueToday: true })).map((t) => t.id)).toEqual([tomorrow.id]);
+    expect((await hd.listTickets({ overdue: true })).map((t) => t.id)).toEqual([late.id, night.id]);
+    // 08:00 local: past its due time it is overdue, and no longer counted as due today (seed 003: one or the other).
+    o.env.DESKCTL_NOW = '2026-11-03T11:00:00.000Z';
+    expect(await hd.listTickets({ dueToday: true })).toEqual([]);
     expect((await hd.listTickets({ overdue: true })).map((t) => t.id)).toEqual([late.id, night.id, tomorrow.id]);
     await hd.solveTickets([tomorrow.id]);
+    o.env.DESKCTL_NOW = '2026-11-03T07:00:00.000Z';
     expect(await hd.listTickets({ dueToday: true })).toEqual([]);
   });
 

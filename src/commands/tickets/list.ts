@@ -14,7 +14,7 @@ export function register(parent: Command, ctx: Context): void {
       .option('--department <name>', 'only this department')
       .option('--requester <email>', 'only this requester')
       .option('--overdue', 'not solved or closed, and past the due time (R18)')
-      .option('--due-today', "not solved or closed, and due today in the tenant's time zone (R18)")
+      .option('--due-today', "not solved or closed, and due later today in the tenant's time zone (R18)")
       .option('--limit <n>', 'at most this many')
       .option('--as <email>', "a customer's view: a manager sees the public tickets of their organization (R21)")
       .description('List tickets, oldest first')
