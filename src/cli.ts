@@ -1,5 +1,6 @@
 import { Command, CommanderError, Option } from 'commander';
 import { DeskctlError, EXIT } from './core/errors.js';
+import { groupExamples } from './commands/help/examples.js';
 import { NOUNS } from './commands/index.js';
 import { Context, type Io } from './context.js';
 import { FORMATS, Output } from './output/render.js';
@@ -16,19 +17,62 @@ export function processIo(): Io {
     if (interrupts > 1) process.exit(EXIT.interrupted);
     controller.abort();
   });
+  // SIGTERM asks for the same orderly stop: bulk work ends after its chunk, `serve` drains.
+  process.on('SIGTERM', () => controller.abort());
+  // `deskctl ... | head -1`: the reader went away. The work finishes; what is left to print is dropped quietly.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (e: NodeJS.ErrnoException) => {
+      if (e.code !== 'EPIPE') throw e;
+    });
+  }
   return { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env, signal: controller.signal };
 }
 
 /** Global options that take a value, so the command word can be found without loading anything. */
-const VALUE_OPTIONS = new Set(['-o', '--output', '--db', '--tenant']);
+const VALUE_OPTIONS = new Set(['-o', '--output', '--db', '--api', '--profile', '--tenant']);
 
-function commandWord(argv: string[]): string | undefined {
+/** The topics of `deskctl help <topic>` (their text lives in commands/help/topics.ts, loaded only for them). */
+export const HELP_TOPICS = ['exit-codes', 'environment'] as const;
+
+/** The words before any option that is not global: the command path, roughly. */
+function words(argv: string[]): string[] {
+  const out: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     if (VALUE_OPTIONS.has(a)) i++;
-    else if (!a.startsWith('-')) return a === 'help' ? argv[i + 1] : a;
+    else if (!a.startsWith('-')) out.push(a);
   }
-  return undefined;
+  return out;
+}
+
+function commandWord(argv: string[]): string | undefined {
+  const [first, second] = words(argv);
+  return first === 'help' ? second : first;
+}
+
+/** `deskctl help <word>` where the word is neither a command nor a topic: a one-line error with the closest names. */
+function unknownHelp(argv: string[]): string | undefined {
+  const w = words(argv);
+  if (w[0] !== 'help' || w.length < 2) return undefined;
+  const names = [...NOUNS.filter((n) => !n.hidden).map((n) => n.name), ...HELP_TOPICS];
+  if (names.includes(w[1]!)) return undefined;
+  const close = names.filter((n) => editDistance(n, w[1]!) <= Math.max(1, Math.floor(n.length / 3)));
+  return `error: no command or help topic '${w[1]}'${close.length ? ` (Did you mean ${close.join(', ')}?)` : ''}; topics: ${HELP_TOPICS.join(', ')}; commands: deskctl --help\n`;
+}
+
+function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) row[j] = Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    prev = row;
+  }
+  return prev[b.length]!;
+}
+
+function helpTopic(argv: string[]): (typeof HELP_TOPICS)[number] | undefined {
+  const w = words(argv);
+  return w[0] === 'help' && w.length === 2 && (HELP_TOPICS as readonly string[]).includes(w[1]!) ? (w[1] as (typeof HELP_TOPICS)[number]) : undefined;
 }
 
 export function buildProgram(ctx: Context): Command {
@@ -36,14 +80,21 @@ export function buildProgram(ctx: Context): Command {
     .description('Administer and operate a helpdesk: approval rules, bulk draft decisions, tickets, audit.')
     .version(VERSION, '-V, --version', 'print the version')
     .addOption(new Option('-o, --output <format>', 'output format').choices(FORMATS))
-    .option('--db <file>', 'local SQLite database (default: $DESKCTL_DB or ~/.local/share/deskctl/helpdesk.db)')
-    .option('--tenant <slug>', 'tenant to act on (default: $DESKCTL_TENANT or "default")')
+    .option('--db <file>', 'local SQLite database (default: $DESKCTL_DB, the profile, or ~/.local/share/deskctl/helpdesk.db)')
+    .option('--api <url>', 'a helpdesk HTTP API instead of a database (also $DESKCTL_API_URL; token from $DESKCTL_TOKEN or the profile)')
+    .option('--profile <name>', 'use this saved profile (also $DESKCTL_PROFILE; see deskctl profile)')
+    .option('--tenant <slug>', 'tenant to act on (default: $DESKCTL_TENANT, the profile, or "default")')
     .option('--no-color', 'no colour in output (also NO_COLOR=1 or TERM=dumb)')
+    .helpCommand('help [command]', `help for a command, or a topic: ${HELP_TOPICS.join(', ')}`)
+    .configureHelp({ showGlobalOptions: true })
     .showSuggestionAfterError(true)
     .exitOverride()
     .configureOutput({
       writeOut: (s) => ctx.io.stdout.write(s),
       writeErr: (s) => ctx.io.stderr.write(s),
+      // Help wraps to the terminal it is written to (80 columns when piped), not to the process's.
+      getOutHelpWidth: () => (ctx.io.stdout.isTTY && ctx.io.stdout.columns) || 80,
+      getErrHelpWidth: () => 80,
       // The contract: an error is one line (commander puts its suggestion on a second one).
       outputError: (s, write) => write(`${s.trim().replace(/\s*\n\s*/g, ' ')}\n`),
     })
@@ -58,7 +109,8 @@ Examples:
   $ deskctl drafts approve --all --department Suporte --older-than 7d --yes
 
 Exit codes: 0 ok, 1 refused or failed, 2 usage or invalid input, 3 bulk partly failed,
-4 unauthenticated or forbidden, 5 backend unreachable, 130 interrupted.`,
+4 unauthenticated or forbidden, 5 backend unreachable, 130 interrupted.
+More: deskctl help exit-codes, deskctl help environment, deskctl <command> --help.`,
     );
   program.hook('preAction', (_root, action) => {
     ctx.globals = action.optsWithGlobals();
@@ -73,17 +125,44 @@ export async function main(argv: string[], io?: Io): Promise<number> {
   const program = buildProgram(ctx);
   const word = commandWord(argv);
   try {
-    for (const noun of NOUNS) {
-      const cmd = program.command(noun.name).description(noun.summary);
-      if (noun.name === word) (await noun.load()).register(cmd, ctx);
+    const topic = helpTopic(argv);
+    if (topic) {
+      const { TOPICS } = await import('./commands/help/topics.js');
+      ctx.io.stdout.write(TOPICS[topic]);
+      return EXIT.ok;
     }
+    const badHelp = unknownHelp(argv);
+    if (badHelp) {
+      ctx.io.stderr.write(badHelp);
+      return EXIT.usage;
+    }
+    await addNouns(program, ctx, (name) => name === word);
     await program.parseAsync(argv, { from: 'user' });
-    return ctx.signal?.aborted ? EXIT.interrupted : ctx.exitCode;
+    return ctx.signal?.aborted && !ctx.endsOnSignal ? EXIT.interrupted : ctx.exitCode;
   } catch (e) {
     return report(e, ctx);
   } finally {
     await ctx.close();
   }
+}
+
+/** Registers every top-level command; only the modules `load` names are imported (the rest show their summary). */
+async function addNouns(program: Command, ctx: Context, load: (name: string) => boolean): Promise<void> {
+  for (const noun of NOUNS) {
+    const cmd = program.command(noun.name, { hidden: Boolean(noun.hidden) }).description(noun.summary);
+    if (!load(noun.name)) continue;
+    (await noun.load()).register(cmd, ctx);
+    // A group's `help` explains its verbs; the help topics belong to the program's own `help`.
+    if (cmd.commands.length) cmd.helpCommand('help [command]', 'display help for command');
+    groupExamples(cmd);
+  }
+}
+
+/** The whole program tree with every command module loaded: for completions and for tests that walk every command. */
+export async function fullProgram(ctx: Context): Promise<Command> {
+  const program = buildProgram(ctx);
+  await addNouns(program, ctx, () => true);
+  return program;
 }
 
 function report(e: unknown, ctx: Context): number {

@@ -1,7 +1,8 @@
-import { homedir } from 'node:os';
-import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import type { Helpdesk } from './client/helpdesk.js';
+import { configDir } from './config/paths.js';
+import { FileProfiles } from './config/profiles.js';
+import { missingToken, resolveTarget, type Resolution } from './config/resolve.js';
 import { invalid } from './core/errors.js';
 import { FORMATS, Output, type Format, type Sink } from './output/render.js';
 
@@ -19,6 +20,8 @@ export interface Io {
 export interface GlobalOptions {
   output?: string;
   db?: string;
+  api?: string;
+  profile?: string;
   tenant?: string;
   color?: boolean;
 }
@@ -32,8 +35,11 @@ export interface Progress {
 export class Context {
   private hd?: Promise<Helpdesk>;
   private outCache?: Output;
+  private profileCache?: FileProfiles;
   globals: GlobalOptions = {};
   exitCode = 0;
+  /** Set by a command whose normal end is a signal (`serve`): then an interrupt is not exit 130. */
+  endsOnSignal = false;
 
   constructor(readonly io: Io) {}
 
@@ -76,23 +82,40 @@ export class Context {
     return this.outCache;
   }
 
+  /** The saved profiles, read from $XDG_CONFIG_HOME/deskctl only if resolution needs them. */
+  get profiles(): FileProfiles {
+    this.profileCache ??= new FileProfiles(configDir(this.env), (m) => this.out.warn(m));
+    return this.profileCache;
+  }
+
+  /** Where this run goes: flags > environment > profile > default (see src/config/resolve.ts). */
+  get resolution(): Resolution {
+    return resolveTarget(this.globals, this.env, this.profiles);
+  }
+
   get tenant(): string {
-    return this.globals.tenant ?? this.env.DESKCTL_TENANT ?? 'default';
+    return this.resolution.tenant;
   }
 
-  /** --db beats DESKCTL_DB beats $XDG_DATA_HOME/deskctl/helpdesk.db. */
+  /** Where the data lives: the local database file, or the API's URL. */
   get dbFile(): string {
-    if (this.globals.db) return this.globals.db;
-    if (this.env.DESKCTL_DB) return this.env.DESKCTL_DB;
-    const data = this.env.XDG_DATA_HOME || join(this.env.HOME || homedir(), '.local', 'share');
-    return join(data, 'deskctl', 'helpdesk.db');
+    const t = this.resolution.target;
+    return t.kind === 'local' ? t.db : t.url;
   }
 
-  /** The backend the flags, environment and defaults point at, opened once per run. */
+  /** The backend the flags, environment, profile and defaults point at, opened once per run. */
   helpdesk(): Promise<Helpdesk> {
-    this.hd ??= import('./client/local.js').then(({ openLocalHelpdesk }) =>
-      openLocalHelpdesk({ file: this.dbFile, tenant: this.tenant, env: this.env }),
-    );
+    this.hd ??= (async () => {
+      const r = this.resolution;
+      const t = r.target;
+      if (t.kind === 'local') {
+        const { openLocalHelpdesk } = await import('./client/local.js');
+        return openLocalHelpdesk({ file: t.db, tenant: r.tenant, env: this.env });
+      }
+      if (t.token === undefined) throw missingToken(r);
+      const { openHttpHelpdesk } = await import('./client/http.js');
+      return openHttpHelpdesk({ url: t.url, token: t.token, tenant: r.tenant, env: this.env });
+    })();
     return this.hd;
   }
 
@@ -122,9 +145,9 @@ export class Context {
     return confirm({ message: question, default: false }, { input: this.io.stdin, output: this.io.stderr as NodeJS.WritableStream });
   }
 
-  /** Progress on stderr, only when stderr is a terminal. */
+  /** Progress on stderr, only when stderr is a terminal that can redraw a line (not TERM=dumb). */
   async progress(label: string): Promise<Progress> {
-    if (!this.io.stderr.isTTY) return { update() {}, stop() {} };
+    if (!this.io.stderr.isTTY || this.env.TERM === 'dumb') return { update() {}, stop() {} };
     const { default: ora } = await import('ora');
     const spinner = ora({ text: label, stream: this.io.stderr as NodeJS.WritableStream, color: 'cyan', isEnabled: true }).start();
     if (!this.color) spinner.color = 'white';

@@ -24,8 +24,12 @@ import type { NewCustomer, CustomerPatch } from '../engine/customers.js';
 import type { DecideHooks, DecideRequest } from '../engine/drafts.js';
 import type { RuleSpec } from '../engine/rules.js';
 import type { BatchReport } from '../engine/tickets.js';
+import type { AgentSummaryRow, ApprovalStatsQuery, ApprovalStatsRow, StatsQuery, StatsRow } from '../core/stats.js';
+import type { GenerateHooks, GenerateOptions, GenerateReport } from '../engine/generate.js';
+import type { SeedOptions, SeedReport } from '../engine/seed.js';
+import type { TokenInfo } from '../engine/tokens.js';
 
-export type { NewCustomer, CustomerPatch, DecideHooks, DecideRequest, RuleSpec, BatchReport };
+export type { NewCustomer, CustomerPatch, DecideHooks, DecideRequest, RuleSpec, BatchReport, TokenInfo };
 
 /** Acting as a customer (`--as EMAIL`): a manager within R13, or a requester within R12. */
 export interface As {
@@ -37,10 +41,12 @@ export interface NotificationFilter {
   to?: string;
   kind?: string;
   limit?: number;
+  after?: number;
 }
 export interface AuditFilter {
   since?: string;
   limit?: number;
+  after?: number;
 }
 
 /**
@@ -97,8 +103,25 @@ export interface Helpdesk {
   getDraft(id: number, opts?: As): Promise<Draft>;
   decideDrafts(request: DecideRequest & As, hooks?: DecideHooks): Promise<DecisionReport | DryRunReport>;
 
+  createToken(input: { name: string; role: string; customer?: string | null }): Promise<{ name: string; role: string; customer: string | null; token: string }>;
+  listTokens(): Promise<TokenInfo[]>;
+  revokeToken(name: string): Promise<{ revoked: string }>;
+
   listNotifications(filter: NotificationFilter): Promise<Notification[]>;
   listAudit(filter: AuditFilter): Promise<AuditEntry[]>;
+
+  /** `deskctl seed`: a parsed fixture (YAML or JSON) applied to this tenant in one transaction. */
+  seed(fixture: unknown, opts?: SeedOptions): Promise<SeedReport>;
+  /** `deskctl tenants create <slug> --from FILE`: a new tenant and its fixture in one transaction. */
+  createTenantFromFixture(slug: string, fixture: unknown, opts?: SeedOptions & { name?: string }): Promise<SeedReport & { created: Tenant }>;
+  /** `deskctl generate`: synthetic data in an empty tenant, all or nothing. */
+  generate(options: GenerateOptions, hooks?: GenerateHooks): Promise<GenerateReport>;
+  /** `deskctl stats export` (R23): one plain row per group, streamed (columns: statsColumns(query)). */
+  exportStats(query: StatsQuery): AsyncIterable<StatsRow>;
+  /** `deskctl stats approvals` (R23). */
+  approvalStats(query: ApprovalStatsQuery): Promise<ApprovalStatsRow[]>;
+  /** `deskctl stats summary`: per agent, pending, due today and overdue (R18, seed 003). */
+  agentSummary(): Promise<AgentSummaryRow[]>;
 
   close(): Promise<void>;
 }

@@ -1,14 +1,21 @@
 import { userInfo } from 'node:os';
 import { now as clock } from '../core/time.js';
 import * as catalog from '../engine/catalog.js';
-import type { Actor, EngineContext } from '../engine/context.js';
+import type { ChunkRequest } from '../core/decisions.js';
+import { forbidden } from '../core/errors.js';
+import { actorLabel, type Actor, type EngineContext } from '../engine/context.js';
 import * as customers from '../engine/customers.js';
 import * as drafts from '../engine/drafts.js';
 import * as journal from '../engine/journal.js';
 import * as rules from '../engine/rules.js';
 import * as settings from '../engine/settings.js';
 import * as tenants from '../engine/tenants.js';
+import type { IdempotencyGuard } from '../engine/idempotency.js';
 import * as tickets from '../engine/tickets.js';
+import * as tokens from '../engine/tokens.js';
+import * as generator from '../engine/generate.js';
+import * as seeding from '../engine/seed.js';
+import * as stats from '../engine/stats.js';
 import { openSqliteStore, type Store } from '../store/sqlite.js';
 import type { As, Helpdesk } from './helpdesk.js';
 
@@ -34,32 +41,48 @@ export async function openLocalHelpdesk(o: LocalOptions): Promise<Helpdesk> {
   try {
     const tenantId = await tenants.tenantIdBySlug(store, o.tenant);
     const chunk = Number(o.env?.DESKCTL_DECIDE_CHUNK);
-    return new LocalHelpdesk(store, o.tenant, tenantId, o.operator ?? operatorName(), () => clock(o.env), chunk > 0 ? chunk : undefined);
+    const ctx: EngineContext = {
+      store,
+      tenantId,
+      actor: { kind: 'admin', name: o.operator ?? operatorName() },
+      now: () => clock(o.env),
+      chunkSize: chunk > 0 ? chunk : undefined,
+    };
+    return new LocalHelpdesk(o.tenant, ctx, true);
   } catch (e) {
     await store.close();
     throw e;
   }
 }
 
-class LocalHelpdesk implements Helpdesk {
-  private readonly ctx: EngineContext;
+/**
+ * The engine behind the Helpdesk interface for one tenant and one actor: the CLI's embedded
+ * backend (the operator as admin), and the server's per-request backend (the token's identity).
+ */
+export class LocalHelpdesk implements Helpdesk {
+  private readonly store: Store;
+  private readonly operator: string;
 
   constructor(
-    private readonly store: Store,
     readonly tenant: string,
-    tenantId: number,
-    private readonly operator: string,
-    now: () => Date,
-    chunkSize?: number,
+    private readonly ctx: EngineContext,
+    /** Whether close() closes the store (the CLI's), or leaves it to its owner (the server's). */
+    private readonly ownsStore: boolean,
   ) {
-    this.ctx = { store, tenantId, actor: { kind: 'admin', name: operator }, now, chunkSize };
+    this.store = ctx.store;
+    this.operator = actorLabel(ctx.actor);
   }
 
+  /** `--as EMAIL`: only the tenant's admin may act as a customer (R12, R13). */
   private async as(opts?: As): Promise<EngineContext> {
     if (!opts?.as) return this.ctx;
+    if (this.ctx.actor.kind !== 'admin') throw forbidden('only an admin may act as another customer (--as)');
     const actor: Actor = await drafts.resolveCustomerActor(this.store.db, this.ctx.tenantId, opts.as.trim().toLowerCase());
     return { ...this.ctx, actor };
   }
+
+  /** One atomic chunk of a decision, at most once per Idempotency-Key (the API's bulk step). */
+  decideChunk = async (request: ChunkRequest & As, guard?: IdempotencyGuard) => drafts.decideChunk(await this.as(request), request, guard);
 
   listTenants = () => tenants.listTenants(this.store);
   createTenant = (slug: string, name?: string) => tenants.createTenant(this.store, this.operator, slug, name, this.ctx.now());
@@ -106,11 +129,29 @@ class LocalHelpdesk implements Helpdesk {
 
   listDrafts = async (filter: Parameters<typeof drafts.listDrafts>[1], opts?: As) => drafts.listDrafts(await this.as(opts), filter);
   getDraft = async (id: number, opts?: As) => drafts.getDraft(await this.as(opts), id);
-  decideDrafts = async (request: drafts.DecideRequest & As, hooks?: drafts.DecideHooks) =>
-    drafts.decideDrafts(await this.as(request), request, hooks);
+  decideDrafts = async (request: drafts.DecideRequest & As, hooks?: drafts.DecideHooks) => {
+    const ctx = await this.as(request);
+    return request.dryRun ? drafts.dryRunDecision(ctx, request) : drafts.decideDrafts(ctx, request, hooks);
+  };
+
+  createToken = (input: { name: string; role: string; customer?: string | null }) => tokens.createToken(this.ctx, input);
+  listTokens = () => tokens.listTokens(this.ctx);
+  revokeToken = (name: string) => tokens.revokeToken(this.ctx, name);
 
   listNotifications = (filter: Parameters<typeof journal.listNotifications>[1]) => journal.listNotifications(this.ctx, filter);
   listAudit = (filter: Parameters<typeof journal.listAudit>[1]) => journal.listAudit(this.ctx, filter);
 
-  close = () => this.store.close();
+  seed = (fixture: unknown, opts?: seeding.SeedOptions) => seeding.seedTenant(this.ctx, fixture, opts, this.tenant);
+  createTenantFromFixture = async (slug: string, fixture: unknown, opts: seeding.SeedOptions & { name?: string } = {}) => {
+    if (this.ctx.actor.kind !== 'admin') throw forbidden('only an admin creates tenants');
+    return seeding.createTenantFromFixture(this.store, this.operator, slug, opts.name, fixture, opts, this.ctx.now);
+  };
+  generate = (options: generator.GenerateOptions, hooks?: generator.GenerateHooks) => generator.generate(this.ctx, options, hooks, this.tenant);
+  exportStats = (query: unknown) => stats.exportStats(this.ctx, query);
+  approvalStats = (query: unknown) => stats.approvalStats(this.ctx, query);
+  agentSummary = () => stats.agentSummary(this.ctx);
+
+  close = async () => {
+    if (this.ownsStore) await this.store.close();
+  };
 }

@@ -6,7 +6,7 @@ export interface NounModule {
 }
 
 /** The top-level commands; each module is imported only when its command runs. */
-export const NOUNS: { name: string; summary: string; load: () => Promise<NounModule> }[] = [
+export const NOUNS: { name: string; summary: string; hidden?: boolean; load: () => Promise<NounModule> }[] = [
   { name: 'demo', summary: 'Create a sample tenant with pending drafts and show them', load: () => import('./demo/index.js') },
   { name: 'tenants', summary: 'List, create and remove tenants', load: () => import('./tenants/index.js') },
   { name: 'settings', summary: 'Show and change account settings', load: () => import('./settings/index.js') },
@@ -20,5 +20,13 @@ export const NOUNS: { name: string; summary: string; load: () => Promise<NounMod
   { name: 'tickets', summary: 'Open, list, solve, close, reopen and rate tickets', load: () => import('./tickets/index.js') },
   { name: 'drafts', summary: 'Ticket drafts waiting for approval: list, approve, reject (R10-R13)', load: () => import('./drafts/index.js') },
   { name: 'notifications', summary: 'The notification outbox (R22)', load: () => import('./notifications/index.js') },
+  { name: 'serve', summary: 'Run the helpdesk HTTP API over a database', load: () => import('./serve/index.js') },
+  { name: 'tokens', summary: 'API tokens: create (shown once), list, revoke', load: () => import('./tokens/index.js') },
   { name: 'audit', summary: 'The audit trail of every change', load: () => import('./audit/index.js') },
+  { name: 'seed', summary: 'Bring the tenant to a known state from a YAML/JSON fixture (idempotent)', load: () => import('./seed/index.js') },
+  { name: 'generate', summary: 'Fill an empty tenant with deterministic synthetic data at scale', load: () => import('./generate/index.js') },
+  { name: 'stats', summary: 'Ticket and approval statistics (R23): export, approvals, summary', load: () => import('./stats/index.js') },
+  { name: 'profile', summary: 'Saved targets (a database or an API, plus a tenant): add, list, show, use, remove', load: () => import('./profile/index.js') },
+  { name: 'completion', summary: 'Print the shell completion script for bash, zsh or fish', load: () => import('./completion/index.js') },
+  { name: '__complete', summary: 'Values for shell completion (used by the completion scripts)', hidden: true, load: () => import('./completion/dynamic.js') },
 ];

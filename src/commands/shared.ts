@@ -1,4 +1,3 @@
-import type { Command } from 'commander';
 import { z } from 'zod';
 import type { BatchReport } from '../client/helpdesk.js';
 import { EXIT, invalid } from '../core/errors.js';
@@ -7,10 +6,7 @@ import { parseInput } from '../core/validate.js';
 import type { Context } from '../context.js';
 import type { Column } from '../output/render.js';
 
-/** Adds an "Examples:" block to a command's --help. */
-export function examples(cmd: Command, lines: string[]): Command {
-  return cmd.addHelpText('after', `\nExamples:\n${lines.map((l) => `  $ ${l}`).join('\n')}\n`);
-}
+export { examples } from './help/examples.js';
 
 /** For repeatable options (`--field a=1 --field b=2`). */
 export const collect = (value: string, previous: string[] = []) => [...previous, value];

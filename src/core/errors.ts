@@ -37,8 +37,10 @@ export class DeskctlError extends Error {
     return ERROR_EXIT_CODES[this.code];
   }
 
-  toJSON(): { code: ErrorCode; message: string } {
-    return { code: this.code, message: this.message };
+  /** The contract's error object; invalid input also lists every problem by its path. */
+  toJSON(): { code: ErrorCode; message: string; problems?: string[] } {
+    const problems = Array.isArray(this.details) && this.details.every((d) => typeof d === 'string') ? (this.details as string[]) : undefined;
+    return problems && problems.length > 1 ? { code: this.code, message: this.message, problems } : { code: this.code, message: this.message };
   }
 }
 

@@ -140,6 +140,8 @@ export const DraftFilter = z
     requester: Email.optional(),
     olderThanMs: z.number().int().nonnegative().optional(),
     limit: Limit.optional(),
+    /** Only drafts with a greater id: the cursor of paged listings. */
+    after: z.number().int().nonnegative().optional(),
   })
   .superRefine((f, ctx) => {
     if (f.category && f.noCategory) ctx.addIssue({ code: 'custom', path: ['category'], message: '--category and --no-category exclude each other' });
@@ -155,6 +157,8 @@ export const TicketFilter = z.object({
   overdue: z.boolean().optional(),
   dueToday: z.boolean().optional(),
   limit: Limit.optional(),
+  /** Only tickets with a greater id: the cursor of paged listings. */
+  after: z.number().int().nonnegative().optional(),
 });
 export type TicketFilter = z.infer<typeof TicketFilter>;
 

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import { DeskctlError, forbidden, invalid, notFound } from '../core/errors.js';
+import { decideInChunks, type ChunkRequest, type ChunkResult, type DecideLoopHooks } from '../core/decisions.js';
 import type { DecisionReport, DecisionResult, Draft, DraftFilter, DryRunReport } from '../core/schemas.js';
 import type { Tx } from '../store/sqlite.js';
 import {
@@ -15,6 +16,7 @@ import {
   type Actor,
   type EngineContext,
 } from './context.js';
+import { once, type IdempotencyGuard } from './idempotency.js';
 import { draftQuery, toDraft } from './views.js';
 
 /** `--as EMAIL`: an active manager acts on their organization and its children (R13); any other customer sees only their own (R12). */
@@ -88,6 +90,7 @@ export async function listDrafts(ctx: EngineContext, filter: DraftFilter): Promi
   const db = ctx.store.db;
   const r = await resolveFilter(db, ctx, filter);
   let q = applyFilter(draftQuery(db, ctx.tenantId), ctx, r).orderBy('dr.id');
+  if (filter.after) q = q.where('dr.id', '>', filter.after);
   if (r.limit) q = q.limit(r.limit);
   // R12: the requester sees their pending drafts, not their details.
   return (await q.execute()).map((row) => toDraft(row, ctx.actor.kind !== 'customer'));
@@ -116,13 +119,7 @@ export interface DecideRequest {
   dryRun?: boolean;
 }
 
-export interface DecideHooks {
-  /** Drafts decided so far, out of the total known at the start. */
-  onProgress?: (done: number, total: number) => void;
-  /** When given, results are handed over chunk by chunk and not kept in the report (flat memory). */
-  onResults?: (results: DecisionResult[]) => void;
-  signal?: AbortSignal;
-}
+export type DecideHooks = DecideLoopHooks;
 
 /** How many drafts one transaction decides: big enough to be set-based, small enough to keep others waiting briefly. */
 export const DECIDE_CHUNK = 2_000;
@@ -133,72 +130,69 @@ export const DECIDE_CHUNK = 2_000;
  * not found and creates nothing.
  */
 export async function decideDrafts(ctx: EngineContext, req: DecideRequest, hooks: DecideHooks = {}): Promise<DecisionReport | DryRunReport> {
-  if (ctx.actor.kind === 'customer') throw forbidden(`${ctx.actor.name} is not an active manager and cannot decide drafts (R13)`);
+  assertMayDecideAny(ctx);
   if (!req.ids && !req.filter) throw invalid('give draft ids, - for ids on stdin, or --all with filters');
+  if (req.dryRun) return dryRunDecision(ctx, req);
+  return decideInChunks((chunk) => decideChunk(ctx, chunk), req, ctx.chunkSize ?? DECIDE_CHUNK, hooks);
+}
+
+function assertMayDecideAny(ctx: EngineContext): void {
+  if (ctx.actor.kind === 'customer') throw forbidden(`${ctx.actor.name} is not an active manager and cannot decide drafts (R13)`);
+}
+
+/** What a decision would touch, without touching it. */
+export async function dryRunDecision(ctx: EngineContext, req: DecideRequest): Promise<DryRunReport> {
+  assertMayDecideAny(ctx);
   const db = ctx.store.db;
-  const resolved = req.filter ? await resolveFilter(db, ctx, req.filter) : undefined;
-
-  if (req.dryRun) {
-    let ids: number[];
-    if (req.ids) {
-      const rows = await draftQuery(db, ctx.tenantId).where('dr.id', 'in', req.ids.length ? req.ids : [-1]).execute();
-      ids = rows.filter((r) => isInScope(ctx.actor, r.organization_id)).map((r) => r.id);
-    } else {
-      let q = applyFilter(draftQuery(db, ctx.tenantId), ctx, resolved!).orderBy('dr.id');
-      if (resolved!.limit) q = q.limit(resolved!.limit);
-      ids = (await q.execute()).map((r) => r.id);
-    }
-    return { dryRun: true, matched: ids.length, ids };
-  }
-
-  const chunk = ctx.chunkSize ?? DECIDE_CHUNK;
-  const report: DecisionReport = { dryRun: false, requested: 0, succeeded: 0, failed: 0, results: [] };
-  const take = (results: DecisionResult[]) => {
-    report.requested += results.length;
-    for (const r of results) r.ok ? report.succeeded++ : report.failed++;
-    if (hooks.onResults) hooks.onResults(results);
-    else report.results.push(...results);
-  };
-
+  let ids: number[];
   if (req.ids) {
-    const ids = [...new Set(req.ids)];
-    for (let i = 0; i < ids.length; i += chunk) {
-      if (hooks.signal?.aborted) break;
-      const slice = ids.slice(i, i + chunk);
-      take(await ctx.store.write((tx) => decideChunkByIds(tx, ctx, req, slice)));
-      hooks.onProgress?.(Math.min(i + chunk, ids.length), ids.length);
-    }
-    return report;
+    const rows = await draftQuery(db, ctx.tenantId).where('dr.id', 'in', req.ids.length ? req.ids : [-1]).execute();
+    ids = rows.filter((r) => isInScope(ctx.actor, r.organization_id)).map((r) => r.id);
+  } else {
+    const resolved = await resolveFilter(db, ctx, req.filter ?? {});
+    let q = applyFilter(draftQuery(db, ctx.tenantId), ctx, resolved).orderBy('dr.id');
+    if (resolved.limit) q = q.limit(resolved.limit);
+    ids = (await q.execute()).map((r) => r.id);
   }
+  return { dryRun: true, matched: ids.length, ids };
+}
 
-  const countQ = applyFilter(draftQuery(db, ctx.tenantId), ctx, resolved!).clearSelect().select((eb) => eb.fn.countAll<number>().as('n'));
-  const total = Math.min((await countQ.executeTakeFirstOrThrow()).n, resolved!.limit ?? Infinity);
-  let after = 0;
-  let done = 0;
-  while (done < total && !hooks.signal?.aborted) {
-    const results = await ctx.store.write(async (tx) => {
-      const rows = await applyFilter(draftQuery(tx, ctx.tenantId), ctx, resolved!)
+/**
+ * One chunk of a decision in ONE write transaction: explicit ids, or the next `limit` drafts that
+ * match the filter after the `after` cursor. With a guard, a replay of the same request returns
+ * the first answer and decides nothing again.
+ */
+export async function decideChunk(ctx: EngineContext, req: ChunkRequest, guard?: IdempotencyGuard): Promise<ChunkResult> {
+  assertMayDecideAny(ctx);
+  return ctx.store.write((tx) =>
+    once(tx, ctx, guard, async () => {
+      if (req.ids) return { results: await decideChunkByIds(tx, ctx, req, req.ids), last: null };
+      const resolved = await resolveFilter(tx, ctx, req.filter ?? {});
+      const rows = await applyFilter(draftQuery(tx, ctx.tenantId), ctx, resolved)
         .clearSelect()
         .select(['dr.id'])
-        .where('dr.id', '>', after)
+        .where('dr.id', '>', req.after ?? 0)
         .orderBy('dr.id')
-        .limit(Math.min(chunk, total - done))
+        .limit(Math.max(1, Math.min(req.limit ?? DECIDE_CHUNK, DECIDE_CHUNK * 5)))
         .execute();
-      if (rows.length === 0) return [];
-      after = rows.at(-1)!.id;
-      return moveDrafts(tx, ctx, req, rows.map((r) => r.id));
-    });
-    if (results.length === 0) break;
-    done += results.length;
-    take(results);
-    hooks.onProgress?.(done, total);
-  }
-  return report;
+      const ids = rows.map((r) => r.id);
+      const results = await moveDrafts(tx, ctx, req, ids);
+      const out: ChunkResult = { results, last: ids.at(-1) ?? null };
+      if (req.count) {
+        const left = await applyFilter(draftQuery(tx, ctx.tenantId), ctx, resolved)
+          .clearSelect()
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .executeTakeFirstOrThrow();
+        out.remaining = left.n;
+      }
+      return out;
+    }),
+  );
 }
 
 const isInScope = (a: Actor, orgId: number | null) => a.kind === 'admin' || (a.kind === 'manager' && orgId !== null && a.organizationIds.includes(orgId));
 
-async function decideChunkByIds(tx: Tx, ctx: EngineContext, req: DecideRequest, ids: number[]): Promise<DecisionResult[]> {
+async function decideChunkByIds(tx: Tx, ctx: EngineContext, req: ChunkRequest, ids: number[]): Promise<DecisionResult[]> {
   const found = new Map(
     (
       await tx
@@ -228,7 +222,7 @@ async function decideChunkByIds(tx: Tx, ctx: EngineContext, req: DecideRequest, 
 }
 
 /** The set-based heart of R13: a chunk of pending drafts becomes tickets (or is rejected), with outbox and audit, in a handful of statements. */
-async function moveDrafts(tx: Tx, ctx: EngineContext, req: DecideRequest, ids: number[]): Promise<DecisionResult[]> {
+async function moveDrafts(tx: Tx, ctx: EngineContext, req: ChunkRequest, ids: number[]): Promise<DecisionResult[]> {
   if (ids.length === 0) return [];
   const idsJson = JSON.stringify(ids);
   const inChunk = sql`(SELECT value FROM json_each(${idsJson}))`;
@@ -242,8 +236,8 @@ async function moveDrafts(tx: Tx, ctx: EngineContext, req: DecideRequest, ids: n
     await sql`INSERT INTO notifications (tenant_id, kind, channel, to_address, subject, ref_type, ref_id, created_at)
       SELECT d.tenant_id, 'draft_rejected', 'email', c.email, 'Request rejected: ' || d.subject || ifnull(' (' || ${reason} || ')', ''), 'draft', d.id, ${at}
       FROM drafts d JOIN customers c ON c.id = d.requester_id WHERE d.id IN ${inChunk} ORDER BY d.id`.execute(tx);
-    await sql`INSERT INTO draft_decisions (draft_id, tenant_id, organization_id, department_id, requester_id, decision, decided_by, reason, ticket_id, created_at, decided_at)
-      SELECT id, tenant_id, organization_id, department_id, requester_id, 'rejected', ${actor}, ${reason}, NULL, created_at, ${at}
+    await sql`INSERT INTO draft_decisions (draft_id, tenant_id, organization_id, department_id, requester_id, decision, decided_by, reason, ticket_id, created_at, decided_at, ref)
+      SELECT id, tenant_id, organization_id, department_id, requester_id, 'rejected', ${actor}, ${reason}, NULL, created_at, ${at}, ref
       FROM drafts WHERE id IN ${inChunk}`.execute(tx);
     await sql`INSERT INTO audit (tenant_id, at, actor, action, entity, entity_id, details)
       SELECT tenant_id, ${at}, ${actor}, 'draft.reject', 'draft', id, json_object('reason', ${reason})
@@ -257,9 +251,9 @@ async function moveDrafts(tx: Tx, ctx: EngineContext, req: DecideRequest, ids: n
   const year = now.getUTCFullYear();
   const due = dueAt(now, settings['response.forecastHours']);
   await sql`INSERT INTO tickets (tenant_id, protocol, requester_id, organization_id, department_id, category_id, subject, message,
-      status, channel, visibility, conversation, fields, attachments, draft_id, created_at, due_at, updated_at)
+      status, channel, visibility, conversation, fields, attachments, draft_id, created_at, due_at, updated_at, ref)
     SELECT tenant_id, printf('%d-%06d', ${year}, ${first} - 1 + row_number() OVER (ORDER BY id)), requester_id, organization_id,
-      department_id, category_id, subject, message, 'open', channel, 'public', conversation, fields, attachments, id, ${at}, ${due}, ${at}
+      department_id, category_id, subject, message, 'open', channel, 'public', conversation, fields, attachments, id, ${at}, ${due}, ${at}, ref
     FROM drafts WHERE id IN ${inChunk} ORDER BY id`.execute(tx);
   const made = sql`(SELECT t.id, t.protocol, t.draft_id, t.subject, c.email FROM tickets t JOIN customers c ON c.id = t.requester_id
     WHERE t.draft_id IS NOT NULL AND t.draft_id IN ${inChunk})`;
@@ -269,8 +263,8 @@ async function moveDrafts(tx: Tx, ctx: EngineContext, req: DecideRequest, ids: n
       'ticket', m.id, ${at}
     FROM ${made} m CROSS JOIN (SELECT 1 AS n, 'draft_approved' AS kind UNION ALL SELECT 2, 'ticket_opened') k
     ORDER BY m.id, k.n`.execute(tx);
-  await sql`INSERT INTO draft_decisions (draft_id, tenant_id, organization_id, department_id, requester_id, decision, decided_by, reason, ticket_id, created_at, decided_at)
-    SELECT d.id, d.tenant_id, d.organization_id, d.department_id, d.requester_id, 'approved', ${actor}, NULL, t.id, d.created_at, ${at}
+  await sql`INSERT INTO draft_decisions (draft_id, tenant_id, organization_id, department_id, requester_id, decision, decided_by, reason, ticket_id, created_at, decided_at, ref)
+    SELECT d.id, d.tenant_id, d.organization_id, d.department_id, d.requester_id, 'approved', ${actor}, NULL, t.id, d.created_at, ${at}, d.ref
     FROM drafts d JOIN tickets t ON t.draft_id = d.id WHERE d.id IN ${inChunk}`.execute(tx);
   await sql`INSERT INTO audit (tenant_id, at, actor, action, entity, entity_id, details)
     SELECT ${tenant}, ${at}, ${actor}, 'draft.approve', 'draft', m.draft_id, json_object('ticket', m.id, 'protocol', m.protocol)

@@ -3,7 +3,7 @@ import type { EngineContext } from './context.js';
 
 export async function listNotifications(
   ctx: EngineContext,
-  filter: { pending?: boolean; to?: string; kind?: string; limit?: number },
+  filter: { pending?: boolean; to?: string; kind?: string; limit?: number; after?: number },
 ): Promise<Notification[]> {
   let q = ctx.store.db
     .selectFrom('notifications')
@@ -13,6 +13,7 @@ export async function listNotifications(
   if (filter.pending) q = q.where('delivered_at', 'is', null);
   if (filter.to) q = q.where('to_address', '=', filter.to);
   if (filter.kind) q = q.where('kind', '=', filter.kind);
+  if (filter.after) q = q.where('id', '>', filter.after);
   if (filter.limit) q = q.limit(filter.limit);
   return (await q.execute()).map((r) => ({
     id: r.id,
@@ -25,13 +26,14 @@ export async function listNotifications(
   }));
 }
 
-export async function listAudit(ctx: EngineContext, filter: { since?: string; limit?: number }): Promise<AuditEntry[]> {
+export async function listAudit(ctx: EngineContext, filter: { since?: string; limit?: number; after?: number }): Promise<AuditEntry[]> {
   let q = ctx.store.db
     .selectFrom('audit')
     .select(['id', 'at', 'actor', 'action', 'entity', 'entity_id', 'details'])
     .where('tenant_id', '=', ctx.tenantId)
     .orderBy('id');
   if (filter.since) q = q.where('at', '>=', filter.since);
+  if (filter.after) q = q.where('id', '>', filter.after);
   if (filter.limit) q = q.limit(filter.limit);
   return (await q.execute()).map((r) => ({
     id: r.id,

@@ -28,71 +28,85 @@ import { draftQuery, ticketQuery, toDraft, toTicket, toTicketDetail } from './vi
  */
 export async function createTicket(ctx: EngineContext, input: unknown): Promise<CreateOutcome> {
   const req = parseInput(TicketRequest, input);
-  return ctx.store.write(async (tx) => {
-    const settings = await readSettings(tx, ctx.tenantId);
-    const requester = await findCustomer(tx, ctx.tenantId, req.requester);
-    if (req.channel !== 'agent' && requester.active !== 1) {
-      throw precondition(`customer ${requester.email} is inactive; only an agent can open a ticket for them (--channel agent)`);
-    }
-    if (req.visibility === 'private' && requester.is_manager !== 1) {
-      throw invalid(`only a manager's own tickets can be private (R21); ${requester.email} is not a manager`);
-    }
-    const dept = await departmentId(tx, ctx.tenantId, req.department);
-    const cat = req.category ? await categoryId(tx, ctx.tenantId, dept, req.department, req.category) : null;
+  return ctx.store.write((tx) => openRequest(tx, ctx, req));
+}
 
-    if (req.channel === 'whatsapp' && req.conversation) {
-      const appended = await appendToPendingDraft(tx, ctx, requester, req.conversation, req.message);
-      if (appended) return appended;
-    }
+/** How `deskctl seed` opens a request: at a historical time, carrying the fixture's ref. */
+export interface OpenOptions {
+  /** The creation time (default: now); the due time follows from it (R18). */
+  createdAt?: Date;
+  ref?: string;
+}
 
-    const rules = await tx.selectFrom('approval_rules').select(['scope', 'category_id']).where('department_id', '=', dept).execute();
-    const managers = requester.organization_id === null ? [] : await activeManagers(tx, ctx.tenantId, requester.organization_id);
-    const decision = decideApproval({
-      mode: settings['approval.mode'],
-      rules: rules.map((r) => ({ scope: r.scope as 'category' | 'none' | 'all', categoryId: r.category_id })),
-      channel: req.channel,
-      categoryId: cat,
-      requester: { organizationId: requester.organization_id, isManager: requester.is_manager === 1 },
-      activeManagers: managers.length,
-    });
-    const at = ctx.now().toISOString();
-    const common = {
-      tenant_id: ctx.tenantId,
-      requester_id: requester.id,
-      organization_id: requester.organization_id,
-      department_id: dept,
-      category_id: cat,
-      subject: req.subject,
-      message: req.message,
-      channel: req.channel,
-      conversation: req.conversation ?? null,
-      fields: JSON.stringify(req.fields),
-      attachments: JSON.stringify(req.attachments),
-    };
-    if (decision.needsApproval) {
-      // R10: the draft keeps everything the request had.
-      const { id } = await tx.insertInto('drafts').values({ ...common, created_at: at, updated_at: at }).returning('id').executeTakeFirstOrThrow();
-      // R11: every active manager of the organization and of its parent, by e-mail and push.
-      await notify(
-        tx,
-        ctx,
-        managers.flatMap((m) =>
-          (['email', 'push'] as const).map((channel) => ({
-            kind: 'draft_pending' as const,
-            channel,
-            to: m.email,
-            subject: `Approval requested: ${req.subject}`,
-            refType: 'draft' as const,
-            refId: id,
-          })),
-        ),
-      );
-      await audit(tx, ctx, 'draft.create', 'draft', id, { requester: requester.email, channel: req.channel, reason: decision.reason });
-      return { outcome: 'draft', draft: toDraft(await draftQuery(tx, ctx.tenantId).where('dr.id', '=', id).executeTakeFirstOrThrow()) };
-    }
-    const ticket = await insertTicket(tx, ctx, settings, { ...common, visibility: req.visibility }, requester.email);
-    return { outcome: 'ticket', ticket };
+/** The creation flow inside the caller's transaction (createTicket, and seed's one transaction). */
+export async function openRequest(tx: Tx, ctx: EngineContext, req: TicketRequest, opts: OpenOptions = {}): Promise<CreateOutcome> {
+  const settings = await readSettings(tx, ctx.tenantId);
+  const requester = await findCustomer(tx, ctx.tenantId, req.requester);
+  if (req.channel !== 'agent' && requester.active !== 1) {
+    throw precondition(`customer ${requester.email} is inactive; only an agent can open a ticket for them (--channel agent)`);
+  }
+  if (req.visibility === 'private' && requester.is_manager !== 1) {
+    throw invalid(`only a manager's own tickets can be private (R21); ${requester.email} is not a manager`);
+  }
+  const dept = await departmentId(tx, ctx.tenantId, req.department);
+  const cat = req.category ? await categoryId(tx, ctx.tenantId, dept, req.department, req.category) : null;
+
+  if (req.channel === 'whatsapp' && req.conversation) {
+    const appended = await appendToPendingDraft(tx, ctx, requester, req.conversation, req.message);
+    if (appended) return appended;
+  }
+
+  const rules = await tx.selectFrom('approval_rules').select(['scope', 'category_id']).where('department_id', '=', dept).execute();
+  const managers = requester.organization_id === null ? [] : await activeManagers(tx, ctx.tenantId, requester.organization_id);
+  const decision = decideApproval({
+    mode: settings['approval.mode'],
+    rules: rules.map((r) => ({ scope: r.scope as 'category' | 'none' | 'all', categoryId: r.category_id })),
+    channel: req.channel,
+    categoryId: cat,
+    requester: { organizationId: requester.organization_id, isManager: requester.is_manager === 1 },
+    activeManagers: managers.length,
   });
+  const at = (opts.createdAt ?? ctx.now()).toISOString();
+  const common = {
+    tenant_id: ctx.tenantId,
+    requester_id: requester.id,
+    organization_id: requester.organization_id,
+    department_id: dept,
+    category_id: cat,
+    subject: req.subject,
+    message: req.message,
+    channel: req.channel,
+    conversation: req.conversation ?? null,
+    fields: JSON.stringify(req.fields),
+    attachments: JSON.stringify(req.attachments),
+  };
+  if (decision.needsApproval) {
+    // R10: the draft keeps everything the request had.
+    const { id } = await tx.insertInto('drafts').values({ ...common, ref: opts.ref ?? null, created_at: at, updated_at: at }).returning('id').executeTakeFirstOrThrow();
+    await announceDraft(tx, ctx, managers, id, req.subject);
+    await audit(tx, ctx, 'draft.create', 'draft', id, { requester: requester.email, channel: req.channel, reason: decision.reason });
+    return { outcome: 'draft', draft: toDraft(await draftQuery(tx, ctx.tenantId).where('dr.id', '=', id).executeTakeFirstOrThrow()) };
+  }
+  const ticket = await insertTicket(tx, ctx, settings, { ...common, visibility: req.visibility, ref: opts.ref ?? null }, requester.email, opts.createdAt);
+  return { outcome: 'ticket', ticket };
+}
+
+/** R11: a new draft is announced to every active manager of its organization and of its parent, by e-mail and push. */
+export async function announceDraft(tx: Tx, ctx: EngineContext, managers: { email: string }[], draftId: number, subject: string): Promise<void> {
+  await notify(
+    tx,
+    ctx,
+    managers.flatMap((m) =>
+      (['email', 'push'] as const).map((channel) => ({
+        kind: 'draft_pending' as const,
+        channel,
+        to: m.email,
+        subject: `Approval requested: ${subject}`,
+        refType: 'draft' as const,
+        refId: draftId,
+      })),
+    ),
+  );
 }
 
 /** R16: a later WhatsApp message of a conversation whose first message waits as a draft. */
@@ -140,11 +154,19 @@ export interface NewTicketRow {
   fields: string;
   attachments: string;
   visibility: string;
+  ref?: string | null;
 }
 
 /** The normal creation flow (R17/R18): protocol number, due time, "ticket opened" to the customer. */
-export async function insertTicket(tx: Tx, ctx: EngineContext, settings: Settings, row: NewTicketRow, requesterEmail: string): Promise<Ticket> {
-  const created = ctx.now();
+export async function insertTicket(
+  tx: Tx,
+  ctx: EngineContext,
+  settings: Settings,
+  row: NewTicketRow,
+  requesterEmail: string,
+  createdAt?: Date,
+): Promise<Ticket> {
+  const created = createdAt ?? ctx.now();
   const seq = await reserveProtocols(tx, ctx.tenantId, 1);
   const protocol = formatProtocol(created.getUTCFullYear(), seq);
   const at = created.toISOString();
@@ -198,6 +220,7 @@ export async function listTickets(ctx: EngineContext, filter: TicketFilter): Pro
     const from = current > day.start ? current : day.start;
     q = q.where('t.due_at', '>=', from.toISOString()).where('t.due_at', '<', day.end.toISOString());
   }
+  if (filter.after) q = q.where('t.id', '>', filter.after);
   if (filter.limit) q = q.limit(filter.limit);
   return (await q.execute()).map(toTicket);
 }

@@ -78,14 +78,16 @@ export class Output {
     }
     const { default: Table } = await import('cli-table3');
     const width = this.options.columns ?? 100;
+    const colWidths = fitWidths(header.length, opts.keyValue ? text : [header, ...text], width);
+    // Cells are wrapped here, as plain text, before any colour: cli-table3's own wrapping counts
+    // escape codes as characters and cuts them in half (a bold header became "[1" + "mid").
+    const cell = (s: string, i: number) => wrapText(s, Math.max(1, colWidths[i]! - 2));
     const table = new Table({
-      head: opts.keyValue ? [] : header.map((h) => this.paint.bold(h)),
+      head: opts.keyValue ? [] : header.map((h, i) => cell(h, i).split('\n').map((l) => this.paint.bold(l)).join('\n')),
       style: { head: [], border: [], compact: true },
-      wordWrap: true,
-      wrapOnWordBoundary: false,
-      colWidths: fitWidths(header.length, opts.keyValue ? text : [header, ...text], width),
+      colWidths,
     });
-    for (const r of text) table.push(r);
+    for (const r of text) table.push(r.map(cell));
     this.stdout.write(`${table.toString()}\n`);
   }
 
@@ -104,16 +106,35 @@ export class Output {
   }
 }
 
-/** Column widths that fit the terminal: short columns keep their size, long ones share the rest. */
-function fitWidths(n: number, rows: string[][], width: number): (number | null)[] {
-  const natural = Array.from({ length: n }, (_, i) => Math.max(3, ...rows.map((r) => (r[i] ?? '').length)) + 2);
-  const budget = Math.max(width - (n + 1), n * 6);
-  if (natural.reduce((a, b) => a + b, 0) <= budget) return natural;
+const textWidth = (s: string) => [...s].length;
+
+/** Column widths (with one space of padding each side) that fit the terminal: short columns keep their size, long ones share the rest. */
+export function fitWidths(n: number, rows: string[][], width: number): number[] {
+  const natural = Array.from({ length: n }, (_, i) => Math.max(1, ...rows.map((r) => textWidth(r[i] ?? ''))) + 2);
+  const budget = width - (n + 1); // the borders between and around the columns
   const widths = [...natural];
   while (widths.reduce((a, b) => a + b, 0) > budget) {
     const i = widths.indexOf(Math.max(...widths));
-    if (widths[i]! <= 6) break;
+    if (widths[i]! <= 4) break; // two characters a line: narrower than this nothing is readable
     widths[i]!--;
   }
   return widths;
+}
+
+/** Wraps plain text to lines of at most `width` characters, at spaces where it can. */
+export function wrapText(text: string, width: number): string {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    const chars = [...word];
+    if (line !== '' && textWidth(line) + 1 + chars.length <= width) {
+      line += ` ${word}`;
+      continue;
+    }
+    if (line !== '') lines.push(line);
+    while (chars.length > width) lines.push(chars.splice(0, width).join(''));
+    line = chars.join('');
+  }
+  if (line !== '' || lines.length === 0) lines.push(line);
+  return lines.join('\n');
 }

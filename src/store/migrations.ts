@@ -184,4 +184,56 @@ CREATE INDEX audit_tenant ON audit(tenant_id, id);
 INSERT INTO tenants (slug, name, created_at) VALUES ('default', 'Default', strftime('%Y-%m-%dT%H:%M:%fZ', 'now'));
 `,
   },
+  {
+    name: 'API tokens and idempotency keys',
+    sql: `
+CREATE TABLE api_tokens (
+  id           INTEGER PRIMARY KEY AUTOINCREMENT,
+  tenant_id    INTEGER NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
+  name         TEXT NOT NULL,
+  role         TEXT NOT NULL CHECK (role IN ('admin', 'manager', 'customer')),
+  customer_id  INTEGER REFERENCES customers(id),
+  hash         TEXT NOT NULL UNIQUE,
+  created_at   TEXT NOT NULL,
+  last_used_at TEXT,
+  revoked_at   TEXT,
+  CHECK ((role = 'admin') = (customer_id IS NULL))
+);
+CREATE UNIQUE INDEX api_tokens_name ON api_tokens(tenant_id, name) WHERE revoked_at IS NULL;
+CREATE TABLE idempotency_keys (
+  token_id     INTEGER NOT NULL REFERENCES api_tokens(id) ON DELETE CASCADE,
+  key          TEXT NOT NULL,
+  request_hash TEXT NOT NULL,
+  status       INTEGER NOT NULL,
+  response     TEXT NOT NULL,
+  created_at   TEXT NOT NULL,
+  PRIMARY KEY (token_id, key)
+) WITHOUT ROWID;
+CREATE INDEX idempotency_keys_created ON idempotency_keys(created_at);
+`,
+  },
+  {
+    // deskctl seed: tickets and drafts of a fixture carry its `ref`, so seeding twice creates nothing
+    // twice. A draft keeps its ref in its decision and passes it to the ticket it becomes.
+    name: 'fixture refs of tickets and drafts',
+    sql: `
+ALTER TABLE tickets ADD COLUMN ref TEXT;
+ALTER TABLE drafts ADD COLUMN ref TEXT;
+ALTER TABLE draft_decisions ADD COLUMN ref TEXT;
+CREATE UNIQUE INDEX tickets_ref ON tickets(tenant_id, ref) WHERE ref IS NOT NULL;
+CREATE UNIQUE INDEX drafts_ref ON drafts(tenant_id, ref) WHERE ref IS NOT NULL;
+CREATE INDEX draft_decisions_ref ON draft_decisions(tenant_id, ref) WHERE ref IS NOT NULL;
+`,
+  },
+  {
+    // deskctl stats (R23): the creation and solution clocks of every metric, the open tickets of
+    // an agent (stats summary) and drafts by creation time (stats approvals).
+    name: 'statistics indexes',
+    sql: `
+CREATE INDEX tickets_stats_created ON tickets(tenant_id, created_at);
+CREATE INDEX tickets_stats_solved ON tickets(tenant_id, coalesce(solved_at, closed_at)) WHERE status IN ('solved', 'closed');
+CREATE INDEX tickets_open_agent ON tickets(tenant_id, agent_id, due_at) WHERE status IN ('open', 'in_progress', 'waiting');
+CREATE INDEX drafts_created ON drafts(tenant_id, created_at);
+`,
+  },
 ];

@@ -13,7 +13,22 @@ export interface Store {
   readonly db: Kysely<DB>;
   /** Runs `fn` in one write transaction (BEGIN IMMEDIATE): all of it commits, or none of it. */
   write<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
+  /**
+   * Multi-row prepared INSERTs for bulk loads (deskctl generate), on the same connection and so
+   * inside the caller's write() transaction. Raw better-sqlite3 rather than Kysely: building and
+   * compiling a query object per batch of rows costs more than SQLite takes to insert them.
+   */
+  bulkInsert(table: keyof DB & string, columns: readonly string[], rowsPerStatement?: number): BulkInsert;
   close(): Promise<void>;
+}
+
+export interface BulkInsert {
+  /** Queues one row (values in column order); each full batch is inserted at once. */
+  push(values: readonly unknown[]): void;
+  /** Inserts the rows still queued. */
+  flush(): void;
+  /** Rows inserted so far. */
+  readonly inserted: number;
 }
 
 export interface OpenOptions {
@@ -55,7 +70,39 @@ export function openSqliteStore(file: string, options: OpenOptions = {}): Store 
           throw e;
         }
       }),
+    bulkInsert: (table, columns, rowsPerStatement) => bulkInserter(raw, table, columns, rowsPerStatement),
     close: () => db.destroy(),
+  };
+}
+
+/** SQLite binds at most 32766 parameters per statement; batches stay well below. */
+function bulkInserter(raw: Database.Database, table: string, columns: readonly string[], rowsPerStatement = Math.max(1, Math.floor(4000 / columns.length))): BulkInsert {
+  const head = `INSERT INTO "${table}" (${columns.map((c) => `"${c}"`).join(', ')}) VALUES `;
+  const tuple = `(${columns.map(() => '?').join(', ')})`;
+  const statement = (rows: number) => raw.prepare(head + Array.from({ length: rows }, () => tuple).join(', '));
+  const full = statement(rowsPerStatement);
+  const width = columns.length;
+  let params: unknown[] = [];
+  let inserted = 0;
+  const run = () => {
+    if (!raw.inTransaction) throw new Error('bulkInsert runs inside store.write()');
+    const rows = params.length / width;
+    (rows === rowsPerStatement ? full : statement(rows)).run(params);
+    inserted += rows;
+    params = [];
+  };
+  return {
+    push(values) {
+      if (values.length !== width) throw new Error(`bulkInsert ${table}: ${values.length} values for ${width} columns`);
+      for (const v of values) params.push(v);
+      if (params.length === rowsPerStatement * width) run();
+    },
+    flush() {
+      if (params.length) run();
+    },
+    get inserted() {
+      return inserted;
+    },
   };
 }
 

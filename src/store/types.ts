@@ -44,6 +44,8 @@ export interface DB {
     attachments: string;
     created_at: string;
     updated_at: string;
+    /** The fixture ref (deskctl seed), unique in the tenant. */
+    ref: string | null;
   };
   tickets: {
     id: Generated<number>;
@@ -71,6 +73,8 @@ export interface DB {
     solved_at: string | null;
     closed_at: string | null;
     updated_at: string;
+    /** The fixture ref (deskctl seed), unique in the tenant. */
+    ref: string | null;
   };
   ticket_messages: { id: Generated<number>; ticket_id: number; author: string; body: string; created_at: string };
   draft_decisions: {
@@ -85,6 +89,8 @@ export interface DB {
     ticket_id: number | null;
     created_at: string;
     decided_at: string;
+    /** The fixture ref of the decided draft (deskctl seed). */
+    ref: string | null;
   };
   notifications: {
     id: Generated<number>;
@@ -98,6 +104,18 @@ export interface DB {
     created_at: string;
     delivered_at: string | null;
   };
+  api_tokens: {
+    id: Generated<number>;
+    tenant_id: number;
+    name: string;
+    role: string;
+    customer_id: number | null;
+    hash: string;
+    created_at: string;
+    last_used_at: string | null;
+    revoked_at: string | null;
+  };
+  idempotency_keys: { token_id: number; key: string; request_hash: string; status: number; response: string; created_at: string };
   audit: {
     id: Generated<number>;
     tenant_id: number | null;

@@ -1,5 +1,5 @@
-import { beforeAll, describe, expect, it } from 'vitest';
-import { deskctl, deskctlJson, tempHome } from '../helpers/bin.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { deskctl, deskctlJson, startServer, tempHome } from '../helpers/bin.js';
 
 interface Draft { id: number; requester: string; organization: string | null; channel: string; message: string | null; category: string | null }
 interface Ticket { id: number; protocol: string; status: string; requester: string; processRef: string | null; createdAt: string; dueAt: string }
@@ -10,9 +10,12 @@ interface Notification { kind: string; channel: string; to: string }
  * The whole story of the approval documentation (seed 000) and the reopen rules (seed 004), told
  * through the built binary on a temporary database, the way an admin would script it.
  */
-describe('e2e: the approval story of seed 000, through the built binary', () => {
+describe.each(['local', 'remote'] as const)('e2e (%s): the approval story of seed 000, through the built binary', (target) => {
   const home = tempHome();
-  const env = { ...home.env, DESKCTL_DB: home.db };
+  const local = { ...home.env, DESKCTL_DB: home.db };
+  // Locally the commands open the database; remotely they speak to `deskctl serve` over it.
+  let env: Record<string, string> = local;
+  let server: ReturnType<typeof deskctl> | undefined;
   const run = (...args: string[]) => deskctl(args, { env });
   const json = <T>(...args: string[]) => deskctlJson<T>(args, { env });
   const ok = async (...args: string[]) => {
@@ -27,6 +30,11 @@ describe('e2e: the approval story of seed 000, through the built binary', () => 
     );
 
   beforeAll(async () => {
+    if (target === 'remote') {
+      const { url, token, proc } = await startServer(local);
+      server = proc;
+      env = { ...home.env, DESKCTL_API_URL: url, DESKCTL_TOKEN: token };
+    }
     await ok('departments', 'add', 'Suporte');
     await ok('departments', 'add', 'Financeiro');
     await ok('categories', 'add', 'Acesso', '--department', 'Suporte');
@@ -41,6 +49,14 @@ describe('e2e: the approval story of seed 000, through the built binary', () => 
     await ok('customers', 'add', 'caio@sul.example', '--name', 'Caio', '--org', 'Filial Sul');
     await ok('customers', 'add', 'davi@sul.example', '--name', 'Davi', '--org', 'Filial Sul');
     await ok('agents', 'add', 'joao@helpdesk.example', '--name', 'João', '--department', 'Suporte');
+  });
+
+  afterAll(async () => {
+    if (!server) return;
+    server.kill('SIGTERM');
+    const done = await server;
+    // SIGTERM drains and stops: a clean exit.
+    expect(done.exitCode).toBe(0);
   });
 
   it('R5/R6: an admin configures approval by department rules; rules are never edited', async () => {

@@ -3,7 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'vitest';
 import type { Helpdesk } from '../../src/client/helpdesk.js';
-import { openLocalHelpdesk } from '../../src/client/local.js';
+import { randomUUID } from 'node:crypto';
+import { openHttpHelpdesk } from '../../src/client/http.js';
+import { LocalHelpdesk, openLocalHelpdesk } from '../../src/client/local.js';
+import { now } from '../../src/core/time.js';
+import { tenantIdBySlug } from '../../src/engine/tenants.js';
+import { buildServer } from '../../src/server/app.js';
+import { openSqliteStore, type Store } from '../../src/store/sqlite.js';
 import { DeskctlError, type ErrorCode } from '../../src/core/errors.js';
 
 /** The instant every test starts at, unless it passes its own DESKCTL_NOW. */
@@ -48,8 +54,95 @@ const local: Backend = {
   },
 };
 
-/** Every backend the contract suites run on; an `http` backend is appended later. */
-export const backends: Backend[] = [local];
+interface Served {
+  store: Store;
+  url: string;
+  env: Record<string, string | undefined>;
+  close(): Promise<void>;
+  users: number;
+}
+const served = new Map<string, Served>();
+
+/** A real `deskctl serve` app on 127.0.0.1:0 over the file, shared by every handle opened on it. */
+async function serve(file: string, env: Record<string, string | undefined>): Promise<Served> {
+  const known = served.get(file);
+  if (known) {
+    known.users++;
+    return known;
+  }
+  const store = openSqliteStore(file);
+  const app = await buildServer({ store, env, rateLimit: { max: 1_000_000, timeWindowMs: 60_000 } });
+  const url = await app.listen({ host: '127.0.0.1', port: 0 });
+  const s: Served = {
+    store,
+    url,
+    env,
+    users: 1,
+    async close() {
+      await app.close();
+      await store.close();
+    },
+  };
+  served.set(file, s);
+  return s;
+}
+
+/**
+ * The remote backend: the HTTP client against a real server. Tenants are created and removed on
+ * the server itself (tokens belong to one tenant), so those calls go to the server's store, as an
+ * operator on the server host would make them; everything else crosses the wire.
+ */
+const http: Backend = {
+  name: 'http',
+  async open(opts = {}) {
+    const ownDir = opts.file ? null : await mkdtemp(join(tmpdir(), 'deskctl-test-'));
+    const file = opts.file ?? join(ownDir!, 'helpdesk.db');
+    const s = await serve(file, { DESKCTL_NOW: START, ...opts.env });
+    const tenant = opts.tenant ?? 'default';
+    const release = async () => {
+      if (--s.users === 0) {
+        served.delete(file);
+        await s.close();
+        if (ownDir) await rm(ownDir, { recursive: true, force: true });
+      }
+    };
+    let operator: LocalHelpdesk;
+    let token: string;
+    try {
+      const tenantId = await tenantIdBySlug(s.store, tenant);
+      operator = new LocalHelpdesk(tenant, { store: s.store, tenantId, actor: { kind: 'admin', name: 'test:operator' }, now: () => now(s.env) }, false);
+      token = (await operator.createToken({ name: `contract-${randomUUID()}`, role: 'admin' })).token;
+    } catch (e) {
+      await release();
+      throw e;
+    }
+    const remote = await openHttpHelpdesk({ url: s.url, token, tenant });
+    // A token's first use stamps its last-use time; done now, so tests that hold a call to
+    // "nothing written" measure only what the call itself does.
+    await remote.listTenants();
+    const hd: Helpdesk = Object.assign(Object.create(remote) as Helpdesk, {
+      listTenants: operator.listTenants,
+      createTenant: operator.createTenant,
+      removeTenant: operator.removeTenant,
+      createTenantFromFixture: operator.createTenantFromFixture,
+    });
+    return {
+      hd,
+      file,
+      env: s.env,
+      async close() {
+        await remote.close();
+        await release();
+      },
+    };
+  },
+};
+
+/** Audit rows of a backend's own set-up (the http backend creates an admin token per handle). */
+export const notSetUp = (e: { action: string; entityId: string | null }) => !(e.action === 'token.create' && e.entityId?.startsWith('contract-'));
+
+/** Every backend the contract suites run on. */
+export const backends: Backend[] = [local, http];
 
 /* ---- fixture ---- */
 

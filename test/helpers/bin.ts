@@ -42,3 +42,24 @@ export async function deskctlJson<T = unknown>(args: string[], o: { env?: Record
 }
 
 export type Running = ResultPromise;
+
+/**
+ * Starts `deskctl serve` (the built binary) on 127.0.0.1 and a free port over the database in
+ * `env`, with an admin token for the tenant made by `tokens create`.
+ */
+export async function startServer(env: Record<string, string>, tenant = 'default'): Promise<{ url: string; token: string; proc: ReturnType<typeof deskctl> }> {
+  const made = await deskctl(['--tenant', tenant, 'tokens', 'create', '--name', `e2e-${Date.now()}`, '--role', 'admin'], { env });
+  if (made.exitCode !== 0) throw new Error(`tokens create: ${made.stderr}`);
+  const token = made.stdout.trim();
+  const proc = execa('node', [BIN, 'serve', '--port', '0', '--log-level', 'warn'], { env, extendEnv: true, reject: false, stdin: 'ignore', timeout: 300_000 });
+  const url = await new Promise<string>((resolve, reject) => {
+    let seen = '';
+    proc.stderr!.on('data', (b: Buffer) => {
+      seen += b.toString();
+      const m = /listening on (http:\/\/[^\s]+)/.exec(seen);
+      if (m) resolve(m[1]!);
+    });
+    void proc.then((r) => reject(new Error(`deskctl serve exited ${r.exitCode}: ${seen}`)));
+  });
+  return { url, token, proc };
+}

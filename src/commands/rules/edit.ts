@@ -1,10 +1,11 @@
 import type { Command } from 'commander';
 import { DeskctlError } from '../../core/errors.js';
 import type { Context } from '../../context.js';
+import { examples } from '../shared.js';
 
 /** R6: rules are never edited; this command exists to say how to change one. */
 export function register(parent: Command, _ctx: Context): void {
-  parent
+  const cmd = parent
     .command('edit')
     .argument('[args...]')
     .allowUnknownOption()
@@ -16,4 +17,5 @@ export function register(parent: Command, _ctx: Context): void {
           'deskctl rules remove <id> && deskctl rules add --department D (--category C | --no-category | --all-categories)',
       );
     });
+  examples(cmd, ['deskctl rules remove 3 && deskctl rules add --department Suporte --category Acesso   # instead of editing rule 3']);
 }

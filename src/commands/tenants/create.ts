@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import type { Context } from '../../context.js';
+import { printSeedReport, readFixture } from '../seed/fixture.js';
 import { examples } from '../shared.js';
 
 export function register(parent: Command, ctx: Context): void {
@@ -8,14 +9,26 @@ export function register(parent: Command, ctx: Context): void {
       .command('create')
       .argument('<slug>', 'lower-case letters, digits and dashes')
       .option('--name <name>', 'display name (default: the slug)')
-      .description('Create a tenant (an account) with default settings')
-      .action((slug: string, o: { name?: string }) => run(ctx, slug, o.name)),
-    ['deskctl tenants create acme --name "ACME Ltda"', 'deskctl --tenant acme approval show'],
+      .option('--from <fixture>', 'seed the new tenant from this fixture (YAML or JSON, - for stdin) in the same transaction')
+      .description('Create a tenant (an account) with default settings, or from a fixture')
+      .action((slug: string, o: { name?: string; from?: string }) => run(ctx, slug, o)),
+    [
+      'deskctl tenants create acme --name "ACME Ltda"',
+      'deskctl --tenant acme approval show',
+      'deskctl tenants create ci-$RUN_ID --from fixture.yaml   # an isolated tenant per CI run',
+      'deskctl tenants remove ci-$RUN_ID --yes',
+    ],
   );
 }
 
-export async function run(ctx: Context, slug: string, name?: string): Promise<void> {
-  const tenant = await (await ctx.helpdesk()).createTenant(slug, name);
+export async function run(ctx: Context, slug: string, o: { name?: string; from?: string }): Promise<void> {
+  if (o.from !== undefined) {
+    const fixture = await readFixture(ctx, o.from);
+    const report = await (await ctx.helpdesk()).createTenantFromFixture(slug, fixture, { name: o.name });
+    ctx.out.status(`created tenant ${report.created.slug}`);
+    return printSeedReport(ctx, report, o.from === '-' ? 'stdin' : o.from);
+  }
+  const tenant = await (await ctx.helpdesk()).createTenant(slug, o.name);
   if (ctx.out.format === 'json') return ctx.out.json(tenant);
   ctx.out.status(`created tenant ${tenant.slug}`);
 }

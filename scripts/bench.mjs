@@ -1,0 +1,365 @@
+#!/usr/bin/env node
+// `npm run bench [-- --quick] [-- --json FILE] [-- --runs N]`: deskctl's speed against floors
+// measured in the same run on the same data, printed as one table. Every case runs in fresh
+// processes; the median of the runs is compared, and the peak RSS of deskctl's runs is shown.
+// Plain Node, no test framework: nothing here asserts a wall-clock time in a test.
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+const BIN = join(ROOT, 'bin', 'deskctl.js');
+const WORK = join(ROOT, '.bench');
+
+function parseArgs(argv) {
+  const o = { quick: false, json: null, runs: null };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--quick') o.quick = true;
+    else if (a === '--json') o.json = argv[++i];
+    else if (a === '--runs') o.runs = Number(argv[++i]);
+    else if (a === '--help' || a === '-h') {
+      console.log('usage: npm run bench [-- --quick] [-- --json FILE] [-- --runs N]');
+      process.exit(0);
+    } else {
+      console.error(`bench: unknown argument ${a}`);
+      process.exit(2);
+    }
+  }
+  return o;
+}
+
+const opts = parseArgs(process.argv.slice(2));
+const SIZE = opts.quick
+  ? { drafts: 20_000, tickets: 200_000, seedTickets: 2_000, startRuns: 10, heavyRuns: 2 }
+  : { drafts: 100_000, tickets: 1_000_000, seedTickets: 10_000, startRuns: 20, heavyRuns: 3 };
+if (opts.runs) SIZE.startRuns = SIZE.heavyRuns = opts.runs;
+const NOW = '2026-11-02T12:00:00.000Z';
+
+/* ---- tools ---- */
+
+function ensureTool(cmd, pkg) {
+  if (spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0) return;
+  console.error(`bench: installing ${pkg} (for ${cmd})`);
+  const sudo = process.getuid?.() === 0 ? [] : ['sudo'];
+  for (const args of [['apt-get', 'update', '-qq'], ['apt-get', 'install', '-y', '-qq', pkg]]) {
+    const r = spawnSync(sudo[0] ?? args[0], sudo.length ? args : args.slice(1), { stdio: 'inherit' });
+    if (r.status !== 0) throw new Error(`could not install ${pkg}; install it and run again`);
+  }
+}
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+
+/** Runs a command once under GNU time: wall time (ms, measured here) and peak RSS (KB). */
+function timed(cmd, args, { env = {}, input, stdout = 'ignore' } = {}) {
+  const t0 = process.hrtime.bigint();
+  const r = spawnSync('/usr/bin/time', ['-f', '%M', cmd, ...args], {
+    env: { ...process.env, NO_COLOR: '1', DESKCTL_NOW: NOW, ...env },
+    input,
+    stdio: [input === undefined ? 'ignore' : 'pipe', stdout, 'pipe'],
+    maxBuffer: 1 << 30,
+  });
+  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+  const err = r.stderr.toString().trim().split('\n');
+  const rssKb = Number(err.at(-1));
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} exited ${r.status}: ${err.slice(-5).join('\n')}`);
+  return { ms, rssKb, stdout: r.stdout?.toString() };
+}
+
+/** Median time and peak RSS over `runs` fresh processes, each after `before()`. */
+function measure(runs, run, before = () => {}) {
+  const times = [];
+  let rss = 0;
+  for (let i = 0; i < runs; i++) {
+    before(i);
+    const r = run(i);
+    times.push(r.ms);
+    rss = Math.max(rss, r.rssKb);
+  }
+  return { ms: median(times), rssKb: rss, times };
+}
+
+const deskctl = (args, o) => timed(process.execPath, [BIN, ...args], o);
+const sqlite = (db, sqlText, o = {}) => timed('sqlite3', [db], { ...o, input: sqlText });
+const count = (db, table) => Number(execFileSync('sqlite3', [db, `SELECT count(*) FROM ${table}`]).toString().trim());
+const fresh = (from, to) => {
+  for (const ext of ['', '-wal', '-shm']) rmSync(to + ext, { force: true });
+  copyFileSync(from, to);
+};
+
+/* ---- the floors ---- */
+
+/** The row moves of `drafts approve --all` for a whole tenant as ONE raw set-based transaction. */
+const APPROVE_FLOOR = `
+PRAGMA foreign_keys = ON;
+BEGIN IMMEDIATE;
+CREATE TEMP TABLE seq AS SELECT protocol_seq AS base FROM tenants WHERE id = 1;
+INSERT INTO tickets (tenant_id, protocol, requester_id, organization_id, department_id, category_id, subject, message,
+  status, channel, visibility, conversation, fields, attachments, draft_id, created_at, due_at, updated_at)
+SELECT tenant_id, printf('%d-%06d', 2026, (SELECT base FROM seq) + row_number() OVER (ORDER BY id)), requester_id, organization_id,
+  department_id, category_id, subject, message, 'open', channel, 'public', conversation, fields, attachments, id,
+  '${NOW}', strftime('%Y-%m-%dT%H:%M:%fZ', '${NOW}', '+24 hours'), '${NOW}'
+FROM drafts WHERE tenant_id = 1 ORDER BY id;
+UPDATE tenants SET protocol_seq = protocol_seq + (SELECT count(*) FROM drafts WHERE tenant_id = 1) WHERE id = 1;
+INSERT INTO notifications (tenant_id, kind, channel, to_address, subject, ref_type, ref_id, created_at)
+SELECT 1, k.kind, 'email', c.email, k.kind || ' ' || t.protocol || ': ' || t.subject, 'ticket', t.id, '${NOW}'
+FROM tickets t JOIN customers c ON c.id = t.requester_id
+CROSS JOIN (SELECT 'draft_approved' AS kind UNION ALL SELECT 'ticket_opened') k
+WHERE t.draft_id IN (SELECT id FROM drafts WHERE tenant_id = 1);
+INSERT INTO draft_decisions (draft_id, tenant_id, organization_id, department_id, requester_id, decision, decided_by, reason, ticket_id, created_at, decided_at)
+SELECT d.id, d.tenant_id, d.organization_id, d.department_id, d.requester_id, 'approved', 'bench', NULL, t.id, d.created_at, '${NOW}'
+FROM drafts d JOIN tickets t ON t.draft_id = d.id WHERE d.tenant_id = 1;
+INSERT INTO audit (tenant_id, at, actor, action, entity, entity_id, details)
+SELECT 1, '${NOW}', 'bench', 'draft.approve', 'draft', t.draft_id, json_object('ticket', t.id, 'protocol', t.protocol)
+FROM tickets t WHERE t.draft_id IN (SELECT id FROM drafts WHERE tenant_id = 1);
+DELETE FROM drafts WHERE tenant_id = 1;
+COMMIT;
+`;
+
+/** The same GROUP BY as `stats export --by department,category` (all metrics), as CSV. */
+function statsFloor() {
+  const open = `('open', 'in_progress', 'waiting')`;
+  const resolved = `('solved', 'closed')`;
+  const solution = 'coalesce(t.solved_at, t.closed_at)';
+  const dueFrom = NOW;
+  const dueTo = new Date(Date.parse(NOW.slice(0, 10)) + 86_400_000).toISOString();
+  return `.headers on
+.mode csv
+SELECT d.name AS department, c.name AS category, g.opened, g.solved, g.backlog, g.due_today, g.overdue, g.avg_resolution_hours, g.avg_rating
+FROM (SELECT t.department_id AS d0, t.category_id AS d1, count(*) AS opened,
+    coalesce(sum(t.status IN ${resolved} AND ${solution} IS NOT NULL), 0) AS solved,
+    coalesce(sum(t.status IN ${open}), 0) AS backlog,
+    coalesce(sum(t.status IN ${open} AND t.due_at >= '${dueFrom}' AND t.due_at < '${dueTo}'), 0) AS due_today,
+    coalesce(sum(t.status IN ${open} AND t.due_at < '${NOW}'), 0) AS overdue,
+    round(avg(CASE WHEN t.status IN ${resolved} THEN (julianday(${solution}) - julianday(t.created_at)) * 24 END), 2) AS avg_resolution_hours,
+    round(avg(CASE WHEN t.status IN ${resolved} AND ${solution} IS NOT NULL THEN t.rating END), 2) AS avg_rating
+  FROM tickets t WHERE t.tenant_id = 1 GROUP BY d0, d1) g
+LEFT JOIN departments d ON d.id = g.d0 LEFT JOIN categories c ON c.id = g.d1 ORDER BY 1, 2;
+`;
+}
+
+/** Multi-row prepared INSERTs of `n` tickets into the same schema: the floor of `generate`. */
+const INSERT_FLOOR = (db, n) => `
+const Database = require(${JSON.stringify(join(ROOT, 'node_modules', 'better-sqlite3'))});
+const db = new Database(${JSON.stringify(db)});
+db.pragma('journal_mode = WAL'); db.pragma('synchronous = NORMAL'); db.pragma('foreign_keys = ON');
+const t = 1, dept = db.prepare('SELECT id FROM departments WHERE tenant_id = 1 LIMIT 1').get().id;
+const cust = db.prepare('SELECT id FROM customers WHERE tenant_id = 1 LIMIT 1').get().id;
+const ROWS = 200, cols = '(tenant_id, protocol, requester_id, department_id, subject, message, status, channel, visibility, created_at, due_at, updated_at)';
+const one = '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)';
+const stmt = db.prepare('INSERT INTO tickets ' + cols + ' VALUES ' + Array(ROWS).fill(one).join(','));
+const at = '2026-10-01T12:00:00.000Z', due = '2026-10-02T12:00:00.000Z';
+db.exec('BEGIN');
+const args = [];
+for (let i = 0; i < ${n}; i++) {
+  args.push(t, 'F-' + i, cust, dept, 'Assunto ' + i, 'Mensagem', i % 3 ? 'solved' : 'open', 'panel', 'public', at, due, at);
+  if (args.length === ROWS * 12) { stmt.run(args); args.length = 0; }
+}
+db.exec('COMMIT');
+`;
+
+/* ---- the cases ---- */
+
+function banner(s) {
+  process.stderr.write(`bench: ${s}\n`);
+}
+
+async function main() {
+  ensureTool('sqlite3', 'sqlite3');
+  if (!existsSync('/usr/bin/time')) ensureTool('/usr/bin/time', 'time');
+  if (!existsSync(join(ROOT, 'dist', 'cli.js'))) throw new Error('dist/ is missing: run npm run build first');
+  rmSync(WORK, { recursive: true, force: true });
+  mkdirSync(WORK, { recursive: true });
+  const rows = [];
+  const row = (name, d, floor, target, holds, note = '') => {
+    rows.push({
+      case: name,
+      deskctlMs: Math.round(d.ms),
+      floorMs: floor === null ? null : Math.round(floor.ms),
+      ratio: floor === null ? null : Number((d.ms / floor.ms).toFixed(2)),
+      peakRssMb: Math.round(d.rssKb / 1024),
+      target,
+      holds,
+      note,
+    });
+  };
+
+  // 1-2. start-up
+  banner('start-up');
+  const bare = measure(SIZE.startRuns, () => timed(process.execPath, ['-e', '0']));
+  const version = measure(SIZE.startRuns, () => deskctl(['--version']));
+  row('deskctl --version', version, bare, '≤ 1.3× node -e 0', version.ms / bare.ms <= 1.3);
+  const small = join(WORK, 'small.db');
+  deskctl(['--db', small, 'demo']);
+  const show = measure(SIZE.startRuns, () => deskctl(['--db', small, '--tenant', 'demo', 'approval', 'show']));
+  row('approval show (local db)', show, bare, '≤ 1.7× node -e 0', show.ms / bare.ms <= 1.7);
+
+  // 3. bulk approval, local
+  banner(`generating ${SIZE.drafts.toLocaleString('en-US')} drafts`);
+  const draftsBase = join(WORK, 'drafts-base.db');
+  deskctl(['--db', draftsBase, 'generate', '--orgs', '50', '--customers', '5000', '--tickets', '0', '--drafts', String(SIZE.drafts)]);
+  const run = join(WORK, 'run.db');
+  banner('drafts approve --all (local)');
+  const approve = measure(
+    SIZE.heavyRuns,
+    () => {
+      const r = deskctl(['--db', run, 'drafts', 'approve', '--all', '--yes']);
+      if (count(run, 'drafts') !== 0 || count(run, 'draft_decisions') < SIZE.drafts) throw new Error('drafts approve --all left drafts behind');
+      return r;
+    },
+    () => fresh(draftsBase, run),
+  );
+  const approveFloor = measure(
+    SIZE.heavyRuns,
+    () => {
+      const r = sqlite(run, APPROVE_FLOOR);
+      if (count(run, 'drafts') !== 0) throw new Error('the floor left drafts behind');
+      return r;
+    },
+    () => fresh(draftsBase, run),
+  );
+  row(`drafts approve --all, ${SIZE.drafts.toLocaleString('en-US')} drafts`, approve, approveFloor, '≤ 1.5×, RSS < 200 MB', approve.ms / approveFloor.ms <= 1.5 && approve.rssKb < 200 * 1024);
+
+  // 4. the same over deskctl serve on loopback
+  banner('drafts approve --all over deskctl serve');
+  let requests = 0;
+  const remote = [];
+  let remoteRss = 0;
+  for (let i = 0; i < SIZE.heavyRuns; i++) {
+    fresh(draftsBase, run);
+    const token = deskctl(['--db', run, 'tokens', 'create', '--name', `bench-${i}`, '--role', 'admin'], { stdout: 'pipe' }).stdout.trim();
+    const server = spawn(process.execPath, [BIN, '--db', run, 'serve', '--port', '0', '--log-level', 'info'], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, DESKCTL_NOW: NOW } });
+    let logs = '';
+    server.stdout.on('data', (b) => (logs += b));
+    const url = await new Promise((resolve, reject) => {
+      let err = '';
+      server.stderr.on('data', (b) => {
+        err += b;
+        const m = /listening on (http:\/\/\S+)/.exec(err);
+        if (m) resolve(m[1]);
+      });
+      server.on('exit', (c) => reject(new Error(`serve exited ${c}: ${err}`)));
+    });
+    const r = deskctl(['drafts', 'approve', '--all', '--yes'], { env: { DESKCTL_API_URL: url, DESKCTL_TOKEN: token } });
+    server.kill('SIGTERM');
+    await new Promise((resolve) => server.on('close', resolve));
+    if (count(run, 'drafts') !== 0) throw new Error('remote approve --all left drafts behind');
+    requests = Math.max(requests, logs.split('\n').filter((l) => l.includes('"request completed"')).length);
+    remote.push(r.ms);
+    remoteRss = Math.max(remoteRss, r.rssKb);
+  }
+  const remoteM = { ms: median(remote), rssKb: remoteRss };
+  row('the same over deskctl serve (loopback)', remoteM, approve, '≤ 2× local, ≤ 100 requests', remoteM.ms / approve.ms <= 2 && requests <= 100, `${requests} requests`);
+
+  // 5. statistics export
+  banner(`generating ${SIZE.tickets.toLocaleString('en-US')} tickets`);
+  const ticketsDb = join(WORK, 'tickets.db');
+  const gen = measure(
+    1,
+    () => deskctl(['--db', ticketsDb, 'generate', '--orgs', '200', '--customers', '20000', '--tickets', String(SIZE.tickets), '--drafts', '0']),
+    () => {
+      for (const ext of ['', '-wal', '-shm']) rmSync(ticketsDb + ext, { force: true });
+    },
+  );
+  banner('stats export');
+  const csvOut = join(WORK, 'export.csv');
+  const exp = measure(SIZE.heavyRuns, () => deskctl(['--db', ticketsDb, 'stats', 'export', '--by', 'department,category', '--format', 'csv', '--out', csvOut]));
+  const expFloor = measure(SIZE.heavyRuns, () => sqlite(ticketsDb, statsFloor(), { stdout: 'pipe' }));
+  const ours = readFileSync(csvOut, 'utf8').trim().split(/\r?\n/).length;
+  const theirs = spawnSync('sqlite3', [ticketsDb], { input: statsFloor() }).stdout.toString().trim().split(/\r?\n/).length;
+  if (ours !== theirs) throw new Error(`stats export wrote ${ours} lines, the floor ${theirs}`);
+  row(`stats export --by department,category, ${SIZE.tickets.toLocaleString('en-US')} tickets`, exp, expFloor, '≤ 1.3×, RSS < 200 MB', exp.ms / expFloor.ms <= 1.3 && exp.rssKb < 200 * 1024);
+
+  // 6. generate
+  const genRate = SIZE.tickets / (gen.ms / 1000);
+  const floorDb = join(WORK, 'floor.db');
+  for (const ext of ['', '-wal', '-shm']) rmSync(floorDb + ext, { force: true });
+  deskctl(['--db', floorDb, 'generate', '--orgs', '1', '--customers', '1', '--tickets', '0', '--drafts', '0']);
+  const insert = timed(process.execPath, ['-e', INSERT_FLOOR(floorDb, SIZE.tickets)]);
+  rows.push({
+    case: `generate --tickets ${SIZE.tickets.toLocaleString('en-US')}`,
+    deskctlMs: Math.round(gen.ms),
+    floorMs: Math.round(insert.ms),
+    ratio: Number((gen.ms / insert.ms).toFixed(2)),
+    peakRssMb: Math.round(gen.rssKb / 1024),
+    target: '≥ 150,000 tickets/s',
+    holds: genRate >= 150_000,
+    note: `${Math.round(genRate).toLocaleString('en-US')} tickets/s (floor ${Math.round(SIZE.tickets / (insert.ms / 1000)).toLocaleString('en-US')}/s)`,
+  });
+
+  // 7. seed of a fixture
+  banner(`seed of a ${SIZE.seedTickets.toLocaleString('en-US')}-ticket fixture`);
+  const fixture = join(WORK, 'fixture.json');
+  writeFileSync(fixture, JSON.stringify(seedFixture(SIZE.seedTickets)));
+  const seedDb = join(WORK, 'seed.db');
+  const seeded = measure(
+    SIZE.heavyRuns,
+    () => deskctl(['--db', seedDb, 'seed', fixture]),
+    () => {
+      for (const ext of ['', '-wal', '-shm']) rmSync(seedDb + ext, { force: true });
+    },
+  );
+  row(`seed, ${SIZE.seedTickets.toLocaleString('en-US')}-ticket fixture`, seeded, null, 'report only', true);
+
+  print(rows);
+  if (opts.json) writeFileSync(opts.json, `${JSON.stringify({ machine: machine(), quick: opts.quick, rows }, null, 2)}\n`);
+  rmSync(WORK, { recursive: true, force: true });
+  process.exitCode = rows.every((r) => r.holds) ? 0 : 1;
+}
+
+function seedFixture(n) {
+  const departments = [
+    { name: 'Suporte', categories: ['Acesso', 'Rede'] },
+    { name: 'Financeiro', categories: ['Boleto'] },
+  ];
+  const organizations = [{ name: 'Matriz' }, { name: 'Filial', parent: 'Matriz' }];
+  const customers = Array.from({ length: 200 }, (_, i) => ({ email: `c${i}@cliente.example`, name: `Cliente ${i}`, organization: i % 2 ? 'Filial' : 'Matriz', manager: i === 0 }));
+  const tickets = Array.from({ length: n }, (_, i) => ({
+    ref: `T-${i}`,
+    requester: `c${1 + (i % 199)}@cliente.example`,
+    department: i % 3 ? 'Suporte' : 'Financeiro',
+    category: i % 3 ? (i % 2 ? 'Acesso' : 'Rede') : 'Boleto',
+    subject: `Chamado ${i}`,
+    message: 'Mensagem do chamado.',
+    channel: 'panel',
+    status: i % 4 ? 'closed' : 'solved',
+    createdAt: new Date(Date.parse('2026-01-01T12:00:00Z') + i * 60_000).toISOString(),
+    solvedAt: new Date(Date.parse('2026-01-01T15:00:00Z') + i * 60_000).toISOString(),
+    rating: 1 + (i % 5),
+  }));
+  return { settings: { 'reopen.allowed': true }, departments, organizations, customers, tickets };
+}
+
+function machine() {
+  return `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
+}
+
+function print(rs) {
+  const head = ['case', 'deskctl (median)', 'floor (median)', 'ratio', 'peak RSS', 'target', 'holds'];
+  const body = rs.map((r) => [
+    r.case,
+    `${r.deskctlMs} ms`,
+    r.floorMs === null ? '—' : `${r.floorMs} ms`,
+    r.ratio === null ? '—' : `${r.ratio}×${r.note ? ` (${r.note})` : ''}`,
+    `${r.peakRssMb} MB`,
+    r.target,
+    r.holds ? 'yes' : 'NO',
+  ]);
+  const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
+  const line = (cells) => `| ${cells.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;
+  console.log(`\ndeskctl bench${opts.quick ? ' (--quick)' : ''} on ${machine()}\n`);
+  console.log(line(head));
+  console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
+  for (const b of body) console.log(line(b));
+}
+
+main().catch((e) => {
+  console.error(`bench: ${e.message}`);
+  process.exitCode = 1;
+});

@@ -1,0 +1,46 @@
+import { existsSync } from 'node:fs';
+import type { Command } from 'commander';
+import type { Context } from '../../context.js';
+import { DYNAMIC_KINDS, type DynamicKind } from './model.js';
+
+/**
+ * `deskctl __complete <kind> [prefix]` (hidden): names for shell completion, one per line, from the
+ * target this command line points at. It never fails loudly: on any problem it prints nothing.
+ */
+export function register(cmd: Command, ctx: Context): void {
+  cmd
+    .argument('<kind>', DYNAMIC_KINDS.join(' | '))
+    .argument('[prefix]', 'only names that start with this')
+    .action(async (kind: string, prefix: string | undefined) => {
+      let names: string[] = [];
+      try {
+        if ((DYNAMIC_KINDS as readonly string[]).includes(kind)) names = await values(ctx, kind as DynamicKind);
+      } catch {
+        names = [];
+      }
+      const out = [...new Set(names)].filter((n) => !prefix || n.startsWith(prefix));
+      if (out.length) ctx.io.stdout.write(`${out.join('\n')}\n`);
+    });
+}
+
+export async function values(ctx: Context, kind: DynamicKind): Promise<string[]> {
+  if (kind === 'profiles') {
+    return ctx.profiles.names();
+  }
+  // Completing must never create a database: a local target that does not exist has no names.
+  const target = ctx.resolution.target;
+  if (target.kind === 'local' && !existsSync(target.db)) return [];
+  const hd = await ctx.helpdesk();
+  switch (kind) {
+    case 'tenants':
+      return (await hd.listTenants()).map((t) => t.slug);
+    case 'departments':
+      return (await hd.listDepartments()).map((d) => d.name);
+    case 'categories':
+      return (await hd.listCategories()).map((c) => c.name);
+    case 'orgs':
+      return (await hd.listOrganizations()).map((o) => o.name);
+    case 'customers':
+      return (await hd.listCustomers({})).map((c) => c.email);
+  }
+}

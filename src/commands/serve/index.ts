@@ -1,0 +1,57 @@
+import type { Command } from 'commander';
+import { Option } from 'commander';
+import { z } from 'zod';
+import { DeskctlError } from '../../core/errors.js';
+import { parseInput } from '../../core/validate.js';
+import type { Context } from '../../context.js';
+import { examples } from '../shared.js';
+
+const Options = z.object({
+  host: z.string().min(1),
+  port: z.coerce.number({ error: 'expected a port number' }).int('expected a port number').min(0).max(65535),
+  logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
+  rateLimit: z.coerce.number({ error: 'expected requests per minute' }).int().positive(),
+  bodyLimit: z.coerce.number({ error: 'expected a size in bytes' }).int().min(1024),
+});
+
+export function register(cmd: Command, ctx: Context): void {
+  examples(
+    cmd
+      .option('--host <address>', 'address to listen on', '127.0.0.1')
+      .option('--port <port>', 'port to listen on (0 picks a free one)', '8080')
+      .addOption(new Option('--log-level <level>', 'structured (JSON) log level, on stdout').choices(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'))
+      .option('--rate-limit <n>', 'requests per token (or per address) per minute', '600')
+      .option('--body-limit <bytes>', 'largest request body', '1048576')
+      .description('Serve the helpdesk HTTP API (/v1, OpenAPI at /v1/openapi.json, /healthz) over the database; SIGTERM or Ctrl-C drains and stops')
+      .action((o: Record<string, string>) => run(ctx, o)),
+    ['deskctl serve --db /srv/helpdesk.db --port 8080', 'deskctl --db /srv/helpdesk.db tokens create --name ci --role admin'],
+  );
+}
+
+export async function run(ctx: Context, raw: Record<string, string>): Promise<void> {
+  const o = parseInput(Options, raw);
+  if (ctx.globals.api) throw new DeskctlError('invalid_input', 'serve runs over a database (--db), not over another API (--api)');
+  const { startServer } = await import('../../server/index.js');
+  const file = ctx.dbFile;
+  const server = await startServer({
+    file,
+    host: o.host,
+    port: o.port,
+    logLevel: o.logLevel,
+    bodyLimit: o.bodyLimit,
+    rateLimit: { max: o.rateLimit, timeWindowMs: 60_000 },
+    env: ctx.env,
+  }).catch((e: NodeJS.ErrnoException) => {
+    if (e.code === 'EADDRINUSE' || e.code === 'EACCES' || e.code === 'EADDRNOTAVAIL') throw new DeskctlError('unavailable', `cannot listen on ${o.host}:${o.port}: ${e.code}`);
+    throw e;
+  });
+  ctx.out.status(`deskctl serve: listening on ${server.url} (database ${file})`);
+  ctx.endsOnSignal = true;
+  await new Promise<void>((resolve) => {
+    if (!ctx.signal || ctx.signal.aborted) return resolve();
+    ctx.signal.addEventListener('abort', () => resolve(), { once: true });
+  });
+  ctx.out.status('deskctl serve: stopping; finishing the requests in flight');
+  await server.close();
+  ctx.out.status('deskctl serve: stopped');
+}

@@ -1,0 +1,261 @@
+import { z } from 'zod';
+import {
+  APPROVAL_MODES,
+  CHANNELS,
+  DraftShape,
+  NOTIFICATION_CHANNELS,
+  NOTIFICATION_KINDS,
+  RULE_SCOPES,
+  RuleShape,
+  STATUSES,
+  TicketDetailShape,
+  TicketShape,
+} from './schemas.js';
+
+/**
+ * The helpdesk's HTTP API, described once: the server registers these operations, the remote
+ * backend calls them and checks every answer against `response`, and /v1/openapi.json is made
+ * from them. Paths are under /v1/tenants/{tenant} unless `global` is set.
+ */
+
+export type Role = 'admin' | 'manager' | 'customer';
+export const ADMIN: readonly Role[] = ['admin'];
+export const ANYONE: readonly Role[] = ['admin', 'manager', 'customer'];
+export const DECIDERS: readonly Role[] = ['admin', 'manager'];
+
+export interface Operation {
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  path: string;
+  summary: string;
+  roles: readonly Role[];
+  response: z.ZodType;
+  /** A list answered page by page: `{items, next}`; `limit` and `after` in the query. */
+  paginated?: boolean;
+  /** Sent with an Idempotency-Key; a replay returns the first answer. */
+  idempotent?: boolean;
+  global?: boolean;
+  status?: number;
+  /** Answered as NDJSON, one `response` per line, streamed (statistics exports). */
+  stream?: boolean;
+  /** A larger body than the server's default (fixtures). */
+  bodyLimit?: number;
+}
+
+const Tenant = z.object({ slug: z.string(), name: z.string(), createdAt: z.string() });
+const Department = z.object({ id: z.number(), name: z.string(), categories: z.array(z.string()), createdAt: z.string() });
+const Category = z.object({ id: z.number(), department: z.string(), name: z.string(), createdAt: z.string() });
+const Organization = z.object({ id: z.number(), name: z.string(), parent: z.string().nullable(), createdAt: z.string() });
+const Customer = z.object({
+  id: z.number(),
+  email: z.string(),
+  name: z.string(),
+  phone: z.string().nullable(),
+  organization: z.string().nullable(),
+  manager: z.boolean(),
+  active: z.boolean(),
+  createdAt: z.string(),
+});
+const Agent = z.object({ id: z.number(), email: z.string(), name: z.string(), admin: z.boolean(), departments: z.array(z.string()), createdAt: z.string() });
+const Notification = z.object({
+  id: z.number(),
+  kind: z.enum(NOTIFICATION_KINDS),
+  channel: z.enum(NOTIFICATION_CHANNELS),
+  to: z.string(),
+  subject: z.string(),
+  createdAt: z.string(),
+  deliveredAt: z.string().nullable(),
+});
+const AuditEntry = z.object({ id: z.number(), at: z.string(), actor: z.string(), action: z.string(), entity: z.string(), entityId: z.string().nullable(), details: z.unknown() });
+const TokenInfo = z.object({ name: z.string(), role: z.string(), customer: z.string().nullable(), createdAt: z.string(), lastUsedAt: z.string().nullable() });
+const Settings = z.object({
+  'approval.mode': z.enum(APPROVAL_MODES),
+  'reopen.allowed': z.boolean(),
+  'response.forecastHours': z.number(),
+  timezone: z.string(),
+});
+const ErrorBody = z.object({ code: z.string(), message: z.string() });
+const DecisionResult = z.object({ id: z.number(), ok: z.boolean(), ticket: z.object({ id: z.number(), protocol: z.string() }).optional(), error: ErrorBody.optional() });
+const BatchReport = z.object({
+  requested: z.number(),
+  succeeded: z.number(),
+  failed: z.number(),
+  results: z.array(
+    z.object({
+      id: z.number(),
+      ok: z.boolean(),
+      changed: z.boolean().optional(),
+      ticket: z.object({ id: z.number(), protocol: z.string(), status: z.string() }).optional(),
+      error: ErrorBody.optional(),
+    }),
+  ),
+});
+const Removed = z.object({ removed: z.string() });
+const RulesRemoved = z.object({ removed: z.array(RuleShape) });
+const Changed = z.object({ changed: z.boolean() });
+
+export const Page = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item), next: z.number().nullable() });
+
+/** Bodies of the operations that take one (validated by the server, sent by the client). */
+export const Bodies = {
+  setSetting: z.object({ value: z.unknown() }),
+  rule: z.object({ department: z.string(), scope: z.enum(RULE_SCOPES), category: z.string().nullish() }),
+  ids: z.object({ ids: z.array(z.number().int().positive()).min(1).max(10_000) }),
+  name: z.object({ name: z.string() }),
+  category: z.object({ name: z.string(), department: z.string() }),
+  organization: z.object({ name: z.string(), parent: z.string().optional() }),
+  parent: z.object({ parent: z.string().nullable() }),
+  customer: z.object({
+    email: z.string(),
+    name: z.string(),
+    org: z.string().optional(),
+    manager: z.boolean().optional(),
+    phone: z.string().optional(),
+    active: z.boolean().optional(),
+  }),
+  customerPatch: z.object({
+    org: z.string().nullable().optional(),
+    manager: z.boolean().optional(),
+    active: z.boolean().optional(),
+    name: z.string().optional(),
+    phone: z.string().nullable().optional(),
+  }),
+  agent: z.object({ email: z.string(), name: z.string(), departments: z.array(z.string()).optional(), admin: z.boolean().optional() }),
+  solve: z.object({ ids: z.array(z.number().int().positive()).min(1).max(10_000), message: z.string().optional() }),
+  reopen: z.object({ ids: z.array(z.number().int().positive()).min(1).max(10_000), message: z.string() }),
+  message: z.object({ message: z.string() }),
+  process: z.object({ ref: z.string() }),
+  rating: z.object({ rating: z.number(), comment: z.string().optional() }),
+  decision: z.object({
+    decision: z.enum(['approve', 'reject']),
+    ids: z.array(z.number().int().positive()).min(1).max(10_000).optional(),
+    filter: z.record(z.string(), z.unknown()).optional(),
+    reason: z.string().optional(),
+    after: z.number().int().nonnegative().optional(),
+    limit: z.number().int().positive().max(10_000).optional(),
+    count: z.boolean().optional(),
+    dryRun: z.boolean().optional(),
+    as: z.string().optional(),
+  }),
+  token: z.object({ name: z.string(), role: z.string(), customer: z.string().nullish() }),
+  seed: z.object({ fixture: z.unknown(), dryRun: z.boolean().optional() }),
+  generate: z.record(z.string(), z.unknown()),
+} as const;
+
+const SeedReport = z.object({ tenant: z.string(), dryRun: z.boolean(), changed: z.boolean(), counts: z.array(z.unknown()), heldForApproval: z.array(z.string()), notes: z.array(z.string()) });
+const StatsRow = z.record(z.string(), z.union([z.string(), z.number(), z.null()]));
+
+const DryRun = z.object({ dryRun: z.literal(true), matched: z.number(), ids: z.array(z.number()) });
+const Chunk = z.object({ results: z.array(DecisionResult), last: z.number().nullable(), remaining: z.number().optional() });
+
+const op = (o: Operation) => o;
+
+export const API = {
+  listTenants: op({ method: 'GET', path: '/v1/tenants', summary: "The token's tenant", roles: ANYONE, response: z.array(Tenant), global: true }),
+  createTenant: op({ method: 'POST', path: '/v1/tenants', summary: 'Refused: tenants are created on the server (deskctl --db FILE tenants create)', roles: ADMIN, response: Tenant, global: true }),
+  removeTenant: op({ method: 'DELETE', path: '/v1/tenants/:slug', summary: 'Refused: tenants are removed on the server', roles: ADMIN, response: Removed, global: true }),
+
+  getSettings: op({ method: 'GET', path: '/settings', summary: 'Account settings', roles: ADMIN, response: Settings }),
+  setSetting: op({ method: 'PUT', path: '/settings/:key', summary: 'Change one setting', roles: ADMIN, response: z.object({ key: z.string(), value: z.unknown(), changed: z.boolean() }) }),
+  getApproval: op({ method: 'GET', path: '/approval', summary: 'Approval mode and rules (R5, R6)', roles: ADMIN, response: z.object({ mode: z.enum(APPROVAL_MODES), rules: z.array(RuleShape) }) }),
+
+  listRules: op({ method: 'GET', path: '/rules', summary: 'Approval rules', roles: ADMIN, response: z.array(RuleShape) }),
+  addRule: op({ method: 'POST', path: '/rules', summary: 'Add a rule (a duplicate is a conflict, R6)', roles: ADMIN, response: RuleShape, status: 201 }),
+  removeRules: op({ method: 'POST', path: '/rules/remove', summary: 'Remove rules by id, all or none', roles: ADMIN, response: RulesRemoved }),
+  removeRuleMatching: op({ method: 'POST', path: '/rules/remove-matching', summary: 'Remove the rule that matches', roles: ADMIN, response: RulesRemoved }),
+
+  listDepartments: op({ method: 'GET', path: '/departments', summary: 'Departments and their categories', roles: ANYONE, response: z.array(Department) }),
+  addDepartment: op({ method: 'POST', path: '/departments', summary: 'Add a department', roles: ADMIN, response: Department, status: 201 }),
+  removeDepartment: op({ method: 'DELETE', path: '/departments/:name', summary: 'Remove an unused department', roles: ADMIN, response: Removed }),
+  listCategories: op({ method: 'GET', path: '/categories', summary: 'Categories', roles: ANYONE, response: z.array(Category) }),
+  addCategory: op({ method: 'POST', path: '/categories', summary: 'Add a category', roles: ADMIN, response: Category, status: 201 }),
+  removeCategory: op({ method: 'DELETE', path: '/departments/:department/categories/:name', summary: 'Remove an unused category', roles: ADMIN, response: Removed }),
+
+  listOrganizations: op({ method: 'GET', path: '/organizations', summary: 'Organizations', roles: ADMIN, response: z.array(Organization) }),
+  addOrganization: op({ method: 'POST', path: '/organizations', summary: 'Add an organization', roles: ADMIN, response: Organization, status: 201 }),
+  setOrganizationParent: op({ method: 'PUT', path: '/organizations/:name/parent', summary: 'Set or clear the parent (R2)', roles: ADMIN, response: Organization.extend(Changed.shape) }),
+  removeOrganization: op({ method: 'DELETE', path: '/organizations/:name', summary: 'Remove an organization', roles: ADMIN, response: Removed }),
+
+  listCustomers: op({ method: 'GET', path: '/customers', summary: 'Customers', roles: ADMIN, response: z.array(Customer) }),
+  addCustomer: op({ method: 'POST', path: '/customers', summary: 'Add a customer', roles: ADMIN, response: Customer, status: 201 }),
+  setCustomer: op({ method: 'PATCH', path: '/customers/:email', summary: 'Change a customer', roles: ADMIN, response: Customer.extend(Changed.shape) }),
+  removeCustomer: op({ method: 'DELETE', path: '/customers/:email', summary: 'Remove a customer and their drafts (R15)', roles: ADMIN, response: z.object({ removed: z.string(), draftsRemoved: z.number() }) }),
+
+  listAgents: op({ method: 'GET', path: '/agents', summary: 'Agents', roles: ADMIN, response: z.array(Agent) }),
+  addAgent: op({ method: 'POST', path: '/agents', summary: 'Add an agent', roles: ADMIN, response: Agent, status: 201 }),
+
+  createTicket: op({
+    method: 'POST',
+    path: '/tickets',
+    summary: 'Open a ticket request: a ticket, or a draft when approval applies (R7)',
+    roles: ANYONE,
+    response: z.union([
+      z.object({ outcome: z.literal('ticket'), ticket: TicketShape, appended: z.boolean().optional() }),
+      z.object({ outcome: z.literal('draft'), draft: DraftShape, appended: z.boolean().optional() }),
+    ]),
+    status: 201,
+  }),
+  listTickets: op({ method: 'GET', path: '/tickets', summary: 'Tickets, oldest first (scoped to the caller, R21)', roles: ANYONE, response: Page(TicketShape), paginated: true }),
+  getTicket: op({ method: 'GET', path: '/tickets/:ref', summary: 'One ticket by id or protocol', roles: ANYONE, response: TicketDetailShape }),
+  solveTickets: op({ method: 'POST', path: '/tickets/solve', summary: 'Solve tickets', roles: ADMIN, response: BatchReport }),
+  closeTickets: op({ method: 'POST', path: '/tickets/close', summary: 'Close tickets', roles: ADMIN, response: BatchReport }),
+  reopenTickets: op({ method: 'POST', path: '/tickets/reopen', summary: 'Reopen solved tickets (R19)', roles: ADMIN, response: BatchReport }),
+  replyTicket: op({ method: 'POST', path: '/tickets/:id/replies', summary: "An agent's answer", roles: ADMIN, response: BatchReport }),
+  linkProcess: op({ method: 'PUT', path: '/tickets/:id/process', summary: 'Link a process (R19)', roles: ADMIN, response: BatchReport }),
+  rateTicket: op({ method: 'PUT', path: '/tickets/:id/rating', summary: 'Rate a solved or closed ticket (R20)', roles: ADMIN, response: BatchReport }),
+
+  listDrafts: op({ method: 'GET', path: '/drafts', summary: 'Pending drafts the caller may see (R12, R13)', roles: ANYONE, response: Page(DraftShape), paginated: true }),
+  getDraft: op({ method: 'GET', path: '/drafts/:id', summary: 'One draft with its details (managers, R12)', roles: ANYONE, response: DraftShape }),
+  decideDrafts: op({
+    method: 'POST',
+    path: '/drafts/decisions',
+    summary: 'Decide one chunk of drafts atomically (ids, or the next drafts matching a filter), once per Idempotency-Key (R13)',
+    roles: DECIDERS,
+    response: z.union([Chunk, DryRun]),
+    idempotent: true,
+  }),
+
+  createToken: op({ method: 'POST', path: '/tokens', summary: 'Create a token (shown once)', roles: ADMIN, response: z.object({ name: z.string(), role: z.string(), customer: z.string().nullable(), token: z.string() }), status: 201 }),
+  listTokens: op({ method: 'GET', path: '/tokens', summary: 'Live tokens (never the token itself)', roles: ADMIN, response: z.array(TokenInfo) }),
+  revokeToken: op({ method: 'DELETE', path: '/tokens/:name', summary: 'Revoke a token', roles: ADMIN, response: z.object({ revoked: z.string() }) }),
+
+  seed: op({ method: 'POST', path: '/seed', summary: 'Apply a fixture in one transaction (idempotent by natural keys)', roles: ADMIN, response: SeedReport, bodyLimit: 64 * 1_048_576 }),
+  createTenantFromFixture: op({ method: 'POST', path: '/v1/tenants/from-fixture', summary: 'Refused: tenants are created on the server', roles: ADMIN, response: SeedReport, global: true }),
+  generate: op({ method: 'POST', path: '/generate', summary: 'Synthetic data in an empty tenant, all or nothing', roles: ADMIN, response: z.object({ tenant: z.string(), tickets: z.number() }) }),
+  exportStats: op({ method: 'GET', path: '/stats/tickets', summary: 'Ticket statistics (R23), one NDJSON row per group', roles: ADMIN, response: StatsRow, stream: true }),
+  approvalStats: op({ method: 'GET', path: '/stats/approvals', summary: 'Approval statistics (R23)', roles: ADMIN, response: z.array(z.record(z.string(), z.unknown())) }),
+  agentSummary: op({ method: 'GET', path: '/stats/agents', summary: 'Per agent: pending, due today, overdue', roles: ADMIN, response: z.array(z.record(z.string(), z.unknown())) }),
+
+  listNotifications: op({ method: 'GET', path: '/notifications', summary: 'The notification outbox (R22)', roles: ADMIN, response: Page(Notification), paginated: true }),
+  listAudit: op({ method: 'GET', path: '/audit', summary: 'The audit trail', roles: ADMIN, response: Page(AuditEntry), paginated: true }),
+} satisfies Record<string, Operation>;
+
+export type OperationName = keyof typeof API;
+
+/** The most items one page carries. */
+export const PAGE_MAX = 1_000;
+
+/** Query strings carry text: these read booleans and numbers back from it. */
+export const queryBool = z.preprocess((v) => (v === 'true' || v === '1' ? true : v === 'false' || v === '0' ? false : v), z.boolean().optional());
+export const queryInt = z.preprocess((v) => (typeof v === 'string' && v !== '' ? Number(v) : v), z.number().int().nonnegative().optional());
+export const ListQuery = z.object({ limit: queryInt, after: queryInt, as: z.string().optional() });
+
+export const DraftQuery = ListQuery.extend({
+  org: z.string().optional(),
+  includeChildren: queryBool,
+  department: z.string().optional(),
+  category: z.string().optional(),
+  noCategory: queryBool,
+  channel: z.enum(CHANNELS).optional(),
+  requester: z.string().optional(),
+  olderThanMs: queryInt,
+});
+export const TicketQuery = ListQuery.extend({
+  status: z.enum(STATUSES).optional(),
+  org: z.string().optional(),
+  department: z.string().optional(),
+  requester: z.string().optional(),
+  overdue: queryBool,
+  dueToday: queryBool,
+});
+export const NotificationQuery = ListQuery.extend({ pending: queryBool, to: z.string().optional(), kind: z.string().optional() });
+export const AuditQuery = ListQuery.extend({ since: z.string().optional() });

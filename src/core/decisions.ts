@@ -1,0 +1,73 @@
+import type { DecisionReport, DecisionResult, DraftFilter } from './schemas.js';
+
+/** One atomic step of a bulk decision: explicit ids, or the next drafts matching a filter. */
+export interface ChunkRequest {
+  decision: 'approve' | 'reject';
+  ids?: number[];
+  filter?: DraftFilter;
+  reason?: string;
+  /** Filter mode: only drafts with a greater id (the cursor of the previous chunk). */
+  after?: number;
+  /** Filter mode: at most this many drafts in this chunk. */
+  limit?: number;
+  /** Filter mode: also count the matching drafts left after this chunk. */
+  count?: boolean;
+}
+
+export interface ChunkResult {
+  results: DecisionResult[];
+  /** Filter mode: the greatest draft id this chunk looked at (the next cursor), null when none. */
+  last: number | null;
+  remaining?: number;
+}
+
+export interface DecideLoopHooks {
+  onProgress?: (done: number, total: number) => void;
+  onResults?: (results: DecisionResult[]) => void;
+  signal?: AbortSignal;
+}
+
+/**
+ * Drives a bulk decision chunk by chunk, whatever executes a chunk (the engine in-process, or one
+ * request to the API per chunk). Each chunk is atomic; the loop stops early when aborted.
+ */
+export async function decideInChunks(
+  exec: (chunk: ChunkRequest) => Promise<ChunkResult>,
+  req: { decision: 'approve' | 'reject'; ids?: number[]; filter?: DraftFilter; reason?: string },
+  chunkSize: number,
+  hooks: DecideLoopHooks = {},
+): Promise<DecisionReport> {
+  const report: DecisionReport = { dryRun: false, requested: 0, succeeded: 0, failed: 0, results: [] };
+  const take = (results: DecisionResult[]) => {
+    report.requested += results.length;
+    for (const r of results) r.ok ? report.succeeded++ : report.failed++;
+    if (hooks.onResults) hooks.onResults(results);
+    else report.results.push(...results);
+  };
+  const base = { decision: req.decision, reason: req.reason };
+
+  if (req.ids) {
+    const ids = [...new Set(req.ids)];
+    for (let i = 0; i < ids.length && !hooks.signal?.aborted; i += chunkSize) {
+      take((await exec({ ...base, ids: ids.slice(i, i + chunkSize) })).results);
+      hooks.onProgress?.(Math.min(i + chunkSize, ids.length), ids.length);
+    }
+    return report;
+  }
+
+  const cap = req.filter?.limit ?? Infinity;
+  let total = cap;
+  let after = 0;
+  let done = 0;
+  while (done < total && !hooks.signal?.aborted) {
+    const first = done === 0;
+    const chunk = await exec({ ...base, filter: req.filter, after, limit: Math.min(chunkSize, total - done), count: first });
+    if (first) total = Math.min(cap, chunk.results.length + (chunk.remaining ?? 0));
+    if (chunk.results.length === 0 || chunk.last === null) break;
+    after = chunk.last;
+    done += chunk.results.length;
+    take(chunk.results);
+    hooks.onProgress?.(done, total);
+  }
+  return report;
+}

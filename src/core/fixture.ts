@@ -1,0 +1,282 @@
+import YAML from 'yaml';
+import { z } from 'zod';
+import { invalid } from './errors.js';
+import { APPROVAL_MODES, CHANNELS, Message, Name, RULE_SCOPES, STATUSES, Subject, TimeZone, VISIBILITIES } from './schemas.js';
+import { formatPath } from './validate.js';
+
+/*
+ * The tenant fixture of `deskctl seed` (see ../shared/spec/fixture-example.yaml and the README).
+ * Every schema here is also the source of schemas/fixture.schema.json (`npm run schema:fixture`),
+ * so it sticks to shapes JSON Schema can say: trims and lower-casing are fine, transforms are not
+ * needed to read a fixture.
+ */
+
+const FxEmail = z.string().trim().toLowerCase().email({ error: 'invalid e-mail' });
+const Ref = z.string().trim().min(1, 'must not be empty').max(100, 'at most 100 characters');
+const Instant = z.iso.datetime({ offset: true, error: 'expected an ISO-8601 time with a zone, e.g. 2026-10-01T12:00:00Z' });
+const Scalar = z.union([z.string(), z.number(), z.boolean()]);
+const Fields = z.record(z.string().min(1), Scalar);
+const FxAttachment = z.strictObject({ name: z.string().min(1), size: z.number().int().nonnegative(), sha256: z.string() });
+const Channel = z.enum(CHANNELS, { error: `expected one of ${CHANNELS.join(', ')}` });
+
+export const FixtureSettings = z
+  .strictObject({
+    'approval.mode': z.enum(APPROVAL_MODES, { error: `expected one of ${APPROVAL_MODES.join(', ')}` }),
+    'reopen.allowed': z.boolean({ error: 'expected true or false' }),
+    'response.forecastHours': z.number({ error: 'expected a number of hours' }).positive('must be more than 0').max(24 * 365, 'at most 8760 hours'),
+    timezone: TimeZone,
+  })
+  .partial();
+
+export const FixtureDepartment = z.strictObject({
+  name: Name,
+  categories: z.array(Name).default([]),
+});
+
+export const FixtureOrganization = z.strictObject({
+  name: Name,
+  /** The parent organization (its "matriz"); null clears it, absent leaves an existing one as it is. */
+  parent: Name.nullish(),
+});
+
+export const FixtureCustomer = z
+  .strictObject({
+    email: FxEmail,
+    name: Name,
+    organization: Name.nullish(),
+    manager: z.boolean().optional(),
+    active: z.boolean().optional(),
+    phone: z.string().trim().min(1, 'must not be empty').max(50, 'at most 50 characters').nullish(),
+  })
+  .superRefine((c, ctx) => {
+    if (c.manager && !c.organization) {
+      ctx.addIssue({ code: 'custom', path: ['manager'], message: 'a manager belongs to an organization: give organization (R3)' });
+    }
+  });
+
+export const FixtureAgent = z.strictObject({
+  email: FxEmail,
+  name: Name,
+  departments: z.array(Name).default([]),
+  admin: z.boolean().optional(),
+});
+
+export const FixtureRule = z
+  .strictObject({
+    department: Name,
+    /** One category; or leave it out and give `scope: none` (no category) or `scope: all`. */
+    category: Name.optional(),
+    scope: z.enum(RULE_SCOPES, { error: `expected one of ${RULE_SCOPES.join(', ')}` }).optional(),
+  })
+  .superRefine((r, ctx) => {
+    const scope = r.scope ?? (r.category ? 'category' : undefined);
+    if (!scope) ctx.addIssue({ code: 'custom', path: ['scope'], message: 'give a category, or scope: none (no category) or scope: all (R6)' });
+    else if (scope === 'category' && !r.category) ctx.addIssue({ code: 'custom', path: ['category'], message: 'scope: category needs a category (R6)' });
+    else if (scope !== 'category' && r.category) ctx.addIssue({ code: 'custom', path: ['category'], message: `scope: ${scope} takes no category (R6)` });
+  });
+
+const FINAL = ['solved', 'closed'];
+
+export const FixtureTicket = z
+  .strictObject({
+    /** The idempotency key: a ticket (or the draft it became) with this ref is never created again. */
+    ref: Ref,
+    requester: FxEmail,
+    department: Name,
+    category: Name.nullish(),
+    subject: Subject,
+    message: Message,
+    channel: Channel.default('panel'),
+    visibility: z.enum(VISIBILITIES, { error: `expected one of ${VISIBILITIES.join(', ')}` }).optional(),
+    fields: Fields.optional(),
+    attachments: z.array(FxAttachment).optional(),
+    /** Given: the ticket is recorded with this status (no approval); absent: the normal creation flow. */
+    status: z.enum(STATUSES, { error: `expected one of ${STATUSES.join(', ')}` }).optional(),
+    agent: FxEmail.optional(),
+    processRef: z.string().trim().min(1, 'must not be empty').max(200, 'at most 200 characters').optional(),
+    rating: z.number({ error: 'a rating is a whole number from 1 to 5' }).int('a rating is a whole number from 1 to 5').min(1, 'a rating is from 1 to 5').max(5, 'a rating is from 1 to 5').optional(),
+    ratingComment: z.string().max(2000, 'at most 2000 characters').optional(),
+    createdAt: Instant.optional(),
+    solvedAt: Instant.optional(),
+    closedAt: Instant.optional(),
+  })
+  .superRefine((t, ctx) => {
+    const issue = (path: string, message: string) => ctx.addIssue({ code: 'custom', path: [path], message });
+    if (t.channel === 'email' && t.category) issue('category', 'a request by e-mail never carries a category (R9)');
+    if (t.visibility === 'internal' && t.channel !== 'agent') issue('visibility', 'only agents open internal tickets (channel: agent)');
+    const final = t.status !== undefined && FINAL.includes(t.status);
+    if (t.rating !== undefined && !final) issue('rating', 'only a solved or closed ticket carries a rating: give status solved or closed (R20)');
+    if (t.ratingComment !== undefined && t.rating === undefined) issue('ratingComment', 'a rating comment goes with a rating');
+    if (t.solvedAt && !final) issue('solvedAt', 'solvedAt needs status solved or closed');
+    if (t.closedAt && t.status !== 'closed') issue('closedAt', 'closedAt needs status closed');
+    const created = t.createdAt ? Date.parse(t.createdAt) : undefined;
+    if (created !== undefined && t.solvedAt && Date.parse(t.solvedAt) < created) issue('solvedAt', 'solvedAt is before createdAt');
+    if (created !== undefined && t.closedAt && Date.parse(t.closedAt) < created) issue('closedAt', 'closedAt is before createdAt');
+    if (t.solvedAt && t.closedAt && Date.parse(t.closedAt) < Date.parse(t.solvedAt)) issue('closedAt', 'closedAt is before solvedAt');
+  });
+
+export const FixtureDraft = z
+  .strictObject({
+    ref: Ref,
+    requester: FxEmail,
+    department: Name,
+    category: Name.nullish(),
+    subject: Subject,
+    message: Message,
+    channel: Channel.default('panel'),
+    conversation: z.string().trim().min(1, 'must not be empty').max(200, 'at most 200 characters').optional(),
+    fields: Fields.optional(),
+    attachments: z.array(FxAttachment).optional(),
+    createdAt: Instant.optional(),
+  })
+  .superRefine((d, ctx) => {
+    if (d.channel === 'agent') ctx.addIssue({ code: 'custom', path: ['channel'], message: 'tickets opened by agents never wait for approval (R8)' });
+    if (d.channel === 'email' && d.category) ctx.addIssue({ code: 'custom', path: ['category'], message: 'a request by e-mail never carries a category (R9)' });
+    if (d.conversation && d.channel !== 'whatsapp') ctx.addIssue({ code: 'custom', path: ['conversation'], message: 'a conversation goes only with the whatsapp channel' });
+  });
+
+export const Fixture = z
+  .strictObject({
+    /** Editors read this to find the JSON Schema; deskctl ignores it. */
+    $schema: z.string().optional(),
+    settings: FixtureSettings.optional(),
+    departments: z.array(FixtureDepartment).default([]),
+    organizations: z.array(FixtureOrganization).default([]),
+    customers: z.array(FixtureCustomer).default([]),
+    agents: z.array(FixtureAgent).default([]),
+    rules: z.array(FixtureRule).default([]),
+    tickets: z.array(FixtureTicket).default([]),
+    drafts: z.array(FixtureDraft).default([]),
+  })
+  .meta({
+    title: 'deskctl tenant fixture',
+    description: 'The input of `deskctl seed` and `deskctl tenants create --from`. Every key is optional; natural keys (names, e-mails, ref) make seeding idempotent.',
+  });
+export type Fixture = z.infer<typeof Fixture>;
+export type FixtureTicket = z.infer<typeof FixtureTicket>;
+export type FixtureDraft = z.infer<typeof FixtureDraft>;
+
+/** The JSON Schema of the fixture (the input shape), as checked in under schemas/fixture.schema.json. */
+export function fixtureJsonSchema(): Record<string, unknown> {
+  return z.toJSONSchema(Fixture, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+}
+
+/** One problem of a fixture, at its path (`customers[3].email`). */
+export interface FixtureProblem {
+  path: (string | number)[];
+  message: string;
+}
+
+/** A fixture whose list items are each either valid or left out (undefined, at its own index). */
+export interface LenientFixture {
+  settings: z.infer<typeof FixtureSettings>;
+  departments: (z.infer<typeof FixtureDepartment> | undefined)[];
+  organizations: (z.infer<typeof FixtureOrganization> | undefined)[];
+  customers: (z.infer<typeof FixtureCustomer> | undefined)[];
+  agents: (z.infer<typeof FixtureAgent> | undefined)[];
+  rules: (z.infer<typeof FixtureRule> | undefined)[];
+  tickets: (FixtureTicket | undefined)[];
+  drafts: (FixtureDraft | undefined)[];
+}
+
+export interface InspectedFixture {
+  /** The fixture when it is well formed; null otherwise. */
+  fixture: Fixture | null;
+  /** Every item that is well formed on its own, so references can be checked even when others are not. */
+  lenient: LenientFixture;
+  problems: FixtureProblem[];
+}
+
+const ITEMS = {
+  departments: FixtureDepartment,
+  organizations: FixtureOrganization,
+  customers: FixtureCustomer,
+  agents: FixtureAgent,
+  rules: FixtureRule,
+  tickets: FixtureTicket,
+  drafts: FixtureDraft,
+} as const;
+
+/** Checks a parsed fixture's shape: every problem with its path, and what is usable of it. */
+export function inspectFixture(value: unknown): InspectedFixture {
+  const input = value ?? {};
+  const full = Fixture.safeParse(input);
+  const problems: FixtureProblem[] = full.success ? [] : full.error.issues.map((i) => ({ path: i.path.map((p) => (typeof p === 'symbol' ? String(p) : p)), message: i.message }));
+  const raw = (typeof input === 'object' && !Array.isArray(input) ? input : {}) as Record<string, unknown>;
+  const items = <K extends keyof typeof ITEMS>(key: K) => {
+    const list = raw[key];
+    if (!Array.isArray(list)) return [];
+    return list.map((x) => {
+      const r = ITEMS[key].safeParse(x);
+      return r.success ? r.data : undefined;
+    });
+  };
+  const settings = FixtureSettings.safeParse(raw.settings ?? {});
+  const lenient = {
+    settings: settings.success ? settings.data : {},
+    departments: items('departments'),
+    organizations: items('organizations'),
+    customers: items('customers'),
+    agents: items('agents'),
+    rules: items('rules'),
+    tickets: items('tickets'),
+    drafts: items('drafts'),
+  } as LenientFixture;
+  return { fixture: full.success ? full.data : null, lenient, problems };
+}
+
+const SECTIONS = ['$schema', 'settings', 'departments', 'organizations', 'customers', 'agents', 'rules', 'tickets', 'drafts'];
+
+/** Problems in the order of the file: by section, then by item; one line each, led by its path. */
+export function problemLines(problems: FixtureProblem[]): string[] {
+  const rank = (p: FixtureProblem): [number, number] => {
+    const section = SECTIONS.indexOf(String(p.path[0] ?? ''));
+    return [section < 0 ? -1 : section, typeof p.path[1] === 'number' ? p.path[1] : -1];
+  };
+  return problems
+    .map((p, i) => ({ p, i, r: rank(p) }))
+    .sort((a, b) => a.r[0] - b.r[0] || a.r[1] - b.r[1] || a.i - b.i)
+    .map(({ p }) => {
+      const path = formatPath(p.path);
+      return path ? `${path}: ${p.message}` : p.message;
+    });
+}
+
+/** Throws the one error of an invalid fixture (exit 2): every problem, in file order. */
+export function invalidFixture(problems: FixtureProblem[]): never {
+  const lines = problemLines(problems);
+  throw invalid(`invalid fixture: ${lines.join('; ')}`, lines);
+}
+
+/** Validates a fixture's shape alone (no database): the well-formed fixture, or the error with every problem. */
+export function parseFixture(value: unknown): Fixture {
+  const r = inspectFixture(value);
+  if (!r.fixture) invalidFixture(r.problems);
+  return r.fixture;
+}
+
+/**
+ * Reads fixture text: YAML 1.2 (which JSON is a subset of, so one parser serves both). A syntax
+ * error names its line and column; duplicate keys are errors too.
+ */
+export function readFixtureText(text: string, source: string): unknown {
+  const doc = YAML.parseDocument(text, { prettyErrors: true, uniqueKeys: true });
+  if (doc.errors.length) {
+    const lines = doc.errors.map((e) => {
+      const at = e.linePos?.[0];
+      const what = (e.message.split('\n')[0] ?? e.message).replace(/ at line \d+, column \d+:?$/, '');
+      return at ? `${source}: line ${at.line}, column ${at.col}: ${what}` : `${source}: ${what}`;
+    });
+    throw invalid(`malformed fixture: ${lines.join('; ')}`, lines);
+  }
+  const value: unknown = doc.toJS({ maxAliasCount: 1000 });
+  if (value === null || value === undefined) return {};
+  if (typeof value !== 'object' || Array.isArray(value)) {
+    throw invalid(`${source}: a fixture is a mapping of settings, departments, organizations, customers, agents, rules, tickets and drafts`);
+  }
+  return value;
+}
+
+/** Field values of a fixture become strings, as ticket fields are stored. */
+export const fieldsText = (fields: Record<string, string | number | boolean> | undefined): Record<string, string> =>
+  Object.fromEntries(Object.entries(fields ?? {}).map(([k, v]) => [k, String(v)]));

@@ -1,0 +1,130 @@
+import { createHash } from 'node:crypto';
+import rateLimit from '@fastify/rate-limit';
+import { Readable } from 'node:stream';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import { API, type Operation, type OperationName } from '../core/api.js';
+import { DeskctlError, forbidden, notFound } from '../core/errors.js';
+import { now as clock } from '../core/time.js';
+import { LocalHelpdesk } from '../client/local.js';
+import type { Actor } from '../engine/context.js';
+import { resolveCustomerActor } from '../engine/drafts.js';
+import { authenticate, type Principal } from '../engine/tokens.js';
+import type { Store } from '../store/sqlite.js';
+import { fromFastify, statusOf } from './errors.js';
+import { HANDLERS } from './handlers.js';
+import { openApiDocument } from './openapi.js';
+
+export interface ServerOptions {
+  store: Store;
+  /** Pino options, or false for no logs (tests). */
+  logger?: boolean | Record<string, unknown>;
+  /** Largest request body, in bytes (default 1 MiB). */
+  bodyLimit?: number;
+  /** Requests per token (or per address without one) per window. */
+  rateLimit?: { max: number; timeWindowMs: number };
+  env?: NodeJS.ProcessEnv;
+}
+
+const bearer = (req: FastifyRequest) => {
+  const h = req.headers.authorization;
+  return h && /^Bearer\s+/i.test(h) ? h.replace(/^Bearer\s+/i, '').trim() : undefined;
+};
+
+/** Who a token acts as: the tenant's admin, or its customer as they are now (R3: a manager only while active). */
+async function actorOf(store: Store, p: Principal): Promise<Actor> {
+  if (p.role === 'admin') return { kind: 'admin', name: `token:${p.tokenName}` };
+  const c = await store.db.selectFrom('customers').select(['email', 'deleted_at']).where('id', '=', p.customerId!).executeTakeFirst();
+  if (!c || c.deleted_at !== null) throw new DeskctlError('unauthenticated', 'the customer of this token was removed');
+  const actor = await resolveCustomerActor(store.db, p.tenantId, c.email);
+  return p.role === 'customer' && actor.kind === 'manager' ? { kind: 'customer', name: actor.name, customerId: actor.customerId } : actor;
+}
+
+/**
+ * Sends an async iterable as NDJSON. The first row is read before the headers go out, so an
+ * invalid query is still an ordinary 400 answer rather than a broken stream.
+ */
+async function streamLines(reply: FastifyReply, rows: AsyncIterable<unknown>) {
+  const it = rows[Symbol.asyncIterator]();
+  const first = await it.next();
+  async function* lines() {
+    if (first.done) return;
+    yield `${JSON.stringify(first.value)}\n`;
+    for (let r = await it.next(); !r.done; r = await it.next()) yield `${JSON.stringify(r.value)}\n`;
+  }
+  return reply.type('application/x-ndjson').send(Readable.from(lines()));
+}
+
+/** The helpdesk API over one store: every route of the operation table, authenticated and rate-limited. */
+export async function buildServer(o: ServerOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: o.logger ?? false,
+    bodyLimit: o.bodyLimit ?? 1_048_576,
+  });
+  const now = () => clock(o.env);
+  // JSON only: any other body is 415, never a string handed to a handler.
+  app.removeContentTypeParser('text/plain');
+
+  app.setErrorHandler((err, req, reply) => {
+    const e = err instanceof DeskctlError ? err : fromFastify(err as { statusCode?: number; code?: string; message: string });
+    const status = statusOf(e);
+    if (status >= 500) req.log.error({ err }, 'request failed');
+    if (status === 401) reply.header('www-authenticate', 'Bearer');
+    return reply.status(status).send({ error: e.toJSON() });
+  });
+  app.setNotFoundHandler((req, reply) => reply.status(404).send({ error: { code: 'not_found', message: `no route ${req.method} ${req.url.split('?')[0]}` } }));
+
+  await app.register(rateLimit, {
+    global: true,
+    max: o.rateLimit?.max ?? 600,
+    timeWindow: o.rateLimit?.timeWindowMs ?? 60_000,
+    // Per token (by its hash, never the token itself), else per client address.
+    keyGenerator: (req) => {
+      const token = bearer(req);
+      return token ? createHash('sha256').update(token).digest('hex') : req.ip;
+    },
+    allowList: (req) => req.url === '/healthz',
+    errorResponseBuilder: (_req, ctx) => ({
+      statusCode: 429,
+      error: { code: 'unavailable', message: `rate limit exceeded: retry after ${Math.ceil(ctx.ttl / 1000)} s` },
+    }),
+  });
+
+  app.get('/healthz', async () => {
+    await o.store.db.selectFrom('tenants').select('id').limit(1).execute();
+    return { status: 'ok' };
+  });
+  const doc = openApiDocument();
+  app.get('/v1/openapi.json', async () => doc);
+
+  for (const [name, op] of Object.entries(API) as [OperationName, Operation][]) {
+    app.route({
+      method: op.method,
+      url: op.global ? op.path : `/v1/tenants/:tenant${op.path}`,
+      ...(op.bodyLimit ? { bodyLimit: op.bodyLimit } : {}),
+      handler: async (req, reply) => {
+        const token = bearer(req);
+        if (!token) throw new DeskctlError('unauthenticated', 'missing bearer token (Authorization: Bearer …)');
+        const principal = await authenticate(o.store, token, now());
+        if (!principal) throw new DeskctlError('unauthenticated', 'invalid or revoked token');
+        const params = req.params as Record<string, string>;
+        // R1: a token never reaches another tenant, nor learns whether it exists.
+        if (!op.global && params.tenant !== principal.tenant) throw notFound(`tenant "${params.tenant}" not found`);
+        const actor = await actorOf(o.store, principal);
+        if (!op.roles.includes(actor.kind)) throw forbidden(`a ${actor.kind} token cannot ${op.summary.toLowerCase()}`);
+        const hd = new LocalHelpdesk(principal.tenant, { store: o.store, tenantId: principal.tenantId, actor, now }, false);
+        const key = req.headers['idempotency-key'];
+        const result = await HANDLERS[name](hd, {
+          params,
+          query: (req.query ?? {}) as Record<string, unknown>,
+          body: req.body,
+          actor,
+          tokenId: principal.tokenId,
+          idempotencyKey: op.idempotent && typeof key === 'string' ? key : undefined,
+        });
+        if (op.stream) return streamLines(reply, result as AsyncIterable<unknown>);
+        return reply.status(op.status ?? 200).send(result);
+      },
+    });
+  }
+  return app;
+}

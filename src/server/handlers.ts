@@ -1,0 +1,157 @@
+import { createHash } from 'node:crypto';
+import type { z } from 'zod';
+import { Bodies, AuditQuery, DraftQuery, NotificationQuery, PAGE_MAX, TicketQuery, type OperationName } from '../core/api.js';
+import { forbidden, invalid } from '../core/errors.js';
+import { DraftFilter, Id, TicketFilter } from '../core/schemas.js';
+import { parseInput } from '../core/validate.js';
+import type { LocalHelpdesk } from '../client/local.js';
+import type { Actor } from '../engine/context.js';
+import type { IdempotencyGuard } from '../engine/idempotency.js';
+
+export interface Input {
+  params: Record<string, string>;
+  query: Record<string, unknown>;
+  body: unknown;
+  actor: Actor;
+  tokenId: number;
+  idempotencyKey?: string;
+}
+
+type Handler = (hd: LocalHelpdesk, i: Input) => Promise<unknown>;
+
+const body = <K extends keyof typeof Bodies>(k: K, i: Input): z.infer<(typeof Bodies)[K]> =>
+  parseInput(Bodies[k] as z.ZodType, i.body ?? {}) as z.infer<(typeof Bodies)[K]>;
+const id = (i: Input) => parseInput(Id, i.params.id, 'id');
+
+/** A page of a list: at most `limit` (≤ PAGE_MAX) items after the cursor, and the next cursor. */
+async function page<T extends { id: number }>(query: { limit?: number; after?: number }, fetch: (limit: number, after?: number) => Promise<T[]>) {
+  const size = Math.min(query.limit || PAGE_MAX, PAGE_MAX);
+  const items = await fetch(size, query.after || undefined);
+  return { items, next: items.length === size ? items.at(-1)!.id : null };
+}
+
+/** Customers and managers open tickets for themselves only, never as agents or internal (R8). */
+function ownRequest(i: Input): unknown {
+  const b = (i.body ?? {}) as Record<string, unknown>;
+  if (i.actor.kind === 'admin') return b;
+  if (b.requester !== undefined && String(b.requester).trim().toLowerCase() !== i.actor.name) {
+    throw forbidden(`a ${i.actor.kind} token opens tickets only for ${i.actor.name}`);
+  }
+  if (b.channel === 'agent' || b.visibility === 'internal') throw forbidden('only agents open tickets on the agent channel or internal tickets');
+  return { channel: 'api', ...b, requester: i.actor.name };
+}
+
+function guardOf(i: Input): IdempotencyGuard | undefined {
+  if (!i.idempotencyKey) return undefined;
+  if (i.idempotencyKey.length > 255) throw invalid('Idempotency-Key: at most 255 characters');
+  return { tokenId: i.tokenId, key: i.idempotencyKey, requestHash: createHash('sha256').update(JSON.stringify(i.body ?? null)).digest('hex') };
+}
+
+/** Every operation of the API, each one call on the tenant's Helpdesk as the token's identity. */
+export const HANDLERS: Record<OperationName, Handler> = {
+  listTenants: async (hd) => (await hd.listTenants()).filter((t) => t.slug === hd.tenant),
+  createTenant: async () => {
+    throw forbidden('tenants are created on the server itself: deskctl --db FILE tenants create SLUG');
+  },
+  removeTenant: async () => {
+    throw forbidden('tenants are removed on the server itself: deskctl --db FILE tenants remove SLUG');
+  },
+
+  getSettings: (hd) => hd.getSettings(),
+  setSetting: (hd, i) => hd.setSetting(i.params.key!, body('setSetting', i).value),
+  getApproval: (hd) => hd.getApproval(),
+
+  listRules: (hd) => hd.listRules(),
+  addRule: (hd, i) => hd.addRule(body('rule', i)),
+  removeRules: (hd, i) => hd.removeRules(body('ids', i).ids),
+  removeRuleMatching: (hd, i) => hd.removeRuleMatching(body('rule', i)),
+
+  listDepartments: (hd) => hd.listDepartments(),
+  addDepartment: (hd, i) => hd.addDepartment(body('name', i).name),
+  removeDepartment: (hd, i) => hd.removeDepartment(i.params.name!),
+  listCategories: (hd, i) => hd.listCategories(typeof i.query.department === 'string' ? i.query.department : undefined),
+  addCategory: (hd, i) => {
+    const b = body('category', i);
+    return hd.addCategory(b.name, b.department);
+  },
+  removeCategory: (hd, i) => hd.removeCategory(i.params.name!, i.params.department!),
+
+  listOrganizations: (hd) => hd.listOrganizations(),
+  addOrganization: (hd, i) => {
+    const b = body('organization', i);
+    return hd.addOrganization(b.name, b.parent);
+  },
+  setOrganizationParent: (hd, i) => hd.setOrganizationParent(i.params.name!, body('parent', i).parent),
+  removeOrganization: (hd, i) => hd.removeOrganization(i.params.name!),
+
+  listCustomers: (hd, i) => hd.listCustomers({ org: typeof i.query.org === 'string' ? i.query.org : undefined, managers: i.query.managers === 'true' }),
+  addCustomer: (hd, i) => hd.addCustomer(body('customer', i)),
+  setCustomer: (hd, i) => hd.setCustomer(i.params.email!, body('customerPatch', i)),
+  removeCustomer: (hd, i) => hd.removeCustomer(i.params.email!),
+
+  listAgents: (hd) => hd.listAgents(),
+  addAgent: (hd, i) => hd.addAgent(body('agent', i)),
+
+  createTicket: (hd, i) => hd.createTicket(ownRequest(i)),
+  listTickets: (hd, i) => {
+    const { limit, after, as, ...rest } = parseInput(TicketQuery, i.query);
+    const filter = parseInput(TicketFilter, rest);
+    return page({ limit, after }, (size, cursor) => hd.listTickets({ ...filter, limit: size, after: cursor }, { as }));
+  },
+  getTicket: (hd, i) => hd.getTicket(i.params.ref!, { as: typeof i.query.as === 'string' ? i.query.as : undefined }),
+  solveTickets: (hd, i) => {
+    const b = body('solve', i);
+    return hd.solveTickets(b.ids, b.message);
+  },
+  closeTickets: (hd, i) => hd.closeTickets(body('ids', i).ids),
+  reopenTickets: (hd, i) => {
+    const b = body('reopen', i);
+    return hd.reopenTickets(b.ids, b.message);
+  },
+  replyTicket: (hd, i) => hd.replyTicket(id(i), body('message', i).message),
+  linkProcess: (hd, i) => hd.linkProcess(id(i), body('process', i).ref),
+  rateTicket: (hd, i) => {
+    const b = body('rating', i);
+    return hd.rateTicket(id(i), b.rating, b.comment);
+  },
+
+  listDrafts: (hd, i) => {
+    const { limit, after, as, ...rest } = parseInput(DraftQuery, i.query);
+    const filter = parseInput(DraftFilter, rest);
+    return page({ limit, after }, (size, cursor) => hd.listDrafts({ ...filter, limit: size, after: cursor }, { as }));
+  },
+  getDraft: (hd, i) => hd.getDraft(id(i), { as: typeof i.query.as === 'string' ? i.query.as : undefined }),
+  decideDrafts: (hd, i) => {
+    const b = body('decision', i);
+    const filter = b.filter ? parseInput(DraftFilter, b.filter, 'filter') : undefined;
+    if (!b.ids && !filter) throw invalid('give ids or a filter');
+    if (b.ids && filter) throw invalid('give ids or a filter, not both');
+    if (b.dryRun) return hd.decideDrafts({ decision: b.decision, ids: b.ids, filter, dryRun: true, as: b.as });
+    return hd.decideChunk({ decision: b.decision, ids: b.ids, filter, reason: b.reason, after: b.after, limit: b.limit, count: b.count, as: b.as }, guardOf(i));
+  },
+
+  seed: (hd, i) => {
+    const b = body('seed', i);
+    return hd.seed(b.fixture, { dryRun: b.dryRun });
+  },
+  createTenantFromFixture: async () => {
+    throw forbidden('tenants are created on the server itself: deskctl --db FILE tenants create SLUG --from FIXTURE');
+  },
+  generate: (hd, i) => hd.generate(body('generate', i) as Parameters<LocalHelpdesk['generate']>[0]),
+  exportStats: async (hd, i) => hd.exportStats(i.query as Parameters<LocalHelpdesk['exportStats']>[0]),
+  approvalStats: (hd, i) => hd.approvalStats(i.query as Parameters<LocalHelpdesk['approvalStats']>[0]),
+  agentSummary: (hd) => hd.agentSummary(),
+
+  createToken: (hd, i) => hd.createToken(body('token', i)),
+  listTokens: (hd) => hd.listTokens(),
+  revokeToken: (hd, i) => hd.revokeToken(i.params.name!),
+
+  listNotifications: (hd, i) => {
+    const { limit, after, as: _as, ...filter } = parseInput(NotificationQuery, i.query);
+    return page({ limit, after }, (size, cursor) => hd.listNotifications({ ...filter, limit: size, after: cursor }));
+  },
+  listAudit: (hd, i) => {
+    const { limit, after, as: _as, ...filter } = parseInput(AuditQuery, i.query);
+    return page({ limit, after }, (size, cursor) => hd.listAudit({ ...filter, limit: size, after: cursor }));
+  },
+};
