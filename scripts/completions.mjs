@@ -1,14 +1,15 @@
 #!/usr/bin/env node
-// Writes the shell completion scripts under completions/ from the program tree (every command
-// module loaded). Run through `npm run completions`, which builds dist/ first.
+// Writes the shell completion scripts under completions/ from the program tree, by asking the
+// built CLI itself (`deskctl completion <shell>`). Run through `npm run completions`, which builds
+// dist/ first; test/commands/completion.test.ts fails when the checked-in files drift.
+import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
-import { completionScript } from '../dist/commands/completion/generate.js';
-import { SCRIPT_FILES, SHELLS } from '../dist/commands/completion/scripts.js';
-import { Context } from '../dist/context.js';
+import { fileURLToPath } from 'node:url';
 
-const ctx = new Context({ stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env });
-for (const shell of SHELLS) {
-  const file = new URL(`../completions/${SCRIPT_FILES[shell]}`, import.meta.url);
-  writeFileSync(file, await completionScript(ctx, shell));
-  console.log(`wrote completions/${SCRIPT_FILES[shell]}`);
+const FILES = { bash: 'deskctl.bash', zsh: '_deskctl', fish: 'deskctl.fish' };
+const bin = fileURLToPath(new URL('../bin/deskctl.js', import.meta.url));
+for (const [shell, name] of Object.entries(FILES)) {
+  const script = execFileSync(process.execPath, [bin, 'completion', shell], { env: { ...process.env, NO_COLOR: '1' } });
+  writeFileSync(new URL(`../completions/${name}`, import.meta.url), script);
+  console.log(`wrote completions/${name}`);
 }

@@ -13,9 +13,9 @@ import * as tenants from '../engine/tenants.js';
 import type { IdempotencyGuard } from '../engine/idempotency.js';
 import * as tickets from '../engine/tickets.js';
 import * as tokens from '../engine/tokens.js';
-import * as generator from '../engine/generate.js';
-import * as seeding from '../engine/seed.js';
-import * as stats from '../engine/stats.js';
+import type * as generator from '../engine/generate.js';
+import type * as seeding from '../engine/seed.js';
+import type { StatsRow } from '../core/stats.js';
 import { openSqliteStore, type Store } from '../store/sqlite.js';
 import type { As, Helpdesk } from './helpdesk.js';
 
@@ -141,15 +141,22 @@ export class LocalHelpdesk implements Helpdesk {
   listNotifications = (filter: Parameters<typeof journal.listNotifications>[1]) => journal.listNotifications(this.ctx, filter);
   listAudit = (filter: Parameters<typeof journal.listAudit>[1]) => journal.listAudit(this.ctx, filter);
 
-  seed = (fixture: unknown, opts?: seeding.SeedOptions) => seeding.seedTenant(this.ctx, fixture, opts, this.tenant);
+  // Seeding (yaml), generation and statistics are loaded only by the commands that use them.
+  seed = async (fixture: unknown, opts?: seeding.SeedOptions) => (await import('../engine/seed.js')).seedTenant(this.ctx, fixture, opts, this.tenant);
   createTenantFromFixture = async (slug: string, fixture: unknown, opts: seeding.SeedOptions & { name?: string } = {}) => {
     if (this.ctx.actor.kind !== 'admin') throw forbidden('only an admin creates tenants');
-    return seeding.createTenantFromFixture(this.store, this.operator, slug, opts.name, fixture, opts, this.ctx.now);
+    return (await import('../engine/seed.js')).createTenantFromFixture(this.store, this.operator, slug, opts.name, fixture, opts, this.ctx.now);
   };
-  generate = (options: generator.GenerateOptions, hooks?: generator.GenerateHooks) => generator.generate(this.ctx, options, hooks, this.tenant);
-  exportStats = (query: unknown) => stats.exportStats(this.ctx, query);
-  approvalStats = (query: unknown) => stats.approvalStats(this.ctx, query);
-  agentSummary = () => stats.agentSummary(this.ctx);
+  generate = async (options: generator.GenerateOptions, hooks?: generator.GenerateHooks) =>
+    (await import('../engine/generate.js')).generate(this.ctx, options, hooks, this.tenant);
+  exportStats = (query: unknown): AsyncIterable<StatsRow> => {
+    const ctx = this.ctx;
+    return (async function* () {
+      yield* (await import('../engine/stats.js')).exportStats(ctx, query);
+    })();
+  };
+  approvalStats = async (query: unknown) => (await import('../engine/stats.js')).approvalStats(this.ctx, query);
+  agentSummary = async () => (await import('../engine/stats.js')).agentSummary(this.ctx);
 
   close = async () => {
     if (this.ownsStore) await this.store.close();

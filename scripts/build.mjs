@@ -1,0 +1,31 @@
+#!/usr/bin/env node
+// Builds dist/ from src/: one ESM bundle for the CLI, with every lazily imported command module
+// and heavy dependency in a chunk of its own, so `deskctl --version` loads almost nothing and each
+// command loads only what it runs. Types are checked separately (npm run typecheck).
+import { readFileSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+
+rmSync(join(root, 'dist'), { recursive: true, force: true });
+await build({
+  absWorkingDir: root,
+  entryPoints: { cli: 'src/cli.ts', version: 'src/version.ts' },
+  outdir: 'dist',
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  sourcemap: true,
+  chunkNames: 'chunks/[name]-[hash]',
+  // The native SQLite binding loads its .node file by path; it stays a package.
+  external: ['better-sqlite3'],
+  define: { __PACKAGE_VERSION__: JSON.stringify(pkg.version) },
+  // Bundled CommonJS dependencies call require() for Node's built-ins.
+  banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
+  logLevel: 'warning',
+});
