@@ -1,18 +1,15 @@
 import { userInfo } from 'node:os';
 import { now as clock } from '../core/time.js';
-import * as catalog from '../engine/catalog.js';
+import type * as catalog from '../engine/catalog.js';
 import type { ChunkRequest } from '../core/decisions.js';
 import { forbidden } from '../core/errors.js';
-import { actorLabel, type Actor, type EngineContext } from '../engine/context.js';
-import * as customers from '../engine/customers.js';
-import * as drafts from '../engine/drafts.js';
-import * as journal from '../engine/journal.js';
-import * as rules from '../engine/rules.js';
-import * as settings from '../engine/settings.js';
-import * as tenants from '../engine/tenants.js';
+import { actorLabel, tenantIdBySlug, type Actor, type EngineContext } from '../engine/context.js';
+import type * as customers from '../engine/customers.js';
+import type * as drafts from '../engine/drafts.js';
+import type * as journal from '../engine/journal.js';
+import type * as rules from '../engine/rules.js';
 import type { IdempotencyGuard } from '../engine/idempotency.js';
-import * as tickets from '../engine/tickets.js';
-import * as tokens from '../engine/tokens.js';
+import type * as tickets from '../engine/tickets.js';
 import type * as generator from '../engine/generate.js';
 import type * as seeding from '../engine/seed.js';
 import type { StatsRow } from '../core/stats.js';
@@ -35,11 +32,24 @@ function operatorName(): string {
   }
 }
 
+/** Engine modules, each loaded on first use: a read such as `approval show` loads no validator. */
+const E = {
+  catalog: () => import('../engine/catalog.js'),
+  customers: () => import('../engine/customers.js'),
+  drafts: () => import('../engine/drafts.js'),
+  journal: () => import('../engine/journal.js'),
+  rules: () => import('../engine/rules.js'),
+  settings: () => import('../engine/settings.js'),
+  tenants: () => import('../engine/tenants.js'),
+  tickets: () => import('../engine/tickets.js'),
+  tokens: () => import('../engine/tokens.js'),
+};
+
 /** The embedded backend: the engine in-process over a SQLite file. */
 export async function openLocalHelpdesk(o: LocalOptions): Promise<Helpdesk> {
   const store = openSqliteStore(o.file);
   try {
-    const tenantId = await tenants.tenantIdBySlug(store, o.tenant);
+    const tenantId = await tenantIdBySlug(store, o.tenant);
     const chunk = Number(o.env?.DESKCTL_DECIDE_CHUNK);
     const ctx: EngineContext = {
       store,
@@ -77,69 +87,69 @@ export class LocalHelpdesk implements Helpdesk {
   private async as(opts?: As): Promise<EngineContext> {
     if (!opts?.as) return this.ctx;
     if (this.ctx.actor.kind !== 'admin') throw forbidden('only an admin may act as another customer (--as)');
-    const actor: Actor = await drafts.resolveCustomerActor(this.store.db, this.ctx.tenantId, opts.as.trim().toLowerCase());
+    const actor: Actor = await (await E.drafts()).resolveCustomerActor(this.store.db, this.ctx.tenantId, opts.as.trim().toLowerCase());
     return { ...this.ctx, actor };
   }
 
   /** One atomic chunk of a decision, at most once per Idempotency-Key (the API's bulk step). */
-  decideChunk = async (request: ChunkRequest & As, guard?: IdempotencyGuard) => drafts.decideChunk(await this.as(request), request, guard);
+  decideChunk = async (request: ChunkRequest & As, guard?: IdempotencyGuard) => (await E.drafts()).decideChunk(await this.as(request), request, guard);
 
-  listTenants = () => tenants.listTenants(this.store);
-  createTenant = (slug: string, name?: string) => tenants.createTenant(this.store, this.operator, slug, name, this.ctx.now());
-  removeTenant = (slug: string) => tenants.removeTenant(this.store, this.operator, slug, this.ctx.now());
+  listTenants = async () => (await E.tenants()).listTenants(this.store);
+  createTenant = async (slug: string, name?: string) => (await E.tenants()).createTenant(this.store, this.operator, slug, name, this.ctx.now());
+  removeTenant = async (slug: string) => (await E.tenants()).removeTenant(this.store, this.operator, slug, this.ctx.now());
 
-  getSettings = () => settings.getSettings(this.ctx);
-  setSetting = (key: string, value: unknown) => settings.setSetting(this.ctx, key, value);
-  getApproval = () => settings.getApproval(this.ctx);
+  getSettings = async () => (await E.settings()).getSettings(this.ctx);
+  setSetting = async (key: string, value: unknown) => (await E.settings()).setSetting(this.ctx, key, value);
+  getApproval = async () => (await E.settings()).getApproval(this.ctx);
 
-  listRules = () => rules.listRules(this.ctx);
-  addRule = (spec: rules.RuleSpec) => rules.addRule(this.ctx, spec);
-  removeRules = (ids: number[]) => rules.removeRules(this.ctx, ids);
-  removeRuleMatching = (spec: rules.RuleSpec) => rules.removeRuleMatching(this.ctx, spec);
+  listRules = async () => (await E.rules()).listRules(this.ctx);
+  addRule = async (spec: rules.RuleSpec) => (await E.rules()).addRule(this.ctx, spec);
+  removeRules = async (ids: number[]) => (await E.rules()).removeRules(this.ctx, ids);
+  removeRuleMatching = async (spec: rules.RuleSpec) => (await E.rules()).removeRuleMatching(this.ctx, spec);
 
-  listDepartments = () => catalog.listDepartments(this.ctx);
-  addDepartment = (name: string) => catalog.addDepartment(this.ctx, name);
-  removeDepartment = (name: string) => catalog.removeDepartment(this.ctx, name);
-  listCategories = (department?: string) => catalog.listCategories(this.ctx, department);
-  addCategory = (name: string, department: string) => catalog.addCategory(this.ctx, name, department);
-  removeCategory = (name: string, department: string) => catalog.removeCategory(this.ctx, name, department);
+  listDepartments = async () => (await E.catalog()).listDepartments(this.ctx);
+  addDepartment = async (name: string) => (await E.catalog()).addDepartment(this.ctx, name);
+  removeDepartment = async (name: string) => (await E.catalog()).removeDepartment(this.ctx, name);
+  listCategories = async (department?: string) => (await E.catalog()).listCategories(this.ctx, department);
+  addCategory = async (name: string, department: string) => (await E.catalog()).addCategory(this.ctx, name, department);
+  removeCategory = async (name: string, department: string) => (await E.catalog()).removeCategory(this.ctx, name, department);
 
-  listOrganizations = () => catalog.listOrganizations(this.ctx);
-  addOrganization = (name: string, parent?: string) => catalog.addOrganization(this.ctx, name, parent);
-  setOrganizationParent = (name: string, parent: string | null) => catalog.setOrganizationParent(this.ctx, name, parent);
-  removeOrganization = (name: string) => catalog.removeOrganization(this.ctx, name);
+  listOrganizations = async () => (await E.catalog()).listOrganizations(this.ctx);
+  addOrganization = async (name: string, parent?: string) => (await E.catalog()).addOrganization(this.ctx, name, parent);
+  setOrganizationParent = async (name: string, parent: string | null) => (await E.catalog()).setOrganizationParent(this.ctx, name, parent);
+  removeOrganization = async (name: string) => (await E.catalog()).removeOrganization(this.ctx, name);
 
-  listCustomers = (filter?: { org?: string; managers?: boolean }) => customers.listCustomers(this.ctx, filter);
-  addCustomer = (input: customers.NewCustomer) => customers.addCustomer(this.ctx, input);
-  setCustomer = (email: string, patch: customers.CustomerPatch) => customers.setCustomer(this.ctx, email, patch);
-  removeCustomer = (email: string) => customers.removeCustomer(this.ctx, email);
+  listCustomers = async (filter?: { org?: string; managers?: boolean }) => (await E.customers()).listCustomers(this.ctx, filter);
+  addCustomer = async (input: customers.NewCustomer) => (await E.customers()).addCustomer(this.ctx, input);
+  setCustomer = async (email: string, patch: customers.CustomerPatch) => (await E.customers()).setCustomer(this.ctx, email, patch);
+  removeCustomer = async (email: string) => (await E.customers()).removeCustomer(this.ctx, email);
 
-  listAgents = () => catalog.listAgents(this.ctx);
-  addAgent = (input: Parameters<typeof catalog.addAgent>[1]) => catalog.addAgent(this.ctx, input);
+  listAgents = async () => (await E.catalog()).listAgents(this.ctx);
+  addAgent = async (input: Parameters<typeof catalog.addAgent>[1]) => (await E.catalog()).addAgent(this.ctx, input);
 
-  createTicket = (request: unknown) => tickets.createTicket(this.ctx, request);
-  listTickets = async (filter: Parameters<typeof tickets.listTickets>[1], opts?: As) => tickets.listTickets(await this.as(opts), filter);
-  getTicket = async (ref: string, opts?: As) => tickets.getTicket(await this.as(opts), ref);
-  solveTickets = (ids: number[], message?: string) => tickets.solveTickets(this.ctx, ids, message);
-  closeTickets = (ids: number[]) => tickets.closeTickets(this.ctx, ids);
-  reopenTickets = (ids: number[], message: string) => tickets.reopenTickets(this.ctx, ids, message);
-  replyTicket = (id: number, message: string) => tickets.replyTicket(this.ctx, id, message);
-  linkProcess = (id: number, ref: string) => tickets.linkProcess(this.ctx, id, ref);
-  rateTicket = (id: number, rating: number, comment?: string) => tickets.rateTicket(this.ctx, id, rating, comment);
+  createTicket = async (request: unknown) => (await E.tickets()).createTicket(this.ctx, request);
+  listTickets = async (filter: Parameters<typeof tickets.listTickets>[1], opts?: As) => (await E.tickets()).listTickets(await this.as(opts), filter);
+  getTicket = async (ref: string, opts?: As) => (await E.tickets()).getTicket(await this.as(opts), ref);
+  solveTickets = async (ids: number[], message?: string) => (await E.tickets()).solveTickets(this.ctx, ids, message);
+  closeTickets = async (ids: number[]) => (await E.tickets()).closeTickets(this.ctx, ids);
+  reopenTickets = async (ids: number[], message: string) => (await E.tickets()).reopenTickets(this.ctx, ids, message);
+  replyTicket = async (id: number, message: string) => (await E.tickets()).replyTicket(this.ctx, id, message);
+  linkProcess = async (id: number, ref: string) => (await E.tickets()).linkProcess(this.ctx, id, ref);
+  rateTicket = async (id: number, rating: number, comment?: string) => (await E.tickets()).rateTicket(this.ctx, id, rating, comment);
 
-  listDrafts = async (filter: Parameters<typeof drafts.listDrafts>[1], opts?: As) => drafts.listDrafts(await this.as(opts), filter);
-  getDraft = async (id: number, opts?: As) => drafts.getDraft(await this.as(opts), id);
+  listDrafts = async (filter: Parameters<typeof drafts.listDrafts>[1], opts?: As) => (await E.drafts()).listDrafts(await this.as(opts), filter);
+  getDraft = async (id: number, opts?: As) => (await E.drafts()).getDraft(await this.as(opts), id);
   decideDrafts = async (request: drafts.DecideRequest & As, hooks?: drafts.DecideHooks) => {
     const ctx = await this.as(request);
-    return request.dryRun ? drafts.dryRunDecision(ctx, request) : drafts.decideDrafts(ctx, request, hooks);
+    return request.dryRun ? (await E.drafts()).dryRunDecision(ctx, request) : (await E.drafts()).decideDrafts(ctx, request, hooks);
   };
 
-  createToken = (input: { name: string; role: string; customer?: string | null }) => tokens.createToken(this.ctx, input);
-  listTokens = () => tokens.listTokens(this.ctx);
-  revokeToken = (name: string) => tokens.revokeToken(this.ctx, name);
+  createToken = async (input: { name: string; role: string; customer?: string | null }) => (await E.tokens()).createToken(this.ctx, input);
+  listTokens = async () => (await E.tokens()).listTokens(this.ctx);
+  revokeToken = async (name: string) => (await E.tokens()).revokeToken(this.ctx, name);
 
-  listNotifications = (filter: Parameters<typeof journal.listNotifications>[1]) => journal.listNotifications(this.ctx, filter);
-  listAudit = (filter: Parameters<typeof journal.listAudit>[1]) => journal.listAudit(this.ctx, filter);
+  listNotifications = async (filter: Parameters<typeof journal.listNotifications>[1]) => (await E.journal()).listNotifications(this.ctx, filter);
+  listAudit = async (filter: Parameters<typeof journal.listAudit>[1]) => (await E.journal()).listAudit(this.ctx, filter);
 
   // Seeding (yaml), generation and statistics are loaded only by the commands that use them.
   seed = async (fixture: unknown, opts?: seeding.SeedOptions) => (await import('../engine/seed.js')).seedTenant(this.ctx, fixture, opts, this.tenant);

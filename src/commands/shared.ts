@@ -1,8 +1,5 @@
-import { z } from 'zod';
 import type { BatchReport } from '../client/helpdesk.js';
 import { EXIT, invalid } from '../core/errors.js';
-import { Id } from '../core/schemas.js';
-import { parseInput } from '../core/validate.js';
 import type { Context } from '../context.js';
 import type { Column } from '../output/render.js';
 
@@ -31,6 +28,7 @@ export async function readIds(ctx: Context, args: string[]): Promise<number[]> {
   } else if (args.includes('-')) {
     throw invalid('"-" reads ids from stdin and stands alone');
   }
+  const [{ z }, { Id }, { parseInput }] = await Promise.all([import('zod'), import('../core/schemas.js'), import('../core/validate.js')]);
   return parseInput(z.array(Id), raw, 'ids');
 }
 

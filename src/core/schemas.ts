@@ -1,28 +1,17 @@
 import { z } from 'zod';
 
-export const APPROVAL_MODES = ['disabled', 'all-departments', 'departments'] as const;
-export const CHANNELS = ['panel', 'email', 'api', 'whatsapp', 'app', 'agent'] as const;
-export const STATUSES = ['open', 'in_progress', 'waiting', 'solved', 'closed'] as const;
-export const VISIBILITIES = ['public', 'internal', 'private'] as const;
-export const RULE_SCOPES = ['category', 'none', 'all'] as const;
-export const NOTIFICATION_KINDS = [
-  'draft_pending',
-  'draft_waiting',
-  'draft_approved',
-  'draft_rejected',
-  'ticket_opened',
-  'ticket_answered',
-  'ticket_solved',
-  'ticket_reopened',
-] as const;
-export const NOTIFICATION_CHANNELS = ['email', 'push', 'whatsapp'] as const;
+import {
+  APPROVAL_MODES,
+  CHANNELS,
+  NOTIFICATION_CHANNELS,
+  RULE_SCOPES,
+  STATUSES,
+  VISIBILITIES,
+  type NotificationKind,
+  type Settings,
+} from './model.js';
 
-export type ApprovalMode = (typeof APPROVAL_MODES)[number];
-export type Channel = (typeof CHANNELS)[number];
-export type Status = (typeof STATUSES)[number];
-export type Visibility = (typeof VISIBILITIES)[number];
-export type RuleScope = (typeof RULE_SCOPES)[number];
-export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
+export * from './model.js';
 
 export const Email = z
   .string()
@@ -72,21 +61,7 @@ export const SETTINGS = {
     default: 24,
   },
   timezone: { schema: TimeZone, default: 'UTC' },
-} as const;
-export type SettingKey = keyof typeof SETTINGS;
-export const SETTING_KEYS = Object.keys(SETTINGS) as SettingKey[];
-export interface Settings {
-  'approval.mode': ApprovalMode;
-  'reopen.allowed': boolean;
-  'response.forecastHours': number;
-  timezone: string;
-}
-export const DEFAULT_SETTINGS: Settings = {
-  'approval.mode': 'disabled',
-  'reopen.allowed': false,
-  'response.forecastHours': 24,
-  timezone: 'UTC',
-};
+} as const satisfies Record<keyof Settings, { schema: z.ZodType; default: unknown }>;
 
 export const FieldMap = z.record(z.string().min(1), z.string());
 

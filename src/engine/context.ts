@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { notFound } from '../core/errors.js';
-import { DEFAULT_SETTINGS, SETTINGS, type NotificationKind, type SettingKey, type Settings } from '../core/schemas.js';
+import { DEFAULT_SETTINGS, SETTING_KEYS, type NotificationKind, type SettingKey, type Settings } from '../core/model.js';
 import type { Store, Tx } from '../store/sqlite.js';
 
 /** Who is acting: the tenant's admin (the local operator or an admin token) or a customer (`--as`). */
@@ -76,7 +76,7 @@ export async function notify(tx: Tx, ctx: EngineContext, messages: OutboxMessage
 export async function readSettings(tx: Tx, tenantId: number): Promise<Settings> {
   const rows = await tx.selectFrom('settings').select(['key', 'value']).where('tenant_id', '=', tenantId).execute();
   const out: Record<string, unknown> = { ...DEFAULT_SETTINGS };
-  for (const r of rows) if (r.key in SETTINGS) out[r.key as SettingKey] = JSON.parse(r.value);
+  for (const r of rows) if ((SETTING_KEYS as string[]).includes(r.key)) out[r.key as SettingKey] = JSON.parse(r.value);
   return out as unknown as Settings;
 }
 
@@ -173,4 +173,11 @@ export const formatProtocol = (year: number, seq: number) => `${year}-${String(s
 
 export function dueAt(created: Date, forecastHours: number): string {
   return new Date(created.getTime() + forecastHours * 3_600_000).toISOString();
+}
+
+/** The id of a tenant by its slug (R1: every use case is scoped by it). */
+export async function tenantIdBySlug(store: Store, slug: string): Promise<number> {
+  const row = await store.db.selectFrom('tenants').select('id').where('slug', '=', slug).executeTakeFirst();
+  if (!row) throw notFound(`tenant "${slug}" not found (deskctl tenants list shows the tenants)`);
+  return row.id;
 }

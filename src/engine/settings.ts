@@ -1,6 +1,6 @@
 import { invalid } from '../core/errors.js';
-import { parseInput } from '../core/validate.js';
-import { SETTINGS, SETTING_KEYS, type ApprovalMode, type Rule, type SettingKey, type Settings } from '../core/schemas.js';
+import { SETTING_KEYS, type ApprovalMode, type SettingKey, type Settings } from '../core/model.js';
+import type { Rule } from '../core/schemas.js';
 import { audit, readSettings, type EngineContext } from './context.js';
 import { listRules } from './rules.js';
 
@@ -15,6 +15,8 @@ export function isSettingKey(key: string): key is SettingKey {
 /** Sets one account setting; asking for the value it already has is reported, not failed. */
 export async function setSetting(ctx: EngineContext, key: string, raw: unknown): Promise<{ key: SettingKey; value: unknown; changed: boolean }> {
   if (!isSettingKey(key)) throw invalid(`unknown setting "${key}"; the settings are ${SETTING_KEYS.join(', ')}`);
+  // The validators (zod) load only here: reading settings does not need them.
+  const [{ SETTINGS }, { parseInput }] = await Promise.all([import('../core/schemas.js'), import('../core/validate.js')]);
   const value = parseInput(SETTINGS[key].schema, raw, key);
   return ctx.store.write(async (tx) => {
     const before = (await readSettings(tx, ctx.tenantId))[key];

@@ -2,6 +2,7 @@ import { conflict, notFound } from '../core/errors.js';
 import { parseInput } from '../core/validate.js';
 import { Name, Slug, type Tenant } from '../core/schemas.js';
 import type { Store } from '../store/sqlite.js';
+export { tenantIdBySlug } from './context.js';
 
 const toTenant = (r: { slug: string; name: string; created_at: string }): Tenant => ({ slug: r.slug, name: r.name, createdAt: r.created_at });
 
@@ -10,11 +11,6 @@ export async function listTenants(store: Store): Promise<Tenant[]> {
   return rows.map(toTenant);
 }
 
-export async function tenantIdBySlug(store: Store, slug: string): Promise<number> {
-  const row = await store.db.selectFrom('tenants').select('id').where('slug', '=', slug).executeTakeFirst();
-  if (!row) throw notFound(`tenant "${slug}" not found (deskctl tenants list shows the tenants)`);
-  return row.id;
-}
 
 export async function createTenant(store: Store, actor: string, slugIn: string, nameIn: string | undefined, at: Date): Promise<Tenant> {
   const slug = parseInput(Slug, slugIn, 'slug');

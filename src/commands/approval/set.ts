@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { Argument } from 'commander';
-import { APPROVAL_MODES } from '../../core/schemas.js';
+import { APPROVAL_MODES } from '../../core/model.js';
 import type { Context } from '../../context.js';
 import { examples } from '../shared.js';
 
