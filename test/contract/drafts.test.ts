@@ -1,15 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Helpdesk } from '../../src/client/helpdesk.js';
-import type { DecisionReport, Draft } from '../../src/core/schemas.js';
-import { backends, expectCode, hoursLater, P, request, seedBasics, START, type Opened } from '../helpers/backends.js';
+import { backends, expectCode, hoursLater, P, request, seedBasics, START, type Opened, report, draftIn } from '../helpers/backends.js';
 
 const CHEFE = 'chefe@norte.com.br'; // manager of Filial Norte (child of Matriz)
 const JOAO = 'joao@matriz.com.br'; // plain customer of Matriz
 
-function report(r: Awaited<ReturnType<Helpdesk['decideDrafts']>>): DecisionReport {
-  if (r.dryRun) throw new Error('expected a decision report, got a dry run');
-  return r;
-}
 
 describe.each(backends)('drafts ($name)', (backend) => {
   let o: Opened;
@@ -23,11 +18,7 @@ describe.each(backends)('drafts ($name)', (backend) => {
   });
   afterEach(() => o.close());
 
-  async function draftOf(req: Record<string, unknown>): Promise<Draft> {
-    const r = await hd.createTicket(req);
-    if (r.outcome !== 'draft') throw new Error(`expected a draft, got ${r.outcome}`);
-    return r.draft;
-  }
+  const draftOf = (req: Record<string, unknown>) => draftIn(hd, req);
 
   const full = {
     category: 'Acesso',

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Helpdesk } from '../../src/client/helpdesk.js';
-import type { DecisionReport, Draft, Ticket } from '../../src/core/schemas.js';
-import { backends, expectCode, P, request, seedBasics, START, type Opened, notSetUp } from '../helpers/backends.js';
+import type { Draft, Ticket } from '../../src/core/schemas.js';
+import { backends, expectCode, P, request, seedBasics, START, type Opened, notSetUp, report, draftIn, ticketIn } from '../helpers/backends.js';
 
 const VICE = 'vice@matriz.com.br'; // second active manager of Matriz
 const CHEFE = 'chefe@norte.com.br'; // active manager of Filial Norte
@@ -9,10 +9,6 @@ const EX = 'ex@matriz.com.br'; // inactive manager of Matriz
 const OLD = 'old@norte.com.br'; // removed manager of Filial Norte
 const AVULSA = 'gerente@avulsa.com.br'; // manager of an unrelated organization
 
-function report(r: Awaited<ReturnType<Helpdesk['decideDrafts']>>): DecisionReport {
-  if (r.dryRun) throw new Error('expected a decision report, got a dry run');
-  return r;
-}
 
 describe.each(backends)('notifications and audit ($name)', (backend) => {
   let o: Opened;
@@ -25,16 +21,8 @@ describe.each(backends)('notifications and audit ($name)', (backend) => {
   });
   afterEach(() => o.close());
 
-  async function draftOf(req: Record<string, unknown>): Promise<Draft> {
-    const r = await hd.createTicket(req);
-    if (r.outcome !== 'draft') throw new Error(`expected a draft, got ${r.outcome}`);
-    return r.draft;
-  }
-  async function ticketOf(req: Record<string, unknown>): Promise<Ticket> {
-    const r = await hd.createTicket(req);
-    if (r.outcome !== 'ticket') throw new Error(`expected a ticket, got ${r.outcome}`);
-    return r.ticket;
-  }
+  const draftOf = (req: Record<string, unknown>) => draftIn(hd, req);
+  const ticketOf = (req: Record<string, unknown>) => ticketIn(hd, req);
 
   it('R11: every active manager of the organization and of its parent is notified by e-mail and push', async () => {
     await hd.addCustomer({ email: VICE, name: 'Vice', org: 'Matriz', manager: true });

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Helpdesk } from '../../src/client/helpdesk.js';
 import type { Ticket } from '../../src/core/schemas.js';
-import { backends, expectCode, hoursLater, P, request, seedBasics, START, type Opened } from '../helpers/backends.js';
+import { backends, expectCode, hoursLater, P, request, seedBasics, START, type Opened, ticketIn } from '../helpers/backends.js';
 
 describe.each(backends)('tickets ($name)', (backend) => {
   let o: Opened;
@@ -14,11 +14,7 @@ describe.each(backends)('tickets ($name)', (backend) => {
   });
   afterEach(() => o.close());
 
-  async function ticketOf(req: Record<string, unknown>): Promise<Ticket> {
-    const r = await hd.createTicket(req);
-    if (r.outcome !== 'ticket') throw new Error(`expected a ticket, got ${r.outcome}`);
-    return r.ticket;
-  }
+  const ticketOf = (req: Record<string, unknown>) => ticketIn(hd, req);
   const status = async (t: Ticket) => (await hd.getTicket(t.protocol)).status;
 
   /* ---- R17 ---- */

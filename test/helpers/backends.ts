@@ -11,6 +11,7 @@ import { tenantIdBySlug } from '../../src/engine/tenants.js';
 import { buildServer } from '../../src/server/app.js';
 import { openSqliteStore, type Store } from '../../src/store/sqlite.js';
 import { DeskctlError, type ErrorCode } from '../../src/core/errors.js';
+import type { DecisionReport, Draft, Ticket } from '../../src/core/schemas.js';
 
 /** The instant every test starts at, unless it passes its own DESKCTL_NOW. */
 export const START = '2026-11-02T12:00:00.000Z';
@@ -198,3 +199,23 @@ export async function expectCode(p: Promise<unknown>, code: ErrorCode): Promise<
 }
 
 export const hoursLater = (isoTime: string, hours: number) => new Date(Date.parse(isoTime) + hours * 3_600_000).toISOString();
+
+/** A decision's report, failing the test on a dry run. */
+export function report(r: Awaited<ReturnType<Helpdesk['decideDrafts']>>): DecisionReport {
+  if (r.dryRun) throw new Error('expected a decision report, got a dry run');
+  return r;
+}
+
+/** Opens a request that must become a draft (R7), failing the test otherwise. */
+export async function draftIn(hd: Helpdesk, req: Record<string, unknown>): Promise<Draft> {
+  const r = await hd.createTicket(req);
+  if (r.outcome !== 'draft') throw new Error(`expected a draft, got ${r.outcome}`);
+  return r.draft;
+}
+
+/** Opens a request that must become a ticket at once, failing the test otherwise. */
+export async function ticketIn(hd: Helpdesk, req: Record<string, unknown>): Promise<Ticket> {
+  const r = await hd.createTicket(req);
+  if (r.outcome !== 'ticket') throw new Error(`expected a ticket, got ${r.outcome}`);
+  return r.ticket;
+}
