@@ -22,8 +22,7 @@ await build({
   target: 'node20',
   sourcemap: true,
   chunkNames: 'chunks/[name]-[hash]',
-  // The native SQLite binding loads its .node file by path; it stays a package.
-  external: ['better-sqlite3'],
+  // better-sqlite3's JavaScript is bundled; its compiled binding is loaded by path (src/store/sqlite.ts).
   define: { __PACKAGE_VERSION__: JSON.stringify(pkg.version) },
   // Bundled CommonJS dependencies call require() for Node's built-ins.
   banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },

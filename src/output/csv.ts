@@ -1,4 +1,7 @@
 import { stringify } from 'csv-stringify/sync';
+import { cellText } from './text.js';
+
+export { cellText };
 
 /** OWASP's list: a cell a spreadsheet would read as a formula starts with one of these. */
 const FORMULA_START = /^[=+\-@\t\r\n]/;
@@ -14,11 +17,4 @@ export function toCsv(header: string[], rows: unknown[][], delimiter = ','): str
     delimiter,
     record_delimiter: 'windows',
   });
-}
-
-export function cellText(v: unknown): string {
-  if (v === null || v === undefined) return '';
-  if (Array.isArray(v)) return v.map(cellText).join(', ');
-  if (typeof v === 'object') return JSON.stringify(v);
-  return String(v);
 }

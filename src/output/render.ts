@@ -1,6 +1,6 @@
 import { Chalk, type ChalkInstance } from 'chalk';
 import type { DeskctlError } from '../core/errors.js';
-import { cellText, toCsv } from './csv.js';
+import { cellText } from './text.js';
 
 export type Format = 'table' | 'json' | 'csv';
 export const FORMATS: readonly Format[] = ['table', 'json', 'csv'];
@@ -50,6 +50,7 @@ export class Output {
     const header = columns.map((c) => c.header);
     const rows = items.map((item) => columns.map((c) => c.value(item)));
     if (this.format === 'csv') {
+      const { toCsv } = await import('./csv.js'); // csv-stringify loads only for CSV output
       this.stdout.write(toCsv(header, rows));
       return;
     }
@@ -62,6 +63,7 @@ export class Output {
     if (this.format === 'json') return this.json(value);
     const pairs = fields ?? Object.entries(value);
     if (this.format === 'csv') {
+      const { toCsv } = await import('./csv.js');
       this.stdout.write(toCsv(pairs.map(([k]) => k), [pairs.map(([, v]) => v)]));
       return;
     }

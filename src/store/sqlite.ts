@@ -1,4 +1,5 @@
 import { mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { Kysely, SqliteDialect, sql } from 'kysely';
@@ -37,11 +38,21 @@ export interface OpenOptions {
   readonly?: boolean;
 }
 
+/**
+ * The compiled SQLite binding, found by package resolution rather than by the `bindings`
+ * package's search of the directory tree (the CLI bundle carries better-sqlite3's JavaScript).
+ */
+let binding: string | undefined;
+function nativeBinding(): string {
+  binding ??= createRequire(import.meta.url).resolve('better-sqlite3/build/Release/better_sqlite3.node');
+  return binding;
+}
+
 export function openSqliteStore(file: string, options: OpenOptions = {}): Store {
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
   let raw: Database.Database;
   try {
-    raw = new Database(file, { readonly: options.readonly ?? false });
+    raw = new Database(file, { readonly: options.readonly ?? false, nativeBinding: nativeBinding() });
   } catch (e) {
     throw new DeskctlError('unavailable', `cannot open database ${file}: ${(e as Error).message}`);
   }
