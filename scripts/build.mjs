@@ -13,7 +13,7 @@ const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 rmSync(join(root, 'dist'), { recursive: true, force: true });
 await build({
   absWorkingDir: root,
-  entryPoints: { cli: 'src/cli.ts', version: 'src/version.ts' },
+  entryPoints: { cli: 'src/cli.ts' },
   outdir: 'dist',
   bundle: true,
   splitting: true,
@@ -26,5 +26,18 @@ await build({
   define: { __PACKAGE_VERSION__: JSON.stringify(pkg.version) },
   // Bundled CommonJS dependencies call require() for Node's built-ins.
   banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
+  logLevel: 'warning',
+});
+
+// `deskctl --version` reads this one self-contained file and nothing else (see bin/deskctl.js).
+await build({
+  absWorkingDir: root,
+  entryPoints: { version: 'src/version.ts' },
+  outdir: 'dist',
+  bundle: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  define: { __PACKAGE_VERSION__: JSON.stringify(pkg.version) },
   logLevel: 'warning',
 });
