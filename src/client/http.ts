@@ -186,7 +186,8 @@ class HttpHelpdesk implements Helpdesk {
   listAgents: Helpdesk['listAgents'] = () => this.call('listAgents');
   addAgent: Helpdesk['addAgent'] = (input) => this.call('addAgent', { body: input });
 
-  createTicket: Helpdesk['createTicket'] = (request) => this.call('createTicket', { body: request });
+  /** One key per ticket request, so a retry after a lost answer opens one ticket, not two. */
+  createTicket: Helpdesk['createTicket'] = (request) => this.call('createTicket', { body: request, idempotencyKey: randomUUID() });
   listTickets: Helpdesk['listTickets'] = (filter, opts) => {
     const { limit, ...rest } = filter;
     return this.all('listTickets', { ...rest, as: opts?.as }, limit);

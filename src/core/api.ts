@@ -95,16 +95,16 @@ const Changed = z.object({ changed: z.boolean() });
 
 export const Page = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item), next: z.number().nullable() });
 
-/** Bodies of the operations that take one (validated by the server, sent by the client). */
+/** Bodies of the operations that take one (validated by the server, sent by the client); unknown keys are refused, never ignored. */
 export const Bodies = {
-  setSetting: z.object({ value: z.unknown() }),
-  rule: z.object({ department: z.string(), scope: z.enum(RULE_SCOPES), category: z.string().nullish() }),
-  ids: z.object({ ids: z.array(z.number().int().positive()).min(1).max(10_000) }),
-  name: z.object({ name: z.string() }),
-  category: z.object({ name: z.string(), department: z.string() }),
-  organization: z.object({ name: z.string(), parent: z.string().optional() }),
-  parent: z.object({ parent: z.string().nullable() }),
-  customer: z.object({
+  setSetting: z.strictObject({ value: z.unknown() }),
+  rule: z.strictObject({ department: z.string(), scope: z.enum(RULE_SCOPES), category: z.string().nullish() }),
+  ids: z.strictObject({ ids: z.array(z.number().int().positive()).min(1).max(10_000) }),
+  name: z.strictObject({ name: z.string() }),
+  category: z.strictObject({ name: z.string(), department: z.string() }),
+  organization: z.strictObject({ name: z.string(), parent: z.string().optional() }),
+  parent: z.strictObject({ parent: z.string().nullable() }),
+  customer: z.strictObject({
     email: z.string(),
     name: z.string(),
     org: z.string().optional(),
@@ -112,20 +112,20 @@ export const Bodies = {
     phone: z.string().optional(),
     active: z.boolean().optional(),
   }),
-  customerPatch: z.object({
+  customerPatch: z.strictObject({
     org: z.string().nullable().optional(),
     manager: z.boolean().optional(),
     active: z.boolean().optional(),
     name: z.string().optional(),
     phone: z.string().nullable().optional(),
   }),
-  agent: z.object({ email: z.string(), name: z.string(), departments: z.array(z.string()).optional(), admin: z.boolean().optional() }),
-  solve: z.object({ ids: z.array(z.number().int().positive()).min(1).max(10_000), message: z.string().optional() }),
-  reopen: z.object({ ids: z.array(z.number().int().positive()).min(1).max(10_000), message: z.string() }),
-  message: z.object({ message: z.string() }),
-  process: z.object({ ref: z.string() }),
-  rating: z.object({ rating: z.number(), comment: z.string().optional() }),
-  decision: z.object({
+  agent: z.strictObject({ email: z.string(), name: z.string(), departments: z.array(z.string()).optional(), admin: z.boolean().optional() }),
+  solve: z.strictObject({ ids: z.array(z.number().int().positive()).min(1).max(10_000), message: z.string().optional() }),
+  reopen: z.strictObject({ ids: z.array(z.number().int().positive()).min(1).max(10_000), message: z.string() }),
+  message: z.strictObject({ message: z.string() }),
+  process: z.strictObject({ ref: z.string() }),
+  rating: z.strictObject({ rating: z.number(), comment: z.string().optional() }),
+  decision: z.strictObject({
     decision: z.enum(['approve', 'reject']),
     ids: z.array(z.number().int().positive()).min(1).max(10_000).optional(),
     filter: z.record(z.string(), z.unknown()).optional(),
@@ -136,8 +136,8 @@ export const Bodies = {
     dryRun: z.boolean().optional(),
     as: z.string().optional(),
   }),
-  token: z.object({ name: z.string(), role: z.string(), customer: z.string().nullish() }),
-  seed: z.object({ fixture: z.unknown(), dryRun: z.boolean().optional() }),
+  token: z.strictObject({ name: z.string(), role: z.string(), customer: z.string().nullish() }),
+  seed: z.strictObject({ fixture: z.unknown(), dryRun: z.boolean().optional() }),
   generate: z.record(z.string(), z.unknown()),
 } as const;
 
@@ -193,6 +193,7 @@ export const API = {
       z.object({ outcome: z.literal('draft'), draft: DraftShape, appended: z.boolean().optional() }),
     ]),
     status: 201,
+    idempotent: true,
   }),
   listTickets: op({ method: 'GET', path: '/tickets', summary: 'Tickets, oldest first (scoped to the caller, R21)', roles: ANYONE, response: Page(TicketShape), paginated: true }),
   getTicket: op({ method: 'GET', path: '/tickets/:ref', summary: 'One ticket by id or protocol', roles: ANYONE, response: TicketDetailShape }),
@@ -237,7 +238,10 @@ export const PAGE_MAX = 1_000;
 /** Query strings carry text: these read booleans and numbers back from it. */
 export const queryBool = z.preprocess((v) => (v === 'true' || v === '1' ? true : v === 'false' || v === '0' ? false : v), z.boolean().optional());
 export const queryInt = z.preprocess((v) => (typeof v === 'string' && v !== '' ? Number(v) : v), z.number().int().nonnegative().optional());
-export const ListQuery = z.object({ limit: queryInt, after: queryInt, as: z.string().optional() });
+/** Query parameters of the lists; an unknown parameter is refused, so a typo never widens a list. */
+export const ListQuery = z.strictObject({ limit: queryInt, after: queryInt, as: z.string().optional() });
+/** The query of the single-item reads: at most `as`. */
+export const AsQuery = z.strictObject({ as: z.string().optional() });
 
 export const DraftQuery = ListQuery.extend({
   org: z.string().optional(),
@@ -257,5 +261,15 @@ export const TicketQuery = ListQuery.extend({
   overdue: queryBool,
   dueToday: queryBool,
 });
-export const NotificationQuery = ListQuery.extend({ pending: queryBool, to: z.string().optional(), kind: z.string().optional() });
-export const AuditQuery = ListQuery.extend({ since: z.string().optional() });
+export const NotificationQuery = ListQuery.extend({
+  pending: queryBool,
+  to: z.string().optional(),
+  kind: z.enum(NOTIFICATION_KINDS, { error: `expected one of ${NOTIFICATION_KINDS.join(', ')}` }).optional(),
+});
+export const AuditQuery = ListQuery.extend({
+  since: z
+    .string()
+    .refine((s) => !Number.isNaN(Date.parse(s)), 'expected a date or time such as 2026-11-01 or 2026-11-01T12:00:00Z')
+    .transform((s) => new Date(s).toISOString())
+    .optional(),
+});

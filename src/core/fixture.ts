@@ -260,16 +260,30 @@ export function parseFixture(value: unknown): Fixture {
  * error names its line and column; duplicate keys are errors too.
  */
 export function readFixtureText(text: string, source: string): unknown {
-  const doc = YAML.parseDocument(text, { prettyErrors: true, uniqueKeys: true });
+  // A parser that runs out of stack on deep nesting says so in its own words; this says it in ours.
+  const say = (message: string) => (/call stack/i.test(message) ? 'nested too deeply' : message);
+  let doc: YAML.Document.Parsed;
+  try {
+    doc = YAML.parseDocument(text, { prettyErrors: true, uniqueKeys: true });
+  } catch (e) {
+    throw invalid(`malformed fixture: ${source}: ${say((e as Error).message)}`);
+  }
   if (doc.errors.length) {
     const lines = doc.errors.map((e) => {
       const at = e.linePos?.[0];
-      const what = (e.message.split('\n')[0] ?? e.message).replace(/ at line \d+, column \d+:?$/, '');
+      const what = say((e.message.split('\n')[0] ?? e.message).replace(/ at line \d+, column \d+:?$/, ''));
       return at ? `${source}: line ${at.line}, column ${at.col}: ${what}` : `${source}: ${what}`;
     });
-    throw invalid(`malformed fixture: ${lines.join('; ')}`, lines);
+    throw invalid(`malformed fixture: ${[...new Set(lines)].join('; ')}`, lines);
   }
-  const value: unknown = doc.toJS({ maxAliasCount: 1000 });
+  let value: unknown;
+  try {
+    // Aliases are expanded with a budget (a "billion laughs" document is refused, not expanded).
+    value = doc.toJS({ maxAliasCount: 1000 });
+  } catch (e) {
+    const message = (e as Error).message;
+    throw invalid(`malformed fixture: ${source}: ${/alias/i.test(message) ? 'too many alias expansions (at most 1000)' : say(message)}`);
+  }
   if (value === null || value === undefined) return {};
   if (typeof value !== 'object' || Array.isArray(value)) {
     throw invalid(`${source}: a fixture is a mapping of settings, departments, organizations, customers, agents, rules, tickets and drafts`);

@@ -22,6 +22,7 @@ export function formatPath(path: readonly PropertyKey[]): string {
 export function parseInput<S extends z.ZodType>(schema: S, value: unknown, what = ''): z.infer<S> {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
-  const lines = formatIssues(result.error.issues, what);
+  // zod may report one problem twice (an id that is neither whole nor safe): each line once.
+  const lines = [...new Set(formatIssues(result.error.issues, what))];
   throw invalid(lines.join('; '), lines);
 }

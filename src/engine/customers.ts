@@ -46,7 +46,7 @@ export interface NewCustomer {
 export async function addCustomer(ctx: EngineContext, input: NewCustomer): Promise<Customer> {
   const email = parseInput(Email, input.email, 'email');
   const name = parseInput(Name, input.name, 'name');
-  if (input.manager && !input.org) throw invalid('a manager belongs to an organization: give --org (R3)');
+  if (input.manager && !input.org) throw invalid('org: a manager belongs to an organization; give --org (R3)');
   return ctx.store.write(async (tx) => {
     const exists = await tx
       .selectFrom('customers')
@@ -97,7 +97,7 @@ export async function setCustomer(ctx: EngineContext, emailIn: string, patch: Cu
       name: name ?? before.name,
       phone: patch.phone === undefined ? before.phone : patch.phone,
     };
-    if (next.is_manager === 1 && next.organization_id === null) throw invalid(`${email} belongs to no organization, so cannot be its manager (R3)`);
+    if (next.is_manager === 1 && next.organization_id === null) throw invalid(`manager: ${email} belongs to no organization, so cannot be its manager (R3)`);
     const changes = Object.fromEntries(
       Object.entries(next).filter(([k, v]) => before[k as keyof typeof before] !== v),
     );

@@ -131,7 +131,7 @@ export const DECIDE_CHUNK = 2_000;
  */
 export async function decideDrafts(ctx: EngineContext, req: DecideRequest, hooks: DecideHooks = {}): Promise<DecisionReport | DryRunReport> {
   assertMayDecideAny(ctx);
-  if (!req.ids && !req.filter) throw invalid('give draft ids, - for ids on stdin, or --all with filters');
+  if (!req.ids && !req.filter) throw invalid('ids: give draft ids, - for ids on stdin, or --all with filters');
   if (req.dryRun) return dryRunDecision(ctx, req);
   return decideInChunks((chunk) => decideChunk(ctx, chunk), req, ctx.chunkSize ?? DECIDE_CHUNK, hooks);
 }

@@ -34,7 +34,7 @@ export async function listRules(ctx: EngineContext): Promise<Rule[]> {
 
 async function resolveSpec(tx: Tx, ctx: EngineContext, spec: RuleSpec) {
   if ((spec.scope === 'category') !== Boolean(spec.category)) {
-    throw invalid('a rule names exactly one of --category C, --no-category or --all-categories');
+    throw invalid('scope: a rule names exactly one of --category C, --no-category or --all-categories');
   }
   const dept = await departmentId(tx, ctx.tenantId, spec.department);
   const cat = spec.scope === 'category' ? await categoryId(tx, ctx.tenantId, dept, spec.department, spec.category!) : null;

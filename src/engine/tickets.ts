@@ -20,15 +20,17 @@ import {
   reserveProtocols,
   type EngineContext,
 } from './context.js';
+import { once, type IdempotencyGuard } from './idempotency.js';
 import { draftQuery, ticketQuery, toDraft, toTicket, toTicketDetail } from './views.js';
 
 /**
  * Opens a ticket request through the approval decision (R7-R10): a ticket at once, or a draft
  * that waits for a manager; WhatsApp follow-ups join the pending draft (R16). One transaction.
  */
-export async function createTicket(ctx: EngineContext, input: unknown): Promise<CreateOutcome> {
+export async function createTicket(ctx: EngineContext, input: unknown, guard?: IdempotencyGuard): Promise<CreateOutcome> {
   const req = parseInput(TicketRequest, input);
-  return ctx.store.write((tx) => openRequest(tx, ctx, req));
+  // With a guard (the API's Idempotency-Key), the key is stored in this same transaction: a retry opens nothing twice.
+  return ctx.store.write((tx) => once(tx, ctx, guard, () => openRequest(tx, ctx, req)));
 }
 
 /** How `deskctl seed` opens a request: at a historical time, carrying the fixture's ref. */
@@ -46,7 +48,7 @@ export async function openRequest(tx: Tx, ctx: EngineContext, req: TicketRequest
     throw precondition(`customer ${requester.email} is inactive; only an agent can open a ticket for them (--channel agent)`);
   }
   if (req.visibility === 'private' && requester.is_manager !== 1) {
-    throw invalid(`only a manager's own tickets can be private (R21); ${requester.email} is not a manager`);
+    throw invalid(`visibility: only a manager's own tickets can be private (R21); ${requester.email} is not a manager`);
   }
   const dept = await departmentId(tx, ctx.tenantId, req.department);
   const cat = req.category ? await categoryId(tx, ctx.tenantId, dept, req.department, req.category) : null;
@@ -322,7 +324,7 @@ export async function closeTickets(ctx: EngineContext, ids: number[]): Promise<B
 
 /** R19: reopen solved tickets with a message; never one with a linked process. */
 export async function reopenTickets(ctx: EngineContext, ids: number[], message: string): Promise<BatchReport> {
-  if (!message?.trim()) throw invalid('a message is required to reopen a ticket (R19)');
+  if (!message?.trim()) throw invalid('message: a message is required to reopen a ticket (R19)');
   return eachTicket(ctx, ids, async (tx, t, settings) => {
     assertReopenable(settings['reopen.allowed'], { protocol: t.protocol, status: t.status as Ticket['status'], processRef: t.process_ref });
     const at = ctx.now().toISOString();
@@ -338,7 +340,7 @@ export async function reopenTickets(ctx: EngineContext, ids: number[], message: 
 
 /** An agent's answer: the message is added, the ticket waits for the customer, who is told. */
 export async function replyTicket(ctx: EngineContext, id: number, message: string): Promise<BatchReport> {
-  if (!message?.trim()) throw invalid('a reply needs a message');
+  if (!message?.trim()) throw invalid('message: a reply needs a message');
   return eachTicket(ctx, [id], async (tx, t) => {
     if (t.status === 'closed') throw precondition(`ticket ${t.protocol} is closed`);
     const at = ctx.now().toISOString();
@@ -355,7 +357,7 @@ export async function replyTicket(ctx: EngineContext, id: number, message: strin
 
 export async function linkProcess(ctx: EngineContext, id: number, ref: string): Promise<BatchReport> {
   const processRef = ref.trim();
-  if (!processRef) throw invalid('a process reference must not be empty');
+  if (!processRef) throw invalid('ref: a process reference must not be empty');
   return eachTicket(ctx, [id], async (tx, t) => {
     if (t.process_ref === processRef) return false;
     await tx.updateTable('tickets').set({ process_ref: processRef, updated_at: ctx.now().toISOString() }).where('id', '=', t.id).execute();
@@ -366,7 +368,7 @@ export async function linkProcess(ctx: EngineContext, id: number, ref: string): 
 
 /** R20: one rating (1-5) with an optional comment, on a solved or closed ticket. */
 export async function rateTicket(ctx: EngineContext, id: number, rating: number, comment?: string): Promise<BatchReport> {
-  if (!Number.isInteger(rating) || rating < 1 || rating > 5) throw invalid('a rating is a whole number from 1 to 5 (R20)');
+  if (!Number.isInteger(rating) || rating < 1 || rating > 5) throw invalid('rating: a rating is a whole number from 1 to 5 (R20)');
   return eachTicket(ctx, [id], async (tx, t) => {
     assertRateable({ protocol: t.protocol, status: t.status as Ticket['status'] });
     if (t.rating !== null) throw conflict(`ticket ${t.protocol} is already rated ${t.rating} (R20: one rating)`);

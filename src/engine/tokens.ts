@@ -28,8 +28,8 @@ export async function createToken(
   if (!(TOKEN_ROLES as readonly string[]).includes(input.role)) throw invalid(`role: expected one of ${TOKEN_ROLES.join(', ')}`);
   const role = input.role as TokenRole;
   const email = input.customer ? parseInput(Email, input.customer, 'customer') : null;
-  if (role === 'admin' && email) throw invalid('an admin token acts for the tenant, not for a customer: drop --customer');
-  if (role !== 'admin' && !email) throw invalid(`a ${role} token needs --customer EMAIL`);
+  if (role === 'admin' && email) throw invalid('customer: an admin token acts for the tenant, not for a customer (drop --customer)');
+  if (role !== 'admin' && !email) throw invalid(`customer: a ${role} token needs --customer EMAIL`);
   return ctx.store.write(async (tx) => {
     const taken = await tx
       .selectFrom('api_tokens')
@@ -42,7 +42,7 @@ export async function createToken(
     let customerId: number | null = null;
     if (email) {
       const c = await findCustomer(tx, ctx.tenantId, email);
-      if (role === 'manager' && !(c.is_manager === 1 && c.active === 1)) throw invalid(`${email} is not an active manager (R3)`);
+      if (role === 'manager' && !(c.is_manager === 1 && c.active === 1)) throw invalid(`customer: ${email} is not an active manager (R3)`);
       customerId = c.id;
     }
     const token = `dsk_${randomBytes(32).toString('base64url')}`;

@@ -72,7 +72,7 @@ export class Output {
 
   /** A table: drawn with borders on a terminal, tab-separated and colour-free when piped. */
   async table(header: string[], rows: unknown[][], opts: { keyValue?: boolean } = {}): Promise<void> {
-    const text = rows.map((r) => r.map((v) => cellText(v).replace(/[\t\r\n]+/g, ' ')));
+    const text = rows.map((r) => r.map((v) => printable(cellText(v).replace(/[\t\r\n]+/g, ' '))));
     if (!this.options.tty) {
       const lines = opts.keyValue ? text : [header, ...text];
       this.stdout.write(lines.map((l) => l.join('\t')).join('\n') + (lines.length ? '\n' : ''));
@@ -103,12 +103,23 @@ export class Output {
   }
 
   error(err: DeskctlError): void {
-    this.stderr.write(`${this.paint.red('error')}: ${err.message}\n`);
+    // One line whatever the message quotes: a value's line breaks and control characters are escaped.
+    this.stderr.write(`${this.paint.red('error')}: ${printable(err.message)}\n`);
     if (this.format === 'json') this.stderr.write(`${JSON.stringify({ error: err.toJSON() })}\n`);
   }
 }
 
 const textWidth = (s: string) => [...s].length;
+
+/**
+ * Text safe to print on a terminal: line breaks, tabs and other control characters (an escape
+ * sequence in a customer's name could rewrite the screen) become visible escapes.
+ */
+export function printable(s: string): string {
+  return s.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) =>
+    c === '\n' ? '\\n' : c === '\r' ? '\\r' : c === '\t' ? '\\t' : `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`,
+  );
+}
 
 /** Column widths (with one space of padding each side) that fit the terminal: short columns keep their size, long ones share the rest. */
 export function fitWidths(n: number, rows: string[][], width: number): number[] {

@@ -1,10 +1,13 @@
 import { createHash } from 'node:crypto';
+import { STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
 import rateLimit from '@fastify/rate-limit';
 import { Readable } from 'node:stream';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { API, type Operation, type OperationName } from '../core/api.js';
-import { DeskctlError, forbidden, notFound } from '../core/errors.js';
+import { DeskctlError, forbidden, invalid, notFound } from '../core/errors.js';
 import { now as clock } from '../core/time.js';
+import { formatPath } from '../core/validate.js';
 import { LocalHelpdesk } from '../client/local.js';
 import type { Actor } from '../engine/context.js';
 import { resolveCustomerActor } from '../engine/drafts.js';
@@ -23,6 +26,40 @@ export interface ServerOptions {
   /** Requests per token (or per address without one) per window. */
   rateLimit?: { max: number; timeWindowMs: number };
   env?: NodeJS.ProcessEnv;
+}
+
+const MAX_PARAM_LENGTH = 4_096;
+
+/** How deep a request body may nest; deeper JSON is refused before anything walks it recursively. */
+export const MAX_BODY_DEPTH = 64;
+
+/** The path to the first value nested deeper than `max` levels, or null; iterative, so no body can overflow the stack. */
+export function tooDeep(value: unknown, max = MAX_BODY_DEPTH): string | null {
+  const stack: [unknown, PropertyKey[]][] = [[value, []]];
+  while (stack.length) {
+    const [v, path] = stack.pop()!;
+    if (v === null || typeof v !== 'object') continue;
+    if (path.length >= max) return formatPath(path);
+    if (Array.isArray(v)) v.forEach((x, i) => stack.push([x, [...path, i]]));
+    else for (const [k, x] of Object.entries(v)) stack.push([x, [...path, k]]);
+  }
+  return null;
+}
+
+/**
+ * Requests Node's HTTP parser refuses (headers too large, malformed requests, timeouts): answered
+ * in the contract's error shape, and never logged with the error itself, whose raw packet would
+ * carry the Authorization header.
+ */
+function clientErrorHandler(err: NodeJS.ErrnoException, socket: Socket): void {
+  if (err.code === 'ECONNRESET' || socket.destroyed) return;
+  const [status, message] =
+    err.code === 'HPE_HEADER_OVERFLOW' ? [431, 'request headers too large'] : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? [408, 'request timed out'] : [400, 'malformed HTTP request'];
+  const body = JSON.stringify({ error: { code: 'invalid_input', message } });
+  if (socket.writable) {
+    socket.write(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n${body}`);
+  }
+  socket.destroy();
 }
 
 const bearer = (req: FastifyRequest) => {
@@ -59,10 +96,33 @@ export async function buildServer(o: ServerOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger: o.logger ?? false,
     bodyLimit: o.bodyLimit ?? 1_048_576,
+    // A name may be 200 characters (an e-mail 254), each up to 12 once percent-encoded.
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
+    // The router's own refusals (a malformed or over-long path) in the contract's error shape.
+    frameworkErrors: (err, _req, reply) => {
+      const tooLong = err.code === 'FST_ERR_MAX_PARAM_LENGTH';
+      void (reply as FastifyReply)
+        .status(tooLong ? 414 : 400)
+        .send({ error: { code: 'invalid_input', message: tooLong ? `path: a segment is longer than ${MAX_PARAM_LENGTH} characters` : 'path: malformed URL encoding' } });
+    },
+    clientErrorHandler,
   });
   const now = () => clock(o.env);
   // JSON only: any other body is 415, never a string handed to a handler.
   app.removeContentTypeParser('text/plain');
+  // JSON is decoded strictly: invalid UTF-8 is a 400, never replaced by U+FFFD and stored.
+  const json = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (req, body, done) => {
+    let text: string;
+    try {
+      text = new TextDecoder('utf-8', { fatal: true }).decode(body as Buffer);
+    } catch {
+      done(invalid('body: not valid UTF-8'), undefined);
+      return;
+    }
+    json(req, text, done);
+  });
 
   app.setErrorHandler((err, req, reply) => {
     const e = err instanceof DeskctlError ? err : fromFastify(err as { statusCode?: number; code?: string; message: string });
@@ -70,6 +130,13 @@ export async function buildServer(o: ServerOptions): Promise<FastifyInstance> {
     if (status >= 500) req.log.error({ err }, 'request failed');
     if (status === 401) reply.header('www-authenticate', 'Bearer');
     return reply.status(status).send({ error: e.toJSON() });
+  });
+  // Every body of the API is a JSON object of bounded depth: anything else is a 400 naming where.
+  app.addHook('preValidation', async (req) => {
+    if (req.body === undefined) return;
+    if (req.body === null || typeof req.body !== 'object' || Array.isArray(req.body)) throw invalid('body: expected a JSON object');
+    const deep = tooDeep(req.body);
+    if (deep !== null) throw invalid(`body.${deep}: nested more than ${MAX_BODY_DEPTH} levels deep`);
   });
   app.setNotFoundHandler((req, reply) => reply.status(404).send({ error: { code: 'not_found', message: `no route ${req.method} ${req.url.split('?')[0]}` } }));
 
@@ -111,7 +178,8 @@ export async function buildServer(o: ServerOptions): Promise<FastifyInstance> {
         if (!op.global && params.tenant !== principal.tenant) throw notFound(`tenant "${params.tenant}" not found`);
         const actor = await actorOf(o.store, principal);
         if (!op.roles.includes(actor.kind)) throw forbidden(`a ${actor.kind} token cannot ${op.summary.toLowerCase()}`);
-        const hd = new LocalHelpdesk(principal.tenant, { store: o.store, tenantId: principal.tenantId, actor, now }, false);
+        const engine = { store: o.store, tenantId: principal.tenantId, actor, now };
+        const hd = new LocalHelpdesk(principal.tenant, engine, false);
         const key = req.headers['idempotency-key'];
         const result = await HANDLERS[name](hd, {
           params,
@@ -120,6 +188,7 @@ export async function buildServer(o: ServerOptions): Promise<FastifyInstance> {
           actor,
           tokenId: principal.tokenId,
           idempotencyKey: op.idempotent && typeof key === 'string' ? key : undefined,
+          engine,
         });
         if (op.stream) return streamLines(reply, result as AsyncIterable<unknown>);
         return reply.status(op.status ?? 200).send(result);

@@ -1,12 +1,13 @@
 import { createHash } from 'node:crypto';
-import type { z } from 'zod';
-import { Bodies, AuditQuery, DraftQuery, NotificationQuery, PAGE_MAX, TicketQuery, type OperationName } from '../core/api.js';
+import { z } from 'zod';
+import { AsQuery, Bodies, AuditQuery, DraftQuery, NotificationQuery, PAGE_MAX, TicketQuery, queryBool, type OperationName } from '../core/api.js';
 import { forbidden, invalid } from '../core/errors.js';
 import { DraftFilter, Id, TicketFilter } from '../core/schemas.js';
 import { parseInput } from '../core/validate.js';
 import type { LocalHelpdesk } from '../client/local.js';
-import type { Actor } from '../engine/context.js';
+import type { Actor, EngineContext } from '../engine/context.js';
 import type { IdempotencyGuard } from '../engine/idempotency.js';
+import { createTicket } from '../engine/tickets.js';
 
 export interface Input {
   params: Record<string, string>;
@@ -15,6 +16,8 @@ export interface Input {
   actor: Actor;
   tokenId: number;
   idempotencyKey?: string;
+  /** The engine context the request's Helpdesk runs on (for the operations that take an idempotency guard). */
+  engine: EngineContext;
 }
 
 type Handler = (hd: LocalHelpdesk, i: Input) => Promise<unknown>;
@@ -41,11 +44,22 @@ function ownRequest(i: Input): unknown {
   return { channel: 'api', ...b, requester: i.actor.name };
 }
 
-function guardOf(i: Input): IdempotencyGuard | undefined {
-  if (!i.idempotencyKey) return undefined;
-  if (i.idempotencyKey.length > 255) throw invalid('Idempotency-Key: at most 255 characters');
-  return { tokenId: i.tokenId, key: i.idempotencyKey, requestHash: createHash('sha256').update(JSON.stringify(i.body ?? null)).digest('hex') };
+/** The request's Idempotency-Key with a hash of what it asks: the operation, its path and its body (a key reused elsewhere is a 422). */
+function guardOf(name: OperationName, i: Input): IdempotencyGuard | undefined {
+  if (i.idempotencyKey === undefined) return undefined;
+  if (!/^[\x21-\x7e]{1,255}$/.test(i.idempotencyKey)) throw invalid('Idempotency-Key: 1 to 255 printable ASCII characters');
+  const what = JSON.stringify([name, i.params, i.body ?? null]);
+  return { tokenId: i.tokenId, key: i.idempotencyKey, requestHash: createHash('sha256').update(what).digest('hex') };
 }
+
+/** Query parameters an operation does not know are refused rather than ignored (a typo must not widen a list). */
+function onlyQuery(i: Input, known: readonly string[]): void {
+  const unknown = Object.keys(i.query).filter((k) => !known.includes(k));
+  if (unknown.length) throw invalid(unknown.map((k) => `${/^[\w.-]+$/.test(k) ? k : JSON.stringify(k)}: unknown query parameter (expected ${known.join(', ')})`).join('; '));
+}
+
+/** A draft filter in a decision body: unknown keys are refused, since a mistyped key would otherwise widen the decision to every draft. */
+const StrictDraftFilter = DraftFilter.strict();
 
 /** Every operation of the API, each one call on the tenant's Helpdesk as the token's identity. */
 export const HANDLERS: Record<OperationName, Handler> = {
@@ -69,7 +83,7 @@ export const HANDLERS: Record<OperationName, Handler> = {
   listDepartments: (hd) => hd.listDepartments(),
   addDepartment: (hd, i) => hd.addDepartment(body('name', i).name),
   removeDepartment: (hd, i) => hd.removeDepartment(i.params.name!),
-  listCategories: (hd, i) => hd.listCategories(typeof i.query.department === 'string' ? i.query.department : undefined),
+  listCategories: (hd, i) => hd.listCategories(parseInput(z.strictObject({ department: z.string().optional() }), i.query).department),
   addCategory: (hd, i) => {
     const b = body('category', i);
     return hd.addCategory(b.name, b.department);
@@ -84,7 +98,10 @@ export const HANDLERS: Record<OperationName, Handler> = {
   setOrganizationParent: (hd, i) => hd.setOrganizationParent(i.params.name!, body('parent', i).parent),
   removeOrganization: (hd, i) => hd.removeOrganization(i.params.name!),
 
-  listCustomers: (hd, i) => hd.listCustomers({ org: typeof i.query.org === 'string' ? i.query.org : undefined, managers: i.query.managers === 'true' }),
+  listCustomers: (hd, i) => {
+    const q = parseInput(z.strictObject({ org: z.string().optional(), managers: queryBool }), i.query);
+    return hd.listCustomers({ org: q.org, managers: q.managers ?? false });
+  },
   addCustomer: (hd, i) => hd.addCustomer(body('customer', i)),
   setCustomer: (hd, i) => hd.setCustomer(i.params.email!, body('customerPatch', i)),
   removeCustomer: (hd, i) => hd.removeCustomer(i.params.email!),
@@ -92,13 +109,17 @@ export const HANDLERS: Record<OperationName, Handler> = {
   listAgents: (hd) => hd.listAgents(),
   addAgent: (hd, i) => hd.addAgent(body('agent', i)),
 
-  createTicket: (hd, i) => hd.createTicket(ownRequest(i)),
+  // With an Idempotency-Key the key is stored in the ticket's own transaction: a retried create opens one ticket.
+  createTicket: (hd, i) => {
+    const guard = guardOf('createTicket', i);
+    return guard ? createTicket(i.engine, ownRequest(i), guard) : hd.createTicket(ownRequest(i));
+  },
   listTickets: (hd, i) => {
     const { limit, after, as, ...rest } = parseInput(TicketQuery, i.query);
     const filter = parseInput(TicketFilter, rest);
     return page({ limit, after }, (size, cursor) => hd.listTickets({ ...filter, limit: size, after: cursor }, { as }));
   },
-  getTicket: (hd, i) => hd.getTicket(i.params.ref!, { as: typeof i.query.as === 'string' ? i.query.as : undefined }),
+  getTicket: (hd, i) => hd.getTicket(i.params.ref!, { as: parseInput(AsQuery, i.query).as }),
   solveTickets: (hd, i) => {
     const b = body('solve', i);
     return hd.solveTickets(b.ids, b.message);
@@ -120,14 +141,14 @@ export const HANDLERS: Record<OperationName, Handler> = {
     const filter = parseInput(DraftFilter, rest);
     return page({ limit, after }, (size, cursor) => hd.listDrafts({ ...filter, limit: size, after: cursor }, { as }));
   },
-  getDraft: (hd, i) => hd.getDraft(id(i), { as: typeof i.query.as === 'string' ? i.query.as : undefined }),
+  getDraft: (hd, i) => hd.getDraft(id(i), { as: parseInput(AsQuery, i.query).as }),
   decideDrafts: (hd, i) => {
     const b = body('decision', i);
-    const filter = b.filter ? parseInput(DraftFilter, b.filter, 'filter') : undefined;
-    if (!b.ids && !filter) throw invalid('give ids or a filter');
-    if (b.ids && filter) throw invalid('give ids or a filter, not both');
+    const filter = b.filter ? parseInput(StrictDraftFilter, b.filter, 'filter') : undefined;
+    if (!b.ids && !filter) throw invalid('body: give ids or a filter');
+    if (b.ids && filter) throw invalid('body: give ids or a filter, not both');
     if (b.dryRun) return hd.decideDrafts({ decision: b.decision, ids: b.ids, filter, dryRun: true, as: b.as });
-    return hd.decideChunk({ decision: b.decision, ids: b.ids, filter, reason: b.reason, after: b.after, limit: b.limit, count: b.count, as: b.as }, guardOf(i));
+    return hd.decideChunk({ decision: b.decision, ids: b.ids, filter, reason: b.reason, after: b.after, limit: b.limit, count: b.count, as: b.as }, guardOf('decideDrafts', i));
   },
 
   seed: (hd, i) => {
@@ -138,8 +159,14 @@ export const HANDLERS: Record<OperationName, Handler> = {
     throw forbidden('tenants are created on the server itself: deskctl --db FILE tenants create SLUG --from FIXTURE');
   },
   generate: (hd, i) => hd.generate(body('generate', i) as Parameters<LocalHelpdesk['generate']>[0]),
-  exportStats: async (hd, i) => hd.exportStats(i.query as Parameters<LocalHelpdesk['exportStats']>[0]),
-  approvalStats: (hd, i) => hd.approvalStats(i.query as Parameters<LocalHelpdesk['approvalStats']>[0]),
+  exportStats: async (hd, i) => {
+    onlyQuery(i, ['by', 'metrics', 'from', 'to']);
+    return hd.exportStats(i.query as Parameters<LocalHelpdesk['exportStats']>[0]);
+  },
+  approvalStats: (hd, i) => {
+    onlyQuery(i, ['by', 'from', 'to']);
+    return hd.approvalStats(i.query as Parameters<LocalHelpdesk['approvalStats']>[0]);
+  },
   agentSummary: (hd) => hd.agentSummary(),
 
   createToken: (hd, i) => hd.createToken(body('token', i)),

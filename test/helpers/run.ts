@@ -4,7 +4,8 @@ import { main } from '../../src/cli.js';
 export interface RunOptions {
   /** Pretend stdin and stdout (and stderr) are terminals. */
   tty?: boolean;
-  stdin?: string;
+  /** Text, or raw bytes (which need not be valid UTF-8). */
+  stdin?: string | Buffer;
   env?: Record<string, string | undefined>;
   /** Answer to a confirmation prompt (only asked on a TTY). */
   confirm?: boolean;
@@ -43,7 +44,7 @@ class Capture extends PassThrough {
 export async function runDeskctl(argv: string[], o: RunOptions = {}): Promise<RunResult> {
   const stdout = new Capture(Boolean(o.tty), o.columns ?? 120);
   const stderr = new Capture(Boolean(o.tty));
-  const stdin = Object.assign(Readable.from(o.stdin === undefined ? [] : [Buffer.from(o.stdin)]), { isTTY: Boolean(o.tty) });
+  const stdin = Object.assign(Readable.from(o.stdin === undefined ? [] : [Buffer.isBuffer(o.stdin) ? o.stdin : Buffer.from(o.stdin)]), { isTTY: Boolean(o.tty) });
   const prompts: string[] = [];
   const exitCode = await main(argv, {
     stdout,

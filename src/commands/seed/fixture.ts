@@ -6,17 +6,36 @@ import type { Context } from '../../context.js';
 
 /** A fixture file (YAML or JSON; `-` is stdin), parsed; syntax errors name their line. */
 export async function readFixture(ctx: Context, file: string): Promise<unknown> {
-  let text: string;
-  if (file === '-') text = await ctx.readStdin();
-  else {
+  let bytes: Buffer;
+  if (file === '-') {
+    const chunks: Buffer[] = [];
+    for await (const chunk of ctx.io.stdin) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
+    bytes = Buffer.concat(chunks);
+  } else {
     try {
-      text = await readFile(file, 'utf8');
+      bytes = await readFile(file);
     } catch (e) {
       const err = e as NodeJS.ErrnoException;
-      throw invalid(`cannot read the fixture ${file}: ${err.code === 'ENOENT' ? 'no such file' : (err.code ?? err.message)}`);
+      throw invalid(`cannot read the fixture ${file}: ${err.code === 'ENOENT' ? 'no such file' : err.code === 'EISDIR' ? 'a directory' : (err.code ?? err.message)}`);
     }
   }
-  return readFixtureText(text.replace(/^\uFEFF/, ''), file === '-' ? 'stdin' : file);
+  const source = file === '-' ? 'stdin' : file;
+  return readFixtureText(utf8(bytes, source), source);
+}
+
+/** Fixture bytes as text: invalid UTF-8 is refused with where it is, never replaced by U+FFFD and stored. */
+function utf8(bytes: Buffer, source: string): string {
+  try {
+    // A leading byte-order mark is dropped (ignoreBOM: false).
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    const text = bytes.toString('utf8');
+    const bad = text.indexOf('\uFFFD');
+    const before = text.slice(0, Math.max(0, bad));
+    const line = before.split('\n').length;
+    const col = before.length - before.lastIndexOf('\n');
+    throw invalid(`malformed fixture: ${source}: line ${line}, column ${col}: not valid UTF-8 (save the file as UTF-8)`);
+  }
 }
 
 /** The summary of a seed: counts per kind on stdout, a sentence on stderr. */

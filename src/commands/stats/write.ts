@@ -5,7 +5,7 @@ import { once } from 'node:events';
 import { basename, dirname, join } from 'node:path';
 import { stringify } from 'csv-stringify';
 import { invalid } from '../../core/errors.js';
-import { neutraliseCell } from '../../output/csv.js';
+import { LINE_BREAK, neutraliseCell } from '../../output/csv.js';
 import { Output, type Sink } from '../../output/render.js';
 import type { Context } from '../../context.js';
 
@@ -92,6 +92,7 @@ export async function writeRows(ctx: Context, columns: string[], rows: AsyncIter
         delimiter: o.delimiter,
         bom: o.bom,
         record_delimiter: 'windows',
+        quoted_match: LINE_BREAK,
         cast: { string: (value) => neutraliseCell(value) },
       });
       let gone = false;
