@@ -49,18 +49,19 @@ function nativeBinding(): string {
 }
 
 export function openSqliteStore(file: string, options: OpenOptions = {}): Store {
-  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
   let raw: Database.Database;
   try {
+    if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
     raw = new Database(file, { readonly: options.readonly ?? false, nativeBinding: nativeBinding() });
   } catch (e) {
     throw new DeskctlError('unavailable', `cannot open database ${file}: ${(e as Error).message}`);
   }
-  raw.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 15_000}`);
-  raw.pragma('foreign_keys = ON');
-  if (file !== ':memory:' && !options.readonly) raw.pragma('journal_mode = WAL');
-  raw.pragma('synchronous = NORMAL');
   try {
+    // A file that is not a database fails here, at its first read.
+    raw.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 15_000}`);
+    raw.pragma('foreign_keys = ON');
+    if (file !== ':memory:' && !options.readonly) raw.pragma('journal_mode = WAL');
+    raw.pragma('synchronous = NORMAL');
     migrate(raw);
   } catch (e) {
     raw.close();
