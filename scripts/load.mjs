@@ -22,17 +22,29 @@ import { Pool } from 'undici';
 
 const BIN = fileURLToPath(new URL('../bin/deskctl.js', import.meta.url));
 
-const { values: o } = parseArgs({
-  options: {
-    requests: { type: 'string', default: '5000' },
-    connections: { type: 'string', default: '8' },
-    tickets: { type: 'string', default: '20000' },
-    drafts: { type: 'string', default: '20000' },
-    seed: { type: 'string', default: '1' },
-    json: { type: 'boolean', default: false },
-    keep: { type: 'boolean', default: false },
-  },
-});
+const USAGE = `usage: npm run load [-- --requests 5000] [--connections 8] [--tickets 20000] [--drafts 20000] [--seed 1] [--json] [--keep]`;
+let o;
+try {
+  ({ values: o } = parseArgs({
+    options: {
+      requests: { type: 'string', default: '5000' },
+      connections: { type: 'string', default: '8' },
+      tickets: { type: 'string', default: '20000' },
+      drafts: { type: 'string', default: '20000' },
+      seed: { type: 'string', default: '1' },
+      json: { type: 'boolean', default: false },
+      keep: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  }));
+} catch (e) {
+  console.error(`load: ${e.message}\n${USAGE}`);
+  process.exit(2);
+}
+if (o.help) {
+  console.log(USAGE);
+  process.exit(0);
+}
 const REQUESTS = Number(o.requests);
 const CONNECTIONS = Number(o.connections);
 const TICKETS = Number(o.tickets);
