@@ -77,19 +77,24 @@ export const FixtureRule = z
 
 const FINAL = ['solved', 'closed'];
 
+/** What a fixture ticket and a fixture draft both carry: the request itself. */
+const REQUEST = {
+  /** The idempotency key: a ticket or draft (or what it became) with this ref is never created again. */
+  ref: Ref,
+  requester: FxEmail,
+  department: Name,
+  category: Name.nullish(),
+  subject: Subject,
+  message: Message,
+  channel: Channel.default('panel'),
+  fields: Fields.optional(),
+  attachments: z.array(FxAttachment).optional(),
+};
+
 export const FixtureTicket = z
   .strictObject({
-    /** The idempotency key: a ticket (or the draft it became) with this ref is never created again. */
-    ref: Ref,
-    requester: FxEmail,
-    department: Name,
-    category: Name.nullish(),
-    subject: Subject,
-    message: Message,
-    channel: Channel.default('panel'),
+    ...REQUEST,
     visibility: z.enum(VISIBILITIES, { error: `expected one of ${VISIBILITIES.join(', ')}` }).optional(),
-    fields: Fields.optional(),
-    attachments: z.array(FxAttachment).optional(),
     /** Given: the ticket is recorded with this status (no approval); absent: the normal creation flow. */
     status: z.enum(STATUSES, { error: `expected one of ${STATUSES.join(', ')}` }).optional(),
     agent: FxEmail.optional(),
@@ -117,16 +122,8 @@ export const FixtureTicket = z
 
 export const FixtureDraft = z
   .strictObject({
-    ref: Ref,
-    requester: FxEmail,
-    department: Name,
-    category: Name.nullish(),
-    subject: Subject,
-    message: Message,
-    channel: Channel.default('panel'),
+    ...REQUEST,
     conversation: z.string().trim().min(1, 'must not be empty').max(200, 'at most 200 characters').optional(),
-    fields: Fields.optional(),
-    attachments: z.array(FxAttachment).optional(),
     createdAt: Instant.optional(),
   })
   .superRefine((d, ctx) => {
