@@ -10,6 +10,25 @@ import { build } from 'esbuild';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 
+/**
+ * commander requires node:child_process at load time, only to run stand-alone executable
+ * subcommands (deskctl has none). Loading it pulls in net, dgram and the stream stack: about 15 ms
+ * of every start. Commander gets a stand-in that loads the real module on first use.
+ */
+const lazyChildProcess = {
+  name: 'lazy-child-process',
+  setup(b) {
+    b.onResolve({ filter: /^node:child_process$/ }, (args) =>
+      /[\\/]node_modules[\\/]commander[\\/]/.test(args.importer) ? { path: 'child_process', namespace: 'lazy-child-process' } : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: 'lazy-child-process' }, () => ({
+      loader: 'js',
+      contents: "let real; const load = () => (real ??= require('node:child_process'));\n" +
+        "module.exports = new Proxy({}, { get: (_, key) => load()[key] });\n",
+    }));
+  },
+};
+
 rmSync(join(root, 'dist'), { recursive: true, force: true });
 await build({
   absWorkingDir: root,
@@ -27,6 +46,7 @@ await build({
   // Bundled CommonJS dependencies call require() for Node's built-ins.
   banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
   logLevel: 'warning',
+  plugins: [lazyChildProcess],
 });
 
 // `deskctl --version` reads this one self-contained file and nothing else (see bin/deskctl.js).

@@ -25,7 +25,16 @@ export function processIo(): Io {
       if (e.code !== 'EPIPE') throw e;
     });
   }
-  return { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env, signal: controller.signal };
+  // stdin is opened only by the commands that read it (constructing it loads the stream stack).
+  return {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    get stdin() {
+      return process.stdin;
+    },
+    env: process.env,
+    signal: controller.signal,
+  };
 }
 
 /** Global options that take a value, so the command word can be found without loading anything. */
@@ -125,6 +134,7 @@ export async function main(argv: string[], io?: Io): Promise<number> {
   const program = buildProgram(ctx);
   const word = commandWord(argv);
   try {
+    await ctx.prepareColor();
     const topic = helpTopic(argv);
     if (topic) {
       const { TOPICS } = await import('./commands/help/topics.js');
@@ -174,7 +184,7 @@ function report(e: unknown, ctx: Context): number {
   try {
     out = ctx.out;
   } catch {
-    out = new Output(ctx.io.stdout, ctx.io.stderr, { format: 'table', tty: false, color: false });
+    out = new Output(ctx.io.stdout, ctx.io.stderr, { format: 'table', tty: false });
   }
   if (e instanceof DeskctlError) {
     out.error(e);

@@ -4,7 +4,7 @@ import { configDir } from './config/paths.js';
 import { FileProfiles } from './config/profiles.js';
 import { missingToken, resolveTarget, type Resolution } from './config/resolve.js';
 import { invalid } from './core/errors.js';
-import { FORMATS, Output, type Format, type Sink } from './output/render.js';
+import { FORMATS, Output, type Format, type Paint, type Sink } from './output/render.js';
 
 /** What the process gives a run of deskctl; tests build one around buffers. */
 export interface Io {
@@ -36,6 +36,7 @@ export class Context {
   private hd?: Promise<Helpdesk>;
   private outCache?: Output;
   private profileCache?: FileProfiles;
+  private chalk?: Paint;
   globals: GlobalOptions = {};
   exitCode = 0;
   /** Set by a command whose normal end is a signal (`serve`): then an interrupt is not exit 130. */
@@ -64,19 +65,32 @@ export class Context {
 
   /** Colour only on a TTY, never with NO_COLOR, TERM=dumb or --no-color. */
   get color(): boolean {
+    return this.globals.color !== false && this.colorByEnvironment;
+  }
+
+  private get colorByEnvironment(): boolean {
     const env = this.env;
-    if (this.globals.color === false) return false;
     if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false;
     if (env.TERM === 'dumb') return false;
     if (env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== '0') return true;
     return Boolean(this.io.stdout.isTTY);
   }
 
+  /**
+   * Loads chalk when colour may be on, before anything is printed. Piped and scripted runs never
+   * load it: it and its terminal detection cost several milliseconds of every start.
+   */
+  async prepareColor(): Promise<void> {
+    if (!this.colorByEnvironment || this.chalk) return;
+    const { Chalk } = await import('chalk');
+    this.chalk = new Chalk({ level: 1 });
+  }
+
   get out(): Output {
     this.outCache ??= new Output(this.io.stdout, this.io.stderr, {
       format: this.format,
       tty: Boolean(this.io.stdout.isTTY),
-      color: this.color,
+      paint: this.color ? this.chalk : undefined,
       columns: this.io.stdout.columns,
     });
     return this.outCache;

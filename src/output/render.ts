@@ -1,4 +1,3 @@
-import { Chalk, type ChalkInstance } from 'chalk';
 import type { DeskctlError } from '../core/errors.js';
 import { cellText } from './text.js';
 
@@ -14,26 +13,42 @@ export interface Sink {
   write(chunk: string): unknown;
 }
 
+type Style = (text: string) => string;
+
+/** The styles deskctl prints with. Colour comes from chalk, which is loaded only when colour is on (see Context.prepareColor). */
+export interface Paint {
+  bold: Style;
+  red: Style;
+  yellow: Style;
+  cyan: Style;
+  gray: Style;
+}
+
+const same: Style = (text) => text;
+/** No colour: every style leaves the text as it is. */
+export const PLAIN: Paint = { bold: same, red: same, yellow: same, cyan: same, gray: same };
+
 export interface OutputOptions {
   format: Format;
   /** stdout is a terminal: tables are drawn; otherwise they are plain tab-separated lines. */
   tty: boolean;
-  color: boolean;
+  /** Colour styles (chalk) when colour is on; plain text otherwise. */
+  paint?: Paint;
   /** Terminal width, to fit tables. */
   columns?: number;
 }
 
 /** Renders results on stdout and status lines on stderr, by the chosen format. */
 export class Output {
-  /** The one place colour is decided: a chalk whose level is 0 unless colour is on. */
-  readonly paint: ChalkInstance;
+  /** The one place colour is applied: chalk's styles when colour is on, plain text otherwise. */
+  readonly paint: Paint;
 
   constructor(
     private readonly stdout: Sink,
     private readonly stderr: Sink,
     readonly options: OutputOptions,
   ) {
-    this.paint = new Chalk({ level: options.color ? 1 : 0 });
+    this.paint = options.paint ?? PLAIN;
   }
 
   get format(): Format {

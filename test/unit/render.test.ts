@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { Chalk } from 'chalk';
 import { fitWidths, Output, wrapText } from '../../src/output/render.js';
 
 describe('tables on a terminal', () => {
@@ -24,7 +25,7 @@ describe('tables on a terminal', () => {
 
   it('a coloured header is never cut inside an escape code, and every line fits the width', async () => {
     let out = '';
-    const o = new Output({ write: (s: string) => (out += s) }, { write: () => true }, { format: 'table', tty: true, color: true, columns: 40 });
+    const o = new Output({ write: (s: string) => (out += s) }, { write: () => true }, { format: 'table', tty: true, paint: new Chalk({ level: 1 }), columns: 40 });
     await o.table(['id', 'name', 'categories'], [[1, 'Suporte', 'Acesso ao sistema de gestão empresarial e outros']]);
     const plain = out.replace(/\u001b\[(1|22)m/g, '');
     expect(plain).not.toMatch(/\u001b|\[\d/);

@@ -125,7 +125,7 @@ export async function writeRows(ctx: Context, columns: string[], rows: AsyncIter
       const all: unknown[][] = [];
       for await (const row of rows) all.push(columns.map((c) => row[c]));
       count = all.length;
-      const out = file ? new Output(sink, ctx.io.stderr, { format: 'table', tty: false, color: false }) : ctx.out;
+      const out = file ? new Output(sink, ctx.io.stderr, { format: 'table', tty: false }) : ctx.out;
       await out.table(columns, all);
       if (all.length === 0 && !file && ctx.io.stdout.isTTY) ctx.out.status('(no rows)');
     }
