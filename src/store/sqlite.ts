@@ -62,6 +62,10 @@ export function openSqliteStore(file: string, options: OpenOptions = {}): Store 
     raw.pragma('foreign_keys = ON');
     if (file !== ':memory:' && !options.readonly) raw.pragma('journal_mode = WAL');
     raw.pragma('synchronous = NORMAL');
+    // Bulk writes commit a chunk at a time: with SQLite's default of checkpointing every 1,000 WAL
+    // pages (4 MB), a 100,000-draft decision spent a third of its time copying the same index pages
+    // into the database file again and again. 10,000 pages (40 MB) lets most chunks commit without one.
+    if (file !== ':memory:' && !options.readonly) raw.pragma('wal_autocheckpoint = 10000');
     migrate(raw);
   } catch (e) {
     raw.close();
