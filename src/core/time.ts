@@ -12,6 +12,30 @@ export function now(env: NodeJS.ProcessEnv = process.env): Date {
 
 export const iso = (d: Date): string => d.toISOString();
 
+const DAY_MS = 86_400_000;
+const pad2 = Array.from({ length: 100 }, (_, i) => String(i).padStart(2, '0'));
+const pad3 = Array.from({ length: 1000 }, (_, i) => String(i).padStart(3, '0'));
+
+/**
+ * toISOString for whole milliseconds of the years 0 to 9999, several times faster: a bulk load
+ * formats millions of instants, most of them on a few hundred days, so the date part is looked up
+ * per day and only the time of day is built.
+ */
+export function isoFormatter(): (ms: number) => string {
+  const dates = new Map<number, string>();
+  return (ms) => {
+    const day = Math.floor(ms / DAY_MS);
+    let date = dates.get(day);
+    if (date === undefined) {
+      date = new Date(day * DAY_MS).toISOString().slice(0, 11);
+      dates.set(day, date);
+    }
+    const t = ms - day * DAY_MS;
+    const seconds = Math.floor(t / 1000);
+    return `${date}${pad2[Math.floor(seconds / 3600)]}:${pad2[Math.floor(seconds / 60) % 60]}:${pad2[seconds % 60]}.${pad3[t - seconds * 1000]}Z`;
+  };
+}
+
 /** The calendar date (YYYY-MM-DD) of an instant in a time zone. */
 export function localDate(instant: Date, timeZone: string): string {
   return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(instant);

@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import { z } from 'zod';
 import { forbidden, precondition } from '../core/errors.js';
 import { offsetMinutes } from '../core/periods.js';
+import { isoFormatter } from '../core/time.js';
 import { parseInput } from '../core/validate.js';
 import type { Tx } from '../store/sqlite.js';
 import { audit, formatProtocol, readSettings, reserveProtocols, type EngineContext } from './context.js';
@@ -366,7 +367,7 @@ class Generator {
       'visibility', 'agent_id', 'rating', 'draft_id', 'created_at', 'due_at', 'solved_at', 'closed_at', 'updated_at',
     ];
     const tickets = store.bulkInsert('tickets', ticketColumns);
-    const iso = (ms: number) => new Date(ms).toISOString();
+    const iso = isoFormatter();
     let firstTicketId: number | null = null;
     let hourIndex = 0;
     const pendingApprovals: { draftId: number; orgId: number | null; deptId: number; requester: Customer; createdMs: number; decidedMs: number; seq: number }[] = [];
