@@ -12,6 +12,11 @@ import { audit, formatProtocol, readSettings, reserveProtocols, type EngineConte
  * for 1,000,000 tickets. Same --random-seed and same DESKCTL_NOW give the same rows. Everything is
  * one write transaction (all or nothing); rows go in through the store's multi-row prepared
  * INSERTs, and the audit gets one summary row per kind, not one per row.
+ *
+ * Tickets are staged: binding a value costs far more for a string than for a number (each string is
+ * converted and copied twice), so JS stages each slice of tickets as numbers and codes (plus the
+ * timestamps and protocol) in a temp table, and one INSERT ... SELECT per slice turns the codes into
+ * the status, channel, visibility, subject and message texts inside SQLite.
  */
 
 const Count = (max: number) =>
@@ -136,6 +141,8 @@ const FIRST = ['Ana', 'Bruno', 'Carla', 'Diego', 'Eduarda', 'Felipe', 'Gabriela'
 const LAST = ['Silva', 'Santos', 'Oliveira', 'Souza', 'Rodrigues', 'Ferreira', 'Alves', 'Pereira', 'Lima', 'Gomes', 'Costa', 'Ribeiro', 'Martins', 'Carvalho', 'Almeida', 'Lopes', 'Soares', 'Fernandes', 'Vieira', 'Barbosa'];
 const PROBLEMS = ['não funciona', 'está lento', 'dá erro ao abrir', 'parou desde ontem', 'precisa de ajuste', 'pedido urgente', 'dúvida', 'falha intermitente'];
 const CHANNELS = ['panel', 'email', 'whatsapp', 'api', 'app', 'agent'] as const;
+const STATUSES = ['open', 'in_progress', 'waiting', 'solved', 'closed'] as const;
+const VISIBILITIES = ['public', 'internal'] as const;
 const CHANNEL_CUM = cumulative([38, 20, 15, 8, 12, 7]);
 const RATING_CUM = cumulative([4, 6, 15, 35, 40]);
 
@@ -235,7 +242,9 @@ class Generator {
     const dice = this.dice;
 
     /* departments, categories, agents */
-    const depts: { id: number; name: string; weight: number; categoryIds: number[]; categoryNames: string[]; agentIds: number[] }[] = [];
+    const depts: { id: number; name: string; weight: number; categoryIds: number[]; categoryNames: string[]; agentIds: number[]; firstSubject: number }[] = [];
+    // Every subject a ticket can have, "<category, or the department without one>: <problem>", by number.
+    const subjects: string[] = [];
     for (const d of DEPARTMENTS) {
       const { id } = await tx.insertInto('departments').values({ tenant_id: tid, name: d.name, created_at: at }).returning('id').executeTakeFirstOrThrow();
       const categoryIds: number[] = [];
@@ -243,7 +252,8 @@ class Generator {
         const row = await tx.insertInto('categories').values({ tenant_id: tid, department_id: id, name: c, created_at: at }).returning('id').executeTakeFirstOrThrow();
         categoryIds.push(row.id);
       }
-      depts.push({ id, name: d.name, weight: d.weight, categoryIds, categoryNames: d.categories, agentIds: [] });
+      depts.push({ id, name: d.name, weight: d.weight, categoryIds, categoryNames: d.categories, agentIds: [], firstSubject: subjects.length });
+      for (const label of [d.name, ...d.categories]) for (const problem of PROBLEMS) subjects.push(`${label}: ${problem}`);
     }
     this.report.departments = depts.length;
     this.report.categories = depts.reduce((n, d) => n + d.categoryIds.length, 0);
@@ -362,13 +372,38 @@ class Generator {
     const end = this.now.getTime() - 5 * 60_000;
     const hourly = this.hourlyWeights(start, end, settings.timezone);
     const firstSeq = N > 0 ? await reserveProtocols(tx, tid, N) : 1;
-    const ticketColumns = [
-      'tenant_id', 'protocol', 'requester_id', 'organization_id', 'department_id', 'category_id', 'subject', 'message', 'status', 'channel',
-      'visibility', 'agent_id', 'rating', 'draft_id', 'created_at', 'due_at', 'solved_at', 'closed_at', 'updated_at',
-    ];
-    const tickets = store.bulkInsert('tickets', ticketColumns);
     const iso = isoFormatter();
+    // The temp tables belong to this transaction: a rollback drops them too.
+    await sql`CREATE TEMP TABLE generated_subjects (id INTEGER PRIMARY KEY, subject TEXT NOT NULL)`.execute(tx);
+    await sql`CREATE TEMP TABLE generated_tickets (
+        n INTEGER NOT NULL, protocol TEXT NOT NULL, requester_id INTEGER NOT NULL, organization_id INTEGER, department_id INTEGER NOT NULL,
+        category_id INTEGER, subject INTEGER NOT NULL, status INTEGER NOT NULL, channel INTEGER NOT NULL, visibility INTEGER NOT NULL,
+        agent_id INTEGER, rating INTEGER, draft_id INTEGER, created_at TEXT NOT NULL, due_at TEXT NOT NULL, solved_at TEXT, closed_at TEXT)`.execute(tx);
+    const subjectRows = store.bulkInsert('generated_subjects', ['id', 'subject']);
+    subjects.forEach((subject, id) => subjectRows.push([id, subject]));
+    subjectRows.flush();
+    const staged = store.bulkInsert('generated_tickets', [
+      'n', 'protocol', 'requester_id', 'organization_id', 'department_id', 'category_id', 'subject', 'status', 'channel', 'visibility',
+      'agent_id', 'rating', 'draft_id', 'created_at', 'due_at', 'solved_at', 'closed_at',
+    ]);
+    const text = (column: string, values: readonly string[]) => sql.raw(`CASE ${column} ${values.map((v, i) => `WHEN ${i} THEN '${v}'`).join(' ')} END`);
+    // Ordered by staging, so ids follow the protocols (and time).
+    const insertStaged = sql`INSERT INTO tickets (
+        tenant_id, protocol, requester_id, organization_id, department_id, category_id, subject, message, status, channel,
+        visibility, agent_id, rating, draft_id, created_at, due_at, solved_at, closed_at, updated_at)
+      SELECT ${tid}, t.protocol, t.requester_id, t.organization_id, t.department_id, t.category_id, s.subject, s.subject || '. Chamado sintético ' || t.n || '.',
+        ${text('t.status', STATUSES)}, ${text('t.channel', CHANNELS)}, ${text('t.visibility', VISIBILITIES)}, t.agent_id, t.rating, t.draft_id,
+        t.created_at, t.due_at, t.solved_at, t.closed_at, coalesce(t.closed_at, t.solved_at, t.created_at)
+      FROM generated_tickets t JOIN generated_subjects s ON s.id = t.subject
+      ORDER BY t.rowid`;
     let firstTicketId: number | null = null;
+    const insertSlice = async () => {
+      staged.flush();
+      const result = await insertStaged.execute(tx);
+      // One statement hands out consecutive ids: the first ticket's is the last id minus the rest.
+      if (firstTicketId === null && result.numAffectedRows) firstTicketId = Number(result.insertId) - Number(result.numAffectedRows) + 1;
+      await sql`DELETE FROM generated_tickets`.execute(tx);
+    };
     let hourIndex = 0;
     const pendingApprovals: { draftId: number; orgId: number | null; deptId: number; requester: Customer; createdMs: number; decidedMs: number; seq: number }[] = [];
     for (let i = 0; i < N; i++) {
@@ -381,16 +416,15 @@ class Generator {
 
       const who = people[dice.skewed(people.length, 1.7)]!;
       const dept = depts[dice.weighted(deptCum)]!;
-      const channel = CHANNELS[dice.weighted(CHANNEL_CUM)]!;
-      const categoryIndex = channel === 'email' || dice.chance(0.12) ? -1 : dice.int(dept.categoryIds.length);
+      const channel = dice.weighted(CHANNEL_CUM);
+      const categoryIndex = CHANNELS[channel] === 'email' || dice.chance(0.12) ? -1 : dice.int(dept.categoryIds.length);
       const categoryId = categoryIndex < 0 ? null : dept.categoryIds[categoryIndex]!;
-      const categoryName = categoryIndex < 0 ? dept.name : dept.categoryNames[categoryIndex]!;
-      const visibility = channel === 'agent' && dice.chance(0.3) ? 'internal' : 'public';
+      const visibility = CHANNELS[channel] === 'agent' && dice.chance(0.3) ? 'internal' : 'public';
 
       // How it went: resolved after a long-tailed delay, unless that is still in the future.
       const age = this.now.getTime() - created;
       const resolveAfter = dice.hours(6, 1.3) * HOUR;
-      let status: string;
+      let status: (typeof STATUSES)[number];
       let solvedAt: number | null = null;
       let closedAt: number | null = null;
       if (resolveAfter < age && !dice.chance(0.005)) {
@@ -410,7 +444,7 @@ class Generator {
       // Some of the requests of customers under a manager came through approval (R7): the
       // ticket was created when its draft was approved.
       let draftId: number | null = null;
-      if (who.eligible && channel !== 'agent' && dice.chance(0.12)) {
+      if (who.eligible && CHANNELS[channel] !== 'agent' && dice.chance(0.12)) {
         draftId = nextDraftId++;
         const waited = dice.hours(4, 1.1) * HOUR;
         pendingApprovals.push({
@@ -423,38 +457,38 @@ class Generator {
           seq: firstSeq + i,
         });
       }
-      const subject = `${categoryName}: ${dice.pick(PROBLEMS)}`;
-      tickets.push([
-        tid,
-        formatProtocol(new Date(created).getUTCFullYear(), firstSeq + i),
+      const subject = dept.firstSubject + (categoryIndex + 1) * PROBLEMS.length + dice.int(PROBLEMS.length);
+      const createdAt = iso(created);
+      staged.push([
+        i + 1,
+        formatProtocol(Number(createdAt.slice(0, 4)), firstSeq + i),
         who.id,
         who.orgIndex === null ? null : orgIds[who.orgIndex]!,
         dept.id,
         categoryId,
         subject,
-        `${subject}. Chamado sintético ${i + 1}.`,
-        status,
+        STATUSES.indexOf(status),
         channel,
-        visibility,
+        VISIBILITIES.indexOf(visibility),
         agentId,
         rating,
         draftId,
-        iso(created),
+        createdAt,
         iso(created + forecast * HOUR),
         solvedAt === null ? null : iso(solvedAt),
         closedAt === null ? null : iso(closedAt),
-        iso(closedAt ?? solvedAt ?? created),
       ]);
-      if (i === 0) {
-        tickets.flush();
-        firstTicketId = (await sql<{ id: number }>`SELECT last_insert_rowid() AS id`.execute(tx)).rows[0]!.id;
-        this.report.from = iso(created);
+      if (i === 0) this.report.from = createdAt;
+      if (i === N - 1) this.report.to = createdAt;
+      if ((i + 1) % SLICE === 0) {
+        await insertSlice();
+        await this.tick(SLICE);
       }
-      if (i === N - 1) this.report.to = iso(created);
-      if ((i + 1) % SLICE === 0) await this.tick(SLICE);
     }
-    tickets.flush();
+    await insertSlice();
     await this.tick(N % SLICE);
+    await sql`DROP TABLE generated_tickets`.execute(tx);
+    await sql`DROP TABLE generated_subjects`.execute(tx);
     this.report.tickets = N;
 
     // Approved decisions point at their tickets (ids follow the protocol sequence: one insert stream).

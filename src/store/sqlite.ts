@@ -18,8 +18,9 @@ export interface Store {
    * Multi-row prepared INSERTs for bulk loads (deskctl generate), on the same connection and so
    * inside the caller's write() transaction. Raw better-sqlite3 rather than Kysely: building and
    * compiling a query object per batch of rows costs more than SQLite takes to insert them.
+   * `table` is a table of the schema or a temp table the caller created in its transaction.
    */
-  bulkInsert(table: keyof DB & string, columns: readonly string[], rowsPerStatement?: number): BulkInsert;
+  bulkInsert(table: string, columns: readonly string[], rowsPerStatement?: number): BulkInsert;
   close(): Promise<void>;
 }
 
