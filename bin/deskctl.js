@@ -5,9 +5,8 @@ if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
   const { VERSION } = await import('../dist/version.js');
   process.stdout.write(`${VERSION}\n`);
 } else {
-  // Node 22+ keeps compiled code between runs (a no-op on Node 20, which has no such cache).
-  const { default: module } = await import('node:module');
-  module.enableCompileCache?.();
-  const { main } = await import('../dist/cli.js');
+  // The program is compiled with V8 code caches kept in dist/ (see src/boot.ts).
+  const [{ loadCli }, { fileURLToPath }] = await Promise.all([import('../dist/boot.js'), import('node:url')]);
+  const { main } = loadCli(fileURLToPath(new URL('../dist', import.meta.url)));
   process.exitCode = await main(args);
 }

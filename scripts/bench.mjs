@@ -179,7 +179,7 @@ function banner(s) {
 async function main() {
   ensureTool('sqlite3', 'sqlite3');
   if (!existsSync('/usr/bin/time')) ensureTool('/usr/bin/time', 'time');
-  if (!existsSync(join(ROOT, 'dist', 'cli.js'))) throw new Error('dist/ is missing: run npm run build first');
+  if (!existsSync(join(ROOT, 'dist', 'cli.cjs'))) throw new Error('dist/ is missing: run npm run build first');
   rmSync(WORK, { recursive: true, force: true });
   mkdirSync(WORK, { recursive: true });
   const rows = [];

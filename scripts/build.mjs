@@ -1,9 +1,12 @@
 #!/usr/bin/env node
-// Builds dist/ from src/: one ESM bundle for the CLI, with every lazily imported command module
-// and heavy dependency in a chunk of its own, so `deskctl --version` loads almost nothing and each
-// command loads only what it runs. Types are checked separately (npm run typecheck).
+// Builds dist/ from src/ (types are checked separately, by npm run typecheck):
+//   dist/cli.cjs     deskctl's code with commander, Kysely and better-sqlite3's JavaScript;
+//   dist/lib/*.cjs   each library only some commands use, self-contained, loaded on first use;
+//   dist/boot.js     the loader that compiles those files with V8 code caches (src/boot.ts);
+//   dist/version.js  all that `deskctl --version` reads.
+// Then one run of the CLI writes the first code caches.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -11,11 +14,43 @@ import { build } from 'esbuild';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+const LIBRARY_PREFIX = 'deskctl:lib/'; // the same as in src/boot.ts
+
+/**
+ * The libraries that stay out of dist/cli.cjs, and how deskctl imports each (its default export,
+ * or named ones): each costs milliseconds to tens of milliseconds to compile, and only some
+ * commands need it.
+ */
+const LIBRARIES = {
+  zod: 'named',
+  yaml: 'default',
+  undici: 'named',
+  fastify: 'default',
+  '@fastify/rate-limit': 'default',
+  '@inquirer/prompts': 'named',
+  ora: 'default',
+  chalk: 'named',
+  'cli-table3': 'default',
+  'csv-stringify': 'named',
+  'csv-stringify/sync': 'named',
+  conf: 'default',
+};
+const libraryFile = (name) => name.replace(/^@/, '').replace(/\//g, '-');
+
+/** In dist/cli.cjs, a library is a require() that src/boot.ts answers from dist/lib/. */
+const librariesApart = {
+  name: 'libraries-apart',
+  setup(b) {
+    b.onResolve({ filter: /^[@a-z]/ }, (args) =>
+      Object.hasOwn(LIBRARIES, args.path) ? { path: `${LIBRARY_PREFIX}${libraryFile(args.path)}`, external: true } : undefined,
+    );
+  },
+};
 
 /**
  * commander requires node:child_process at load time, only to run stand-alone executable
- * subcommands (deskctl has none). Loading it pulls in net, dgram and the stream stack: about 15 ms
- * of every start. Commander gets a stand-in that loads the real module on first use.
+ * subcommands (deskctl has none); loading it pulls in net, dgram and the stream stack.
+ * Commander gets a stand-in that loads the real module on first use.
  */
 const lazyChildProcess = {
   name: 'lazy-child-process',
@@ -31,95 +66,57 @@ const lazyChildProcess = {
   },
 };
 
-/**
- * The libraries every database command parses on every start, and the names deskctl uses from
- * each: they go into dist/vendor.cjs, which src/vendor.ts compiles with a V8 code cache. A name
- * missing here fails the build ("No matching export").
- */
-const VENDOR = {
-  commander: ['Argument', 'Command', 'CommanderError', 'Option'],
-  kysely: ['Kysely', 'SqliteDialect', 'sql'],
-  'better-sqlite3': ['default'],
-};
-const vendorExport = (pkg, name) => (name === 'default' ? `default as ${vendorName(pkg)}` : name);
-const vendorName = (pkg) => pkg.replace(/\W+(\w)/g, (_, c) => c.toUpperCase());
-
-/** In the CLI bundle, the vendored packages are the exports of src/vendor.ts. */
-const fromVendor = {
-  name: 'from-vendor',
-  setup(b) {
-    b.onResolve({ filter: /^(commander|kysely|better-sqlite3)$/ }, (args) => ({ path: args.path, namespace: 'vendor' }));
-    b.onLoad({ filter: /.*/, namespace: 'vendor' }, (args) => {
-      const names = VENDOR[args.path];
-      const body = names
-        .map((n) => (n === 'default' ? `export default vendor.${vendorName(args.path)};` : `export const ${n} = vendor.${n};`))
-        .join('\n');
-      return { loader: 'js', resolveDir: root, contents: `import { vendor } from './src/vendor.ts';\n${body}\n` };
-    });
-  },
-};
+// import() becomes a lazy require() in the CommonJS files: deskctl's own modules still run only
+// when first used, and libraries come through the loader (node:vm scripts cannot import()).
+const common = { absWorkingDir: root, bundle: true, platform: 'node', target: 'node20', logLevel: 'warning', supported: { 'dynamic-import': false } };
 
 rmSync(join(root, 'dist'), { recursive: true, force: true });
 await build({
-  absWorkingDir: root,
-  stdin: {
-    contents: Object.entries(VENDOR)
-      .map(([pkg, names]) => `export { ${names.map((n) => vendorExport(pkg, n)).join(', ')} } from '${pkg}';`)
-      .join('\n'),
-    resolveDir: root,
-    sourcefile: 'vendor-entry.js',
-  },
-  outfile: 'dist/vendor.cjs',
-  bundle: true,
+  ...common,
+  entryPoints: ['src/cli.ts'],
+  outfile: 'dist/cli.cjs',
   format: 'cjs',
-  platform: 'node',
-  target: 'node20',
-  logLevel: 'warning',
-  plugins: [lazyChildProcess],
-});
-await build({
-  absWorkingDir: root,
-  entryPoints: { cli: 'src/cli.ts' },
-  outdir: 'dist',
-  bundle: true,
-  splitting: true,
-  format: 'esm',
-  platform: 'node',
-  target: 'node20',
   sourcemap: true,
-  chunkNames: 'chunks/[name]-[hash]',
-  // better-sqlite3's JavaScript is bundled; its compiled binding is loaded by path (src/store/sqlite.ts).
-  define: { __PACKAGE_VERSION__: JSON.stringify(pkg.version) },
-  // Bundled CommonJS dependencies call require() for Node's built-ins.
-  banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
-  logLevel: 'warning',
-  plugins: [fromVendor],
+  define: { __PACKAGE_VERSION__: JSON.stringify(pkg.version), 'import.meta.url': '__deskctl_url' },
+  banner: { js: "const __deskctl_url = require('node:url').pathToFileURL(__filename).href;" },
+  plugins: [lazyChildProcess, librariesApart],
 });
 
-// `deskctl --version` reads this one self-contained file and nothing else (see bin/deskctl.js).
-await build({
-  absWorkingDir: root,
-  entryPoints: { version: 'src/version.ts' },
-  outdir: 'dist',
-  bundle: true,
-  format: 'esm',
-  platform: 'node',
-  target: 'node20',
-  define: { __PACKAGE_VERSION__: JSON.stringify(pkg.version) },
-  logLevel: 'warning',
-});
+// As Node gives a CommonJS module to an `import`: module.exports is the default export (so a
+// library used by its default export exports just that) and its properties are the named ones.
+for (const [name, used] of Object.entries(LIBRARIES)) {
+  const contents =
+    used === 'default'
+      ? `const library = require('${name}');\nmodule.exports = library && library.__esModule ? library.default : library;\n`
+      : `module.exports = require('${name}');\n`;
+  await build({
+    ...common,
+    stdin: { contents, resolveDir: root, sourcefile: `${libraryFile(name)}.js` },
+    outfile: `dist/lib/${libraryFile(name)}.cjs`,
+    format: 'cjs',
+  });
+}
 
-// One run writes dist/vendor.cache (see src/vendor.ts): making the sample tenant in a scratch
-// database reads and writes through every vendored library.
-if (!existsSync(join(root, 'dist', 'vendor.cache'))) {
-  const scratch = mkdtempSync(join(tmpdir(), 'deskctl-build-'));
-  try {
-    const run = spawnSync(process.execPath, [join(root, 'bin', 'deskctl.js'), '--db', join(scratch, 'warm-up.db'), 'demo'], {
-      encoding: 'utf8',
-      env: { ...process.env, NO_COLOR: '1' },
-    });
-    if (run.status !== 0) throw new Error(`the code cache run failed: ${run.stderr}`);
-  } finally {
-    rmSync(scratch, { recursive: true, force: true });
-  }
+// The loader and `deskctl --version`: small self-contained ES modules that bin/deskctl.js imports.
+for (const entry of ['boot', 'version']) {
+  await build({
+    ...common,
+    entryPoints: { [entry]: `src/${entry}.ts` },
+    outdir: 'dist',
+    format: 'esm',
+    define: { __PACKAGE_VERSION__: JSON.stringify(pkg.version) },
+  });
+}
+
+// The first code caches: making the sample tenant in a scratch database runs through the
+// libraries every database command uses (each other library is cached at its first use).
+const scratch = mkdtempSync(join(tmpdir(), 'deskctl-build-'));
+try {
+  const run = spawnSync(process.execPath, [join(root, 'bin', 'deskctl.js'), '--db', join(scratch, 'warm-up.db'), 'demo'], {
+    encoding: 'utf8',
+    env: { ...process.env, NO_COLOR: '1' },
+  });
+  if (run.status !== 0) throw new Error(`the code cache run failed: ${run.stderr}`);
+} finally {
+  rmSync(scratch, { recursive: true, force: true });
 }
