@@ -10,7 +10,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
-const BIN = join(ROOT, 'bin', 'deskctl.js');
+const BIN = join(ROOT, 'bin', 'deskctl.cjs');
 const WORK = join(ROOT, '.bench');
 
 function parseArgs(argv) {

@@ -2,8 +2,8 @@
 // Builds dist/ from src/ (types are checked separately, by npm run typecheck):
 //   dist/cli.cjs     deskctl's code with commander, Kysely and better-sqlite3's JavaScript;
 //   dist/lib/*.cjs   each library only some commands use, self-contained, loaded on first use;
-//   dist/boot.js     the loader that compiles those files with V8 code caches (src/boot.ts);
-//   dist/version.js  all that `deskctl --version` reads.
+//   dist/boot.cjs    the loader that compiles those files with V8 code caches (src/boot.ts);
+//   dist/version.cjs all that `deskctl --version` reads.
 // Then one run of the CLI writes the first code caches.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -97,14 +97,17 @@ for (const [name, used] of Object.entries(LIBRARIES)) {
   });
 }
 
-// The loader and `deskctl --version`: small self-contained ES modules that bin/deskctl.js imports.
+// The loader and `deskctl --version`: small self-contained files that bin/deskctl.cjs requires.
 for (const entry of ['boot', 'version']) {
   await build({
     ...common,
-    entryPoints: { [entry]: `src/${entry}.ts` },
-    outdir: 'dist',
-    format: 'esm',
+    entryPoints: [`src/${entry}.ts`],
+    outfile: `dist/${entry}.cjs`,
+    format: 'cjs',
     define: { __PACKAGE_VERSION__: JSON.stringify(pkg.version) },
+    // The version is inlined: the branch of src/version.ts that reads package.json beside the
+    // sources (through import.meta) is dead here.
+    logOverride: { 'empty-import-meta': 'silent' },
   });
 }
 
@@ -112,7 +115,7 @@ for (const entry of ['boot', 'version']) {
 // libraries every database command uses (each other library is cached at its first use).
 const scratch = mkdtempSync(join(tmpdir(), 'deskctl-build-'));
 try {
-  const run = spawnSync(process.execPath, [join(root, 'bin', 'deskctl.js'), '--db', join(scratch, 'warm-up.db'), 'demo'], {
+  const run = spawnSync(process.execPath, [join(root, 'bin', 'deskctl.cjs'), '--db', join(scratch, 'warm-up.db'), 'demo'], {
     encoding: 'utf8',
     env: { ...process.env, NO_COLOR: '1' },
   });

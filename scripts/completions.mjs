@@ -7,7 +7,7 @@ import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const FILES = { bash: 'deskctl.bash', zsh: '_deskctl', fish: 'deskctl.fish' };
-const bin = fileURLToPath(new URL('../bin/deskctl.js', import.meta.url));
+const bin = fileURLToPath(new URL('../bin/deskctl.cjs', import.meta.url));
 for (const [shell, name] of Object.entries(FILES)) {
   const script = execFileSync(process.execPath, [bin, 'completion', shell], { env: { ...process.env, NO_COLOR: '1' } });
   writeFileSync(new URL(`../completions/${name}`, import.meta.url), script);

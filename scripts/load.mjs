@@ -20,7 +20,7 @@ import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { Pool } from 'undici';
 
-const BIN = fileURLToPath(new URL('../bin/deskctl.js', import.meta.url));
+const BIN = fileURLToPath(new URL('../bin/deskctl.cjs', import.meta.url));
 
 const USAGE = `usage: npm run load [-- --requests 5000] [--connections 8] [--tickets 20000] [--drafts 20000] [--seed 1] [--json] [--keep]`;
 let o;

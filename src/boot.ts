@@ -1,5 +1,5 @@
 /*
- * How the built CLI starts (bin/deskctl.js imports this as dist/boot.js). dist/cli.cjs holds
+ * How the built CLI starts (bin/deskctl.cjs requires this as dist/boot.cjs). dist/cli.cjs holds
  * deskctl's code with commander, Kysely and better-sqlite3's JavaScript; each library only some
  * commands use (zod, yaml, undici, fastify, inquirer, ...) is a file of its own in dist/lib/, loaded
  * when first required. All are CommonJS compiled through node:vm with a V8 code cache beside each

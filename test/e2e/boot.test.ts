@@ -25,7 +25,7 @@ function cacheOf(file: string): string {
 const caches = () => [...readdirSync(dist), ...readdirSync(join(dist, 'lib')).map((f) => `lib/${f}`)].filter((f) => f.includes('.cache')).sort();
 
 function run(...args: string[]) {
-  return execa('node', [join(install, 'bin', 'deskctl.js'), '--db', home.db, ...args], { env: home.env, extendEnv: true, reject: false, stdin: 'ignore' });
+  return execa('node', [join(install, 'bin', 'deskctl.cjs'), '--db', home.db, ...args], { env: home.env, extendEnv: true, reject: false, stdin: 'ignore' });
 }
 
 beforeAll(() => {

@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { deskctl, tempHome } from '../helpers/bin.js';
+import { BIN, deskctl, tempHome } from '../helpers/bin.js';
 
 const TOKEN = 'dk_staging_0123456789abcdef';
 
@@ -79,7 +79,7 @@ describe('profiles through the built binary', () => {
 
   it('piping into a reader that stops early is quiet (no EPIPE stack)', async () => {
     const { execa } = await import('execa');
-    const r = await execa('bash', ['-c', 'node "$0" help environment | true; node "$0" completion bash | head -1; echo "exit ${PIPESTATUS[0]}"', join(import.meta.dirname, '../../bin/deskctl.js')], {
+    const r = await execa('bash', ['-c', 'node "$0" help environment | true; node "$0" completion bash | head -1; echo "exit ${PIPESTATUS[0]}"', BIN], {
       reject: false,
       env,
     });

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa, type ResultPromise } from 'execa';
 
-export const BIN = fileURLToPath(new URL('../../bin/deskctl.js', import.meta.url));
+export const BIN = fileURLToPath(new URL('../../bin/deskctl.cjs', import.meta.url));
 
 /** A temporary home for one end-to-end run: its own HOME, XDG dirs and database. */
 export function tempHome(): { dir: string; db: string; env: Record<string, string> } {
@@ -21,7 +21,7 @@ export function tempHome(): { dir: string; db: string; env: Record<string, strin
   };
 }
 
-/** Runs the built binary (bin/deskctl.js over dist/) as a user would, never throwing on a non-zero exit. */
+/** Runs the built binary (bin/deskctl.cjs over dist/) as a user would, never throwing on a non-zero exit. */
 export function deskctl(args: string[], o: { env?: Record<string, string>; input?: string; timeout?: number } = {}) {
   return execa('node', [BIN, ...args], {
     env: o.env,
