@@ -50,6 +50,7 @@ function nativeBinding(): string {
 }
 
 export function openSqliteStore(file: string, options: OpenOptions = {}): Store {
+  const busyTimeoutMs = options.busyTimeoutMs ?? 15_000;
   let raw: Database.Database;
   try {
     if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
@@ -59,7 +60,7 @@ export function openSqliteStore(file: string, options: OpenOptions = {}): Store 
   }
   try {
     // A file that is not a database fails here, at its first read.
-    raw.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 15_000}`);
+    raw.pragma(`busy_timeout = ${busyTimeoutMs}`);
     raw.pragma('foreign_keys = ON');
     if (file !== ':memory:' && !options.readonly) raw.pragma('journal_mode = WAL');
     raw.pragma('synchronous = NORMAL');
@@ -77,19 +78,30 @@ export function openSqliteStore(file: string, options: OpenOptions = {}): Store 
     db,
     write: (fn) =>
       db.connection().execute(async (conn) => {
-        await sql`BEGIN IMMEDIATE`.execute(conn);
         try {
-          const result = await fn(conn);
-          await sql`COMMIT`.execute(conn);
-          return result;
+          await sql`BEGIN IMMEDIATE`.execute(conn);
+          try {
+            const result = await fn(conn);
+            await sql`COMMIT`.execute(conn);
+            return result;
+          } catch (e) {
+            if (raw.inTransaction) await sql`ROLLBACK`.execute(conn);
+            throw e;
+          }
         } catch (e) {
-          if (raw.inTransaction) await sql`ROLLBACK`.execute(conn);
-          throw e;
+          throw isBusy(e)
+            ? new DeskctlError('unavailable', `the database ${file} stayed locked by another writer for ${busyTimeoutMs / 1000} s; this change was not made, try it again`)
+            : e;
         }
       }),
     bulkInsert: (table, columns, rowsPerStatement) => bulkInserter(raw, table, columns, rowsPerStatement),
     close: () => db.destroy(),
   };
+}
+
+/** SQLite gave up waiting for a lock (busy_timeout): SQLITE_BUSY and its extended codes. */
+function isBusy(e: unknown): boolean {
+  return typeof (e as { code?: unknown })?.code === 'string' && (e as { code: string }).code.startsWith('SQLITE_BUSY');
 }
 
 /** SQLite binds at most 32766 parameters per statement; batches stay well below. */

@@ -7,7 +7,8 @@ export const TOPICS: Record<'exit-codes' | 'environment', string> = {
   2    usage error or invalid input; nothing was written
   3    a bulk operation partly failed (some ids succeeded, some did not)
   4    unauthenticated or forbidden (no or a bad API token; --as a manager outside their organizations)
-  5    the backend could not be reached (the database cannot be opened, the API does not answer)
+  5    the backend could not be reached or stayed busy (the database cannot be opened or another
+       writer held it past the 15 s wait; the API does not answer)
   130  interrupted (Ctrl-C): bulk work stops after the chunk in progress, which commits whole
 
 An error is one line on stderr, "error: <message>"; with -o json it is followed by
