@@ -109,6 +109,22 @@ describe('e2e: deskctl seed', () => {
     expect((await run(['tenants', 'remove', 'ci-42', '--yes'])).exitCode).toBe(0);
     expect(count(home.db, 'tickets', "tenant_id NOT IN (SELECT id FROM tenants)")).toBe(0);
   });
+
+  it('R7: tickets held for approval are named on stderr, the first ten of a long list (-o json has them all)', async () => {
+    const held = Array.from({ length: 12 }, (_, i) => ({
+      ref: `H-${i + 1}`,
+      requester: 'ana@norte.example',
+      department: 'Suporte',
+      category: 'Acesso',
+      subject: `Acesso ${i + 1}`,
+      message: 'Sem acesso ao ERP',
+    }));
+    const r = await run(['seed', file('held.json', JSON.stringify({ tickets: held }))]);
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(r.stderr).toContain('12 ticket(s) wait for approval as drafts (R7): H-1, H-2, H-3, H-4, H-5, H-6, H-7, H-8, H-9, H-10 and 2 more (-o json lists them all)\n');
+    const json = JSON.parse((await run(['seed', file('held-more.json', JSON.stringify({ tickets: [{ ...held[0], ref: 'H-13' }] })), '-o', 'json'])).stdout);
+    expect(json.heldForApproval).toEqual(['H-13']);
+  });
 });
 
 describe('e2e: deskctl generate', () => {

@@ -38,6 +38,8 @@ function utf8(bytes: Buffer, source: string): string {
   }
 }
 
+const HELD_SHOWN = 10;
+
 /** The summary of a seed: counts per kind on stdout, a sentence on stderr. */
 export async function printSeedReport(ctx: Context, report: SeedReport, source: string): Promise<void> {
   if (ctx.out.format === 'json') return ctx.out.json(report);
@@ -49,8 +51,11 @@ export async function printSeedReport(ctx: Context, report: SeedReport, source: 
   ]);
   const sum = (k: 'created' | 'updated' | 'unchanged') => report.counts.reduce((n, c) => n + c[k], 0);
   for (const note of report.notes) ctx.out.warn(note);
-  if (report.heldForApproval.length) {
-    ctx.out.status(`${report.heldForApproval.length} ticket(s) wait for approval as drafts (R7): ${report.heldForApproval.join(', ')}`);
+  const held = report.heldForApproval;
+  if (held.length) {
+    // The first few by name; a big fixture's full list is in -o json (heldForApproval).
+    const shown = held.length > HELD_SHOWN ? `${held.slice(0, HELD_SHOWN).join(', ')} and ${held.length - HELD_SHOWN} more (-o json lists them all)` : held.join(', ');
+    ctx.out.status(`${held.length} ticket(s) wait for approval as drafts (R7): ${shown}`);
   }
   const tally = `${sum('created')} created, ${sum('updated')} updated, ${sum('unchanged')} unchanged`;
   if (report.dryRun) ctx.out.status(`dry run: seeding ${source} into tenant "${report.tenant}" would leave ${tally}; nothing was written`);
