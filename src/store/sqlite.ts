@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
@@ -49,11 +49,21 @@ function nativeBinding(): string {
   return binding;
 }
 
+/**
+ * mkdir -p, one level at a time: Node's recursive mkdir never returns on a file system that
+ * refuses new entries with ENOENT, such as /proc (`--db /proc/x/h.db` hung the CLI).
+ */
+function makeDirectories(dir: string): void {
+  const missing: string[] = [];
+  for (let d = dir; !existsSync(d) && dirname(d) !== d; d = dirname(d)) missing.unshift(d);
+  for (const d of missing) mkdirSync(d);
+}
+
 export function openSqliteStore(file: string, options: OpenOptions = {}): Store {
   const busyTimeoutMs = options.busyTimeoutMs ?? 15_000;
   let raw: Database.Database;
   try {
-    if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+    if (file !== ':memory:') makeDirectories(dirname(file));
     raw = new Database(file, { readonly: options.readonly ?? false, nativeBinding: nativeBinding() });
   } catch (e) {
     throw new DeskctlError('unavailable', `cannot open database ${file}: ${(e as Error).message}`);
