@@ -1,20 +1,16 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Helpdesk } from '../../src/client/helpdesk.js';
 import type { CreateOutcome } from '../../src/core/schemas.js';
-import { backends, expectCode, P, request, seedBasics, type Opened } from '../helpers/backends.js';
+import { backends, expectCode, P, request, eachSeeded } from '../helpers/backends.js';
 
 const CUSTOMER_CHANNELS = ['panel', 'api', 'whatsapp', 'app'] as const;
 
 describe.each(backends)('approval of ticket creation ($name)', (backend) => {
-  let o: Opened;
   let hd: Helpdesk;
 
-  beforeEach(async () => {
-    o = await backend.open();
-    hd = o.hd;
-    await seedBasics(hd);
+  eachSeeded(backend, (opened) => {
+    hd = opened.hd;
   });
-  afterEach(() => o.close());
 
   const outcome = async (req: Record<string, unknown>): Promise<CreateOutcome['outcome']> => (await hd.createTicket(req)).outcome;
 

@@ -3,12 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LocalHelpdesk } from '../../src/client/local.js';
 import { API, type OperationName, type Role } from '../../src/core/api.js';
-import { tenantIdBySlug } from '../../src/engine/tenants.js';
 import { buildServer } from '../../src/server/app.js';
 import { openSqliteStore, type Store } from '../../src/store/sqlite.js';
 import { fingerprint } from '../helpers/db.js';
+import { tenantAdmin } from '../helpers/backends.js';
 
 /**
  * The authorisation matrix of the API: every operation × no token, a bad token, each role, its
@@ -22,9 +21,7 @@ describe('API authorisation matrix (R1, R12, R13)', () => {
   const tokens: Record<string, string> = {};
   const ids: Record<string, number> = {};
 
-  async function operator(slug: string) {
-    return new LocalHelpdesk(slug, { store, tenantId: await tenantIdBySlug(store, slug), actor: { kind: 'admin', name: 'test' }, now: () => new Date() }, false);
-  }
+  const operator = (slug: string) => tenantAdmin(store, slug);
 
   beforeAll(async () => {
     store = openSqliteStore(file);

@@ -1,6 +1,6 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Helpdesk } from '../../src/client/helpdesk.js';
-import { backends, expectCode, hoursLater, P, request, seedBasics, START, type Opened, report, draftIn } from '../helpers/backends.js';
+import { backends, expectCode, hoursLater, P, request, eachSeeded, START, type Opened, report, draftIn } from '../helpers/backends.js';
 
 const CHEFE = 'chefe@norte.com.br'; // manager of Filial Norte (child of Matriz)
 const JOAO = 'joao@matriz.com.br'; // plain customer of Matriz
@@ -10,13 +10,11 @@ describe.each(backends)('drafts ($name)', (backend) => {
   let o: Opened;
   let hd: Helpdesk;
 
-  beforeEach(async () => {
-    o = await backend.open();
-    hd = o.hd;
-    await seedBasics(hd);
+  eachSeeded(backend, async (opened) => {
+    o = opened;
+    hd = opened.hd;
     await hd.setSetting('approval.mode', 'all-departments');
   });
-  afterEach(() => o.close());
 
   const draftOf = (req: Record<string, unknown>) => draftIn(hd, req);
 

@@ -4,13 +4,12 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LocalHelpdesk } from '../../src/client/local.js';
 import { API, type OperationName } from '../../src/core/api.js';
-import { tenantIdBySlug } from '../../src/engine/tenants.js';
 import { buildServer } from '../../src/server/app.js';
 import { openSqliteStore, type Store } from '../../src/store/sqlite.js';
 import { fingerprint } from '../helpers/db.js';
 import { NAMES_A_PLACE, hostileJson, hostileString, mutation, mutate, runs } from '../helpers/hostile.js';
+import { tenantAdmin } from '../helpers/backends.js';
 
 /**
  * Hostile input at the API: random and mutated bodies, query strings and path values for every
@@ -29,7 +28,7 @@ describe('API under hostile input (property-based)', () => {
 
   beforeAll(async () => {
     store = openSqliteStore(file);
-    const hd = new LocalHelpdesk('default', { store, tenantId: await tenantIdBySlug(store, 'default'), actor: { kind: 'admin', name: 'test' }, now: () => new Date(env.DESKCTL_NOW) }, false);
+    const hd = await tenantAdmin(store, 'default', () => new Date(env.DESKCTL_NOW));
     await hd.addDepartment('Suporte');
     await hd.addCategory('Acesso', 'Suporte');
     await hd.addOrganization('Matriz');

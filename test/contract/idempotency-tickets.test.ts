@@ -6,11 +6,10 @@ import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openHttpHelpdesk } from '../../src/client/http.js';
-import { LocalHelpdesk } from '../../src/client/local.js';
-import { tenantIdBySlug } from '../../src/engine/tenants.js';
 import { buildServer } from '../../src/server/app.js';
 import { openSqliteStore, type Store } from '../../src/store/sqlite.js';
 import { count, fingerprint } from '../helpers/db.js';
+import { tenantAdmin } from '../helpers/backends.js';
 
 /**
  * Idempotency-Key on POST …/tickets: the key is stored in the ticket's own transaction, so a
@@ -27,7 +26,7 @@ describe('API idempotency of ticket creation', () => {
 
   beforeAll(async () => {
     store = openSqliteStore(file);
-    const hd = new LocalHelpdesk('default', { store, tenantId: await tenantIdBySlug(store, 'default'), actor: { kind: 'admin', name: 'test' }, now: () => new Date(env.DESKCTL_NOW) }, false);
+    const hd = await tenantAdmin(store, 'default', () => new Date(env.DESKCTL_NOW));
     await hd.addDepartment('Suporte');
     await hd.addDepartment('Financeiro');
     await hd.addOrganization('Matriz');

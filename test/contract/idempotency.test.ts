@@ -3,11 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LocalHelpdesk } from '../../src/client/local.js';
-import { tenantIdBySlug } from '../../src/engine/tenants.js';
 import { buildServer } from '../../src/server/app.js';
 import { openSqliteStore, type Store } from '../../src/store/sqlite.js';
 import { count } from '../helpers/db.js';
+import { tenantAdmin } from '../helpers/backends.js';
 
 describe('API idempotency of bulk chunks (R13)', () => {
   const file = join(mkdtempSync(join(tmpdir(), 'deskctl-idem-')), 'helpdesk.db');
@@ -20,7 +19,7 @@ describe('API idempotency of bulk chunks (R13)', () => {
   beforeAll(async () => {
     store = openSqliteStore(file);
     env = { DESKCTL_NOW: '2026-11-02T12:00:00.000Z' };
-    const hd = new LocalHelpdesk('default', { store, tenantId: await tenantIdBySlug(store, 'default'), actor: { kind: 'admin', name: 'test' }, now: () => new Date(env.DESKCTL_NOW!) }, false);
+    const hd = await tenantAdmin(store, 'default', () => new Date(env.DESKCTL_NOW!));
     await hd.addDepartment('Suporte');
     await hd.addOrganization('Matriz');
     await hd.addCustomer({ email: 'gerente@matriz.example', name: 'G', org: 'Matriz', manager: true });

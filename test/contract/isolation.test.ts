@@ -3,12 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LocalHelpdesk } from '../../src/client/local.js';
 import { API, type OperationName } from '../../src/core/api.js';
-import { tenantIdBySlug } from '../../src/engine/tenants.js';
 import { buildServer } from '../../src/server/app.js';
 import { openSqliteStore, type Store } from '../../src/store/sqlite.js';
 import { fingerprint } from '../helpers/db.js';
+import { tenantAdmin } from '../helpers/backends.js';
 
 /**
  * R1 as an attacker would test it: every id, name and e-mail of tenant A tried with tenant B's
@@ -26,8 +25,7 @@ describe('tenant isolation and the rest of the authorisation matrix (R1)', () =>
   /** Everything tenant A has, by kind. */
   const a = { tickets: [] as number[], protocols: [] as string[], drafts: [] as number[], rules: [] as number[], emails: [] as string[], orgs: [] as string[], departments: [] as string[], tokens: [] as string[] };
 
-  const operator = async (slug: string) =>
-    new LocalHelpdesk(slug, { store, tenantId: await tenantIdBySlug(store, slug), actor: { kind: 'admin', name: 'test' }, now: () => new Date(env.DESKCTL_NOW) }, false);
+  const operator = (slug: string) => tenantAdmin(store, slug, () => new Date(env.DESKCTL_NOW));
 
   beforeAll(async () => {
     store = openSqliteStore(file);

@@ -1,7 +1,7 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Helpdesk } from '../../src/client/helpdesk.js';
 import type { Draft, Ticket } from '../../src/core/schemas.js';
-import { backends, expectCode, P, request, seedBasics, START, type Opened, notSetUp, report, draftIn, ticketIn } from '../helpers/backends.js';
+import { backends, expectCode, P, request, eachSeeded, START, type Opened, notSetUp, report, draftIn, ticketIn } from '../helpers/backends.js';
 
 const VICE = 'vice@matriz.com.br'; // second active manager of Matriz
 const CHEFE = 'chefe@norte.com.br'; // active manager of Filial Norte
@@ -14,12 +14,10 @@ describe.each(backends)('notifications and audit ($name)', (backend) => {
   let o: Opened;
   let hd: Helpdesk;
 
-  beforeEach(async () => {
-    o = await backend.open();
-    hd = o.hd;
-    await seedBasics(hd);
+  eachSeeded(backend, (opened) => {
+    o = opened;
+    hd = opened.hd;
   });
-  afterEach(() => o.close());
 
   const draftOf = (req: Record<string, unknown>) => draftIn(hd, req);
   const ticketOf = (req: Record<string, unknown>) => ticketIn(hd, req);

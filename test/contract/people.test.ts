@@ -1,17 +1,13 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Helpdesk } from '../../src/client/helpdesk.js';
-import { backends, expectCode, P, request, seedBasics, type Opened } from '../helpers/backends.js';
+import { backends, expectCode, P, request, eachSeeded } from '../helpers/backends.js';
 
 describe.each(backends)('organizations, customers and catalog ($name)', (backend) => {
-  let o: Opened;
   let hd: Helpdesk;
 
-  beforeEach(async () => {
-    o = await backend.open();
-    hd = o.hd;
-    await seedBasics(hd);
+  eachSeeded(backend, (opened) => {
+    hd = opened.hd;
   });
-  afterEach(() => o.close());
 
   it('R2: an organization may have one parent', async () => {
     const orgs = await hd.listOrganizations();

@@ -5,12 +5,11 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openHttpHelpdesk } from '../../src/client/http.js';
 import type { Helpdesk } from '../../src/client/helpdesk.js';
-import { LocalHelpdesk } from '../../src/client/local.js';
 import { API } from '../../src/core/api.js';
-import { tenantIdBySlug } from '../../src/engine/tenants.js';
 import { buildServer } from '../../src/server/app.js';
 import { openSqliteStore, type Store } from '../../src/store/sqlite.js';
 import { fingerprint } from '../helpers/db.js';
+import { tenantAdmin } from '../helpers/backends.js';
 
 describe('the API server: limits, pages and documents', () => {
   const file = join(mkdtempSync(join(tmpdir(), 'deskctl-server-')), 'helpdesk.db');
@@ -23,7 +22,7 @@ describe('the API server: limits, pages and documents', () => {
 
   beforeAll(async () => {
     store = openSqliteStore(file);
-    const hd = new LocalHelpdesk('default', { store, tenantId: await tenantIdBySlug(store, 'default'), actor: { kind: 'admin', name: 'test' }, now: () => new Date() }, false);
+    const hd = await tenantAdmin(store);
     await hd.addDepartment('Suporte');
     await hd.addOrganization('Matriz');
     await hd.addCustomer({ email: 'gerente@matriz.example', name: 'G', org: 'Matriz', manager: true });

@@ -1,18 +1,16 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Helpdesk } from '../../src/client/helpdesk.js';
 import type { Ticket } from '../../src/core/schemas.js';
-import { backends, expectCode, hoursLater, P, request, seedBasics, START, type Opened, ticketIn } from '../helpers/backends.js';
+import { backends, expectCode, hoursLater, P, request, eachSeeded, START, type Opened, ticketIn } from '../helpers/backends.js';
 
 describe.each(backends)('tickets ($name)', (backend) => {
   let o: Opened;
   let hd: Helpdesk;
 
-  beforeEach(async () => {
-    o = await backend.open();
-    hd = o.hd;
-    await seedBasics(hd);
+  eachSeeded(backend, (opened) => {
+    o = opened;
+    hd = opened.hd;
   });
-  afterEach(() => o.close());
 
   const ticketOf = (req: Record<string, unknown>) => ticketIn(hd, req);
   const status = async (t: Ticket) => (await hd.getTicket(t.protocol)).status;

@@ -5,10 +5,9 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { LocalHelpdesk } from '../../src/client/local.js';
 import { authenticate } from '../../src/engine/tokens.js';
-import { tenantIdBySlug } from '../../src/engine/tenants.js';
 import { openSqliteStore, type Store } from '../../src/store/sqlite.js';
+import { tenantAdmin } from '../helpers/backends.js';
 
 // Watch the comparison the engine makes: the real timingSafeEqual, counted.
 vi.mock('node:crypto', async (importOriginal) => {
@@ -24,7 +23,7 @@ describe('API tokens: stored as hashes, compared in constant time', () => {
 
   beforeAll(async () => {
     store = openSqliteStore(file);
-    const hd = new LocalHelpdesk('default', { store, tenantId: await tenantIdBySlug(store, 'default'), actor: { kind: 'admin', name: 'test' }, now: () => new Date() }, false);
+    const hd = await tenantAdmin(store);
     await hd.addOrganization('Matriz');
     await hd.addCustomer({ email: 'gerente@matriz.example', name: 'G', org: 'Matriz', manager: true });
     made.push((await hd.createToken({ name: 'admin', role: 'admin' })).token);

@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { expect } from 'vitest';
+import { afterEach, beforeEach, expect } from 'vitest';
 import type { Helpdesk } from '../../src/client/helpdesk.js';
 import { randomUUID } from 'node:crypto';
 import { openHttpHelpdesk } from '../../src/client/http.js';
@@ -12,6 +12,11 @@ import { buildServer } from '../../src/server/app.js';
 import { openSqliteStore, type Store } from '../../src/store/sqlite.js';
 import { DeskctlError, type ErrorCode } from '../../src/core/errors.js';
 import type { DecisionReport, Draft, Ticket } from '../../src/core/schemas.js';
+
+/** The admin of a tenant straight on a store (no server), to set a test's data up; its clock is `clock`. */
+export async function tenantAdmin(store: Store, slug = 'default', clock: () => Date = () => new Date(), name = 'test'): Promise<LocalHelpdesk> {
+  return new LocalHelpdesk(slug, { store, tenantId: await tenantIdBySlug(store, slug), actor: { kind: 'admin', name }, now: clock }, false);
+}
 
 /** The instant every test starts at, unless it passes its own DESKCTL_NOW. */
 export const START = '2026-11-02T12:00:00.000Z';
@@ -110,8 +115,7 @@ const http: Backend = {
     let operator: LocalHelpdesk;
     let token: string;
     try {
-      const tenantId = await tenantIdBySlug(s.store, tenant);
-      operator = new LocalHelpdesk(tenant, { store: s.store, tenantId, actor: { kind: 'admin', name: 'test:operator' }, now: () => now(s.env) }, false);
+      operator = await tenantAdmin(s.store, tenant, () => now(s.env), 'test:operator');
       token = (await operator.createToken({ name: `contract-${randomUUID()}`, role: 'admin' })).token;
     } catch (e) {
       await release();
@@ -178,6 +182,20 @@ export async function seedBasics(hd: Helpdesk): Promise<void> {
   await hd.addCustomer({ email: P.bia, name: 'Bia', org: 'Avulsa' });
   await hd.addCustomer({ email: P.solo, name: 'Solo' });
   await hd.addAgent({ email: P.agent, name: 'Agente', departments: ['Suporte', 'Financeiro'] });
+}
+
+/**
+ * Every test of the calling describe block gets a fresh backend with the basic tenant (seedBasics),
+ * handed to `use` before the test runs; it is closed after the test.
+ */
+export function eachSeeded(backend: Backend, use: (opened: Opened) => void | Promise<void>): void {
+  let opened: Opened | undefined;
+  beforeEach(async () => {
+    opened = await backend.open();
+    await seedBasics(opened.hd);
+    await use(opened);
+  });
+  afterEach(() => opened?.close());
 }
 
 /** A ticket request with sensible defaults. */
