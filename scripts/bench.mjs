@@ -33,9 +33,9 @@ function parseArgs(argv) {
 
 const opts = parseArgs(process.argv.slice(2));
 const SIZE = opts.quick
-  ? { drafts: 20_000, tickets: 200_000, seedTickets: 2_000, startRuns: 10, heavyRuns: 2 }
-  : { drafts: 100_000, tickets: 1_000_000, seedTickets: 10_000, startRuns: 20, heavyRuns: 3 };
-if (opts.runs) SIZE.startRuns = SIZE.heavyRuns = opts.runs;
+  ? { drafts: 20_000, tickets: 200_000, seedTickets: 2_000, startRuns: 10, heavyRuns: 2, statsRuns: 3 }
+  : { drafts: 100_000, tickets: 1_000_000, seedTickets: 10_000, startRuns: 20, heavyRuns: 3, statsRuns: 5 };
+if (opts.runs) SIZE.startRuns = SIZE.heavyRuns = SIZE.statsRuns = opts.runs;
 const NOW = '2026-11-02T12:00:00.000Z';
 
 /* ---- tools ---- */
@@ -72,17 +72,26 @@ function timed(cmd, args, { env = {}, input, stdout = 'ignore' } = {}) {
   return { ms, rssKb, stdout: r.stdout?.toString() };
 }
 
-/** Median time and peak RSS over `runs` fresh processes, each after `before()`. */
-function measure(runs, run, before = () => {}) {
-  const times = [];
-  let rss = 0;
+/**
+ * Median time and peak RSS of each case over `runs` rounds of fresh processes. The cases take
+ * turns within a round, so a slow spell of the machine (it is shared, and its speed wanders) falls
+ * on all of them instead of on one. A case is a run function, or { run, before }.
+ */
+function measure(runs, cases) {
+  const names = Object.keys(cases);
+  const times = Object.fromEntries(names.map((k) => [k, []]));
+  const rss = Object.fromEntries(names.map((k) => [k, 0]));
   for (let i = 0; i < runs; i++) {
-    before(i);
-    const r = run(i);
-    times.push(r.ms);
-    rss = Math.max(rss, r.rssKb);
+    for (const name of names) {
+      const c = cases[name];
+      const { run, before } = typeof c === 'function' ? { run: c, before: () => {} } : c;
+      before(i);
+      const r = run(i);
+      times[name].push(r.ms);
+      rss[name] = Math.max(rss[name], r.rssKb);
+    }
   }
-  return { ms: median(times), rssKb: rss, times };
+  return Object.fromEntries(names.map((k) => [k, { ms: median(times[k]), rssKb: rss[k] }]));
 }
 
 const deskctl = (args, o) => timed(process.execPath, [BIN, ...args], o);
@@ -210,23 +219,12 @@ async function main() {
   banner('start-up');
   const small = join(WORK, 'small.db');
   deskctl(['--db', small, 'demo']);
-  const startUp = (env) => {
-    const cases = {
+  const startUp = (env) =>
+    measure(SIZE.startRuns, {
       bare: () => timed(process.execPath, ['-e', '0'], { env }),
       version: () => deskctl(['--version'], { env }),
       show: () => deskctl(['--db', small, '--tenant', 'demo', 'approval', 'show'], { env }),
-    };
-    const times = { bare: [], version: [], show: [] };
-    const rss = { bare: 0, version: 0, show: 0 };
-    for (let i = 0; i < SIZE.startRuns; i++) {
-      for (const [name, run] of Object.entries(cases)) {
-        const r = run();
-        times[name].push(r.ms);
-        rss[name] = Math.max(rss[name], r.rssKb);
-      }
-    }
-    return Object.fromEntries(Object.keys(cases).map((k) => [k, { ms: median(times[k]), rssKb: rss[k] }]));
-  };
+    });
   const s = startUp({});
   row('deskctl --version', s.version, s.bare, '≤ 1.3× node -e 0', s.version.ms / s.bare.ms <= 1.3);
   row('approval show (local db)', s.show, s.bare, '≤ 1.7× node -e 0', s.show.ms / s.bare.ms <= 1.7);
@@ -245,24 +243,24 @@ async function main() {
   deskctl(['--db', draftsBase, 'generate', '--orgs', '50', '--customers', '5000', '--tickets', '0', '--drafts', String(SIZE.drafts)]);
   const run = join(WORK, 'run.db');
   banner('drafts approve --all (local)');
-  const approve = measure(
-    SIZE.heavyRuns,
-    () => {
-      const r = deskctl(['--db', run, 'drafts', 'approve', '--all', '--yes']);
-      if (count(run, 'drafts') !== 0 || count(run, 'draft_decisions') < SIZE.drafts) throw new Error('drafts approve --all left drafts behind');
-      return r;
+  const { local: approve, floor: approveFloor } = measure(SIZE.heavyRuns, {
+    local: {
+      before: () => fresh(draftsBase, run),
+      run: () => {
+        const r = deskctl(['--db', run, 'drafts', 'approve', '--all', '--yes']);
+        if (count(run, 'drafts') !== 0 || count(run, 'draft_decisions') < SIZE.drafts) throw new Error('drafts approve --all left drafts behind');
+        return r;
+      },
     },
-    () => fresh(draftsBase, run),
-  );
-  const approveFloor = measure(
-    SIZE.heavyRuns,
-    () => {
-      const r = sqlite(run, APPROVE_FLOOR);
-      if (count(run, 'drafts') !== 0) throw new Error('the floor left drafts behind');
-      return r;
+    floor: {
+      before: () => fresh(draftsBase, run),
+      run: () => {
+        const r = sqlite(run, APPROVE_FLOOR);
+        if (count(run, 'drafts') !== 0) throw new Error('the floor left drafts behind');
+        return r;
+      },
     },
-    () => fresh(draftsBase, run),
-  );
+  });
   row(`drafts approve --all, ${SIZE.drafts.toLocaleString('en-US')} drafts`, approve, approveFloor, '≤ 1.5×, RSS < 200 MB', approve.ms / approveFloor.ms <= 1.5 && approve.rssKb < 200 * 1024);
 
   // 4. the same over deskctl serve on loopback
@@ -299,17 +297,14 @@ async function main() {
   // 5. statistics export
   banner(`generating ${SIZE.tickets.toLocaleString('en-US')} tickets`);
   const ticketsDb = join(WORK, 'tickets.db');
-  const gen = measure(
-    1,
-    () => deskctl(['--db', ticketsDb, 'generate', '--orgs', '200', '--customers', '20000', '--tickets', String(SIZE.tickets), '--drafts', '0']),
-    () => {
-      for (const ext of ['', '-wal', '-shm']) rmSync(ticketsDb + ext, { force: true });
-    },
-  );
+  for (const ext of ['', '-wal', '-shm']) rmSync(ticketsDb + ext, { force: true });
+  const gen = deskctl(['--db', ticketsDb, 'generate', '--orgs', '200', '--customers', '20000', '--tickets', String(SIZE.tickets), '--drafts', '0']);
   banner('stats export');
   const csvOut = join(WORK, 'export.csv');
-  const exp = measure(SIZE.heavyRuns, () => deskctl(['--db', ticketsDb, 'stats', 'export', '--by', 'department,category', '--format', 'csv', '--out', csvOut]));
-  const expFloor = measure(SIZE.heavyRuns, () => sqlite(ticketsDb, statsFloor(), { stdout: 'pipe' }));
+  const { deskctl: exp, floor: expFloor } = measure(SIZE.statsRuns, {
+    deskctl: () => deskctl(['--db', ticketsDb, 'stats', 'export', '--by', 'department,category', '--format', 'csv', '--out', csvOut]),
+    floor: () => sqlite(ticketsDb, statsFloor(), { stdout: 'pipe' }),
+  });
   const ours = readFileSync(csvOut, 'utf8').trim().split(/\r?\n/).length;
   const theirs = spawnSync('sqlite3', [ticketsDb], { input: statsFloor() }).stdout.toString().trim().split(/\r?\n/).length;
   if (ours !== theirs) throw new Error(`stats export wrote ${ours} lines, the floor ${theirs}`);
@@ -348,13 +343,14 @@ async function main() {
   const fixture = join(WORK, 'fixture.json');
   writeFileSync(fixture, JSON.stringify(seedFixture(SIZE.seedTickets)));
   const seedDb = join(WORK, 'seed.db');
-  const seeded = measure(
-    SIZE.heavyRuns,
-    () => deskctl(['--db', seedDb, 'seed', fixture]),
-    () => {
-      for (const ext of ['', '-wal', '-shm']) rmSync(seedDb + ext, { force: true });
+  const { seed: seeded } = measure(SIZE.heavyRuns, {
+    seed: {
+      before: () => {
+        for (const ext of ['', '-wal', '-shm']) rmSync(seedDb + ext, { force: true });
+      },
+      run: () => deskctl(['--db', seedDb, 'seed', fixture]),
     },
-  );
+  });
   row(`seed, ${SIZE.seedTickets.toLocaleString('en-US')}-ticket fixture`, seeded, null, 'report only', null);
 
   print(rows);

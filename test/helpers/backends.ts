@@ -186,12 +186,12 @@ export async function seedBasics(hd: Helpdesk): Promise<void> {
 
 /**
  * Every test of the calling describe block gets a fresh backend with the basic tenant (seedBasics),
- * handed to `use` before the test runs; it is closed after the test.
+ * opened with `options`, handed to `use` before the test runs; it is closed after the test.
  */
-export function eachSeeded(backend: Backend, use: (opened: Opened) => void | Promise<void>): void {
+export function eachSeeded(backend: Backend, use: (opened: Opened) => void | Promise<void>, options?: OpenOptions): void {
   let opened: Opened | undefined;
   beforeEach(async () => {
-    opened = await backend.open();
+    opened = await backend.open(options);
     await seedBasics(opened.hd);
     await use(opened);
   });
