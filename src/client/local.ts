@@ -1,7 +1,7 @@
 import { userInfo } from 'node:os';
 import { now as clock } from '../core/time.js';
 import type * as catalog from '../engine/catalog.js';
-import type { ChunkRequest } from '../core/decisions.js';
+import { chunkSizeFrom, type ChunkRequest } from '../core/decisions.js';
 import { forbidden } from '../core/errors.js';
 import { actorLabel, tenantIdBySlug, type Actor, type EngineContext } from '../engine/context.js';
 import type * as customers from '../engine/customers.js';
@@ -50,13 +50,12 @@ export async function openLocalHelpdesk(o: LocalOptions): Promise<Helpdesk> {
   const store = openSqliteStore(o.file);
   try {
     const tenantId = await tenantIdBySlug(store, o.tenant);
-    const chunk = Number(o.env?.DESKCTL_DECIDE_CHUNK);
     const ctx: EngineContext = {
       store,
       tenantId,
       actor: { kind: 'admin', name: o.operator ?? operatorName() },
       now: () => clock(o.env),
-      chunkSize: chunk > 0 ? chunk : undefined,
+      chunkSize: chunkSizeFrom(o.env),
     };
     return new LocalHelpdesk(o.tenant, ctx, true);
   } catch (e) {

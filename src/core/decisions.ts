@@ -21,6 +21,12 @@ export interface ChunkResult {
   remaining?: number;
 }
 
+/** DESKCTL_DECIDE_CHUNK: drafts per transaction (per request over the API) in bulk decisions, when set. */
+export function chunkSizeFrom(env: NodeJS.ProcessEnv | undefined): number | undefined {
+  const n = Number(env?.DESKCTL_DECIDE_CHUNK);
+  return Number.isInteger(n) && n > 0 ? n : undefined;
+}
+
 export interface DecideLoopHooks {
   onProgress?: (done: number, total: number) => void;
   onResults?: (results: DecisionResult[]) => void;

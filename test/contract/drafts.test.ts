@@ -10,8 +10,8 @@ describe.each(backends)('drafts ($name)', (backend) => {
   let o: Opened;
   let hd: Helpdesk;
 
-  // Bulk decisions in chunks of 2,000 on both backends: the API's request size, and locally
-  // DESKCTL_DECIDE_CHUNK (the default, 5,000, would take the 5,000-draft test below in one).
+  // Bulk decisions in chunks of 2,000 on both backends (the default, 5,000, would take the
+  // 5,000-draft test below in one transaction, or one request).
   eachSeeded(
     backend,
     async (opened) => {

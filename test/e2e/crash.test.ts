@@ -193,7 +193,8 @@ describe(`e2e: crash safety — SIGKILL at random moments (seed ${SEED})`, () =>
     const env = { ...home.env, DESKCTL_DB: file };
     const token = await adminToken(env);
     let server = await serveBinary(env);
-    const clientEnv = (url: string) => ({ ...home.env, DESKCTL_API_URL: url, DESKCTL_TOKEN: token });
+    // Requests of 2,000 drafts (DESKCTL_DECIDE_CHUNK), so that the kill falls among many of them.
+    const clientEnv = (url: string) => ({ ...home.env, DESKCTL_API_URL: url, DESKCTL_TOKEN: token, DESKCTL_DECIDE_CHUNK: '2000' });
     const client = deskctl(['drafts', 'approve', '--all', '--yes', '-o', 'json'], { env: clientEnv(server.url), timeout: 300_000 });
     let ended = false;
     void client.then(() => (ended = true));

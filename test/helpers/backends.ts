@@ -121,7 +121,7 @@ const http: Backend = {
       await release();
       throw e;
     }
-    const remote = await openHttpHelpdesk({ url: s.url, token, tenant });
+    const remote = await openHttpHelpdesk({ url: s.url, token, tenant, env: opts.env });
     // A token's first use stamps its last-use time; done now, so tests that hold a call to
     // "nothing written" measure only what the call itself does.
     await remote.listTenants();

@@ -49,7 +49,7 @@ Files:
 Diagnostics and reproducible runs:
   DESKCTL_DEBUG         print the stack trace of an internal error
   DESKCTL_NOW           pin the clock to an ISO-8601 instant
-  DESKCTL_DECIDE_CHUNK  drafts per transaction in bulk decisions (default 5000)
+  DESKCTL_DECIDE_CHUNK  drafts per transaction (per API request) in bulk decisions (default 5000)
 
 Examples:
   $ DESKCTL_DB=/srv/helpdesk.db deskctl drafts list
