@@ -4,38 +4,20 @@
 //   dist/lib/*.cjs   each library only some commands use, self-contained, loaded on first use;
 //   dist/boot.cjs    the loader that compiles those files with V8 code caches (src/boot.ts);
 //   dist/version.cjs all that `deskctl --version` reads.
-// Then one run of the CLI writes the first code caches.
+// Then one run of the CLI writes the first code caches (in $XDG_CACHE_HOME/deskctl/code).
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { LIBRARIES, libraryFile } from './libraries.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 const LIBRARY_PREFIX = 'deskctl:lib/'; // the same as in src/boot.ts
 
-/**
- * The libraries that stay out of dist/cli.cjs, and how deskctl imports each (its default export,
- * or named ones): each costs milliseconds to tens of milliseconds to compile, and only some
- * commands need it.
- */
-const LIBRARIES = {
-  zod: 'named',
-  yaml: 'default',
-  undici: 'named',
-  fastify: 'default',
-  '@fastify/rate-limit': 'default',
-  '@inquirer/prompts': 'named',
-  ora: 'default',
-  chalk: 'named',
-  'cli-table3': 'default',
-  'csv-stringify': 'named',
-  'csv-stringify/sync': 'named',
-  conf: 'default',
-};
-const libraryFile = (name) => name.replace(/^@/, '').replace(/\//g, '-');
 
 /** In dist/cli.cjs, a library is a require() that src/boot.ts answers from dist/lib/. */
 const librariesApart = {
@@ -109,21 +91,26 @@ for (const [name, used] of Object.entries(LIBRARIES)) {
 }
 
 // The loader and `deskctl --version`: small self-contained files that bin/deskctl.cjs requires.
+// The loader knows each CommonJS file by a hash of its content, which names its code cache.
+const hashes = {};
+for (const relative of ['cli.cjs', ...readdirSync(join(root, 'dist', 'lib')).map((f) => `lib/${f}`)]) {
+  hashes[relative] = createHash('sha256').update(readFileSync(join(root, 'dist', relative))).digest('hex').slice(0, 16);
+}
 for (const entry of ['boot', 'version']) {
   await build({
     ...common,
     entryPoints: [`src/${entry}.ts`],
     outfile: `dist/${entry}.cjs`,
     format: 'cjs',
-    define: { __PACKAGE_VERSION__: JSON.stringify(pkg.version) },
+    define: { __PACKAGE_VERSION__: JSON.stringify(pkg.version), __DIST_HASHES__: JSON.stringify(hashes) },
     // The version is inlined: the branch of src/version.ts that reads package.json beside the
     // sources (through import.meta) is dead here.
     logOverride: { 'empty-import-meta': 'silent' },
   });
 }
 
-// The first code caches: making the sample tenant in a scratch database runs through the
-// libraries every database command uses (each other library is cached at its first use).
+// The first code caches (in the builder's $XDG_CACHE_HOME): making the sample tenant in a scratch
+// database runs through the libraries every database command uses.
 const scratch = mkdtempSync(join(tmpdir(), 'deskctl-build-'));
 try {
   const run = spawnSync(process.execPath, [join(root, 'bin', 'deskctl.cjs'), '--db', join(scratch, 'warm-up.db'), 'demo'], {

@@ -2,55 +2,81 @@
  * How the built CLI starts (bin/deskctl.cjs requires this as dist/boot.cjs). dist/cli.cjs holds
  * deskctl's code with commander, Kysely and better-sqlite3's JavaScript; each library only some
  * commands use (zod, yaml, undici, fastify, inquirer, ...) is a file of its own in dist/lib/, loaded
- * when first required. All are CommonJS compiled through node:vm with a V8 code cache beside each
- * file: Node 20 keeps no compiled code between runs, and parsing was most of every start.
+ * when first required. All are CommonJS compiled through node:vm with a V8 code cache: Node 20
+ * keeps no compiled code between runs, and parsing was most of every start.
  *
- * A cache is written when a run ends and the file had none, or V8 refused it (another Node
- * version); it then holds the functions that run compiled. A folder that cannot be written means
- * no cache, never an error. The build makes the first run (scripts/build.mjs). A cache is named
- * after its file's size and modification time: V8 checks only a source's length, so a rebuilt
- * file must never meet the cache of the one before.
+ * The caches live in $XDG_CACHE_HOME/deskctl/code. One is written when a run ends and the file had
+ * none (it then holds the functions that run compiled). V8 checks only a source's length, so a
+ * cache is named after its file's content (a hash the build writes into this file), the Node
+ * version and the V8 flags: another build, another Node or other flags never meet it. A cache
+ * that cannot be read or written means a slower start, never an error.
  */
-import { readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { Script } from 'node:vm';
+import { codeCacheDir, makeDirectories } from './config/paths.js';
 
 /** How dist/cli.cjs names a library of dist/lib/ in its require() calls. */
 export const LIBRARY_PREFIX = 'deskctl:lib/';
 
+/** Set by scripts/build.mjs: a hash of the content of each CommonJS file of dist/, by its path there. */
+declare const __DIST_HASHES__: Record<string, string>;
+
 type Exports = Record<string, unknown>;
+
+/** The V8 flags a cache depends on, from NODE_OPTIONS and the command line, as a short tag. */
+function flagsTag(): string {
+  const flags = `${process.env.NODE_OPTIONS ?? ''} ${process.execArgv.join(' ')}`.trim();
+  let h = 5381;
+  for (let i = 0; i < flags.length; i++) h = ((h << 5) + h + flags.charCodeAt(i)) >>> 0;
+  return h.toString(36);
+}
 
 export function loadCli(dist: string): { main: (argv: string[]) => Promise<number> } {
   const loaded = new Map<string, Exports>();
   const unsaved: { cacheFile: string; script: Script }[] = [];
   const nodeRequire = createRequire(join(dist, 'cli.cjs'));
+  const cacheDir = codeCacheDir(process.env);
+  const runtime = `${process.version}-${process.arch}-${flagsTag()}`;
 
-  const requireFor = (id: string): unknown =>
-    id.startsWith(LIBRARY_PREFIX) ? load(join(dist, 'lib', `${id.slice(LIBRARY_PREFIX.length)}.cjs`)) : nodeRequire(id);
+  const requireFor = (id: string): unknown => (id.startsWith(LIBRARY_PREFIX) ? load(`lib/${id.slice(LIBRARY_PREFIX.length)}.cjs`) : nodeRequire(id));
 
-  function load(file: string): Exports {
-    const done = loaded.get(file);
+  function load(relative: string): Exports {
+    const done = loaded.get(relative);
     if (done) return done;
-    const { size, mtimeMs } = statSync(file);
-    const cacheFile = `${file}.${size}-${Math.trunc(mtimeMs)}.cache`;
+    const file = join(dist, relative);
+    const hash = __DIST_HASHES__[relative];
+    const cacheFile = hash === undefined ? undefined : join(cacheDir, `${relative.replace(/\//g, '-')}.${hash}.${runtime}.cache`);
     let cachedData: Buffer | undefined;
     try {
-      cachedData = readFileSync(cacheFile);
+      cachedData = cacheFile === undefined ? undefined : readFileSync(cacheFile);
     } catch {
       cachedData = undefined;
     }
     const source = readFileSync(file, 'utf8');
     const script = new Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, { filename: file, cachedData });
-    if (cachedData === undefined || script.cachedDataRejected) unsaved.push({ cacheFile, script });
+    if (cacheFile !== undefined && (cachedData === undefined || script.cachedDataRejected)) unsaved.push({ cacheFile, script });
     const module = { exports: {} as Exports };
-    loaded.set(file, module.exports);
-    (script.runInThisContext() as (...args: unknown[]) => void)(module.exports, requireFor, module, file, dirname(file));
-    loaded.set(file, module.exports);
+    loaded.set(relative, module.exports);
+    try {
+      (script.runInThisContext() as (...args: unknown[]) => void)(module.exports, requireFor, module, file, dirname(file));
+    } catch (e) {
+      // As Node's require: a module that failed to load is not kept, half built.
+      loaded.delete(relative);
+      throw e;
+    }
+    loaded.set(relative, module.exports);
     return module.exports;
   }
 
   process.once('exit', () => {
+    if (unsaved.length === 0) return;
+    try {
+      makeDirectories(cacheDir);
+    } catch {
+      return;
+    }
     for (const { cacheFile, script } of unsaved) {
       const temporary = `${cacheFile}.${process.pid}`;
       try {
@@ -66,5 +92,5 @@ export function loadCli(dist: string): { main: (argv: string[]) => Promise<numbe
     }
   });
 
-  return load(join(dist, 'cli.cjs')) as unknown as { main: (argv: string[]) => Promise<number> };
+  return load('cli.cjs') as unknown as { main: (argv: string[]) => Promise<number> };
 }

@@ -1,5 +1,6 @@
+import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 
 /** $HOME from the run's environment (so tests can isolate it), the OS's idea of home otherwise. */
 function home(env: NodeJS.ProcessEnv): string {
@@ -16,5 +17,27 @@ export function defaultDbFile(env: NodeJS.ProcessEnv): string {
   return join(env.XDG_DATA_HOME || join(home(env), '.local', 'share'), 'deskctl', 'helpdesk.db');
 }
 
+/** Compiled-code caches of the built CLI: $XDG_CACHE_HOME/deskctl/code, i.e. ~/.cache/deskctl/code. */
+export function codeCacheDir(env: NodeJS.ProcessEnv): string {
+  return join(env.XDG_CACHE_HOME || join(home(env), '.cache'), 'deskctl', 'code');
+}
+
 export const CONFIG_FILE = 'config.json';
 export const CREDENTIALS_FILE = 'credentials.json';
+
+/**
+ * mkdir -p, one level at a time: Node's recursive mkdir never returns on a file system that
+ * refuses new entries with ENOENT, such as /proc (`--db /proc/x/h.db` hung the CLI). A folder
+ * another process made in the meantime is fine.
+ */
+export function makeDirectories(dir: string): void {
+  const missing: string[] = [];
+  for (let d = dir; !existsSync(d) && dirname(d) !== d; d = dirname(d)) missing.unshift(d);
+  for (const d of missing) {
+    try {
+      mkdirSync(d);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST' || !statSync(d).isDirectory()) throw e;
+    }
+  }
+}

@@ -6,6 +6,8 @@ import { execa, type ResultPromise } from 'execa';
 
 export const BIN = fileURLToPath(new URL('../../bin/deskctl.cjs', import.meta.url));
 
+const SHARED_CACHE = join(tmpdir(), 'deskctl-test-cache');
+
 /** A temporary home for one end-to-end run: its own HOME, XDG dirs and database. */
 export function tempHome(): { dir: string; db: string; env: Record<string, string> } {
   const dir = mkdtempSync(join(tmpdir(), 'deskctl-e2e-'));
@@ -16,6 +18,8 @@ export function tempHome(): { dir: string; db: string; env: Record<string, strin
       HOME: dir,
       XDG_DATA_HOME: join(dir, 'data'),
       XDG_CONFIG_HOME: join(dir, 'config'),
+      // The built CLI's code caches are shared by every run of the tests, as by a user's runs.
+      XDG_CACHE_HOME: SHARED_CACHE,
       NO_COLOR: '1',
     },
   };
