@@ -27,4 +27,10 @@ describe('isoFormatter', () => {
       same(Math.floor((x / 2_147_483_648) * 4e12) - 1e12);
     }
   });
+
+  it('cuts a fraction of a millisecond off as a Date does (a due time of forecastHours 0.3333333), never "undefined"', () => {
+    const base = Date.parse('2026-01-01T10:00:00.000Z');
+    for (const hours of [0.3333333, 0.1234567, 1 / 3, 2.5]) same(base + hours * 3_600_000);
+    for (const ms of [1.5, -1.5, 999.9999, -0.25]) same(ms);
+  });
 });
