@@ -1,8 +1,9 @@
-import { existsSync, mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { Kysely, SqliteDialect, sql } from 'kysely';
+import { existsSync, statSync } from 'node:fs';
+import { makeDirectories } from '../config/paths.js';
 import { DeskctlError } from '../core/errors.js';
 import { MIGRATIONS } from './migrations.js';
 import type { DB } from './types.js';
@@ -49,21 +50,13 @@ function nativeBinding(): string {
   return binding;
 }
 
-/**
- * mkdir -p, one level at a time: Node's recursive mkdir never returns on a file system that
- * refuses new entries with ENOENT, such as /proc (`--db /proc/x/h.db` hung the CLI).
- */
-function makeDirectories(dir: string): void {
-  const missing: string[] = [];
-  for (let d = dir; !existsSync(d) && dirname(d) !== d; d = dirname(d)) missing.unshift(d);
-  for (const d of missing) mkdirSync(d);
-}
-
 export function openSqliteStore(file: string, options: OpenOptions = {}): Store {
   const busyTimeoutMs = options.busyTimeoutMs ?? 15_000;
   let raw: Database.Database;
   try {
     if (file !== ':memory:') makeDirectories(dirname(file));
+    // A device or a folder is never a database (and SQLite would make its journal beside /dev/null).
+    if (file !== ':memory:' && existsSync(file) && !statSync(file).isFile()) throw new Error('not a regular file');
     raw = new Database(file, { readonly: options.readonly ?? false, nativeBinding: nativeBinding() });
   } catch (e) {
     throw new DeskctlError('unavailable', `cannot open database ${file}: ${(e as Error).message}`);
@@ -100,7 +93,7 @@ export function openSqliteStore(file: string, options: OpenOptions = {}): Store 
           }
         } catch (e) {
           throw isBusy(e)
-            ? new DeskctlError('unavailable', `the database ${file} stayed locked by another writer for ${busyTimeoutMs / 1000} s; this change was not made, try it again`)
+            ? new DeskctlError('unavailable', `the database ${file} stayed locked by another writer for ${busyTimeoutMs / 1000} s; the step in progress was not made (what was committed before it stays), try again`)
             : e;
         }
       }),

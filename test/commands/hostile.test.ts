@@ -128,7 +128,7 @@ describe('commands under hostile input (property-based)', () => {
   ])('--db naming %s: exit 5 with one line "cannot open/prepare database", quickly, never a hang or a crash', async (_, path) => {
     writeFileSync(join(dir, 'not-a-database'), 'hello\n');
     const db = path.startsWith('/') ? path : join(dir, path);
-    const r = await execa('node', [BIN, '--db', db, 'tenants', 'list'], { reject: false, timeout: 15_000, killSignal: 'SIGKILL', stripFinalNewline: false, env: { NO_COLOR: '1' } });
+    const r = await execa('node', [BIN, '--db', db, 'tenants', 'list'], { reject: false, timeout: 15_000, killSignal: 'SIGKILL', stripFinalNewline: false, env: { NO_COLOR: '1', HOME: dir, XDG_CONFIG_HOME: join(dir, 'config'), XDG_DATA_HOME: join(dir, 'data') } });
     expect(r.timedOut).toBe(false);
     expect(r.exitCode).toBe(5);
     expect(r.stderr).toMatch(/^error: cannot (open|prepare) database .*\n$/);

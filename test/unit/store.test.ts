@@ -24,7 +24,7 @@ describe('the SQLite store under a lock it cannot get', () => {
     try {
       const attempt = store.write((tx) => sql`UPDATE tenants SET name = 'changed'`.execute(tx));
       await expect(attempt).rejects.toBeInstanceOf(DeskctlError);
-      await expect(attempt).rejects.toMatchObject({ code: 'unavailable', exitCode: 5, message: expect.stringMatching(/locked by another writer .* not made/) });
+      await expect(attempt).rejects.toMatchObject({ code: 'unavailable', exitCode: 5, message: expect.stringMatching(/locked by another writer .* the step in progress was not made/) });
     } finally {
       other.exec('ROLLBACK');
       other.close();
