@@ -3,7 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { createInterface } from 'node:readline';
 import { Pool, type Dispatcher } from 'undici';
 import { API, PAGE_MAX, type OperationName } from '../core/api.js';
-import { chunkSizeFrom, decideInChunks, type ChunkRequest, type ChunkResult } from '../core/decisions.js';
+import { chunkSizeFrom, decideInChunks, MAX_CHUNK, type ChunkRequest, type ChunkResult } from '../core/decisions.js';
 import { DeskctlError, ERROR_EXIT_CODES, type ErrorCode } from '../core/errors.js';
 import { formatIssues } from '../core/validate.js';
 import type { As, Helpdesk } from './helpdesk.js';
@@ -41,7 +41,7 @@ export async function openHttpHelpdesk(o: HttpOptions): Promise<Helpdesk> {
     throw new DeskctlError('invalid_input', `--api: not a URL: ${o.url}`);
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new DeskctlError('invalid_input', `--api: expected an http(s) URL, got ${o.url}`);
-  return new HttpHelpdesk(url, o.token, o.tenant, chunkSizeFrom(o.env) ?? REMOTE_CHUNK);
+  return new HttpHelpdesk(url, o.token, o.tenant, Math.min(chunkSizeFrom(o.env) ?? REMOTE_CHUNK, MAX_CHUNK));
 }
 
 class HttpHelpdesk implements Helpdesk {

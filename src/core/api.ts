@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MAX_CHUNK } from './decisions.js';
 import {
   APPROVAL_MODES,
   CHANNELS,
@@ -127,11 +128,11 @@ export const Bodies = {
   rating: z.strictObject({ rating: z.number(), comment: z.string().optional() }),
   decision: z.strictObject({
     decision: z.enum(['approve', 'reject']),
-    ids: z.array(z.number().int().positive()).min(1).max(10_000).optional(),
+    ids: z.array(z.number().int().positive()).min(1).max(MAX_CHUNK).optional(),
     filter: z.record(z.string(), z.unknown()).optional(),
     reason: z.string().optional(),
     after: z.number().int().nonnegative().optional(),
-    limit: z.number().int().positive().max(10_000).optional(),
+    limit: z.number().int().positive().max(MAX_CHUNK).optional(),
     count: z.boolean().optional(),
     dryRun: z.boolean().optional(),
     as: z.string().optional(),

@@ -21,6 +21,9 @@ export interface ChunkResult {
   remaining?: number;
 }
 
+/** The most drafts one chunk (one transaction, one API request) may decide: the API refuses more. */
+export const MAX_CHUNK = 10_000;
+
 /** DESKCTL_DECIDE_CHUNK: drafts per transaction (per request over the API) in bulk decisions, when set. */
 export function chunkSizeFrom(env: NodeJS.ProcessEnv | undefined): number | undefined {
   const n = Number(env?.DESKCTL_DECIDE_CHUNK);

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { DeskctlError, forbidden, invalid, notFound } from '../core/errors.js';
-import { decideInChunks, type ChunkRequest, type ChunkResult, type DecideLoopHooks } from '../core/decisions.js';
+import { decideInChunks, MAX_CHUNK, type ChunkRequest, type ChunkResult, type DecideLoopHooks } from '../core/decisions.js';
 import type { DecisionReport, DecisionResult, Draft, DraftFilter, DryRunReport } from '../core/schemas.js';
 import type { Tx } from '../store/sqlite.js';
 import {
@@ -128,8 +128,7 @@ export type DecideHooks = DecideLoopHooks;
  * 340 MB in chunks of 5,000 (the one-transaction floor: 260 MB).
  */
 export const DECIDE_CHUNK = 5_000;
-/** The most drafts one request (a chunk sent over the API) may decide in its transaction. */
-const MAX_CHUNK = 10_000;
+
 
 /**
  * R13: approves or rejects drafts exactly once, set-based, in chunked write transactions. Each

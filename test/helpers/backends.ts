@@ -195,7 +195,11 @@ export function eachSeeded(backend: Backend, use: (opened: Opened) => void | Pro
     await seedBasics(opened.hd);
     await use(opened);
   });
-  afterEach(() => opened?.close());
+  afterEach(async () => {
+    const done = opened;
+    opened = undefined;
+    await done?.close();
+  });
 }
 
 /** A ticket request with sensible defaults. */
