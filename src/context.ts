@@ -9,7 +9,7 @@ import { FORMATS, Output, type Format, type Paint, type Sink } from './output/re
 /** What the process gives a run of deskctl; tests build one around buffers. */
 export interface Io {
   stdout: Sink & { isTTY?: boolean; columns?: number };
-  stderr: Sink & { isTTY?: boolean };
+  stderr: Sink & { isTTY?: boolean; columns?: number };
   stdin: Readable & { isTTY?: boolean };
   env: NodeJS.ProcessEnv;
   /** Answers a yes/no question on the terminal; only called when stdin and stdout are TTYs. */
@@ -159,9 +159,12 @@ export class Context {
     return confirm({ message: question, default: false }, { input: this.io.stdin, output: this.io.stderr as NodeJS.WritableStream });
   }
 
-  /** Progress on stderr, only when stderr is a terminal that can redraw a line (not TERM=dumb). */
+  /**
+   * Progress on stderr, only when stderr is a terminal that can redraw a line: not TERM=dumb, and
+   * one that tells its width (ora's redrawing never ends on a terminal of zero columns).
+   */
   async progress(label: string): Promise<Progress> {
-    if (!this.io.stderr.isTTY || this.env.TERM === 'dumb') return { update() {}, stop() {} };
+    if (!this.io.stderr.isTTY || this.env.TERM === 'dumb' || !this.io.stderr.columns) return { update() {}, stop() {} };
     const { default: ora } = await import('ora');
     const spinner = ora({ text: label, stream: this.io.stderr as NodeJS.WritableStream, color: 'cyan', isEnabled: true }).start();
     if (!this.color) spinner.color = 'white';

@@ -129,3 +129,21 @@ describe('output discipline: the main list commands on a terminal and piped', ()
     expect(noPrompt.exitCode).toBe(2);
   });
 });
+
+describe('progress on a terminal', () => {
+  it('draws on a terminal that tells its width, never on one of zero columns (the spinner would redraw forever)', async () => {
+    const drafts = async () => {
+      const home = tempHome();
+      const env = { DESKCTL_DB: home.db, DESKCTL_NOW: '2026-11-02T12:00:00.000Z' };
+      expect((await runDeskctl(['generate', '--tickets', '0', '--drafts', '30', '--orgs', '3', '--customers', '20'], { env })).exitCode).toBe(0);
+      return env;
+    };
+    const wide = await runDeskctl(['drafts', 'approve', '--all', '--yes'], { tty: true, columns: 80, env: await drafts() });
+    expect(wide.exitCode, wide.stderr).toBe(0);
+    expect(wide.stderr).toContain('approving drafts');
+    const none = await runDeskctl(['drafts', 'approve', '--all', '--yes'], { tty: true, columns: 0, env: await drafts() });
+    expect(none.exitCode, none.stderr).toBe(0);
+    expect(none.stderr).not.toContain('approving drafts');
+    expect(none.stderr).toMatch(/approved 30 of 30 drafts/);
+  });
+});

@@ -43,7 +43,7 @@ class Capture extends PassThrough {
 /** Runs deskctl in-process around buffers: the house style's `runDeskctl(argv, { tty })`. */
 export async function runDeskctl(argv: string[], o: RunOptions = {}): Promise<RunResult> {
   const stdout = new Capture(Boolean(o.tty), o.columns ?? 120);
-  const stderr = new Capture(Boolean(o.tty));
+  const stderr = new Capture(Boolean(o.tty), o.columns ?? 120);
   const stdin = Object.assign(Readable.from(o.stdin === undefined ? [] : [Buffer.isBuffer(o.stdin) ? o.stdin : Buffer.from(o.stdin)]), { isTTY: Boolean(o.tty) });
   const prompts: string[] = [];
   const exitCode = await main(argv, {
