@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import Database from 'better-sqlite3';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { fullProgram } from '../../src/cli.js';
 import { openLocalHelpdesk } from '../../src/client/local.js';
@@ -145,5 +146,33 @@ describe('progress on a terminal', () => {
     expect(none.exitCode, none.stderr).toBe(0);
     expect(none.stderr).not.toContain('approving drafts');
     expect(none.stderr).toMatch(/approved 30 of 30 drafts/);
+  });
+});
+
+describe('a bulk decision stopped by an error part-way', () => {
+  // A chunk of 10 drafts commits; the next one fails (a trigger the test adds refuses the 11th ticket).
+  const stoppedAfterTen = async () => {
+    const home = tempHome();
+    const env = { DESKCTL_DB: home.db, DESKCTL_NOW: '2026-11-02T12:00:00.000Z', DESKCTL_DECIDE_CHUNK: '10' };
+    expect((await runDeskctl(['generate', '--tickets', '0', '--drafts', '30', '--orgs', '3', '--customers', '20'], { env })).exitCode).toBe(0);
+    const db = new Database(home.db);
+    db.exec("CREATE TRIGGER refuse_eleventh BEFORE INSERT ON tickets WHEN (SELECT count(*) FROM tickets) >= 10 BEGIN SELECT RAISE(ABORT, 'refused by the test'); END");
+    db.close();
+    return env;
+  };
+
+  it('R13: -o json still prints one whole document: what was decided before the error, and the error', async () => {
+    const r = await runDeskctl(['drafts', 'approve', '--all', '--yes', '-o', 'json'], { env: await stoppedAfterTen() });
+    expect(r.exitCode).toBe(1);
+    const doc = JSON.parse(r.stdout);
+    expect(doc).toMatchObject({ dryRun: false, requested: 10, succeeded: 10, failed: 0, stopped: { code: 'internal' } });
+    expect(doc.results).toHaveLength(10);
+    expect(doc.stopped.message).toMatch(/refused by the test/);
+  });
+
+  it('R13: on a terminal or piped, a line says how far it got before the error line', async () => {
+    const r = await runDeskctl(['drafts', 'approve', '--all', '--yes'], { env: await stoppedAfterTen() });
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr).toMatch(/^stopped after 10 drafts: 10 approved \(they stay so\), 0 failed; the rest are still pending\nerror: internal error: refused by the test/);
   });
 });

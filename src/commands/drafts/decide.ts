@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import type { DecisionResult } from '../../core/schemas.js';
-import { invalid } from '../../core/errors.js';
+import { DeskctlError, invalid } from '../../core/errors.js';
 import type { Context } from '../../context.js';
 import { batchExit, examples, readIds } from '../shared.js';
 import { describeFilter, filterOptions, hasFilter, toFilter, type FilterFlags } from './filters.js';
@@ -96,12 +96,19 @@ export async function run(ctx: Context, decision: 'approve' | 'reject', args: st
     opened = true;
   };
   const progress = await ctx.progress(decision === 'approve' ? 'approving drafts' : 'rejecting drafts');
+  const sofar = { requested: 0, succeeded: 0, failed: 0 };
+  const totals = (r: typeof sofar) => `"requested": ${r.requested},\n  "succeeded": ${r.succeeded},\n  "failed": ${r.failed}`;
   let report;
   try {
     report = await hd.decideDrafts(base, {
       signal: ctx.signal,
       onProgress: (done, total) => progress.update(done, total),
       onResults: (results) => {
+        for (const r of results) {
+          sofar.requested++;
+          if (r.ok) sofar.succeeded++;
+          else sofar.failed++;
+        }
         if (json) {
           if (results.length === 0) return;
           const comma = opened ? ',' : '';
@@ -115,13 +122,26 @@ export async function run(ctx: Context, decision: 'approve' | 'reject', args: st
         }
       },
     });
+  } catch (e) {
+    // The chunks committed before the error stay decided: say how far it got, and close the JSON
+    // document with them and the error, before the error itself is reported.
+    progress.stop();
+    if (sofar.requested > 0) {
+      if (json) {
+        const stopped = e instanceof DeskctlError ? e.toJSON() : { code: 'internal', message: (e as Error).message };
+        ctx.io.stdout.write(`\n  ],\n  ${totals(sofar)},\n  "stopped": ${JSON.stringify(stopped)}\n}\n`);
+      } else {
+        ctx.out.status(`stopped after ${sofar.requested} draft${sofar.requested === 1 ? '' : 's'}: ${sofar.succeeded} ${PAST[decision]} (they stay so), ${sofar.failed} failed; the rest are still pending`);
+      }
+    }
+    throw e;
   } finally {
     progress.stop();
   }
   if (report.dryRun) return;
   if (json) {
     openJson();
-    ctx.io.stdout.write(`\n  ],\n  "requested": ${report.requested},\n  "succeeded": ${report.succeeded},\n  "failed": ${report.failed}\n}\n`);
+    ctx.io.stdout.write(`\n  ],\n  ${totals(report)}\n}\n`);
   } else {
     await ctx.out.list(shown, [
       { header: 'id', value: (r) => r.id },
