@@ -123,9 +123,9 @@ export async function run(ctx: Context, decision: 'approve' | 'reject', args: st
       },
     });
   } catch (e) {
+    progress.stop();
     // The chunks committed before the error stay decided: say how far it got, and close the JSON
     // document with them and the error, before the error itself is reported.
-    progress.stop();
     if (sofar.requested > 0) {
       if (json) {
         const stopped = e instanceof DeskctlError ? e.toJSON() : { code: 'internal', message: (e as Error).message };
@@ -135,9 +135,8 @@ export async function run(ctx: Context, decision: 'approve' | 'reject', args: st
       }
     }
     throw e;
-  } finally {
-    progress.stop();
   }
+  progress.stop();
   if (report.dryRun) return;
   if (json) {
     openJson();
