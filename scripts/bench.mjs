@@ -192,16 +192,6 @@ async function main() {
   rmSync(WORK, { recursive: true, force: true });
   mkdirSync(WORK, { recursive: true });
   const rows = [];
-  const info = (name, d, floor) => ({
-    case: name,
-    deskctlMs: Math.round(d.ms),
-    floorMs: Math.round(floor.ms),
-    ratio: Number((d.ms / floor.ms).toFixed(2)),
-    peakRssMb: Math.round(d.rssKb / 1024),
-    target: 'for the record',
-    holds: null,
-    note: '',
-  });
   const row = (name, d, floor, target, holds, note = '') => {
     rows.push({
       case: name,
@@ -233,8 +223,8 @@ async function main() {
     // milliseconds here), which pads both sides of the ratios above. The same without it, for the record.
     const c = startUp({ NODE_EXTRA_CA_CERTS: undefined }); // an undefined variable is left out of the child's environment
     const note = 'without NODE_EXTRA_CA_CERTS';
-    rows.push(info(`deskctl --version (${note})`, c.version, c.bare));
-    rows.push(info(`approval show (${note})`, c.show, c.bare));
+    row(`deskctl --version (${note})`, c.version, c.bare, 'for the record', null);
+    row(`approval show (${note})`, c.show, c.bare, 'for the record', null);
   }
 
   // 3. bulk approval, local
