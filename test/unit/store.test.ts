@@ -5,7 +5,7 @@ import Database from 'better-sqlite3';
 import { sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DeskctlError } from '../../src/core/errors.js';
-import { openSqliteStore } from '../../src/store/sqlite.js';
+import { openSqliteStore, type Tx } from '../../src/store/sqlite.js';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -33,6 +33,60 @@ describe('the SQLite store under a lock it cannot get', () => {
     expect(names.rows.map((r) => r.name)).not.toContain('changed');
     await store.write((tx) => sql`UPDATE tenants SET name = 'after'`.execute(tx));
     expect((await sql<{ name: string }>`SELECT name FROM tenants`.execute(store.db)).rows[0]?.name).toBe('after');
+    await store.close();
+  });
+});
+
+describe('the SQLite store: page size and trusted bulk writes', () => {
+  const fresh = () => {
+    const dir = mkdtempSync(join(tmpdir(), 'deskctl-store-'));
+    dirs.push(dir);
+    return join(dir, 'helpdesk.db');
+  };
+  const pragma = (file: string, name: string) => {
+    const db = new Database(file, { readonly: true });
+    try {
+      return db.pragma(name, { simple: true });
+    } finally {
+      db.close();
+    }
+  };
+
+  it('a new database gets 16 KB pages and a WAL checkpoint of 40 MB; one made with 4 KB pages keeps them and works', async () => {
+    const file = fresh();
+    await openSqliteStore(file).close();
+    expect(pragma(file, 'page_size')).toBe(16_384);
+    const old = fresh();
+    const raw = new Database(old);
+    raw.exec('CREATE TABLE placeholder (x); DROP TABLE placeholder;');
+    raw.close();
+    expect(pragma(old, 'page_size')).toBe(4096);
+    const store = openSqliteStore(old);
+    await store.write((tx) => sql`UPDATE tenants SET name = 'works'`.execute(tx));
+    expect((await sql<{ name: string }>`SELECT name FROM tenants`.execute(store.db)).rows[0]?.name).toBe('works');
+    expect((await sql<{ wal_autocheckpoint: number }>`PRAGMA wal_autocheckpoint`.execute(store.db)).rows[0]?.wal_autocheckpoint).toBe(10_240);
+    await store.close();
+    expect(pragma(old, 'page_size')).toBe(4096);
+  });
+
+  it('trustedWrite skips the per-row foreign-key lookups inside it only: write() still refuses a dangling reference, before and after, and after a failed trustedWrite', async () => {
+    const store = openSqliteStore(fresh());
+    let n = 0;
+    const dangling = (tx: Tx) => sql`INSERT INTO departments (tenant_id, name, created_at) VALUES (999, ${`nowhere ${++n}`}, '2026-01-01T00:00:00.000Z')`.execute(tx);
+    const fk = async () => (await sql<{ foreign_keys: number }>`PRAGMA foreign_keys`.execute(store.db)).rows[0]?.foreign_keys;
+    await expect(store.write(dangling)).rejects.toThrow(/FOREIGN KEY/);
+    await expect(
+      store.trustedWrite(async (tx) => {
+        await dangling(tx);
+        throw new Error('stop');
+      }),
+    ).rejects.toThrow('stop');
+    expect(await fk()).toBe(1);
+    await expect(store.write(dangling)).rejects.toThrow(/FOREIGN KEY/);
+    await store.trustedWrite(dangling);
+    expect(await fk()).toBe(1);
+    expect((await sql<{ n: number }>`SELECT count(*) AS n FROM departments WHERE tenant_id = 999`.execute(store.db)).rows[0]?.n).toBe(1);
+    await expect(store.write(dangling)).rejects.toThrow(/FOREIGN KEY/);
     await store.close();
   });
 });
