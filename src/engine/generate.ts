@@ -13,10 +13,10 @@ import { audit, formatProtocol, readSettings, reserveProtocols, type EngineConte
  * one write transaction (all or nothing); rows go in through the store's multi-row prepared
  * INSERTs, and the audit gets one summary row per kind, not one per row.
  *
- * Tickets are staged: binding a value costs far more for a string than for a number (each string is
- * converted and copied twice), so JS stages each slice of tickets as numbers and codes (plus the
- * timestamps and protocol) in a temp table, and one INSERT ... SELECT per slice turns the codes into
- * the status, channel, visibility, subject and message texts inside SQLite.
+ * Tickets are staged: binding costs per value, and far more for a string than for a number (each
+ * string is converted and copied twice), so JS stages each slice of tickets in a temp table as nine
+ * values (ids, one number packing the codes, one text with the instants and the protocol), and one
+ * INSERT ... SELECT per slice turns them into the ticket's columns and texts inside SQLite.
  */
 
 const Count = (max: number) =>
@@ -154,6 +154,9 @@ const ascii = (s: string) =>
     .replace(/[^a-z0-9]+/g, '-')
     .replace(/^-|-$/g, '');
 
+/** An instant as toISOString writes it (years 0 to 9999), and the blank that stands for none. */
+const ISO_WIDTH = 24;
+const NO_INSTANT = ' '.repeat(ISO_WIDTH);
 /** Rows per yield to the event loop: lets a progress display draw and Ctrl-C be noticed. */
 const SLICE = 25_000;
 const HOUR = 3_600_000;
@@ -257,6 +260,7 @@ class Generator {
       depts.push({ id, name: d.name, weight: d.weight, categoryIds, categoryNames: d.categories, agentIds: [], firstSubject: subjects.length });
       for (const label of [d.name, ...d.categories]) for (const problem of PROBLEMS) subjects.push(`${label}: ${problem}`);
     }
+    if (subjects.length > 256) throw new Error('generate: a staged ticket packs its subject in 8 bits');
     this.report.departments = depts.length;
     this.report.categories = depts.reduce((n, d) => n + d.categoryIds.length, 0);
     const deptCum = cumulative(depts.map((d) => d.weight));
@@ -377,26 +381,25 @@ class Generator {
     const iso = isoFormatter();
     // The temp tables belong to this transaction: a rollback drops them too.
     await sql`CREATE TEMP TABLE generated_subjects (id INTEGER PRIMARY KEY, subject TEXT NOT NULL)`.execute(tx);
+    // A staged ticket is few values, because SQLite's binding costs per value (a string's most):
+    // its ids, one number packing its codes, and one text holding its instants at fixed places.
     await sql`CREATE TEMP TABLE generated_tickets (
-        n INTEGER NOT NULL, protocol TEXT NOT NULL, requester_id INTEGER NOT NULL, organization_id INTEGER, department_id INTEGER NOT NULL,
-        category_id INTEGER, subject INTEGER NOT NULL, status INTEGER NOT NULL, channel INTEGER NOT NULL, visibility INTEGER NOT NULL,
-        agent_id INTEGER, rating INTEGER, draft_id INTEGER, created_at TEXT NOT NULL, due_at TEXT NOT NULL, solved_at TEXT, closed_at TEXT)`.execute(tx);
+        n INTEGER NOT NULL, requester_id INTEGER NOT NULL, organization_id INTEGER, department_id INTEGER NOT NULL,
+        category_id INTEGER, agent_id INTEGER, draft_id INTEGER, codes INTEGER NOT NULL, texts TEXT NOT NULL)`.execute(tx);
     const subjectRows = store.bulkInsert('generated_subjects', ['id', 'subject']);
     subjects.forEach((subject, id) => subjectRows.push([id, subject]));
     subjectRows.flush();
-    const staged = store.bulkInsert('generated_tickets', [
-      'n', 'protocol', 'requester_id', 'organization_id', 'department_id', 'category_id', 'subject', 'status', 'channel', 'visibility',
-      'agent_id', 'rating', 'draft_id', 'created_at', 'due_at', 'solved_at', 'closed_at',
-    ]);
-    const text = (column: string, values: readonly string[]) => sql.raw(`CASE ${column} ${values.map((v, i) => `WHEN ${i} THEN '${v}'`).join(' ')} END`);
+    const staged = store.bulkInsert('generated_tickets', ['n', 'requester_id', 'organization_id', 'department_id', 'category_id', 'agent_id', 'draft_id', 'codes', 'texts']);
+    const text = (code: string, values: readonly string[]) => sql.raw(`CASE ${code} ${values.map((v, i) => `WHEN ${i} THEN '${v}'`).join(' ')} END`);
+    const instant = (k: number) => sql.raw(`nullif(substr(t.texts, ${k * ISO_WIDTH + 1}, ${ISO_WIDTH}), '${NO_INSTANT}')`);
     // Ordered by staging, so ids follow the protocols (and time).
     const insertStaged = sql`INSERT INTO tickets (
         tenant_id, protocol, requester_id, organization_id, department_id, category_id, subject, message, status, channel,
         visibility, agent_id, rating, draft_id, created_at, due_at, solved_at, closed_at, updated_at)
-      SELECT ${tid}, t.protocol, t.requester_id, t.organization_id, t.department_id, t.category_id, s.subject, s.subject || '. Chamado sintético ' || t.n || '.',
-        ${text('t.status', STATUSES)}, ${text('t.channel', CHANNELS)}, ${text('t.visibility', VISIBILITIES)}, t.agent_id, t.rating, t.draft_id,
-        t.created_at, t.due_at, t.solved_at, t.closed_at, coalesce(t.closed_at, t.solved_at, t.created_at)
-      FROM generated_tickets t JOIN generated_subjects s ON s.id = t.subject
+      SELECT ${tid}, substr(t.texts, ${4 * ISO_WIDTH + 1}), t.requester_id, t.organization_id, t.department_id, t.category_id, s.subject, s.subject || '. Chamado sintético ' || t.n || '.',
+        ${text('t.codes >> 8 & 7', STATUSES)}, ${text('t.codes >> 11 & 7', CHANNELS)}, ${text('t.codes >> 14 & 1', VISIBILITIES)}, t.agent_id, nullif(t.codes >> 15, 0), t.draft_id,
+        ${instant(0)}, ${instant(1)}, ${instant(2)}, ${instant(3)}, coalesce(${instant(3)}, ${instant(2)}, ${instant(0)})
+      FROM generated_tickets t JOIN generated_subjects s ON s.id = t.codes & 255
       ORDER BY t.rowid`;
     let firstTicketId: number | null = null;
     const insertSlice = async () => {
@@ -461,24 +464,21 @@ class Generator {
       }
       const subject = dept.firstSubject + (categoryIndex + 1) * PROBLEMS.length + dice.int(PROBLEMS.length);
       const createdAt = iso(created);
+      // codes: subject (8 bits), status (3), channel (3), visibility (1), rating (0 for none; 3)
       staged.push([
         i + 1,
-        formatProtocol(Number(createdAt.slice(0, 4)), firstSeq + i),
         who.id,
         who.orgIndex === null ? null : orgIds[who.orgIndex]!,
         dept.id,
         categoryId,
-        subject,
-        STATUSES.indexOf(status),
-        channel,
-        VISIBILITIES.indexOf(visibility),
         agentId,
-        rating,
         draftId,
-        createdAt,
-        iso(created + forecast * HOUR),
-        solvedAt === null ? null : iso(solvedAt),
-        closedAt === null ? null : iso(closedAt),
+        subject | (STATUSES.indexOf(status) << 8) | (channel << 11) | (VISIBILITIES.indexOf(visibility) << 14) | ((rating ?? 0) << 15),
+        createdAt +
+          iso(created + forecast * HOUR) +
+          (solvedAt === null ? NO_INSTANT : iso(solvedAt)) +
+          (closedAt === null ? NO_INSTANT : iso(closedAt)) +
+          formatProtocol(Number(createdAt.slice(0, 4)), firstSeq + i),
       ]);
       if (i === 0) this.report.from = createdAt;
       if (i === N - 1) this.report.to = createdAt;
