@@ -1,22 +1,17 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { API, type OperationName, type Role } from '../../src/core/api.js';
-import { buildServer } from '../../src/server/app.js';
-import { openSqliteStore, type Store } from '../../src/store/sqlite.js';
+import type { Store } from '../../src/store/sqlite.js';
 import { fingerprint } from '../helpers/db.js';
-import { tenantAdmin } from '../helpers/backends.js';
+import { inProcessApi, tenantAdmin, type InProcessApi } from '../helpers/backends.js';
 
 /**
  * The authorisation matrix of the API: every operation × no token, a bad token, each role, its
  * own tenant and the other tenant — 401, 403 and 404 where due, and nothing changed when refused.
  */
 describe('API authorisation matrix (R1, R12, R13)', () => {
-  const file = join(mkdtempSync(join(tmpdir(), 'deskctl-authz-')), 'helpdesk.db');
+  let api: InProcessApi;
+  let file: string;
   let store: Store;
-  let app: FastifyInstance;
   let url: string;
   const tokens: Record<string, string> = {};
   const ids: Record<string, number> = {};
@@ -24,7 +19,8 @@ describe('API authorisation matrix (R1, R12, R13)', () => {
   const operator = (slug: string) => tenantAdmin(store, slug);
 
   beforeAll(async () => {
-    store = openSqliteStore(file);
+    api = await inProcessApi();
+    ({ file, store } = api);
     const a = await operator('default');
     await a.createTenant('outra');
     for (const [slug, hd] of [['default', a], ['outra', await operator('outra')]] as const) {
@@ -52,15 +48,10 @@ describe('API authorisation matrix (R1, R12, R13)', () => {
         tokens.otherAdmin = (await hd.createToken({ name: 'admin', role: 'admin' })).token;
       }
     }
-    app = await buildServer({ store, rateLimit: { max: 1_000_000, timeWindowMs: 60_000 } });
-    url = await app.listen({ host: '127.0.0.1', port: 0 });
-    // A token's first use stamps its last-use time (bookkeeping, at most once a minute): done here,
-    // so that every refused call below can be held to changing nothing at all.
-    for (const token of Object.values(tokens)) await fetch(`${url}/v1/tenants`, { headers: { authorization: `Bearer ${token}` } });
+    url = await api.listen(Object.values(tokens));
   });
   afterAll(async () => {
-    await app.close();
-    await store.close();
+    await api.close();
   });
 
   /** A well-formed call of each operation, so that only who calls it decides the answer. */

@@ -1,15 +1,10 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import fc from 'fast-check';
-import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { API, type OperationName } from '../../src/core/api.js';
-import { buildServer } from '../../src/server/app.js';
-import { openSqliteStore, type Store } from '../../src/store/sqlite.js';
+import type { Store } from '../../src/store/sqlite.js';
 import { fingerprint } from '../helpers/db.js';
 import { NAMES_A_PLACE, hostileJson, hostileString, mutation, mutate, runs } from '../helpers/hostile.js';
-import { tenantAdmin } from '../helpers/backends.js';
+import { inProcessApi, tenantAdmin, type InProcessApi } from '../helpers/backends.js';
 
 /**
  * Hostile input at the API: random and mutated bodies, query strings and path values for every
@@ -18,16 +13,17 @@ import { tenantAdmin } from '../helpers/backends.js';
  * the contract's error shape that says where the problem is, and writes nothing.
  */
 describe('API under hostile input (property-based)', () => {
-  const file = join(mkdtempSync(join(tmpdir(), 'deskctl-hostile-api-')), 'helpdesk.db');
+  let api: InProcessApi;
+  let file: string;
   // A fixed clock: a token's last-use stamp is written once, so every refusal can be held to writing nothing.
   const env = { DESKCTL_NOW: '2026-11-02T12:00:00.000Z' };
   let store: Store;
-  let app: FastifyInstance;
   let url: string;
   let token: string;
 
   beforeAll(async () => {
-    store = openSqliteStore(file);
+    api = await inProcessApi({ env, bodyLimit: 256 * 1024 });
+    ({ file, store } = api);
     const hd = await tenantAdmin(store, 'default', () => new Date(env.DESKCTL_NOW));
     await hd.addDepartment('Suporte');
     await hd.addCategory('Acesso', 'Suporte');
@@ -39,13 +35,10 @@ describe('API under hostile input (property-based)', () => {
     await hd.setSetting('approval.mode', 'departments');
     for (let i = 0; i < 20; i++) await hd.createTicket({ requester: 'ana@norte.example', department: 'Suporte', category: i % 2 ? 'Acesso' : null, subject: `s${i}`, message: 'm' });
     token = (await hd.createToken({ name: 'hostile-test-admin-7f3a', role: 'admin' })).token;
-    app = await buildServer({ store, env, bodyLimit: 256 * 1024, rateLimit: { max: 1_000_000, timeWindowMs: 60_000 } });
-    url = await app.listen({ host: '127.0.0.1', port: 0 });
-    await fetch(`${url}/v1/tenants`, { headers: { authorization: `Bearer ${token}` } });
+    url = await api.listen([token]);
   });
   afterAll(async () => {
-    await app.close();
-    await store.close();
+    await api.close();
   });
 
   /** A well-formed call of each operation that takes a body: what the mutations start from. */

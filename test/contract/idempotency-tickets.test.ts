@@ -1,15 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
 import { createServer, request, type Server } from 'node:http';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openHttpHelpdesk } from '../../src/client/http.js';
-import { buildServer } from '../../src/server/app.js';
-import { openSqliteStore, type Store } from '../../src/store/sqlite.js';
+import type { Store } from '../../src/store/sqlite.js';
 import { count, fingerprint } from '../helpers/db.js';
-import { tenantAdmin } from '../helpers/backends.js';
+import { inProcessApi, tenantAdmin, type InProcessApi } from '../helpers/backends.js';
 
 /**
  * Idempotency-Key on POST …/tickets: the key is stored in the ticket's own transaction, so a
@@ -17,15 +12,16 @@ import { tenantAdmin } from '../helpers/backends.js';
  * when the first answer was lost on the way back; the same key with another body is 422.
  */
 describe('API idempotency of ticket creation', () => {
-  const file = join(mkdtempSync(join(tmpdir(), 'deskctl-idem-tickets-')), 'helpdesk.db');
+  let api: InProcessApi;
+  let file: string;
   const env = { DESKCTL_NOW: '2026-11-02T12:00:00.000Z' };
   let store: Store;
-  let app: FastifyInstance;
   let url: string;
   let token: string;
 
   beforeAll(async () => {
-    store = openSqliteStore(file);
+    api = await inProcessApi({ env });
+    ({ file, store } = api);
     const hd = await tenantAdmin(store, 'default', () => new Date(env.DESKCTL_NOW));
     await hd.addDepartment('Suporte');
     await hd.addDepartment('Financeiro');
@@ -36,13 +32,10 @@ describe('API idempotency of ticket creation', () => {
     await hd.setSetting('approval.mode', 'departments');
     await hd.createTicket({ requester: 'ana@matriz.example', department: 'Financeiro', subject: 'pending', message: 'm' });
     token = (await hd.createToken({ name: 'ci', role: 'admin' })).token;
-    app = await buildServer({ store, env, rateLimit: { max: 1_000_000, timeWindowMs: 60_000 } });
-    url = await app.listen({ host: '127.0.0.1', port: 0 });
-    await fetch(`${url}/v1/tenants`, { headers: { authorization: `Bearer ${token}` } });
+    url = await api.listen([token]);
   });
   afterAll(async () => {
-    await app.close();
-    await store.close();
+    await api.close();
   });
 
   const post = (body: unknown, key?: string, path = '/tickets') =>

@@ -1,24 +1,20 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildServer } from '../../src/server/app.js';
-import { openSqliteStore, type Store } from '../../src/store/sqlite.js';
+import type { Store } from '../../src/store/sqlite.js';
 import { count } from '../helpers/db.js';
-import { tenantAdmin } from '../helpers/backends.js';
+import { inProcessApi, tenantAdmin, type InProcessApi } from '../helpers/backends.js';
 
 describe('API idempotency of bulk chunks (R13)', () => {
-  const file = join(mkdtempSync(join(tmpdir(), 'deskctl-idem-')), 'helpdesk.db');
+  let api: InProcessApi;
+  let file: string;
   let store: Store;
-  let app: FastifyInstance;
   let url: string;
   let token: string;
   let env: Record<string, string>;
 
   beforeAll(async () => {
-    store = openSqliteStore(file);
     env = { DESKCTL_NOW: '2026-11-02T12:00:00.000Z' };
+    api = await inProcessApi({ env });
+    ({ file, store } = api);
     const hd = await tenantAdmin(store, 'default', () => new Date(env.DESKCTL_NOW!));
     await hd.addDepartment('Suporte');
     await hd.addOrganization('Matriz');
@@ -27,12 +23,10 @@ describe('API idempotency of bulk chunks (R13)', () => {
     await hd.setSetting('approval.mode', 'all-departments');
     for (let i = 0; i < 30; i++) await hd.createTicket({ requester: 'ana@matriz.example', department: 'Suporte', subject: `s${i}`, message: 'm' });
     token = (await hd.createToken({ name: 'ci', role: 'admin' })).token;
-    app = await buildServer({ store, env });
-    url = await app.listen({ host: '127.0.0.1', port: 0 });
+    url = await api.listen();
   });
   afterAll(async () => {
-    await app.close();
-    await store.close();
+    await api.close();
   });
 
   const post = (body: unknown, key?: string) =>

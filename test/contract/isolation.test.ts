@@ -1,13 +1,8 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { API, type OperationName } from '../../src/core/api.js';
-import { buildServer } from '../../src/server/app.js';
-import { openSqliteStore, type Store } from '../../src/store/sqlite.js';
+import type { Store } from '../../src/store/sqlite.js';
 import { fingerprint } from '../helpers/db.js';
-import { tenantAdmin } from '../helpers/backends.js';
+import { inProcessApi, tenantAdmin, type InProcessApi } from '../helpers/backends.js';
 
 /**
  * R1 as an attacker would test it: every id, name and e-mail of tenant A tried with tenant B's
@@ -16,10 +11,10 @@ import { tenantAdmin } from '../helpers/backends.js';
  * and customers. Nothing of A is seen or changed.
  */
 describe('tenant isolation and the rest of the authorisation matrix (R1)', () => {
-  const file = join(mkdtempSync(join(tmpdir(), 'deskctl-isolation-')), 'helpdesk.db');
+  let api: InProcessApi;
+  let file: string;
   const env = { DESKCTL_NOW: '2026-11-02T12:00:00.000Z' };
   let store: Store;
-  let app: FastifyInstance;
   let url: string;
   const tok: Record<string, string> = {};
   /** Everything tenant A has, by kind. */
@@ -28,7 +23,8 @@ describe('tenant isolation and the rest of the authorisation matrix (R1)', () =>
   const operator = (slug: string) => tenantAdmin(store, slug, () => new Date(env.DESKCTL_NOW));
 
   beforeAll(async () => {
-    store = openSqliteStore(file);
+    api = await inProcessApi({ env });
+    ({ file, store } = api);
     const hdA = await operator('default');
     await hdA.createTenant('tenant-b');
     // Tenant A: its own names, so that a name resolved in the wrong tenant would show.
@@ -71,13 +67,10 @@ describe('tenant isolation and the rest of the authorisation matrix (R1)', () =>
     tok.bRevoked = (await hdB.createToken({ name: 'b-revoked', role: 'admin' })).token;
     await hdB.revokeToken('b-revoked');
 
-    app = await buildServer({ store, env, rateLimit: { max: 1_000_000, timeWindowMs: 60_000 } });
-    url = await app.listen({ host: '127.0.0.1', port: 0 });
-    for (const t of Object.values(tok)) await fetch(`${url}/v1/tenants`, { headers: { authorization: `Bearer ${t}` } });
+    url = await api.listen(Object.values(tok));
   });
   afterAll(async () => {
-    await app.close();
-    await store.close();
+    await api.close();
   });
 
   const call = async (token: string, method: string, path: string, body?: unknown) => {
@@ -191,13 +184,13 @@ describe('tenant isolation and the rest of the authorisation matrix (R1)', () =>
 
   it('the matrix covers every route the server has: the operation table, /healthz and /v1/openapi.json, nothing else', async () => {
     // printRoutes draws a tree; each method listed at a node is one route (HEAD comes with GET).
-    const tree = app.printRoutes({ commonPrefix: false });
+    const tree = api.app.printRoutes({ commonPrefix: false });
     const routes = [...tree.matchAll(/\(([A-Z, ]+)\)/g)].flatMap((m) => m[1]!.split(', ').filter((x) => x !== 'HEAD'));
     expect(routes.length).toBe(names.length + 2);
     for (const name of names) {
       const op = API[name];
       const path = op.global ? op.path : `/v1/tenants/:tenant${op.path}`;
-      expect(app.hasRoute({ method: op.method, url: path }), `${op.method} ${path}`).toBe(true);
+      expect(api.app.hasRoute({ method: op.method, url: path }), `${op.method} ${path}`).toBe(true);
     }
     // The two routes outside the table answer without a token and carry nothing of a tenant.
     const health = await fetch(`${url}/healthz`);

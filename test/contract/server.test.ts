@@ -1,27 +1,23 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openHttpHelpdesk } from '../../src/client/http.js';
 import type { Helpdesk } from '../../src/client/helpdesk.js';
 import { API } from '../../src/core/api.js';
-import { buildServer } from '../../src/server/app.js';
-import { openSqliteStore, type Store } from '../../src/store/sqlite.js';
+import type { Store } from '../../src/store/sqlite.js';
 import { fingerprint } from '../helpers/db.js';
-import { tenantAdmin } from '../helpers/backends.js';
+import { inProcessApi, tenantAdmin, type InProcessApi } from '../helpers/backends.js';
 
 describe('the API server: limits, pages and documents', () => {
-  const file = join(mkdtempSync(join(tmpdir(), 'deskctl-server-')), 'helpdesk.db');
+  let api: InProcessApi;
+  let file: string;
   let store: Store;
-  let app: FastifyInstance;
   let url: string;
   let token: string;
   let remote: Helpdesk;
   const DRAFTS = 2_345;
 
   beforeAll(async () => {
-    store = openSqliteStore(file);
+    api = await inProcessApi({ bodyLimit: 64 * 1024, rateLimit: { max: 40, timeWindowMs: 60_000 } });
+    ({ file, store } = api);
     const hd = await tenantAdmin(store);
     await hd.addDepartment('Suporte');
     await hd.addOrganization('Matriz');
@@ -30,14 +26,12 @@ describe('the API server: limits, pages and documents', () => {
     await hd.setSetting('approval.mode', 'all-departments');
     for (let i = 0; i < DRAFTS; i++) await hd.createTicket({ requester: 'ana@matriz.example', department: 'Suporte', subject: `s${i}`, message: 'm' });
     token = (await hd.createToken({ name: 'ci', role: 'admin' })).token;
-    app = await buildServer({ store, bodyLimit: 64 * 1024, rateLimit: { max: 40, timeWindowMs: 60_000 } });
-    url = await app.listen({ host: '127.0.0.1', port: 0 });
+    url = await api.listen();
     remote = await openHttpHelpdesk({ url, token, tenant: 'default' });
   });
   afterAll(async () => {
     await remote.close();
-    await app.close();
-    await store.close();
+    await api.close();
   });
 
   it('lists are paged on the wire and followed transparently by the client', async () => {

@@ -8,7 +8,8 @@ import { openHttpHelpdesk } from '../../src/client/http.js';
 import { LocalHelpdesk, openLocalHelpdesk } from '../../src/client/local.js';
 import { now } from '../../src/core/time.js';
 import { tenantIdBySlug } from '../../src/engine/tenants.js';
-import { buildServer } from '../../src/server/app.js';
+import type { FastifyInstance } from 'fastify';
+import { buildServer, type ServerOptions } from '../../src/server/app.js';
 import { openSqliteStore, type Store } from '../../src/store/sqlite.js';
 import { DeskctlError, type ErrorCode } from '../../src/core/errors.js';
 import type { DecisionReport, Draft, Ticket } from '../../src/core/schemas.js';
@@ -60,6 +61,52 @@ const local: Backend = {
   },
 };
 
+export interface InProcessApi {
+  file: string;
+  store: Store;
+  /**
+   * Starts the API once the test has filled the store, on 127.0.0.1 (a port the system picks), and
+   * uses each token once: a token's first use stamps its last-use time (bookkeeping, at most once a
+   * minute), so a test can then hold a refused call to changing nothing at all. Resolves to the URL.
+   */
+  listen(tokens?: readonly string[]): Promise<string>;
+  /** The running server (after listen). */
+  readonly app: FastifyInstance;
+  /** Stops the server, closes the store and removes the folder it made for the database. */
+  close(): Promise<void>;
+}
+
+/**
+ * `deskctl serve` in this process: a store on the file (default: a new database in a temp folder),
+ * then the API over it, with no rate limit to speak of unless given.
+ */
+export async function inProcessApi(o: Partial<Omit<ServerOptions, 'store'>> & { file?: string } = {}): Promise<InProcessApi> {
+  const { file: given, ...server } = o;
+  const ownDir = given ? null : await mkdtemp(join(tmpdir(), 'deskctl-api-'));
+  const file = given ?? join(ownDir!, 'helpdesk.db');
+  const store = openSqliteStore(file);
+  let app: FastifyInstance | undefined;
+  return {
+    file,
+    store,
+    get app() {
+      if (!app) throw new Error('inProcessApi: listen() first');
+      return app;
+    },
+    async listen(tokens = []) {
+      app = await buildServer({ rateLimit: { max: 1_000_000, timeWindowMs: 60_000 }, ...server, store });
+      const url = await app.listen({ host: '127.0.0.1', port: 0 });
+      for (const token of tokens) await fetch(`${url}/v1/tenants`, { headers: { authorization: `Bearer ${token}` } });
+      return url;
+    },
+    async close() {
+      await app?.close();
+      await store.close();
+      if (ownDir) await rm(ownDir, { recursive: true, force: true });
+    },
+  };
+}
+
 interface Served {
   store: Store;
   url: string;
@@ -69,26 +116,15 @@ interface Served {
 }
 const served = new Map<string, Served>();
 
-/** A real `deskctl serve` app on 127.0.0.1:0 over the file, shared by every handle opened on it. */
+/** A real `deskctl serve` app over the file, shared by every handle opened on it. */
 async function serve(file: string, env: Record<string, string | undefined>): Promise<Served> {
   const known = served.get(file);
   if (known) {
     known.users++;
     return known;
   }
-  const store = openSqliteStore(file);
-  const app = await buildServer({ store, env, rateLimit: { max: 1_000_000, timeWindowMs: 60_000 } });
-  const url = await app.listen({ host: '127.0.0.1', port: 0 });
-  const s: Served = {
-    store,
-    url,
-    env,
-    users: 1,
-    async close() {
-      await app.close();
-      await store.close();
-    },
-  };
+  const api = await inProcessApi({ file, env });
+  const s: Served = { store: api.store, url: await api.listen(), env, close: api.close, users: 1 };
   served.set(file, s);
   return s;
 }
