@@ -9,9 +9,11 @@
  * none (it then holds the functions that run compiled). V8 checks only a source's length, so a
  * cache is named after its file's content (a hash the build writes into this file), the Node
  * version and the V8 flags: another build, another Node or other flags never meet it. A cache
- * that cannot be read or written means a slower start, never an error.
+ * that cannot be read or written means a slower start, never an error. Whenever caches are written,
+ * those nobody has written for a month go (the builds before an upgrade); one still in use by
+ * another installation is just written again on its next run.
  */
-import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { Script } from 'node:vm';
@@ -24,6 +26,28 @@ export const LIBRARY_PREFIX = 'deskctl:lib/';
 declare const __DIST_HASHES__: Record<string, string>;
 
 type Exports = Record<string, unknown>;
+
+/** How long a code cache nobody has written again is kept. */
+const CACHE_KEPT_MS = 30 * 24 * 3_600_000;
+
+/** Removes the caches (and leftover temporaries of killed runs) last written before `before`. */
+function pruneCaches(dir: string, before: number): void {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    if (!/\.cache(\.\d+)?$/.test(name)) continue;
+    try {
+      const file = join(dir, name);
+      if (statSync(file).mtimeMs < before) rmSync(file, { force: true });
+    } catch {
+      // Gone already, or not ours to remove: left as it is.
+    }
+  }
+}
 
 /** The V8 flags a cache depends on, from NODE_OPTIONS and the command line, as a short tag. */
 function flagsTag(): string {
@@ -90,6 +114,7 @@ export function loadCli(dist: string): { main: (argv: string[]) => Promise<numbe
         }
       }
     }
+    pruneCaches(cacheDir, Date.now() - CACHE_KEPT_MS);
   });
 
   return load('cli.cjs') as unknown as { main: (argv: string[]) => Promise<number> };

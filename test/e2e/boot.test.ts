@@ -98,6 +98,25 @@ describe('code caches of the built CLI', () => {
     expect(now).toEqual(expect.arrayContaining(mine));
   });
 
+  it('writing caches removes those nobody wrote for a month (earlier builds) and leftovers of killed runs, nothing else', async () => {
+    const days = (n: number) => new Date(Date.now() - n * 24 * 3_600_000);
+    const place = (name: string, age: number) => {
+      writeFileSync(join(cacheDir, name), 'x');
+      utimesSync(join(cacheDir, name), days(age), days(age));
+    };
+    place('cli.cjs.0123456789abcdef.v20.0.0-x64-0.cache', 40);
+    place('lib-zod.cjs.0123456789abcdef.v20.0.0-x64-0.cache.4242', 40);
+    place('lib-yaml.cjs.fedcba9876543210.v20.0.0-x64-0.cache', 10);
+    place('notes.txt', 40);
+    const kept = caches().filter((f) => !f.startsWith('cli.cjs.0123') && !f.startsWith('lib-zod.cjs.0123'));
+    // Flags of their own: this run has no cache, so it writes one, and prunes.
+    const r = await run(['--tenant', 'demo', 'approval', 'show'], { NODE_OPTIONS: '--max-old-space-size=301' });
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(caches()).toEqual(expect.arrayContaining(kept));
+    expect(caches()).toHaveLength(kept.length + 1);
+    expect(caches()).not.toContain('cli.cjs.0123456789abcdef.v20.0.0-x64-0.cache');
+  });
+
   it('a cache folder that cannot be made costs nothing but the cache: same output, exit 0, nothing on stderr', async () => {
     const blocked = join(home.dir, 'not-a-folder');
     writeFileSync(blocked, 'a file where the cache folder would go');
