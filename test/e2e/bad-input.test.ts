@@ -1,3 +1,5 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { deskctl, tempHome } from '../helpers/bin.js';
 import { fingerprint } from '../helpers/db.js';
@@ -80,5 +82,22 @@ describe('e2e: bad input exits 2 with one line and writes nothing', () => {
     const [line, doc] = r.stderr.split('\n');
     expect(line).toMatch(/^error: timezone/);
     expect(JSON.parse(doc!)).toEqual({ error: { code: 'invalid_input', message: expect.stringMatching(/^timezone: /) } });
+  });
+});
+
+describe('e2e: a --db that can never be a database', () => {
+  const home = tempHome();
+  it.each([
+    ['a folder /proc will not create', '/proc/deskctl-nope/h.db'],
+    ['/dev/null', '/dev/null'],
+    ['a file that is not a database', 'not-a-database'],
+    ['a name too long for the file system', `${'x'.repeat(300)}/h.db`],
+    ['a folder', '.'],
+  ])('--db naming %s: exit 5 with one line "cannot open/prepare database", quickly, never a hang or a crash', async (_, path) => {
+    writeFileSync(join(home.dir, 'not-a-database'), 'hello\n');
+    const r = await deskctl(['--db', path.startsWith('/') ? path : join(home.dir, path), 'tenants', 'list'], { env: home.env, timeout: 15_000 });
+    expect(r.timedOut).toBe(false);
+    expect(r.exitCode).toBe(5);
+    expect(r.stderr).toMatch(/^error: cannot (open|prepare) database .*\n$/);
   });
 });

@@ -34,6 +34,8 @@ export function deskctl(args: string[], o: { env?: Record<string, string>; input
     stdin: o.input === undefined ? 'ignore' : 'pipe',
     reject: false,
     timeout: o.timeout ?? 60_000,
+    // A run past its time is killed outright: one stuck in a loop would never see a SIGTERM.
+    killSignal: 'SIGKILL',
     stripFinalNewline: false,
   });
 }
