@@ -33,7 +33,7 @@ function parseArgs(argv) {
 
 const opts = parseArgs(process.argv.slice(2));
 const SIZE = opts.quick
-  ? { drafts: 20_000, tickets: 200_000, seedTickets: 2_000, startRuns: 10, heavyRuns: 2, statsRuns: 3 }
+  ? { drafts: 20_000, tickets: 500_000, seedTickets: 2_000, startRuns: 10, heavyRuns: 2, statsRuns: 3 }
   : { drafts: 100_000, tickets: 1_000_000, seedTickets: 10_000, startRuns: 20, heavyRuns: 3, statsRuns: 5 };
 if (opts.runs) SIZE.startRuns = SIZE.heavyRuns = SIZE.statsRuns = opts.runs;
 const NOW = '2026-11-02T12:00:00.000Z';
