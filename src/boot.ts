@@ -10,8 +10,8 @@
  * cache is named after its file's content (a hash the build writes into this file), the Node
  * version and the V8 flags: another build, another Node or other flags never meet it. A cache
  * that cannot be read or written means a slower start, never an error. Whenever caches are written,
- * those nobody has written for a month go (the builds before an upgrade); one still in use by
- * another installation is just written again on its next run.
+ * those of other builds nobody has written for a month go (the builds before an upgrade); one still
+ * in use by another installation is just written again on its next run.
  */
 import { readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -30,7 +30,11 @@ type Exports = Record<string, unknown>;
 /** How long a code cache nobody has written again is kept. */
 const CACHE_KEPT_MS = 30 * 24 * 3_600_000;
 
-/** Removes the caches (and leftover temporaries of killed runs) last written before `before`. */
+/**
+ * Removes the caches (and leftover temporaries of killed runs) last written before `before`, but
+ * none of this build's files: a cache is written once and then only read, so its age says nothing
+ * about its use.
+ */
 function pruneCaches(dir: string, before: number): void {
   let names: string[];
   try {
@@ -38,8 +42,9 @@ function pruneCaches(dir: string, before: number): void {
   } catch {
     return;
   }
+  const ours = Object.values(__DIST_HASHES__).map((hash) => `.${hash}.`);
   for (const name of names) {
-    if (!/\.cache(\.\d+)?$/.test(name)) continue;
+    if (!/\.cache(\.\d+)?$/.test(name) || ours.some((tag) => name.includes(tag))) continue;
     try {
       const file = join(dir, name);
       if (statSync(file).mtimeMs < before) rmSync(file, { force: true });

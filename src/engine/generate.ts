@@ -4,7 +4,7 @@ import { forbidden, precondition } from '../core/errors.js';
 import { offsetMinutes } from '../core/periods.js';
 import { isoFormatter } from '../core/time.js';
 import { parseInput } from '../core/validate.js';
-import type { Tx } from '../store/sqlite.js';
+import { pageCache, type Tx } from '../store/sqlite.js';
 import { audit, formatProtocol, readSettings, reserveProtocols, type EngineContext } from './context.js';
 
 /*
@@ -157,6 +157,27 @@ const ascii = (s: string) =>
 /** An instant as toISOString writes it (years 0 to 9999), and the blank that stands for none. */
 const ISO_WIDTH = 24;
 const NO_INSTANT = ' '.repeat(ISO_WIDTH);
+/**
+ * How a staged ticket packs its codes into one number, from the lowest bit: the JavaScript that
+ * packs them and the SQL that unpacks them both read this. A rating of 0 stands for none.
+ */
+const CODES = {
+  subject: { at: 0, bits: 8 },
+  status: { at: 8, bits: 3 },
+  channel: { at: 11, bits: 3 },
+  visibility: { at: 14, bits: 1 },
+  rating: { at: 15, bits: 3 },
+} as const;
+type Code = keyof typeof CODES;
+const packed = (code: Code, value: number) => value << CODES[code].at;
+const unpacked = (code: Code) => `(t.codes >> ${CODES[code].at} & ${2 ** CODES[code].bits - 1})`;
+function assertFits(code: Code, values: number): void {
+  if (values > 2 ** CODES[code].bits) throw new Error(`generate: ${values} values of ${code} do not fit in ${CODES[code].bits} bits`);
+}
+assertFits('status', STATUSES.length);
+assertFits('channel', CHANNELS.length);
+assertFits('visibility', VISIBILITIES.length);
+assertFits('rating', RATING_CUM.length + 1);
 /** Rows per yield to the event loop: lets a progress display draw and Ctrl-C be noticed. */
 const SLICE = 25_000;
 const HOUR = 3_600_000;
@@ -169,8 +190,14 @@ export async function generate(ctx: EngineContext, input: GenerateOptions, hooks
   // foreign-key lookups); the e2e tests hold its output to PRAGMA foreign_key_check.
   return ctx.store.trustedWrite(async (tx) => {
     await assertEmpty(tx, ctx.tenantId);
-    const g = new Generator(tx, ctx, o, hooks, tenant);
-    return g.run();
+    // A page cache of 64 MB for the load (the growing ends of the tickets' indexes stay in memory);
+    // 256 MB was no faster for a million tickets and doubled the peak memory (to 470 MB).
+    const restoreCache = await pageCache(tx, 65_536);
+    try {
+      return await new Generator(tx, ctx, o, hooks, tenant).run();
+    } finally {
+      await restoreCache();
+    }
   });
 }
 
@@ -237,10 +264,6 @@ class Generator {
   }
 
   async run(): Promise<GenerateReport> {
-    // A page cache of 64 MB for this connection (SQLite's default is 2 MB): the growing ends of the
-    // tickets' indexes stay in memory. 256 MB was no faster for a million tickets and doubled the
-    // peak memory (to 470 MB).
-    await sql`PRAGMA cache_size = -65536`.execute(this.tx);
     const settings = await readSettings(this.tx, this.tid);
     const at = this.now.toISOString();
     const store = this.ctx.store;
@@ -262,7 +285,7 @@ class Generator {
       depts.push({ id, name: d.name, weight: d.weight, categoryIds, categoryNames: d.categories, agentIds: [], firstSubject: subjects.length });
       for (const label of [d.name, ...d.categories]) for (const problem of PROBLEMS) subjects.push(`${label}: ${problem}`);
     }
-    if (subjects.length > 256) throw new Error('generate: a staged ticket packs its subject in 8 bits');
+    assertFits('subject', subjects.length);
     this.report.departments = depts.length;
     this.report.categories = depts.reduce((n, d) => n + d.categoryIds.length, 0);
     const deptCum = cumulative(depts.map((d) => d.weight));
@@ -381,6 +404,10 @@ class Generator {
     const hourly = this.hourlyWeights(start, end, settings.timezone);
     const firstSeq = N > 0 ? await reserveProtocols(tx, tid, N) : 1;
     const iso = isoFormatter();
+    // The staged text holds each instant in ISO_WIDTH characters, as the years 0 to 9999 are written.
+    for (const t of [start, end + forecast * HOUR]) {
+      if (new Date(t).toISOString().length !== ISO_WIDTH) throw precondition(`generate writes a year of history up to now: now (${this.now.toISOString()}) must leave it within the years 0000 to 9999`);
+    }
     // The temp tables belong to this transaction: a rollback drops them too.
     await sql`CREATE TEMP TABLE generated_subjects (id INTEGER PRIMARY KEY, subject TEXT NOT NULL)`.execute(tx);
     // A staged ticket is few values, because SQLite's binding costs per value (a string's most):
@@ -399,9 +426,9 @@ class Generator {
         tenant_id, protocol, requester_id, organization_id, department_id, category_id, subject, message, status, channel,
         visibility, agent_id, rating, draft_id, created_at, due_at, solved_at, closed_at, updated_at)
       SELECT ${tid}, substr(t.texts, ${4 * ISO_WIDTH + 1}), t.requester_id, t.organization_id, t.department_id, t.category_id, s.subject, s.subject || '. Chamado sintético ' || t.n || '.',
-        ${text('t.codes >> 8 & 7', STATUSES)}, ${text('t.codes >> 11 & 7', CHANNELS)}, ${text('t.codes >> 14 & 1', VISIBILITIES)}, t.agent_id, nullif(t.codes >> 15, 0), t.draft_id,
+        ${text(unpacked('status'), STATUSES)}, ${text(unpacked('channel'), CHANNELS)}, ${text(unpacked('visibility'), VISIBILITIES)}, t.agent_id, ${sql.raw(`nullif(${unpacked('rating')}, 0)`)}, t.draft_id,
         ${instant(0)}, ${instant(1)}, ${instant(2)}, ${instant(3)}, coalesce(${instant(3)}, ${instant(2)}, ${instant(0)})
-      FROM generated_tickets t JOIN generated_subjects s ON s.id = t.codes & 255
+      FROM generated_tickets t JOIN generated_subjects s ON s.id = ${sql.raw(unpacked('subject'))}
       ORDER BY t.rowid`;
     let firstTicketId: number | null = null;
     const insertSlice = async () => {
@@ -466,7 +493,6 @@ class Generator {
       }
       const subject = dept.firstSubject + (categoryIndex + 1) * PROBLEMS.length + dice.int(PROBLEMS.length);
       const createdAt = iso(created);
-      // codes: subject (8 bits), status (3), channel (3), visibility (1), rating (0 for none; 3)
       staged.push([
         i + 1,
         who.id,
@@ -475,7 +501,7 @@ class Generator {
         categoryId,
         agentId,
         draftId,
-        subject | (STATUSES.indexOf(status) << 8) | (channel << 11) | (VISIBILITIES.indexOf(visibility) << 14) | ((rating ?? 0) << 15),
+        packed('subject', subject) | packed('status', STATUSES.indexOf(status)) | packed('channel', channel) | packed('visibility', VISIBILITIES.indexOf(visibility)) | packed('rating', rating ?? 0),
         createdAt +
           iso(created + forecast * HOUR) +
           (solvedAt === null ? NO_INSTANT : iso(solvedAt)) +

@@ -113,7 +113,15 @@ export function openSqliteStore(file: string, options: OpenOptions = {}): Store 
           ? new DeskctlError('unavailable', `the database ${file} stayed locked by another writer for ${busyTimeoutMs / 1000} s; the step in progress was not made (what was committed before it stays), try again`)
           : e;
       } finally {
-        if (trusted) raw.pragma('foreign_keys = ON');
+        if (trusted) {
+          raw.pragma('foreign_keys = ON');
+          // The setting changes only outside a transaction: after a ROLLBACK that failed it would
+          // stay off, and no later write on this connection may run unchecked.
+          if (raw.pragma('foreign_keys', { simple: true }) !== 1) {
+            raw.close();
+            throw new DeskctlError('internal', `the database ${file} was closed: its transaction could not be ended`);
+          }
+        }
       }
     });
   return {
@@ -122,6 +130,18 @@ export function openSqliteStore(file: string, options: OpenOptions = {}): Store 
     trustedWrite: (fn) => transaction(fn, true),
     bulkInsert: (table, columns, rowsPerStatement) => bulkInserter(raw, table, columns, rowsPerStatement),
     close: () => db.destroy(),
+  };
+}
+
+/**
+ * Sets the page cache of the store's connection to `kib` KiB (SQLite's default is 2,000) for one
+ * job; the function returned puts the setting back.
+ */
+export async function pageCache(db: Kysely<DB>, kib: number): Promise<() => Promise<void>> {
+  const before = (await sql<{ cache_size: number }>`PRAGMA cache_size`.execute(db)).rows[0]?.cache_size ?? -2000;
+  await sql.raw(`PRAGMA cache_size = ${-Math.trunc(kib)}`).execute(db);
+  return async () => {
+    await sql.raw(`PRAGMA cache_size = ${Math.trunc(before)}`).execute(db);
   };
 }
 

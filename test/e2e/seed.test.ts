@@ -162,6 +162,18 @@ describe('e2e: deskctl generate', () => {
     expect(count(db, 'tickets', 'rating IS NOT NULL')).toBeGreaterThan(0);
     expect(count(db, 'tickets', "channel = 'email' AND category_id IS NOT NULL")).toBe(0); // R9
     expect(count(db, 'tickets', 'solved_at < created_at OR closed_at < created_at')).toBe(0);
+    // Every column in its place, as staged and unpacked (codes, instants, protocol).
+    expect(count(db, 'tickets', "(status IN ('solved', 'closed')) != (solved_at IS NOT NULL) OR (status = 'closed') != (closed_at IS NOT NULL)")).toBe(0);
+    expect(count(db, 'tickets', 'rating IS NOT NULL AND solved_at IS NULL')).toBe(0);
+    expect(count(db, 'tickets', 'rating NOT BETWEEN 1 AND 5')).toBe(0);
+    expect(count(db, 'tickets', "visibility = 'internal' AND channel != 'agent'")).toBe(0);
+    expect(count(db, 'tickets', "visibility = 'internal'")).toBeGreaterThan(0);
+    expect(count(db, 'tickets', "channel NOT IN ('panel', 'email', 'whatsapp', 'api', 'app', 'agent')")).toBe(0);
+    expect(count(db, 'tickets', 'round((julianday(due_at) - julianday(created_at)) * 24, 6) != 24')).toBe(0);
+    expect(count(db, 'tickets', 'updated_at != coalesce(closed_at, solved_at, created_at)')).toBe(0);
+    expect(count(db, 'tickets', "protocol NOT GLOB substr(created_at, 1, 4) || '-[0-9][0-9][0-9][0-9][0-9][0-9]'")).toBe(0);
+    expect(count(db, 'tickets', "created_at NOT GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T[0-9][0-9]:[0-9][0-9]:[0-9][0-9].[0-9][0-9][0-9]Z'")).toBe(0);
+    expect(count(db, 'tickets', "message != subject || '. Chamado sintético ' || (id - (SELECT min(id) FROM tickets) + 1) || '.'")).toBe(0);
     expect(count(db, 'draft_decisions', "decision = 'approved'")).toBe(count(db, 'tickets', 'draft_id IS NOT NULL'));
     expect(count(db, 'draft_decisions', "decision = 'rejected'")).toBeGreaterThan(0);
     expect(count(db, 'audit')).toBeLessThan(12);
@@ -176,6 +188,17 @@ describe('e2e: deskctl generate', () => {
     const made = await deskctl(['seed', '-'], { env, input: 'drafts:\n  - { ref: N-1, requester: ' + (await firstEligible(env)) + ', department: Suporte, subject: s, message: m }\n' });
     expect(made.exitCode, made.stderr).toBe(0);
     expect(count(db, 'drafts', 'id IN (SELECT draft_id FROM draft_decisions)')).toBe(0);
+  });
+
+  it('refuses a clock whose year of history would leave the years 0000 to 9999, writing nothing', async () => {
+    const home = tempHome();
+    const env = { ...home.env, DESKCTL_DB: home.db, DESKCTL_NOW: '9999-12-31T12:00:00.000Z' };
+    expect((await deskctl(['tenants', 'list'], { env })).exitCode).toBe(0);
+    const before = fingerprint(home.db);
+    const r = await deskctl(['generate', '--tickets', '10', '--customers', '5', '--orgs', '1', '--drafts', '0'], { env });
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr).toMatch(/^error: generate writes a year of history up to now: .* within the years 0000 to 9999\n$/);
+    expect(fingerprint(home.db)).toBe(before);
   });
 
   it('fills only an empty tenant, and refuses otherwise without writing', async () => {

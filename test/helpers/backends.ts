@@ -19,6 +19,13 @@ export async function tenantAdmin(store: Store, slug = 'default', clock: () => D
   return new LocalHelpdesk(slug, { store, tenantId: await tenantIdBySlug(store, slug), actor: { kind: 'admin', name }, now: clock }, false);
 }
 
+/** The database file of a test: the one given, or a new one in a temp folder that dispose() removes. */
+async function databaseFile(given: string | undefined): Promise<{ file: string; dispose(): Promise<void> }> {
+  if (given) return { file: given, dispose: async () => undefined };
+  const dir = await mkdtemp(join(tmpdir(), 'deskctl-test-'));
+  return { file: join(dir, 'helpdesk.db'), dispose: () => rm(dir, { recursive: true, force: true }) };
+}
+
 /** The instant every test starts at, unless it passes its own DESKCTL_NOW. */
 export const START = '2026-11-02T12:00:00.000Z';
 
@@ -45,8 +52,7 @@ export interface Backend {
 const local: Backend = {
   name: 'local',
   async open(opts = {}) {
-    const ownDir = opts.file ? null : await mkdtemp(join(tmpdir(), 'deskctl-test-'));
-    const file = opts.file ?? join(ownDir!, 'helpdesk.db');
+    const { file, dispose } = await databaseFile(opts.file);
     const env: Record<string, string | undefined> = { DESKCTL_NOW: START, ...opts.env };
     const hd = await openLocalHelpdesk({ file, tenant: opts.tenant ?? 'default', env, operator: 'test:admin' });
     return {
@@ -55,7 +61,7 @@ const local: Backend = {
       env,
       async close() {
         await hd.close();
-        if (ownDir) await rm(ownDir, { recursive: true, force: true });
+        await dispose();
       },
     };
   },
@@ -82,8 +88,7 @@ export interface InProcessApi {
  */
 export async function inProcessApi(o: Partial<Omit<ServerOptions, 'store'>> & { file?: string } = {}): Promise<InProcessApi> {
   const { file: given, ...server } = o;
-  const ownDir = given ? null : await mkdtemp(join(tmpdir(), 'deskctl-api-'));
-  const file = given ?? join(ownDir!, 'helpdesk.db');
+  const { file, dispose } = await databaseFile(given);
   const store = openSqliteStore(file);
   let app: FastifyInstance | undefined;
   return {
@@ -102,7 +107,7 @@ export async function inProcessApi(o: Partial<Omit<ServerOptions, 'store'>> & { 
     async close() {
       await app?.close();
       await store.close();
-      if (ownDir) await rm(ownDir, { recursive: true, force: true });
+      await dispose();
     },
   };
 }
@@ -137,15 +142,14 @@ async function serve(file: string, env: Record<string, string | undefined>): Pro
 const http: Backend = {
   name: 'http',
   async open(opts = {}) {
-    const ownDir = opts.file ? null : await mkdtemp(join(tmpdir(), 'deskctl-test-'));
-    const file = opts.file ?? join(ownDir!, 'helpdesk.db');
+    const { file, dispose } = await databaseFile(opts.file);
     const s = await serve(file, { DESKCTL_NOW: START, ...opts.env });
     const tenant = opts.tenant ?? 'default';
     const release = async () => {
       if (--s.users === 0) {
         served.delete(file);
         await s.close();
-        if (ownDir) await rm(ownDir, { recursive: true, force: true });
+        await dispose();
       }
     };
     let operator: LocalHelpdesk;

@@ -5,7 +5,7 @@ import Database from 'better-sqlite3';
 import { sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DeskctlError } from '../../src/core/errors.js';
-import { openSqliteStore, type Tx } from '../../src/store/sqlite.js';
+import { openSqliteStore, pageCache, type Tx } from '../../src/store/sqlite.js';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -54,7 +54,9 @@ describe('the SQLite store: page size and trusted bulk writes', () => {
 
   it('a new database gets 16 KB pages and a WAL checkpoint of 40 MB; one made with 4 KB pages keeps them and works', async () => {
     const file = fresh();
-    await openSqliteStore(file).close();
+    const made = openSqliteStore(file);
+    expect((await sql<{ wal_autocheckpoint: number }>`PRAGMA wal_autocheckpoint`.execute(made.db)).rows[0]?.wal_autocheckpoint).toBe(2_560);
+    await made.close();
     expect(pragma(file, 'page_size')).toBe(16_384);
     const old = fresh();
     const raw = new Database(old);
@@ -87,6 +89,32 @@ describe('the SQLite store: page size and trusted bulk writes', () => {
     expect(await fk()).toBe(1);
     expect((await sql<{ n: number }>`SELECT count(*) AS n FROM departments WHERE tenant_id = 999`.execute(store.db)).rows[0]?.n).toBe(1);
     await expect(store.write(dangling)).rejects.toThrow(/FOREIGN KEY/);
+    await store.close();
+  });
+
+  it('trustedWrite that cannot begin (another writer holds the lock) leaves foreign keys on', async () => {
+    const file = fresh();
+    const store = openSqliteStore(file, { busyTimeoutMs: 50 });
+    const other = new Database(file);
+    other.exec('BEGIN IMMEDIATE');
+    try {
+      await expect(store.trustedWrite(async () => undefined)).rejects.toMatchObject({ code: 'unavailable' });
+    } finally {
+      other.exec('ROLLBACK');
+      other.close();
+    }
+    expect((await sql<{ foreign_keys: number }>`PRAGMA foreign_keys`.execute(store.db)).rows[0]?.foreign_keys).toBe(1);
+    await store.close();
+  });
+
+  it('pageCache sets the connection\'s page cache for a job and puts it back', async () => {
+    const store = openSqliteStore(fresh());
+    const size = async () => (await sql<{ cache_size: number }>`PRAGMA cache_size`.execute(store.db)).rows[0]?.cache_size;
+    const before = await size();
+    const restore = await pageCache(store.db, 65_536);
+    expect(await size()).toBe(-65_536);
+    await restore();
+    expect(await size()).toBe(before);
     await store.close();
   });
 });
