@@ -18,6 +18,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { Script } from 'node:vm';
 import { codeCacheDir, makeDirectories } from './config/paths.js';
+import { MODULE_WRAPPER_HEAD } from './output/stack.js';
 
 /** How dist/cli.cjs names a library of dist/lib/ in its require() calls. */
 export const LIBRARY_PREFIX = 'deskctl:lib/';
@@ -84,7 +85,7 @@ export function loadCli(dist: string): { main: (argv: string[]) => Promise<numbe
       cachedData = undefined;
     }
     const source = readFileSync(file, 'utf8');
-    const script = new Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, { filename: file, cachedData });
+    const script = new Script(`${MODULE_WRAPPER_HEAD}${source}\n})`, { filename: file, cachedData });
     if (cacheFile !== undefined && (cachedData === undefined || script.cachedDataRejected)) unsaved.push({ cacheFile, script });
     const module = { exports: {} as Exports };
     loaded.set(relative, module.exports);

@@ -4,6 +4,7 @@ import { groupExamples } from './commands/help/examples.js';
 import { NOUNS } from './commands/index.js';
 import { Context, type Io } from './context.js';
 import { FORMATS, Output } from './output/render.js';
+import { sourceMappedStack } from './output/stack.js';
 import { VERSION } from './version.js';
 
 export type { Io };
@@ -196,6 +197,6 @@ function report(e: unknown, ctx: Context): number {
   }
   const err = e instanceof Error ? e : new Error(String(e));
   out.error(new DeskctlError('internal', `internal error: ${err.message} (set DESKCTL_DEBUG=1 for the stack)`));
-  if (ctx.env.DESKCTL_DEBUG) ctx.io.stderr.write(`${err.stack}\n`);
+  if (ctx.env.DESKCTL_DEBUG) ctx.io.stderr.write(`${sourceMappedStack(err.stack ?? err.message)}\n`);
   return EXIT.failed;
 }

@@ -1,4 +1,5 @@
 import { writeFileSync } from 'node:fs';
+import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { deskctl, tempHome } from '../helpers/bin.js';
@@ -99,5 +100,24 @@ describe('e2e: a --db that can never be a database', () => {
     expect(r.timedOut).toBe(false);
     expect(r.exitCode).toBe(5);
     expect(r.stderr).toMatch(/^error: cannot (open|prepare) database .*\n$/);
+  });
+});
+
+describe('e2e: an internal error', () => {
+  it('is one line naming DESKCTL_DEBUG; with it, the stack names places in the TypeScript sources, not the built bundle', async () => {
+    const home = tempHome();
+    const env = { ...home.env, DESKCTL_DB: home.db };
+    expect((await deskctl(['departments', 'add', 'Suporte'], { env })).exitCode).toBe(0);
+    // A database damaged behind deskctl's back: the audit table is gone, so a write fails inside.
+    const db = new Database(home.db);
+    db.exec('DROP TABLE audit');
+    db.close();
+    const plain = await deskctl(['departments', 'add', 'Financeiro'], { env });
+    expect(plain.exitCode).toBe(1);
+    expect(plain.stderr).toBe('error: internal error: no such table: audit (set DESKCTL_DEBUG=1 for the stack)\n');
+    const debug = await deskctl(['departments', 'add', 'Financeiro'], { env: { ...env, DESKCTL_DEBUG: '1' } });
+    expect(debug.exitCode).toBe(1);
+    expect(debug.stderr).toMatch(/\n\s+at audit \(\/.*\/src\/engine\/context\.ts:\d+:\d+\)\n/);
+    expect(debug.stderr).not.toMatch(/dist\/cli\.cjs:/);
   });
 });
