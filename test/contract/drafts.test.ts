@@ -33,20 +33,22 @@ describe.each(backends)('drafts ($name)', (backend) => {
     attachments: [{ name: 'print.png', size: 2048, sha256: 'ab'.repeat(32) }],
   };
 
+  /** What a draft of `full` by Ana carries, and the ticket it becomes (R10). */
+  const carried = {
+    requester: P.ana,
+    organization: 'Filial Norte',
+    department: 'Suporte',
+    category: 'Acesso',
+    subject: full.subject,
+    message: full.message,
+    channel: 'api',
+    fields: full.fields,
+    attachments: full.attachments,
+  };
+
   it('R10: a draft keeps requester, organization, department, category, subject, message, channel, fields and attachments', async () => {
     const d = await draftOf(request(P.ana, full));
-    const expected = {
-      requester: P.ana,
-      organization: 'Filial Norte',
-      department: 'Suporte',
-      category: 'Acesso',
-      subject: full.subject,
-      message: full.message,
-      channel: 'api',
-      fields: full.fields,
-      attachments: full.attachments,
-      createdAt: START,
-    };
+    const expected = { ...carried, createdAt: START };
     expect(d).toMatchObject(expected);
     expect(await hd.getDraft(d.id)).toMatchObject(expected);
     expect(await hd.getDraft(d.id, { as: P.gerente })).toMatchObject(expected);
@@ -57,18 +59,7 @@ describe.each(backends)('drafts ($name)', (backend) => {
     const d = await draftOf(request(P.ana, full));
     const r = report(await hd.decideDrafts({ decision: 'approve', ids: [d.id], as: P.gerente }));
     const t = await hd.getTicket(r.results[0]!.ticket!.protocol);
-    expect(t).toMatchObject({
-      requester: P.ana,
-      organization: 'Filial Norte',
-      department: 'Suporte',
-      category: 'Acesso',
-      subject: full.subject,
-      message: full.message,
-      channel: 'api',
-      fields: full.fields,
-      attachments: full.attachments,
-      status: 'open',
-    });
+    expect(t).toMatchObject({ ...carried, status: 'open' });
   });
 
   it('R12: the requester lists their own pending drafts without details', async () => {
