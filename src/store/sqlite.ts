@@ -47,15 +47,33 @@ export interface OpenOptions {
   readonly?: boolean;
 }
 
+/** The major version of Node from which deskctl opens databases through better-sqlite3 13. */
+export const SUCCESSOR_DRIVER_FROM_NODE = 24;
+
 /**
- * The compiled SQLite binding, found by package resolution rather than by the `bindings`
- * package's search of the directory tree (the CLI bundle carries better-sqlite3's JavaScript).
+ * Opens a SQLite connection (the store's, and the tests' own). better-sqlite3 12, whose compiled binding is found by package
+ * resolution rather than by the `bindings` package's search of the directory tree (the CLI bundle
+ * carries its JavaScript). On Node 24 and later, its successor instead (13, the optional
+ * dependency `better-sqlite3-13`, with prebuilt bindings): 12 aborts the process there whenever
+ * V8 collects one of its statements (Node 24's ObjectWrap asserts an environment the collector
+ * does not provide; closed upstream without a fix for 12). 13 needs Node 22, so Node 20 and 22 keep
+ * 12; without 13 installed, 12 is used everywhere.
  */
-let binding: string | undefined;
-function nativeBinding(): string {
-  binding ??= createRequire(import.meta.url).resolve('better-sqlite3/build/Release/better_sqlite3.node');
-  return binding;
+export function openDatabase(file: string, { readonly = false }: { readonly?: boolean } = {}): Database.Database {
+  const require = createRequire(import.meta.url);
+  if (Number(process.versions.node.split('.')[0]) >= SUCCESSOR_DRIVER_FROM_NODE) {
+    let successor: typeof Database | undefined;
+    try {
+      successor = require('better-sqlite3-13') as typeof Database;
+    } catch {
+      successor = undefined;
+    }
+    if (successor) return new successor(file, { readonly });
+  }
+  binding ??= require.resolve('better-sqlite3/build/Release/better_sqlite3.node');
+  return new Database(file, { readonly, nativeBinding: binding });
 }
+let binding: string | undefined;
 
 const PAGE_SIZE = 16_384;
 const WAL_CHECKPOINT_BYTES = 40 * 1024 * 1024;
@@ -67,7 +85,7 @@ export function openSqliteStore(file: string, options: OpenOptions = {}): Store 
     if (file !== ':memory:') makeDirectories(dirname(file));
     // A device or a folder is never a database (and SQLite would make its journal beside /dev/null).
     if (file !== ':memory:' && existsSync(file) && !statSync(file).isFile()) throw new Error('not a regular file');
-    raw = new Database(file, { readonly: options.readonly ?? false, nativeBinding: nativeBinding() });
+    raw = openDatabase(file, { readonly: options.readonly ?? false });
   } catch (e) {
     throw new DeskctlError('unavailable', `cannot open database ${file}: ${(e as Error).message}`);
   }

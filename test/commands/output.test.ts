@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import Database from 'better-sqlite3';
+import { openDatabase } from '../../src/store/sqlite.js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { fullProgram } from '../../src/cli.js';
 import { openLocalHelpdesk } from '../../src/client/local.js';
@@ -155,7 +155,7 @@ describe('a bulk decision stopped by an error part-way', () => {
     const home = tempHome();
     const env = { DESKCTL_DB: home.db, DESKCTL_NOW: '2026-11-02T12:00:00.000Z', DESKCTL_DECIDE_CHUNK: '10' };
     expect((await runDeskctl(['generate', '--tickets', '0', '--drafts', '30', '--orgs', '3', '--customers', '20'], { env })).exitCode).toBe(0);
-    const db = new Database(home.db);
+    const db = openDatabase(home.db);
     db.exec("CREATE TRIGGER refuse_eleventh BEFORE INSERT ON tickets WHEN (SELECT count(*) FROM tickets) >= 10 BEGIN SELECT RAISE(ABORT, 'refused by the test'); END");
     db.close();
     return env;

@@ -3,10 +3,9 @@ import * as crypto from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { authenticate } from '../../src/engine/tokens.js';
-import { openSqliteStore, type Store } from '../../src/store/sqlite.js';
+import { openDatabase, openSqliteStore, type Store } from '../../src/store/sqlite.js';
 import { tenantAdmin } from '../helpers/backends.js';
 
 // Watch the comparison the engine makes: the real timingSafeEqual, counted.
@@ -36,7 +35,7 @@ describe('API tokens: stored as hashes, compared in constant time', () => {
   });
 
   it('tokens are 256 random bits, and the api_tokens table holds only their SHA-256', () => {
-    const db = new Database(file, { readonly: true });
+    const db = openDatabase(file, { readonly: true });
     try {
       const rows = db.prepare('SELECT * FROM api_tokens ORDER BY id').all() as Record<string, unknown>[];
       expect(rows).toHaveLength(3);
@@ -56,7 +55,7 @@ describe('API tokens: stored as hashes, compared in constant time', () => {
   });
 
   it('no table, no page of the database file and no WAL holds a token in clear', async () => {
-    const db = new Database(file, { readonly: true });
+    const db = openDatabase(file, { readonly: true });
     try {
       const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[]).map((t) => t.name);
       for (const t of tables) {

@@ -1,5 +1,5 @@
 import { writeFileSync } from 'node:fs';
-import Database from 'better-sqlite3';
+import { openDatabase } from '../../src/store/sqlite.js';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { deskctl, tempHome } from '../helpers/bin.js';
@@ -109,7 +109,7 @@ describe('e2e: an internal error', () => {
     const env = { ...home.env, DESKCTL_DB: home.db };
     expect((await deskctl(['departments', 'add', 'Suporte'], { env })).exitCode).toBe(0);
     // A database damaged behind deskctl's back: the audit table is gone, so a write fails inside.
-    const db = new Database(home.db);
+    const db = openDatabase(home.db);
     db.exec('DROP TABLE audit');
     db.close();
     const plain = await deskctl(['departments', 'add', 'Financeiro'], { env });

@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
+import { openDatabase } from '../../src/store/sqlite.js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { deskctl, tempHome } from '../helpers/bin.js';
 import { fingerprint } from '../helpers/db.js';
@@ -32,7 +32,7 @@ const NOW = '2026-11-02T12:00:00.000Z';
 
 /** A count of rows through a read-only connection of our own (the writer is another process). */
 function counter(file: string, sql: string) {
-  const db = new Database(file, { readonly: true });
+  const db = openDatabase(file, { readonly: true });
   db.pragma('busy_timeout = 1000');
   const stmt = db.prepare(sql).pluck();
   return { read: () => stmt.get() as number, close: () => db.close() };

@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto';
-import Database from 'better-sqlite3';
+import { openDatabase } from '../../src/store/sqlite.js';
 
 /**
  * A fingerprint of every row of every table: equal fingerprints mean nothing was written
  * (the file's bytes are not compared because WAL checkpoints move pages around).
  */
 export function fingerprint(file: string): string {
-  const db = new Database(file, { readonly: true });
+  const db = openDatabase(file, { readonly: true });
   try {
     const hash = createHash('sha256');
     const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as { name: string }[];
@@ -23,7 +23,7 @@ export function fingerprint(file: string): string {
 }
 
 export function count(file: string, table: string, where = '1'): number {
-  const db = new Database(file, { readonly: true });
+  const db = openDatabase(file, { readonly: true });
   try {
     return (db.prepare(`SELECT count(*) AS n FROM ${table} WHERE ${where}`).get() as { n: number }).n;
   } finally {

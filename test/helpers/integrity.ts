@@ -1,5 +1,5 @@
 import { expect } from 'vitest';
-import Database from 'better-sqlite3';
+import { openDatabase } from '../../src/store/sqlite.js';
 import { execa } from 'execa';
 import { BIN, deskctl } from './bin.js';
 
@@ -23,8 +23,8 @@ export const LONG = process.env.DESKCTL_LONG_TESTS === '1';
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Opens a database read-write (so a crashed writer's WAL is recovered), runs `fn`, closes it. */
-export function withDb<T>(file: string, fn: (db: Database.Database) => T): T {
-  const db = new Database(file);
+export function withDb<T>(file: string, fn: (db: ReturnType<typeof openDatabase>) => T): T {
+  const db = openDatabase(file);
   try {
     db.pragma('busy_timeout = 15000');
     return fn(db);

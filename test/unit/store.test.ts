@@ -1,11 +1,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import { sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DeskctlError } from '../../src/core/errors.js';
-import { openSqliteStore, pageCache, type Tx } from '../../src/store/sqlite.js';
+import { openDatabase, openSqliteStore, pageCache, type Tx } from '../../src/store/sqlite.js';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -18,7 +17,7 @@ describe('the SQLite store under a lock it cannot get', () => {
     dirs.push(dir);
     const file = join(dir, 'helpdesk.db');
     const store = openSqliteStore(file, { busyTimeoutMs: 50 });
-    const other = new Database(file);
+    const other = openDatabase(file);
     other.pragma('busy_timeout = 50');
     other.exec('BEGIN IMMEDIATE');
     try {
@@ -44,7 +43,7 @@ describe('the SQLite store: page size and trusted bulk writes', () => {
     return join(dir, 'helpdesk.db');
   };
   const pragma = (file: string, name: string) => {
-    const db = new Database(file, { readonly: true });
+    const db = openDatabase(file, { readonly: true });
     try {
       return db.pragma(name, { simple: true });
     } finally {
@@ -59,7 +58,7 @@ describe('the SQLite store: page size and trusted bulk writes', () => {
     await made.close();
     expect(pragma(file, 'page_size')).toBe(16_384);
     const old = fresh();
-    const raw = new Database(old);
+    const raw = openDatabase(old);
     raw.exec('CREATE TABLE placeholder (x); DROP TABLE placeholder;');
     raw.close();
     expect(pragma(old, 'page_size')).toBe(4096);
@@ -95,7 +94,7 @@ describe('the SQLite store: page size and trusted bulk writes', () => {
   it('trustedWrite that cannot begin (another writer holds the lock) leaves foreign keys on', async () => {
     const file = fresh();
     const store = openSqliteStore(file, { busyTimeoutMs: 50 });
-    const other = new Database(file);
+    const other = openDatabase(file);
     other.exec('BEGIN IMMEDIATE');
     try {
       await expect(store.trustedWrite(async () => undefined)).rejects.toMatchObject({ code: 'unavailable' });
