@@ -47,33 +47,32 @@ export interface OpenOptions {
   readonly?: boolean;
 }
 
-/** The major version of Node from which deskctl opens databases through better-sqlite3 13. */
-export const SUCCESSOR_DRIVER_FROM_NODE = 24;
-
 /**
- * Opens a SQLite connection (the store's, and the tests' own). better-sqlite3 12, whose compiled binding is found by package
- * resolution rather than by the `bindings` package's search of the directory tree (the CLI bundle
- * carries its JavaScript). On Node 24 and later, its successor instead (13, the optional
- * dependency `better-sqlite3-13`, with prebuilt bindings): 12 aborts the process there whenever
- * V8 collects one of its statements (Node 24's ObjectWrap asserts an environment the collector
- * does not provide; closed upstream without a fix for 12). 13 needs Node 22, so Node 20 and 22 keep
- * 12; without 13 installed, 12 is used everywhere.
+ * Opens a SQLite connection (the store's, and the tests' own). better-sqlite3 12, its compiled
+ * binding found by package resolution rather than by the `bindings` package's search of the
+ * directory tree (the CLI bundle carries its JavaScript). On Node 24 and later its successor
+ * instead (13, the optional dependency `better-sqlite3-13`, with prebuilt bindings): 12 aborts the
+ * process there whenever V8 collects one of its statements (Node 24's ObjectWrap asserts an
+ * environment the collector does not provide; closed upstream without a fix for 12). 13 needs
+ * Node 22, so Node 20 and 22 keep 12; without 13 installed, 12 is used everywhere.
  */
 export function openDatabase(file: string, { readonly = false }: { readonly?: boolean } = {}): Database.Database {
-  const require = createRequire(import.meta.url);
-  if (Number(process.versions.node.split('.')[0]) >= SUCCESSOR_DRIVER_FROM_NODE) {
-    let successor: typeof Database | undefined;
-    try {
-      successor = require('better-sqlite3-13') as typeof Database;
-    } catch {
-      successor = undefined;
-    }
-    if (successor) return new successor(file, { readonly });
-  }
-  binding ??= require.resolve('better-sqlite3/build/Release/better_sqlite3.node');
-  return new Database(file, { readonly, nativeBinding: binding });
+  driver ??= chooseDriver();
+  return driver.successor ? new driver.successor(file, { readonly }) : new Database(file, { readonly, nativeBinding: driver.binding });
 }
-let binding: string | undefined;
+
+let driver: { successor?: typeof Database; binding?: string } | undefined;
+function chooseDriver(): NonNullable<typeof driver> {
+  const require = createRequire(import.meta.url);
+  if (Number(process.versions.node.split('.')[0]) >= 24) {
+    try {
+      return { successor: require('better-sqlite3-13') as typeof Database };
+    } catch {
+      // Not installed (or not for this platform): 12 it is.
+    }
+  }
+  return { binding: require.resolve('better-sqlite3/build/Release/better_sqlite3.node') };
+}
 
 const PAGE_SIZE = 16_384;
 const WAL_CHECKPOINT_BYTES = 40 * 1024 * 1024;
