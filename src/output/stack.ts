@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { SourceMap } from 'node:module';
 import { dirname, resolve } from 'node:path';
 
@@ -19,7 +19,7 @@ export function sourceMappedStack(stack: string): string {
     if (!maps.has(file)) {
       let map: SourceMap | null = null;
       try {
-        if (existsSync(`${file}.map`)) map = new SourceMap(JSON.parse(readFileSync(`${file}.map`, 'utf8')));
+        map = new SourceMap(JSON.parse(readFileSync(`${file}.map`, 'utf8')));
       } catch {
         map = null;
       }
@@ -27,12 +27,14 @@ export function sourceMappedStack(stack: string): string {
     }
     return maps.get(file)!;
   };
-  return stack.replace(/(\/[^\s()]+\.cjs):(\d+):(\d+)/g, (whole, file: string, line: string, column: string) => {
+  // A frame ends with the position, in parentheses after a function's name or bare: `at f (/p/x.cjs:2:10)`.
+  return stack.replace(/((?:[A-Za-z]:)?[\\/][^()\n]*?\.cjs):(\d+):(\d+)(?=\)?$)/gm, (whole, file: string, line: string, column: string) => {
     const map = mapOf(file);
     const l = Number(line) - 1;
     const c = Number(column) - 1 - (l === 0 ? MODULE_WRAPPER_HEAD.length : 0);
-    const entry = map && c >= 0 ? (map.findEntry(l, c) as { originalSource?: string; originalLine?: number; originalColumn?: number }) : {};
-    if (!entry.originalSource) return whole;
+    const entry = map && c >= 0 ? (map.findEntry(l, c) as { generatedLine?: number; originalSource?: string; originalLine?: number; originalColumn?: number }) : {};
+    // findEntry answers the nearest mapping before the position, even on an earlier line.
+    if (!entry.originalSource || entry.generatedLine !== l) return whole;
     return `${resolve(dirname(file), entry.originalSource)}:${entry.originalLine! + 1}:${entry.originalColumn! + 1}`;
   });
 }

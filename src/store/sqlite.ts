@@ -66,9 +66,12 @@ function chooseDriver(): NonNullable<typeof driver> {
   const require = createRequire(import.meta.url);
   if (Number(process.versions.node.split('.')[0]) >= 24) {
     try {
-      return { successor: require('better-sqlite3-13') as typeof Database };
+      const successor = require('better-sqlite3-13') as typeof Database;
+      // Its binding loads with the first connection: one in memory proves it before it is chosen.
+      new successor(':memory:').close();
+      return { successor };
     } catch {
-      // Not installed (or not for this platform): 12 it is.
+      // Not installed, or no binding for this platform: 12 it is (see the README on Node 24).
     }
   }
   return { binding: require.resolve('better-sqlite3/build/Release/better_sqlite3.node') };
