@@ -6,6 +6,7 @@ import { existsSync, statSync } from 'node:fs';
 import { makeDirectories } from '../config/paths.js';
 import { DeskctlError } from '../core/errors.js';
 import { MIGRATIONS } from './migrations.js';
+import { successorDriver } from './successor.cjs';
 import type { DB } from './types.js';
 
 export type Tx = Kysely<DB>;
@@ -48,34 +49,18 @@ export interface OpenOptions {
 }
 
 /**
- * Opens a SQLite connection (the store's, and the tests' own). better-sqlite3 12, its compiled
+ * Opens a SQLite connection (the store's, and the tests' own): better-sqlite3 12, its compiled
  * binding found by package resolution rather than by the `bindings` package's search of the
- * directory tree (the CLI bundle carries its JavaScript). On Node 24 and later its successor
- * instead (13, the optional dependency `better-sqlite3-13`, with prebuilt bindings): 12 aborts the
- * process there whenever V8 collects one of its statements (Node 24's ObjectWrap asserts an
- * environment the collector does not provide; closed upstream without a fix for 12). 13 needs
- * Node 22, so Node 20 and 22 keep 12; without 13 installed, 12 is used everywhere.
+ * directory tree (the CLI bundle carries its JavaScript), or 13 on Node 24 and later
+ * (successor.cjs says why).
  */
 export function openDatabase(file: string, { readonly = false }: { readonly?: boolean } = {}): Database.Database {
-  driver ??= chooseDriver();
-  return driver.successor ? new driver.successor(file, { readonly }) : new Database(file, { readonly, nativeBinding: driver.binding });
+  driver ??= { successor: successorDriver(import.meta.url) };
+  if (driver.successor) return new driver.successor(file, { readonly });
+  driver.binding ??= createRequire(import.meta.url).resolve('better-sqlite3/build/Release/better_sqlite3.node');
+  return new Database(file, { readonly, nativeBinding: driver.binding });
 }
-
-let driver: { successor?: typeof Database; binding?: string } | undefined;
-function chooseDriver(): NonNullable<typeof driver> {
-  const require = createRequire(import.meta.url);
-  if (Number(process.versions.node.split('.')[0]) >= 24) {
-    try {
-      const successor = require('better-sqlite3-13') as typeof Database;
-      // Its binding loads with the first connection: one in memory proves it before it is chosen.
-      new successor(':memory:').close();
-      return { successor };
-    } catch {
-      // Not installed, or no binding for this platform: 12 it is (see the README on Node 24).
-    }
-  }
-  return { binding: require.resolve('better-sqlite3/build/Release/better_sqlite3.node') };
-}
+let driver: { successor: typeof Database | null; binding?: string } | undefined;
 
 const PAGE_SIZE = 16_384;
 const WAL_CHECKPOINT_BYTES = 40 * 1024 * 1024;
