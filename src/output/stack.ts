@@ -17,7 +17,7 @@ export function sourceMappedStack(stack: string): string {
   const maps = new Map<string, SourceMap | null>();
   const mapOf = (file: string): SourceMap | null => {
     if (!maps.has(file)) {
-      let map: SourceMap | null = null;
+      let map: SourceMap | null;
       try {
         map = new SourceMap(JSON.parse(readFileSync(`${file}.map`, 'utf8')));
       } catch {
