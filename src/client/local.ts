@@ -13,7 +13,7 @@ import type * as tickets from '../engine/tickets.js';
 import type * as generator from '../engine/generate.js';
 import type * as seeding from '../engine/seed.js';
 import type { StatsRow } from '../core/stats.js';
-import { openSqliteStore, type Store } from '../store/sqlite.js';
+import { openStore, type Store } from '../store/store.js';
 import type { As, Helpdesk } from './helpdesk.js';
 
 export interface LocalOptions {
@@ -47,7 +47,7 @@ const E = {
 
 /** The embedded backend: the engine in-process over a SQLite file. */
 export async function openLocalHelpdesk(o: LocalOptions): Promise<Helpdesk> {
-  const store = openSqliteStore(o.file);
+  const store = await openStore(o.file);
   try {
     const tenantId = await tenantIdBySlug(store, o.tenant);
     const ctx: EngineContext = {

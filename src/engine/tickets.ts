@@ -4,7 +4,7 @@ import { assertRateable, assertReopenable } from '../core/reopen.js';
 import { TicketRequest, type CreateOutcome, type Settings, type Ticket, type TicketDetail, type TicketFilter } from '../core/schemas.js';
 import { localDayBounds } from '../core/time.js';
 import { parseInput } from '../core/validate.js';
-import type { Tx } from '../store/sqlite.js';
+import type { Tx } from '../store/store.js';
 import {
   activeManagers,
   actorLabel,
@@ -30,7 +30,7 @@ import { draftQuery, ticketQuery, toDraft, toTicket, toTicketDetail } from './vi
 export async function createTicket(ctx: EngineContext, input: unknown, guard?: IdempotencyGuard): Promise<CreateOutcome> {
   const req = parseInput(TicketRequest, input);
   // With a guard (the API's Idempotency-Key), the key is stored in this same transaction: a retry opens nothing twice.
-  return ctx.store.write((tx) => once(tx, ctx, guard, () => openRequest(tx, ctx, req)));
+  return ctx.store.write((tx) => once(tx, ctx, guard, () => openRequest(tx, ctx, req)), ctx.tenantId);
 }
 
 /** How `deskctl seed` opens a request: at a historical time, carrying the fixture's ref. */
@@ -288,7 +288,7 @@ async function eachTicket(
     }
     const succeeded = results.filter((r) => r.ok).length;
     return { requested: results.length, succeeded, failed: results.length - succeeded, results };
-  });
+  }, ctx.tenantId);
 }
 
 async function addMessage(tx: Tx, ctx: EngineContext, ticketId: number, body: string): Promise<void> {

@@ -12,7 +12,7 @@ import { LocalHelpdesk } from '../client/local.js';
 import type { Actor } from '../engine/context.js';
 import { resolveCustomerActor } from '../engine/drafts.js';
 import { authenticate, type Principal } from '../engine/tokens.js';
-import type { Store } from '../store/sqlite.js';
+import type { Store } from '../store/store.js';
 import { fromFastify, statusOf } from './errors.js';
 import { HANDLERS } from './handlers.js';
 import { openApiDocument } from './openapi.js';

@@ -1,4 +1,4 @@
-import { openSqliteStore } from '../store/sqlite.js';
+import { openStore } from '../store/store.js';
 import { buildServer } from './app.js';
 
 export interface StartOptions {
@@ -13,7 +13,7 @@ export interface StartOptions {
 
 /** Opens the database and serves the API on it; close() drains requests in flight, then closes the database. */
 export async function startServer(o: StartOptions): Promise<{ url: string; close(): Promise<void> }> {
-  const store = openSqliteStore(o.file);
+  const store = await openStore(o.file);
   try {
     const app = await buildServer({
       store,

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { API, type OperationName } from '../../src/core/api.js';
-import type { Store } from '../../src/store/sqlite.js';
+import type { Store } from '../../src/store/store.js';
 import { fingerprint } from '../helpers/db.js';
 import { NAMES_A_PLACE, hostileJson, hostileString, mutation, mutate, runs } from '../helpers/hostile.js';
 import { inProcessApi, tenantAdmin, type InProcessApi } from '../helpers/backends.js';

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, request, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openHttpHelpdesk } from '../../src/client/http.js';
-import type { Store } from '../../src/store/sqlite.js';
+import type { Store } from '../../src/store/store.js';
 import { count, fingerprint } from '../helpers/db.js';
 import { inProcessApi, tenantAdmin, type InProcessApi } from '../helpers/backends.js';
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Store } from '../../src/store/sqlite.js';
+import type { Store } from '../../src/store/store.js';
 import { count } from '../helpers/db.js';
 import { inProcessApi, tenantAdmin, type InProcessApi } from '../helpers/backends.js';
 

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openHttpHelpdesk } from '../../src/client/http.js';
 import type { Helpdesk } from '../../src/client/helpdesk.js';
 import { API } from '../../src/core/api.js';
-import type { Store } from '../../src/store/sqlite.js';
+import type { Store } from '../../src/store/store.js';
 import { fingerprint } from '../helpers/db.js';
 import { inProcessApi, tenantAdmin, type InProcessApi } from '../helpers/backends.js';
 

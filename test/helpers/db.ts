@@ -1,11 +1,23 @@
 import { createHash } from 'node:crypto';
 import { openDatabase } from '../../src/store/sqlite.js';
+import { isPostgresUrl } from '../../src/store/store.js';
+import { psql } from './postgres.js';
 
 /**
  * A fingerprint of every row of every table: equal fingerprints mean nothing was written
  * (the file's bytes are not compared because WAL checkpoints move pages around).
  */
 export function fingerprint(file: string): string {
+  if (isPostgresUrl(file)) {
+    const tables = psql(file, "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename").split('\n');
+    const hash = createHash('sha256');
+    for (const name of tables) {
+      hash.update(`\u0000${name}\u0000`);
+      const rows = psql(file, `SELECT row_to_json(t)::text FROM "${name}" t`).split('\n').sort();
+      for (const row of rows) hash.update(row);
+    }
+    return hash.digest('hex');
+  }
   const db = openDatabase(file, { readonly: true });
   try {
     const hash = createHash('sha256');
@@ -23,6 +35,7 @@ export function fingerprint(file: string): string {
 }
 
 export function count(file: string, table: string, where = '1'): number {
+  if (isPostgresUrl(file)) return Number(psql(file, `SELECT count(*) FROM ${table} WHERE ${where === '1' ? 'true' : where}`));
   const db = openDatabase(file, { readonly: true });
   try {
     return (db.prepare(`SELECT count(*) AS n FROM ${table} WHERE ${where}`).get() as { n: number }).n;
