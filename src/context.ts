@@ -1,5 +1,6 @@
 import type { Readable } from 'node:stream';
 import type { Helpdesk } from './client/helpdesk.js';
+import { displayTarget } from './config/database.js';
 import { configDir } from './config/paths.js';
 import { FileProfiles } from './config/profiles.js';
 import { missingToken, resolveTarget, type Resolution } from './config/resolve.js';
@@ -115,6 +116,11 @@ export class Context {
   get dbFile(): string {
     const t = this.resolution.target;
     return t.kind === 'local' ? t.db : t.url;
+  }
+
+  /** The database or API as it may be shown to people (a PostgreSQL URL without its password). */
+  get where(): string {
+    return displayTarget(this.dbFile);
   }
 
   /** The backend the flags, environment, profile and defaults point at, opened once per run. */

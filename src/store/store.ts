@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { displayTarget, isPostgresUrl } from '../config/database.js';
 import type { Dialect } from './dialect.js';
 import type { DB } from './types.js';
 
@@ -53,25 +54,7 @@ export interface OpenOptions {
   readonly?: boolean;
 }
 
-/** `postgres://…` and `postgresql://…` name a PostgreSQL database; anything else is a SQLite file. */
-export const isPostgresUrl = (target: string) => /^postgres(ql)?:\/\//i.test(target);
-
-/**
- * A database target as it may be shown to people: a PostgreSQL URL without its password
- * (`postgres://deskctl:***@db:5432/helpdesk`); a file as it is.
- */
-export function displayTarget(target: string): string {
-  if (!isPostgresUrl(target)) return target;
-  try {
-    const u = new URL(target);
-    if (u.password) u.password = '***';
-    return u.toString();
-  } catch {
-    // Not parseable: show only the scheme and what follows the last @ (never what precedes it).
-    const at = target.lastIndexOf('@');
-    return at < 0 ? target.replace(/:[^:/@]*$/, '') : `${target.slice(0, target.indexOf('://') + 3)}***@${target.slice(at + 1)}`;
-  }
-}
+export { displayTarget, isPostgresUrl };
 
 /** Opens the store a target names: a PostgreSQL URL, or a SQLite file (created and migrated on first use). */
 export async function openStore(target: string, options: OpenOptions = {}): Promise<Store> {

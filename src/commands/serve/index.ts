@@ -45,7 +45,7 @@ export async function run(ctx: Context, raw: Record<string, string>): Promise<vo
     if (e.code === 'EADDRINUSE' || e.code === 'EACCES' || e.code === 'EADDRNOTAVAIL') throw new DeskctlError('unavailable', `cannot listen on ${o.host}:${o.port}: ${e.code}`);
     throw e;
   });
-  ctx.out.status(`deskctl serve: listening on ${server.url} (database ${file})`);
+  ctx.out.status(`deskctl serve: listening on ${server.url} (database ${ctx.where})`);
   ctx.endsOnSignal = true;
   await new Promise<void>((resolve) => {
     if (!ctx.signal || ctx.signal.aborted) return resolve();
