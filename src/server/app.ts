@@ -13,6 +13,7 @@ import type { Actor } from '../engine/context.js';
 import { resolveCustomerActor } from '../engine/drafts.js';
 import { authenticate, type Principal } from '../engine/tokens.js';
 import type { Store } from '../store/store.js';
+import { sharedRateStore } from './rate-store.js';
 import { fromFastify, statusOf } from './errors.js';
 import { HANDLERS } from './handlers.js';
 import { openApiDocument } from './openapi.js';
@@ -149,7 +150,11 @@ export async function buildServer(o: ServerOptions): Promise<FastifyInstance> {
       const token = bearer(req);
       return token ? createHash('sha256').update(token).digest('hex') : req.ip;
     },
-    allowList: (req) => req.url === '/healthz',
+    allowList: (req) => req.url === '/healthz' || req.url === '/readyz',
+    // On PostgreSQL every server counts into the database, so a token's limit holds across all of
+    // them (R43); a counter that cannot be reached lets the request through (the request itself
+    // then meets the same database, and says so).
+    ...(o.store.rateLimits ? { store: sharedRateStore(o.store.rateLimits), skipOnError: true } : {}),
     errorResponseBuilder: (_req, ctx) => ({
       statusCode: 429,
       error: { code: 'unavailable', message: `rate limit exceeded: retry after ${Math.ceil(ctx.ttl / 1000)} s` },
@@ -159,6 +164,15 @@ export async function buildServer(o: ServerOptions): Promise<FastifyInstance> {
   app.get('/healthz', async () => {
     await o.store.db.selectFrom('tenants').select('id').limit(1).execute();
     return { status: 'ok' };
+  });
+  // Ready when the database answers: a load balancer sends no traffic to a server that cannot reach it.
+  app.get('/readyz', async (_req, reply) => {
+    try {
+      await o.store.ping();
+      return { status: 'ready' };
+    } catch {
+      return reply.status(503).send({ error: { code: 'unavailable', message: 'the database does not answer' } });
+    }
   });
   const doc = openApiDocument();
   app.get('/v1/openapi.json', async () => doc);

@@ -238,6 +238,14 @@ CREATE TABLE idempotency_keys (
 );
 -- the expiry of keys older than a day, in every keyed request
 CREATE INDEX idempotency_keys_created ON idempotency_keys(created_at);
+-- The API's rate limits, counted for all servers together (R43): one row per key (a token's hash
+-- or a client address) and fixed window. UNLOGGED: a counter is not worth a WAL write, and a
+-- crash that forgets the current minute's counts forgets nothing a user did.
+CREATE UNLOGGED TABLE rate_limits (
+  key          text PRIMARY KEY,
+  window_start timestamptz NOT NULL,
+  hits         integer NOT NULL
+);
 INSERT INTO tenants (slug, name, created_at) VALUES ('default', 'Default', now());
 `,
   },

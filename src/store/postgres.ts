@@ -41,6 +41,7 @@ export async function openPostgresStore(url: string, options: OpenOptions = {}):
       // Times are written and read in UTC, ISO style, whatever the server's defaults.
       options: '-c TimeZone=UTC -c DateStyle=ISO',
       types: { getTypeParser: typeParser },
+      Client: InputCheckedClient,
       connectionTimeoutMillis: waitMs,
     } as pg.PoolConfig);
   } catch (e) {
@@ -85,11 +86,56 @@ export async function openPostgresStore(url: string, options: OpenOptions = {}):
     bulkInsert() {
       throw new DeskctlError('internal', 'bulk loads on PostgreSQL go through COPY');
     },
+    rateLimits: {
+      async hit(key, windowMs) {
+        // One statement, atomic on every server: a window that has ended starts again at 1.
+        const row = (
+          await sql<{ hits: number; ttl: number }>`
+            INSERT INTO rate_limits AS r (key, window_start, hits) VALUES (${key}, now(), 1)
+            ON CONFLICT (key) DO UPDATE SET
+              hits = CASE WHEN r.window_start + CAST(${windowMs} AS double precision) * interval '1 millisecond' <= now() THEN 1 ELSE r.hits + 1 END,
+              window_start = CASE WHEN r.window_start + CAST(${windowMs} AS double precision) * interval '1 millisecond' <= now() THEN now() ELSE r.window_start END
+            RETURNING hits, CAST(ceil(extract(epoch FROM (window_start + CAST(${windowMs} AS double precision) * interval '1 millisecond' - now())) * 1000) AS integer) AS ttl`.execute(db)
+        ).rows[0]!;
+        // Now and then, the keys whose windows ended long ago go (a flood of addresses leaves no pile).
+        if (Math.random() < 0.001) await sql`DELETE FROM rate_limits WHERE window_start < now() - interval '1 hour'`.execute(db);
+        return { current: row.hits, ttl: Math.max(0, row.ttl) };
+      },
+    },
     async ping() {
       await sql`SELECT 1`.execute(db);
     },
     close: () => db.destroy(),
   };
+}
+
+/**
+ * PostgreSQL's refusals of a value (a NUL character in a text, a number past bigint, a malformed
+ * time), from any query: the input's fault, said as such (exit 2 / HTTP 400), never an internal
+ * error. SQLite stores such values; PostgreSQL cannot.
+ */
+const INPUT_REFUSALS: Record<string, string> = {
+  '22021': 'text: contains a character that cannot be stored (such as NUL)',
+  '22P05': 'text: contains a character that cannot be stored',
+  '22003': 'number: out of range',
+  '22P02': 'value: not of the expected kind',
+  '22007': 'time: not valid',
+  '22008': 'time: out of range',
+};
+
+function refusal(e: unknown): unknown {
+  const code = pgCode(e);
+  return code && INPUT_REFUSALS[code] ? new DeskctlError('invalid_input', INPUT_REFUSALS[code]!) : e;
+}
+
+/** pg's client, its refusals of values said as input errors (the one place every query passes). */
+class InputCheckedClient extends pg.Client {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  override query(...args: any[]): any {
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    const result = (super.query as (...a: any[]) => any)(...args);
+    return result && typeof result.then === 'function' ? result.catch((e: unknown) => Promise.reject(refusal(e))) : result;
+  }
 }
 
 /** The SQLSTATE of a PostgreSQL error, if it is one. */

@@ -34,9 +34,19 @@ export interface Store {
    * `table` is a table of the schema or a temp table the caller created in its transaction.
    */
   bulkInsert(table: string, columns: readonly string[], rowsPerStatement?: number): BulkInsert;
+  /**
+   * Counts one request of a rate-limit key in the current window, for every server on the
+   * database at once (PostgreSQL); absent where one process counts alone (SQLite).
+   */
+  readonly rateLimits?: RateCounter;
   /** Whether the database answers (GET /readyz). */
   ping(): Promise<void>;
   close(): Promise<void>;
+}
+
+export interface RateCounter {
+  /** One more hit of `key`; how many the window has had, and the milliseconds until it ends. */
+  hit(key: string, windowMs: number): Promise<{ current: number; ttl: number }>;
 }
 
 export interface BulkInsert {

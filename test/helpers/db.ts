@@ -1,23 +1,14 @@
 import { createHash } from 'node:crypto';
 import { openDatabase } from '../../src/store/sqlite.js';
 import { isPostgresUrl } from '../../src/store/store.js';
-import { psql } from './postgres.js';
+import { pgFingerprint, psql } from './postgres.js';
 
 /**
  * A fingerprint of every row of every table: equal fingerprints mean nothing was written
  * (the file's bytes are not compared because WAL checkpoints move pages around).
  */
 export function fingerprint(file: string): string {
-  if (isPostgresUrl(file)) {
-    const tables = psql(file, "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename").split('\n');
-    const hash = createHash('sha256');
-    for (const name of tables) {
-      hash.update(`\u0000${name}\u0000`);
-      const rows = psql(file, `SELECT row_to_json(t)::text FROM "${name}" t`).split('\n').sort();
-      for (const row of rows) hash.update(row);
-    }
-    return hash.digest('hex');
-  }
+  if (isPostgresUrl(file)) return pgFingerprint(file);
   const db = openDatabase(file, { readonly: true });
   try {
     const hash = createHash('sha256');

@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { inject } from 'vitest';
 
 const TEMPLATE = 'deskctl_template';
@@ -15,9 +17,16 @@ export function databaseUrl(name: string): string {
   return u.toString();
 }
 
+/** psql itself (Debian's /usr/bin/psql is a Perl wrapper that costs a start of its own). */
+const PSQL = (() => {
+  const root = '/usr/lib/postgresql';
+  const versions = existsSync(root) ? readdirSync(root).filter((v) => existsSync(join(root, v, 'bin', 'psql'))).sort((a, b) => Number(b) - Number(a)) : [];
+  return versions.length ? join(root, versions[0]!, 'bin', 'psql') : 'psql';
+})();
+
 /** Runs SQL through psql and returns its unaligned output (the tests' synchronous look into a database). */
 export function psql(url: string, query: string): string {
-  const r = spawnSync('psql', [url, '-X', '-A', '-t', '-v', 'ON_ERROR_STOP=1', '-c', query], { encoding: 'utf8' });
+  const r = spawnSync(PSQL, [url, '-X', '-A', '-t', '-v', 'ON_ERROR_STOP=1', '-c', query], { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`psql: ${r.stderr}`);
   return r.stdout.replace(/\n$/, '');
 }
@@ -45,4 +54,20 @@ export async function freshPgDatabase(): Promise<{ url: string; dispose(): Promi
       }
     },
   };
+}
+
+const tablesOf = new Map<string, string[]>();
+
+/**
+ * A fingerprint of every row of every table of deskctl's schema, in one query (the rate-limit
+ * counters excepted: they count requests, refused ones too, and hold no data).
+ */
+export function pgFingerprint(url: string): string {
+  let tables = tablesOf.get(url);
+  if (!tables) {
+    tables = psql(url, "SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename NOT IN ('rate_limits') ORDER BY tablename").split('\n');
+    tablesOf.set(url, tables);
+  }
+  const rows = tables.map((t) => `SELECT '${t}:' || row_to_json(x)::text AS r FROM "${t}" x`).join(' UNION ALL ');
+  return psql(url, `SELECT md5(coalesce(string_agg(r, E'\\n' ORDER BY r), '')) FROM (${rows}) s`);
 }
