@@ -26,6 +26,8 @@ export interface ServerOptions {
   bodyLimit?: number;
   /** Requests per token (or per address without one) per window. */
   rateLimit?: { max: number; timeWindowMs: number };
+  /** Proxies (addresses or CIDR ranges) whose X-Forwarded-For names the client (a load balancer). */
+  trustProxy?: string[];
   env?: NodeJS.ProcessEnv;
 }
 
@@ -97,6 +99,7 @@ export async function buildServer(o: ServerOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger: o.logger ?? false,
     bodyLimit: o.bodyLimit ?? 1_048_576,
+    ...(o.trustProxy?.length ? { trustProxy: o.trustProxy } : {}),
     // A name may be 200 characters (an e-mail 254), each up to 12 once percent-encoded.
     routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
     // The router's own refusals (a malformed or over-long path) in the contract's error shape.

@@ -8,6 +8,7 @@ export interface StartOptions {
   logLevel: string;
   bodyLimit?: number;
   rateLimit?: { max: number; timeWindowMs: number };
+  trustProxy?: string[];
   env?: NodeJS.ProcessEnv;
 }
 
@@ -20,6 +21,7 @@ export async function startServer(o: StartOptions): Promise<{ url: string; close
       env: o.env,
       bodyLimit: o.bodyLimit,
       rateLimit: o.rateLimit,
+      trustProxy: o.trustProxy,
       logger: o.logLevel === 'silent' ? false : { level: o.logLevel, redact: ['req.headers.authorization'] },
     });
     const url = await app.listen({ host: o.host, port: o.port });
