@@ -8,22 +8,22 @@ import { DeskctlError } from '../core/errors.js';
 import { sqliteDialect } from './dialect.js';
 import { MIGRATIONS } from './migrations.js';
 import type { BulkInsert, OpenOptions, Store, Tx } from './store.js';
-import { successorDriver } from './successor.cjs';
+import { node24Driver } from './sqlite-driver.cjs';
 import type { DB } from './types.js';
 
 /**
  * Opens a SQLite connection (the store's, and the tests' own): better-sqlite3 12, its compiled
  * binding found by package resolution rather than by the `bindings` package's search of the
  * directory tree (the CLI bundle carries its JavaScript), or 13 on Node 24 and later
- * (successor.cjs says why).
+ * (sqlite-driver.cjs says why).
  */
 export function openDatabase(file: string, { readonly = false }: { readonly?: boolean } = {}): Database.Database {
-  driver ??= { successor: successorDriver(import.meta.url) };
-  if (driver.successor) return new driver.successor(file, { readonly });
+  driver ??= { node24: node24Driver(import.meta.url) };
+  if (driver.node24) return new driver.node24(file, { readonly });
   driver.binding ??= createRequire(import.meta.url).resolve('better-sqlite3/build/Release/better_sqlite3.node');
   return new Database(file, { readonly, nativeBinding: driver.binding });
 }
-let driver: { successor: typeof Database | null; binding?: string } | undefined;
+let driver: { node24: typeof Database | null; binding?: string } | undefined;
 
 const PAGE_SIZE = 16_384;
 const WAL_CHECKPOINT_BYTES = 40 * 1024 * 1024;
