@@ -126,7 +126,8 @@ export class LocalHelpdesk implements Helpdesk {
   listAgents = async () => (await E.catalog()).listAgents(this.ctx);
   addAgent = async (input: Parameters<typeof catalog.addAgent>[1]) => (await E.catalog()).addAgent(this.ctx, input);
 
-  createTicket = async (request: unknown) => (await E.tickets()).createTicket(this.ctx, request);
+  /** With a guard (the server's Idempotency-Key), a replay answers the first answer and opens nothing again. */
+  createTicket = async (request: unknown, guard?: IdempotencyGuard) => (await E.tickets()).createTicket(this.ctx, request, guard);
   listTickets = async (filter: Parameters<typeof tickets.listTickets>[1], opts?: As) => (await E.tickets()).listTickets(await this.as(opts), filter);
   getTicket = async (ref: string, opts?: As) => (await E.tickets()).getTicket(await this.as(opts), ref);
   solveTickets = async (ids: number[], message?: string) => (await E.tickets()).solveTickets(this.ctx, ids, message);

@@ -74,6 +74,7 @@ async function resolveFilter(tx: Tx, ctx: EngineContext, f: DraftFilter): Promis
 function applyFilter<Q extends ReturnType<typeof draftQuery>>(q: Q, ctx: EngineContext, r: ResolvedFilter): Q {
   let out = q;
   const a = ctx.actor;
+  // R13 in SQL: the same reach as isInScope.
   if (a.kind === 'manager') out = out.where('dr.organization_id', 'in', a.organizationIds) as Q;
   if (a.kind === 'customer') out = out.where('dr.requester_id', '=', a.customerId) as Q;
   if (r.orgIds) out = out.where('dr.organization_id', 'in', r.orgIds) as Q;
@@ -103,11 +104,15 @@ export async function getDraft(ctx: EngineContext, id: number): Promise<Draft> {
   return toDraft(row);
 }
 
+/**
+ * R13's reach, written once: the admin decides every draft; a manager those of the organizations
+ * they manage (theirs and its children: `organizationIds`); a customer none.
+ */
+const isInScope = (a: Actor, orgId: number | null) => a.kind === 'admin' || (a.kind === 'manager' && orgId !== null && a.organizationIds.includes(orgId));
+
 function assertMayDecide(a: Actor, id: number, orgId: number | null, verb: string): void {
   if (a.kind === 'customer') throw forbidden(`${a.name} cannot ${verb} the details of draft ${id}: only the managers of its organization can (R12)`);
-  if (a.kind === 'manager' && (orgId === null || !a.organizationIds.includes(orgId))) {
-    throw forbidden(`${a.name} cannot ${verb} draft ${id}: it belongs to an organization they do not manage (R13)`);
-  }
+  if (!isInScope(a, orgId)) throw forbidden(`${a.name} cannot ${verb} draft ${id}: it belongs to an organization they do not manage (R13)`);
 }
 
 export interface DecideRequest {
@@ -195,8 +200,6 @@ export async function decideChunk(ctx: EngineContext, req: ChunkRequest, guard?:
     }),
    ctx.tenantId);
 }
-
-const isInScope = (a: Actor, orgId: number | null) => a.kind === 'admin' || (a.kind === 'manager' && orgId !== null && a.organizationIds.includes(orgId));
 
 async function decideChunkByIds(tx: Tx, ctx: EngineContext, req: ChunkRequest, ids: number[]): Promise<DecisionResult[]> {
   const found = new Map(

@@ -4,8 +4,8 @@ import { fieldsText, inspectFixture, invalidFixture, type Fixture, type FixtureP
 import { Name, Slug, TicketRequest, type RuleScope, type Tenant } from '../core/schemas.js';
 import { formatPath, parseInput } from '../core/validate.js';
 import type { Store, Tx } from '../store/store.js';
-import { activeManagers, audit, dueAt, formatProtocol, readSettings, reserveProtocols, type EngineContext } from './context.js';
-import { announceDraft, openRequest } from './tickets.js';
+import { activeManagers, audit, readSettings, type EngineContext } from './context.js';
+import { announceDraft, openRequest, writeTicket } from './tickets.js';
 
 export const SEED_KINDS = ['settings', 'departments', 'categories', 'organizations', 'customers', 'agents', 'rules', 'tickets', 'drafts'] as const;
 export type SeedKind = (typeof SEED_KINDS)[number];
@@ -584,41 +584,39 @@ async function openTicket(tx: Tx, ctx: EngineContext, t: FixtureTicket, w: World
 async function recordTicket(tx: Tx, ctx: EngineContext, t: FixtureTicket, w: World, forecastHours: number): Promise<void> {
   const now = ctx.now();
   const created = t.createdAt ? new Date(t.createdAt) : now;
-  const seq = await reserveProtocols(tx, ctx.tenantId, 1);
-  const protocol = formatProtocol(created.getUTCFullYear(), seq);
   const who = w.customers.get(t.requester)!;
   const dept = w.departments.get(t.department)!;
   const iso = (s: string | undefined) => (s ? new Date(s).toISOString() : null);
   const solvedAt = t.status === 'solved' ? (iso(t.solvedAt) ?? now.toISOString()) : t.status === 'closed' ? iso(t.solvedAt) : null;
   const closedAt = t.status === 'closed' ? (iso(t.closedAt) ?? now.toISOString()) : null;
-  const { id } = await tx
-    .insertInto('tickets')
-    .values({
+  const { id, protocol } = await writeTicket(
+    tx,
+    ctx,
+    {
       tenant_id: ctx.tenantId,
-      protocol,
       requester_id: who.id,
       organization_id: who.organizationId,
       department_id: dept.id,
       category_id: t.category ? dept.categories.get(t.category)! : null,
       subject: t.subject,
       message: t.message,
-      status: t.status!,
       channel: t.channel,
+      conversation: null,
       visibility: t.visibility ?? 'public',
+      fields: JSON.stringify(fieldsText(t.fields)),
+      attachments: JSON.stringify(t.attachments ?? []),
+      ref: t.ref,
+      status: t.status!,
       agent_id: t.agent ? w.agents.get(t.agent)!.id : null,
       process_ref: t.processRef ?? null,
       rating: t.rating ?? null,
       rating_comment: t.ratingComment ?? null,
-      fields: JSON.stringify(fieldsText(t.fields)),
-      attachments: JSON.stringify(t.attachments ?? []),
-      ref: t.ref,
-      created_at: created.toISOString(),
-      due_at: dueAt(created, forecastHours),
       solved_at: solvedAt,
       closed_at: closedAt,
       updated_at: now.toISOString(),
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow();
+    },
+    created,
+    forecastHours,
+  );
   await audit(tx, ctx, 'ticket.create', 'ticket', id, { protocol, requester: t.requester, channel: t.channel, status: t.status, ref: t.ref, source: 'seed' });
 }

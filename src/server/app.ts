@@ -205,7 +205,6 @@ export async function buildServer(o: ServerOptions): Promise<FastifyInstance> {
           actor,
           tokenId: principal.tokenId,
           idempotencyKey: op.idempotent && typeof key === 'string' ? key : undefined,
-          engine,
         });
         if (op.stream) return streamLines(reply, result as AsyncIterable<unknown>);
         return reply.status(op.status ?? 200).send(result);
