@@ -175,4 +175,41 @@ describe.each(backends)('R23 statistics ($name)', (backend) => {
       { agent: null, name: null, pending: 2, dueToday: 1, overdue: 1 },
     ]);
   });
+  it("R23: local days and ranges stay right across both DST changes of the tenant's zone (Europe/Berlin)", async () => {
+    const at = (ref: string, createdAt: string) => ({ ref, requester: 'solo@x.example', department: 'Suporte', subject: ref, message: 'm', status: 'open', createdAt });
+    await hd.createTenant('berlin');
+    const b = await backend.open({ file: o.file, tenant: 'berlin' });
+    try {
+      await b.hd.seed({
+        settings: { timezone: 'Europe/Berlin' },
+        departments: [{ name: 'Suporte' }],
+        customers: [{ email: 'solo@x.example', name: 'Solo' }],
+        tickets: [
+          at('spring-before', '2026-03-28T22:30:00Z'), // 23:30 CET, 03-28
+          at('spring-first', '2026-03-28T23:30:00Z'), // 00:30 CET, 03-29 (the day that lasts 23 h)
+          at('spring-last', '2026-03-29T21:30:00Z'), // 23:30 CEST, 03-29
+          at('spring-after', '2026-03-29T22:30:00Z'), // 00:30 CEST, 03-30
+          at('autumn-before', '2026-10-24T21:30:00Z'), // 23:30 CEST, 10-24
+          at('autumn-first', '2026-10-24T22:30:00Z'), // 00:30 CEST, 10-25 (the day that lasts 25 h)
+          at('autumn-last', '2026-10-25T22:30:00Z'), // 23:30 CET, 10-25
+          at('autumn-after', '2026-10-25T23:30:00Z'), // 00:30 CET, 10-26
+        ],
+      });
+      const days: [unknown, unknown][] = [];
+      for await (const r of b.hd.exportStats({ by: ['day'], metrics: ['opened'] })) days.push([r.day, r.opened]);
+      expect(days).toEqual([
+        ['2026-03-28', 1],
+        ['2026-03-29', 2],
+        ['2026-03-30', 1],
+        ['2026-10-24', 1],
+        ['2026-10-25', 2],
+        ['2026-10-26', 1],
+      ]);
+      const oneDay: unknown[] = [];
+      for await (const r of b.hd.exportStats({ by: [], metrics: ['opened'], from: '2026-10-25', to: '2026-10-25' })) oneDay.push(r.opened);
+      expect(oneDay).toEqual([2]);
+    } finally {
+      await b.close();
+    }
+  });
 });
