@@ -1,13 +1,12 @@
-import { createHash } from 'node:crypto';
 import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
-import rateLimit from '@fastify/rate-limit';
+import rateLimit, { type RateLimitPluginOptions } from '@fastify/rate-limit';
 import { Readable } from 'node:stream';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { API, type Operation, type OperationName } from '../core/api.js';
 import { DeskctlError, forbidden, invalid, notFound } from '../core/errors.js';
 import { now as clock } from '../core/time.js';
-import { formatPath } from '../core/validate.js';
+import { formatPath, inspectJson } from '../core/validate.js';
 import { LocalHelpdesk } from '../client/local.js';
 import type { Actor } from '../engine/context.js';
 import { resolveCustomerActor } from '../engine/drafts.js';
@@ -23,8 +22,11 @@ export interface ServerOptions {
   logger?: boolean | Record<string, unknown>;
   /** Largest request body, in bytes (default 1 MiB). */
   bodyLimit?: number;
-  /** Requests per token (or per address without one) per window. */
-  rateLimit?: { max: number; timeWindowMs: number };
+  /**
+   * Requests per valid token, or per client address for requests without a valid token, per
+   * window; `store` swaps the counters (@fastify/rate-limit's store interface) for shared ones.
+   */
+  rateLimit?: { max: number; timeWindowMs: number; store?: RateLimitPluginOptions['store'] };
   env?: NodeJS.ProcessEnv;
 }
 
@@ -33,17 +35,29 @@ const MAX_PARAM_LENGTH = 4_096;
 /** How deep a request body may nest; deeper JSON is refused before anything walks it recursively. */
 export const MAX_BODY_DEPTH = 64;
 
-/** The path to the first value nested deeper than `max` levels, or null; iterative, so no body can overflow the stack. */
-export function tooDeep(value: unknown, max = MAX_BODY_DEPTH): string | null {
-  const stack: [unknown, PropertyKey[]][] = [[value, []]];
-  while (stack.length) {
-    const [v, path] = stack.pop()!;
-    if (v === null || typeof v !== 'object') continue;
-    if (path.length >= max) return formatPath(path);
-    if (Array.isArray(v)) v.forEach((x, i) => stack.push([x, [...path, i]]));
-    else for (const [k, x] of Object.entries(v)) stack.push([x, [...path, k]]);
+/**
+ * What the server has done, for the hostile-traffic tests (work is counted, never timed): bodies
+ * read and their bytes, values the body check visited, and token lookups.
+ */
+export interface ServerWork {
+  bodiesRead: number;
+  bodyBytes: number;
+  validatorSteps: number;
+  tokenLookups: number;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    work: ServerWork;
   }
-  return null;
+  interface FastifyRequest {
+    /** The live token behind the Authorization header (undefined off the API, null when none or invalid). */
+    principal?: Principal | null;
+    actor?: Actor;
+  }
+  interface FastifyContextConfig {
+    operation?: OperationName;
+  }
 }
 
 /**
@@ -108,12 +122,16 @@ export async function buildServer(o: ServerOptions): Promise<FastifyInstance> {
     clientErrorHandler,
   });
   const now = () => clock(o.env);
+  const work: ServerWork = { bodiesRead: 0, bodyBytes: 0, validatorSteps: 0, tokenLookups: 0 };
+  app.decorate('work', work);
   // JSON only: any other body is 415, never a string handed to a handler.
   app.removeContentTypeParser('text/plain');
   // JSON is decoded strictly: invalid UTF-8 is a 400, never replaced by U+FFFD and stored.
   const json = app.getDefaultJsonParser('error', 'error');
   app.removeContentTypeParser('application/json');
   app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (req, body, done) => {
+    work.bodiesRead++;
+    work.bodyBytes += (body as Buffer).length;
     let text: string;
     try {
       text = new TextDecoder('utf-8', { fatal: true }).decode(body as Buffer);
@@ -129,26 +147,43 @@ export async function buildServer(o: ServerOptions): Promise<FastifyInstance> {
     const status = statusOf(e);
     if (status >= 500) req.log.error({ err }, 'request failed');
     if (status === 401) reply.header('www-authenticate', 'Bearer');
+    // Refused before its body was read (no token, a role that may not, too large): the body is
+    // never read, and the connection closes once the answer is out.
+    if (!req.raw.complete) reply.header('connection', 'close');
     return reply.status(status).send({ error: e.toJSON() });
   });
-  // Every body of the API is a JSON object of bounded depth: anything else is a 400 naming where.
+  // Every body of the API is a JSON object of bounded depth and valid text: anything else is a 400 naming where.
   app.addHook('preValidation', async (req) => {
     if (req.body === undefined) return;
     if (req.body === null || typeof req.body !== 'object' || Array.isArray(req.body)) throw invalid('body: expected a JSON object');
-    const deep = tooDeep(req.body);
-    if (deep !== null) throw invalid(`body.${deep}: nested more than ${MAX_BODY_DEPTH} levels deep`);
+    const { problem, steps } = inspectJson(req.body, MAX_BODY_DEPTH);
+    work.validatorSteps += steps;
+    if (problem?.kind === 'depth') throw invalid(`body.${formatPath(problem.path)}: ${problem.message}`);
+    if (problem) throw invalid(`${formatPath(problem.path) || 'body'}: ${problem.message}`);
   });
   app.setNotFoundHandler((req, reply) => reply.status(404).send({ error: { code: 'not_found', message: `no route ${req.method} ${req.url.split('?')[0]}` } }));
+
+  // Authentication reads the headers alone, before anything else of the request: the token is
+  // looked up here, so that the rate limit below knows whose request it is.
+  app.addHook('onRequest', async (req) => {
+    if (!req.routeOptions.config.operation) return;
+    const token = bearer(req);
+    if (token === undefined) {
+      req.principal = null;
+      return;
+    }
+    work.tokenLookups++;
+    req.principal = await authenticate(o.store, token, now());
+  });
 
   await app.register(rateLimit, {
     global: true,
     max: o.rateLimit?.max ?? 600,
     timeWindow: o.rateLimit?.timeWindowMs ?? 60_000,
-    // Per token (by its hash, never the token itself), else per client address.
-    keyGenerator: (req) => {
-      const token = bearer(req);
-      return token ? createHash('sha256').update(token).digest('hex') : req.ip;
-    },
+    ...(o.rateLimit?.store ? { store: o.rateLimit.store } : {}),
+    // A valid token is counted on its own; no token and any invalid one count against the client's
+    // address, so a flood of made-up tokens is limited like any anonymous one.
+    keyGenerator: (req) => (req.principal ? `token:${req.principal.tokenId}` : `address:${req.ip}`),
     allowList: (req) => req.url === '/healthz',
     errorResponseBuilder: (_req, ctx) => ({
       statusCode: 429,
@@ -167,17 +202,26 @@ export async function buildServer(o: ServerOptions): Promise<FastifyInstance> {
     app.route({
       method: op.method,
       url: op.global ? op.path : `/v1/tenants/:tenant${op.path}`,
+      config: { operation: name },
       ...(op.bodyLimit ? { bodyLimit: op.bodyLimit } : {}),
-      handler: async (req, reply) => {
-        const token = bearer(req);
-        if (!token) throw new DeskctlError('unauthenticated', 'missing bearer token (Authorization: Bearer …)');
-        const principal = await authenticate(o.store, token, now());
-        if (!principal) throw new DeskctlError('unauthenticated', 'invalid or revoked token');
+      // Who may call it is settled from the headers and the path, before a byte of the body is read.
+      preParsing: async (req, _reply, payload) => {
+        const principal = req.principal;
+        if (!principal) {
+          throw new DeskctlError('unauthenticated', bearer(req) === undefined ? 'missing bearer token (Authorization: Bearer …)' : 'invalid or revoked token');
+        }
         const params = req.params as Record<string, string>;
         // R1: a token never reaches another tenant, nor learns whether it exists.
         if (!op.global && params.tenant !== principal.tenant) throw notFound(`tenant "${params.tenant}" not found`);
         const actor = await actorOf(o.store, principal);
         if (!op.roles.includes(actor.kind)) throw forbidden(`a ${actor.kind} token cannot ${op.summary.toLowerCase()}`);
+        req.actor = actor;
+        return payload;
+      },
+      handler: async (req, reply) => {
+        const principal = req.principal!;
+        const actor = req.actor!;
+        const params = req.params as Record<string, string>;
         const engine = { store: o.store, tenantId: principal.tenantId, actor, now };
         const hd = new LocalHelpdesk(principal.tenant, engine, false);
         const key = req.headers['idempotency-key'];

@@ -1,0 +1,131 @@
+import { randomBytes } from 'node:crypto';
+import type { Socket } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Store } from '../../src/store/sqlite.js';
+import { fingerprint } from '../helpers/db.js';
+import { LONG } from '../helpers/integrity.js';
+import { inProcessApi, tenantAdmin, type InProcessApi } from '../helpers/backends.js';
+import { rawRequest, watchConnections, wideAndDeep } from '../helpers/traffic.js';
+
+/**
+ * Issue 13: the server under hostile traffic. Nothing before authentication may cost more than
+ * the headers: the work the server does is counted (its own counters, the body check's steps,
+ * the bytes it read from the connection), never timed. DESKCTL_LONG_TESTS=1 sends more and bigger.
+ */
+const MiB = 1_048_576;
+const SCALE = LONG ? 4 : 1;
+
+describe('issue 13: hostile traffic', () => {
+  let api: InProcessApi;
+  let file: string;
+  let store: Store;
+  let url: string;
+  const tokens: Record<string, string> = {};
+  let connections: Map<number, Socket>;
+
+  beforeAll(async () => {
+    api = await inProcessApi();
+    ({ file, store } = api);
+    const hd = await tenantAdmin(store);
+    await hd.addDepartment('Suporte');
+    await hd.addOrganization('Matriz');
+    await hd.addCustomer({ email: 'ana@matriz.example', name: 'Ana', org: 'Matriz' });
+    tokens.admin = (await hd.createToken({ name: 'admin', role: 'admin' })).token;
+    tokens.customer = (await hd.createToken({ name: 'customer', role: 'customer', customer: 'ana@matriz.example' })).token;
+    url = await api.listen(Object.values(tokens));
+    connections = watchConnections(api.app);
+  });
+  afterAll(async () => {
+    await api.close();
+  });
+
+  const json = { 'content-type': 'application/json' };
+  const bogus = () => `dsk_${randomBytes(32).toString('base64url')}`;
+
+  describe('defect 1: work before authentication', () => {
+    const refusals: [string, string, Record<string, string>, number, number][] = [
+      ['no token, a 1 MiB wide-and-deep array', '/v1/tenants/default/departments', {}, 401, 0.95 * MiB],
+      ['an invalid token, a 1 MiB wide-and-deep array', '/v1/tenants/default/tickets', { authorization: `Bearer ${bogus()}` }, 401, 0.95 * MiB],
+      ['no token, 8 MiB to the seed route (which takes 64 MiB from an admin)', '/v1/tenants/default/seed', {}, 401, 8 * MiB],
+      ["a customer token, 8 MiB to the seed route (an admin's operation)", '/v1/tenants/default/seed', { authorization: 'CUSTOMER' }, 403, 8 * MiB],
+      ["another tenant's path, 8 MiB", '/v1/tenants/outra/seed', { authorization: 'ADMIN' }, 404, 8 * MiB],
+    ];
+
+    it.each(refusals)('%s: refused from the headers, no byte of the body parsed, the connection closed', async (_what, path, h, status, size) => {
+      const headers: Record<string, string> = { ...json, ...h };
+      if (headers.authorization === 'CUSTOMER') headers.authorization = `Bearer ${tokens.customer}`;
+      if (headers.authorization === 'ADMIN') headers.authorization = `Bearer ${tokens.admin}`;
+      const body = wideAndDeep(size * SCALE);
+      const before = { ...api.app.work };
+      const db = fingerprint(file);
+      const r = await rawRequest(url, { method: 'POST', path, headers, bodySize: body.length, fill: (at, n) => body.slice(at, at + n) });
+      expect(r.status, r.text).toBe(status);
+      expect(api.app.work.bodiesRead).toBe(before.bodiesRead);
+      expect(api.app.work.bodyBytes).toBe(before.bodyBytes);
+      expect(api.app.work.validatorSteps).toBe(before.validatorSteps);
+      // What the kernel had buffered may be read while the answer goes out; never the whole body.
+      const read = connections.get(r.port)!.bytesRead;
+      expect(read).toBeLessThan(Math.min(body.length, 1 * MiB));
+      expect(fingerprint(file)).toBe(db);
+    });
+
+    it('four such requests at once, without a token: /healthz is answered meanwhile and nothing is parsed', async () => {
+      const body = wideAndDeep(0.95 * MiB * SCALE);
+      const before = { ...api.app.work };
+      const attacks = Array.from({ length: 4 * SCALE }, (_, i) =>
+        rawRequest(url, { method: 'POST', path: '/v1/tenants/default/seed', headers: { ...json, ...(i % 2 ? { authorization: `Bearer ${bogus()}` } : {}) }, bodySize: body.length, fill: (at, n) => body.slice(at, at + n) }),
+      );
+      const health = await fetch(`${url}/healthz`);
+      expect(health.status).toBe(200);
+      for (const r of await Promise.all(attacks)) expect(r.status).toBe(401);
+      expect(api.app.work.bodiesRead).toBe(before.bodiesRead);
+      expect(api.app.work.validatorSteps).toBe(before.validatorSteps);
+    });
+
+    it('with a valid token the body check is linear: a 1 MiB wide-and-deep body costs at most two steps per value', async () => {
+      // Just under the server's 1 MiB default limit.
+      const deep = wideAndDeep(0.95 * MiB);
+      const values = (deep.match(/1/g)?.length ?? 0) + (deep.match(/\[/g)?.length ?? 0);
+      const before = api.app.work.validatorSteps;
+      const r = await fetch(`${url}/v1/tenants/default/departments`, { method: 'POST', headers: { ...json, authorization: `Bearer ${tokens.admin}` }, body: `{"name":"x","deep":${deep}}` });
+      expect(r.status).toBe(400);
+      const steps = api.app.work.validatorSteps - before;
+      expect(steps).toBeGreaterThanOrEqual(values);
+      expect(steps).toBeLessThanOrEqual(2 * values + 10);
+      expect(((await r.json()) as { error: { message: string } }).error.message).toMatch(/Unrecognized key: "deep"/);
+    });
+  });
+
+  describe('defect 2: rate limits keyed by who is really calling', () => {
+    let limited: InProcessApi;
+    let limitedUrl: string;
+    let admin: string;
+    beforeAll(async () => {
+      limited = await inProcessApi({ rateLimit: { max: 20, timeWindowMs: 60_000 } });
+      admin = (await (await tenantAdmin(limited.store)).createToken({ name: 'admin', role: 'admin' })).token;
+      limitedUrl = await limited.listen();
+    });
+    afterAll(async () => {
+      await limited.close();
+    });
+    const get = (token?: string) => fetch(`${limitedUrl}/v1/tenants/default/settings`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
+
+    it('a flood of made-up tokens from one address is limited as that address (each token new), and never costs a valid token its budget', async () => {
+      const statuses: number[] = [];
+      for (let i = 0; i < 30 * SCALE; i++) statuses.push((await get(bogus())).status);
+      expect(statuses.slice(0, 20).every((s) => s === 401)).toBe(true);
+      expect(statuses.slice(20).every((s) => s === 429)).toBe(true);
+      // Without a token, and with malformed ones, the same address budget is spent.
+      expect((await get()).status).toBe(429);
+      expect((await get('not a token')).status).toBe(429);
+      // A valid token from the same address counts against itself.
+      expect((await get(admin)).status).toBe(200);
+    });
+
+    it('a valid token is limited by itself, whatever address it comes from', async () => {
+      let status = 0;
+      for (let i = 0; i < 25 && status !== 429; i++) status = (await get(admin)).status;
+      expect(status).toBe(429);
+    });
+  });
+});
