@@ -6,7 +6,7 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest }
 import { API, type Operation, type OperationName } from '../core/api.js';
 import { DeskctlError, forbidden, invalid, notFound } from '../core/errors.js';
 import { now as clock } from '../core/time.js';
-import { formatPath, inspectJson } from '../core/validate.js';
+import { formatPath, inspectJson, parseInput } from '../core/validate.js';
 import { LocalHelpdesk } from '../client/local.js';
 import type { Actor } from '../engine/context.js';
 import { resolveCustomerActor } from '../engine/drafts.js';
@@ -103,6 +103,14 @@ async function streamLines(reply: FastifyReply, rows: AsyncIterable<unknown>) {
     for (let r = await it.next(); !r.done; r = await it.next()) yield `${JSON.stringify(r.value)}\n`;
   }
   return reply.type('application/x-ndjson').send(Readable.from(lines()));
+}
+
+/** An operation with a body gets it checked by its schema (unknown keys refused); one without takes none. */
+function checkedBody(op: Operation, body: unknown): unknown {
+  if (op.body) return parseInput(op.body, body ?? {});
+  const keys = body && typeof body === 'object' ? Object.keys(body) : [];
+  if (keys.length) throw invalid(keys.map((k) => `Unrecognized key: ${JSON.stringify(k)} (this operation takes no body)`).join('; '));
+  return undefined;
 }
 
 /** The helpdesk API over one store: every route of the operation table, authenticated and rate-limited. */
@@ -228,7 +236,7 @@ export async function buildServer(o: ServerOptions): Promise<FastifyInstance> {
         const result = await HANDLERS[name](hd, {
           params,
           query: (req.query ?? {}) as Record<string, unknown>,
-          body: req.body,
+          body: checkedBody(op, req.body),
           actor,
           tokenId: principal.tokenId,
           idempotencyKey: op.idempotent && typeof key === 'string' ? key : undefined,

@@ -128,4 +128,63 @@ describe('issue 13: hostile traffic', () => {
       expect(status).toBe(429);
     });
   });
+
+  describe('defect 3: every body refuses unknown keys, over every operation of the OpenAPI document', () => {
+    type Schema = { type?: string; properties?: Record<string, Schema>; additionalProperties?: boolean | Schema; items?: Schema; anyOf?: Schema[]; oneOf?: Schema[]; allOf?: Schema[] };
+    type Doc = { paths: Record<string, Record<string, { operationId: string; requestBody?: { content: Record<string, { schema: Schema }> } }>> };
+    let doc: Doc;
+    beforeAll(async () => {
+      doc = (await (await fetch(`${url}/v1/openapi.json`)).json()) as Doc;
+    });
+    const operations = () => Object.entries(doc.paths).flatMap(([path, methods]) => Object.entries(methods).map(([method, op]) => ({ path, method: method.toUpperCase(), op })));
+    const concrete = (path: string) => path.replace('{tenant}', 'default').replace(/\{(\w+)\}/g, (_, k: string) => (k === 'id' || k === 'ref' ? '1' : 'x'));
+
+    /** Every object a body may hold: closed (additionalProperties false), or a map of values. */
+    function openObjects(s: Schema, at: string, out: string[] = []): string[] {
+      if (s.type === 'object' && s.properties && s.additionalProperties !== false) out.push(at);
+      for (const [k, v] of Object.entries(s.properties ?? {})) openObjects(v, `${at}.${k}`, out);
+      if (s.items) openObjects(s.items, `${at}[]`, out);
+      if (typeof s.additionalProperties === 'object') openObjects(s.additionalProperties, `${at}.*`, out);
+      for (const v of [...(s.anyOf ?? []), ...(s.oneOf ?? []), ...(s.allOf ?? [])]) openObjects(v, at, out);
+      return out;
+    }
+
+    it('every POST, PUT and PATCH documents its body, and no object in any body is open to unknown keys', () => {
+      const writes = operations().filter((o) => ['POST', 'PUT', 'PATCH'].includes(o.method));
+      expect(writes.length).toBeGreaterThan(20);
+      for (const { op } of writes) {
+        const schema = op.requestBody?.content['application/json']?.schema;
+        expect(schema, `${op.operationId} documents no body`).toBeDefined();
+        expect(openObjects(schema!, op.operationId), op.operationId).toEqual([]);
+      }
+    });
+
+    it('an unknown key in the body of any operation is a 400 naming the key, and nothing is written', async () => {
+      const before = fingerprint(file);
+      for (const { path, method, op } of operations().filter((o) => o.method !== 'GET')) {
+        const r = await fetch(`${url}${concrete(path)}`, { method, headers: { ...json, authorization: `Bearer ${tokens.admin}` }, body: JSON.stringify({ categroy: 'x' }) });
+        const text = await r.text();
+        expect(r.status, `${op.operationId}: ${text}`).toBe(400);
+        expect(text, op.operationId).toContain('Unrecognized key: \\"categroy\\"');
+      }
+      expect(fingerprint(file)).toBe(before);
+    });
+
+    it('the keys of the issue: "categroy" and "visiblity" on a ticket, "internal" from a customer token; refused, no ticket opened', async () => {
+      const before = fingerprint(file);
+      const ticket = { requester: 'ana@matriz.example', department: 'Suporte', subject: 's', message: 'm' };
+      const cases: [string, Record<string, unknown>, string][] = [
+        [tokens.admin!, { ...ticket, categroy: 'Acesso' }, 'categroy'],
+        [tokens.admin!, { ...ticket, visiblity: 'internal' }, 'visiblity'],
+        [tokens.customer!, { department: 'Suporte', subject: 's', message: 'm', internal: true }, 'internal'],
+        [tokens.admin!, { ...ticket, attachments: [{ name: 'a', size: 1, sha256: 'x', url: 'http://x' }] }, 'url'],
+      ];
+      for (const [token, body, key] of cases) {
+        const r = await fetch(`${url}/v1/tenants/default/tickets`, { method: 'POST', headers: { ...json, authorization: `Bearer ${token}` }, body: JSON.stringify(body) });
+        expect(r.status).toBe(400);
+        expect(((await r.json()) as { error: { message: string } }).error.message).toContain(`Unrecognized key: "${key}"`);
+      }
+      expect(fingerprint(file)).toBe(before);
+    });
+  });
 });
