@@ -2,7 +2,7 @@ import YAML from 'yaml';
 import { z } from 'zod';
 import { invalid } from './errors.js';
 import { APPROVAL_MODES, CHANNELS, Message, Name, RULE_SCOPES, STATUSES, Subject, TimeZone, VISIBILITIES } from './schemas.js';
-import { formatPath } from './validate.js';
+import { formatPath, inspectJson } from './validate.js';
 
 /*
  * The tenant fixture of `deskctl seed` (see ../shared/spec/fixture-example.yaml and the README).
@@ -199,6 +199,9 @@ export function inspectFixture(value: unknown): InspectedFixture {
   const input = value ?? {};
   const full = Fixture.safeParse(input);
   const problems: FixtureProblem[] = full.success ? [] : full.error.issues.map((i) => ({ path: i.path.map((p) => (typeof p === 'symbol' ? String(p) : p)), message: i.message }));
+  // Text that is not valid Unicode or holds NUL, anywhere (a key, a field value, a comment): refused by its path.
+  const text = inspectJson(input, Number.MAX_SAFE_INTEGER).problem;
+  if (text && !problems.some((p) => p.message === text.message && formatPath(p.path) === formatPath(text.path))) problems.push({ path: text.path, message: text.message });
   const raw = (typeof input === 'object' && !Array.isArray(input) ? input : {}) as Record<string, unknown>;
   const items = <K extends keyof typeof ITEMS>(key: K) => {
     const list = raw[key];
@@ -219,7 +222,7 @@ export function inspectFixture(value: unknown): InspectedFixture {
     tickets: items('tickets'),
     drafts: items('drafts'),
   } as LenientFixture;
-  return { fixture: full.success ? full.data : null, lenient, problems };
+  return { fixture: full.success && !text ? full.data : null, lenient, problems };
 }
 
 const SECTIONS = ['$schema', 'settings', 'departments', 'organizations', 'customers', 'agents', 'rules', 'tickets', 'drafts'];

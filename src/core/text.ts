@@ -5,7 +5,7 @@
  * - refused in names: a name made only of invisible characters (spaces, format and control
  *   characters, combining marks on nothing);
  * - normalised in names: Unicode NFC, so a precomposed and a decomposed "Å" are one name;
- * - never shown raw on a terminal: control characters and bidirectional controls (output layer).
+ * - never shown raw on a terminal: control characters and bidirectional controls (output/render.ts).
  */
 
 /** Whether a string is valid Unicode: no UTF-16 surrogate without its pair. */
@@ -28,5 +28,3 @@ const INVISIBLE = /^[\p{White_Space}\p{Cc}\p{Cf}\p{Cn}\p{M}\u115f\u1160\u3164\uf
 /** Whether a name would show as nothing at all. */
 export const invisible = (s: string): boolean => INVISIBLE.test(s);
 
-/** The bidirectional controls that reorder what follows them on screen (Trojan Source). */
-export const BIDI_CONTROLS = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;

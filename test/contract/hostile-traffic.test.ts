@@ -187,4 +187,88 @@ describe('issue 13: hostile traffic', () => {
       expect(fingerprint(file)).toBe(before);
     });
   });
+
+  describe('defect 4: text that is not valid Unicode, NUL, invisible and canonically equal names', () => {
+    type Schema = { type?: string | string[]; properties?: Record<string, Schema>; additionalProperties?: boolean | Schema; items?: Schema; anyOf?: Schema[] };
+    type Doc = { paths: Record<string, Record<string, { operationId: string; requestBody?: { content: Record<string, { schema: Schema }> } }>> };
+
+    /** Every place a body holds text, as a body with `bad` there (a map's key too): each with the path it must be refused by. */
+    function placements(s: Schema, bad: string, path: string): [unknown, string][] {
+      const types = ([] as string[]).concat(s.type ?? []);
+      const out: [unknown, string][] = [];
+      if (types.includes('string') || (!s.type && !s.anyOf && !s.properties)) out.push([bad, path]);
+      for (const alt of s.anyOf ?? []) out.push(...placements(alt, bad, path));
+      for (const [k, v] of Object.entries(s.properties ?? {})) for (const [value, at] of placements(v, bad, path ? `${path}.${k}` : k)) out.push([{ [k]: value }, at]);
+      if (s.items) for (const [value, at] of placements(s.items, bad, `${path}[0]`)) out.push([[value], at]);
+      if (typeof s.additionalProperties === 'object') {
+        out.push([{ [`k${bad}`]: 'v' }, path || 'body']);
+        for (const [value, at] of placements(s.additionalProperties, bad, `${path}.k`)) out.push([{ k: value }, at]);
+      }
+      return out;
+    }
+
+    it.each([
+      ['a lone surrogate', '\ud800', 'not valid Unicode'],
+      ['a lone low surrogate inside text', 'a\udfffb', 'not valid Unicode'],
+      ['NUL', 'a\u0000b', 'contains a NUL character'],
+    ])('%s in every text field of every body of the OpenAPI document: 400 naming the field, nothing written', async (_what, bad, message) => {
+      const doc = (await (await fetch(`${url}/v1/openapi.json`)).json()) as Doc;
+      const before = fingerprint(file);
+      let tried = 0;
+      for (const [path, methods] of Object.entries(doc.paths)) {
+        for (const [method, op] of Object.entries(methods)) {
+          const schema = op.requestBody?.content['application/json']?.schema;
+          if (!schema) continue;
+          for (const [body, at] of placements(schema, bad, '')) {
+            if (at === '') continue;
+            const r = await fetch(`${url}${path.replace('{tenant}', 'default').replace(/\{\w+\}/g, '1')}`, { method: method.toUpperCase(), headers: { ...json, authorization: `Bearer ${tokens.admin}` }, body: JSON.stringify(body) });
+            const answer = (await r.json()) as { error: { message: string } };
+            expect(r.status, `${op.operationId} ${at}`).toBe(400);
+            expect(answer.error.message, `${op.operationId} ${JSON.stringify(body)}`).toMatch(new RegExp(`^${at.replace(/[.[\]*]/g, (c) => `\\${c}`)}: (the key .*: )?${message}`));
+            tried++;
+          }
+        }
+      }
+      expect(tried).toBeGreaterThan(60);
+      expect(fingerprint(file)).toBe(before);
+    });
+
+    it('names only of invisible characters are refused in every kind of name; visible ones with joiners are fine', async () => {
+      const h = { ...json, authorization: `Bearer ${tokens.admin}` };
+      const before = fingerprint(file);
+      for (const name of ['\u200b', '\u200b\u200d\u2060', '\u3164', '\u202e\u202d', ' \u00a0 ', '\ufeff', '\u0301\u0301']) {
+        for (const [path, body] of [
+          ['departments', { name }],
+          ['organizations', { name }],
+          ['categories', { name, department: 'Suporte' }],
+          ['customers', { email: 'x@y.example', name }],
+          ['agents', { email: 'x@y.example', name }],
+          ['tokens', { name, role: 'admin' }],
+        ] as const) {
+          const r = await fetch(`${url}/v1/tenants/default/${path}`, { method: 'POST', headers: h, body: JSON.stringify(body) });
+          expect(r.status, `${path} ${JSON.stringify(name)}`).toBe(400);
+          expect(((await r.json()) as { error: { message: string } }).error.message).toMatch(/^name: (must not be empty|must show something: it holds only invisible characters)$/);
+        }
+      }
+      expect(fingerprint(file)).toBe(before);
+      const ok = await fetch(`${url}/v1/tenants/default/departments`, { method: 'POST', headers: h, body: JSON.stringify({ name: '👩\u200d💻 Dev' }) });
+      expect(ok.status).toBe(201);
+    });
+
+    it('NFC: a precomposed and a decomposed "Å" are one department, found and removed by either spelling', async () => {
+      const h = { ...json, authorization: `Bearer ${tokens.admin}` };
+      const composed = 'Suporte \u00c5';
+      const decomposed = 'Suporte A\u030a';
+      const first = await fetch(`${url}/v1/tenants/default/departments`, { method: 'POST', headers: h, body: JSON.stringify({ name: decomposed }) });
+      expect(first.status).toBe(201);
+      expect(((await first.json()) as { name: string }).name).toBe(composed);
+      const again = await fetch(`${url}/v1/tenants/default/departments`, { method: 'POST', headers: h, body: JSON.stringify({ name: composed }) });
+      expect(again.status).toBe(409);
+      const category = await fetch(`${url}/v1/tenants/default/categories`, { method: 'POST', headers: h, body: JSON.stringify({ name: 'C', department: decomposed }) });
+      expect(category.status).toBe(201);
+      const removed = await fetch(`${url}/v1/tenants/default/departments/${encodeURIComponent(decomposed)}/categories/C`, { method: 'DELETE', headers: { authorization: h.authorization } });
+      expect(removed.status).toBe(200);
+      expect((await fetch(`${url}/v1/tenants/default/departments/${encodeURIComponent(decomposed)}`, { method: 'DELETE', headers: { authorization: h.authorization } })).status).toBe(200);
+    });
+  });
 });
