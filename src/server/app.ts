@@ -1,4 +1,4 @@
-import { STATUS_CODES } from 'node:http';
+import { STATUS_CODES, createServer } from 'node:http';
 import type { Socket } from 'node:net';
 import rateLimit, { type RateLimitPluginOptions } from '@fastify/rate-limit';
 import { Readable } from 'node:stream';
@@ -28,7 +28,22 @@ export interface ServerOptions {
    */
   rateLimit?: { max: number; timeWindowMs: number; store?: RateLimitPluginOptions['store'] };
   env?: NodeJS.ProcessEnv;
+  /** How long a client may take (milliseconds): see SERVER_TIMEOUTS. */
+  timeouts?: Partial<ServerTimeouts>;
 }
+
+export interface ServerTimeouts {
+  /** To send the whole request head. */
+  headersMs: number;
+  /** To send the whole request, head and body (a 64 MiB fixture at 1 MB/s fits). */
+  requestMs: number;
+  /** An idle keep-alive connection between requests. */
+  idleMs: number;
+  /** How often the first two are checked. */
+  checkEveryMs: number;
+}
+
+export const SERVER_TIMEOUTS: ServerTimeouts = { headersMs: 10_000, requestMs: 120_000, idleMs: 5_000, checkEveryMs: 1_000 };
 
 const MAX_PARAM_LENGTH = 4_096;
 
@@ -115,7 +130,15 @@ function checkedBody(op: Operation, body: unknown): unknown {
 
 /** The helpdesk API over one store: every route of the operation table, authenticated and rate-limited. */
 export async function buildServer(o: ServerOptions): Promise<FastifyInstance> {
+  const t = { ...SERVER_TIMEOUTS, ...o.timeouts };
   const app = Fastify({
+    // A client that stalls its head or its body, or holds an idle connection, is cut off: none can
+    // keep the server (or its drain on SIGTERM) waiting. Node checks the first two every checkEveryMs.
+    serverFactory: (handler) => {
+      const server = createServer({ headersTimeout: t.headersMs, requestTimeout: t.requestMs, keepAliveTimeout: t.idleMs, connectionsCheckingInterval: t.checkEveryMs }, handler);
+      server.keepAliveTimeout = t.idleMs;
+      return server;
+    },
     logger: o.logger ?? false,
     bodyLimit: o.bodyLimit ?? 1_048_576,
     // A name may be 200 characters (an e-mail 254), each up to 12 once percent-encoded.
@@ -248,4 +271,25 @@ export async function buildServer(o: ServerOptions): Promise<FastifyInstance> {
     });
   }
   return app;
+}
+
+/**
+ * Stops the server the orderly way: no new connections, idle ones closed, the requests in flight
+ * finish (each is one transaction); whatever is still open after `graceMs` (a client stalling its
+ * body, a slow reader) is cut off, so a drain always ends. Resolves with the connections cut.
+ */
+export async function drain(app: FastifyInstance, graceMs: number): Promise<{ forced: number }> {
+  let forced = 0;
+  const timer = setTimeout(() => {
+    app.server.getConnections((_err, n) => {
+      forced = n;
+      app.server.closeAllConnections();
+    });
+  }, graceMs);
+  try {
+    await app.close();
+  } finally {
+    clearTimeout(timer);
+  }
+  return { forced };
 }

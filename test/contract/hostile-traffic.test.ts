@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { Socket } from 'node:net';
+import { connect, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Store } from '../../src/store/sqlite.js';
 import { fingerprint } from '../helpers/db.js';
@@ -269,6 +269,40 @@ describe('issue 13: hostile traffic', () => {
       const removed = await fetch(`${url}/v1/tenants/default/departments/${encodeURIComponent(decomposed)}/categories/C`, { method: 'DELETE', headers: { authorization: h.authorization } });
       expect(removed.status).toBe(200);
       expect((await fetch(`${url}/v1/tenants/default/departments/${encodeURIComponent(decomposed)}`, { method: 'DELETE', headers: { authorization: h.authorization } })).status).toBe(200);
+    });
+  });
+
+  describe('defect 5: no client holds a connection open', () => {
+    it('a stalled head, a stalled body and an idle keep-alive connection are each closed by the server (with short timeouts); drain() cuts what is left', async () => {
+      const short = await inProcessApi({ timeouts: { headersMs: 300, requestMs: 600, idleMs: 300, checkEveryMs: 50 } });
+      const shortUrl = await short.listen();
+      const { hostname, port } = new URL(shortUrl);
+      const open = (first: string) =>
+        new Promise<string>((resolve) => {
+          const socket = connect({ host: hostname, port: Number(port) });
+          let answer = '';
+          socket.on('connect', () => socket.write(first));
+          socket.on('data', (d) => (answer += d.toString()));
+          socket.on('error', () => {});
+          socket.on('close', () => resolve(answer));
+        });
+      const [head, body, idle] = await Promise.all([
+        open('GET /healthz HTTP/1.1\r\nhost: x\r\n'),
+        open(`POST /v1/tenants/default/departments HTTP/1.1\r\nhost: x\r\nauthorization: Bearer ${bogus()}\r\ncontent-type: application/json\r\ncontent-length: 100\r\n\r\n{`),
+        open('GET /healthz HTTP/1.1\r\nhost: x\r\n\r\n'),
+      ]);
+      expect(head).toMatch(/^(HTTP\/1\.1 408|$)/);
+      expect(body).toMatch(/^HTTP\/1\.1 (401|408)/);
+      expect(idle).toMatch(/^HTTP\/1\.1 200/);
+      // A stalled body from a valid token: drain() does not wait for it past its grace.
+      const admin = (await (await tenantAdmin(short.store)).createToken({ name: 'drain', role: 'admin' })).token;
+      const pending = open(`POST /v1/tenants/default/departments HTTP/1.1\r\nhost: x\r\nauthorization: Bearer ${admin}\r\ncontent-type: application/json\r\ncontent-length: 100\r\n\r\n{`);
+      expect((await fetch(`${shortUrl}/healthz`)).status).toBe(200);
+      const { drain } = await import('../../src/server/app.js');
+      const drained = await drain(short.app, 100);
+      expect(drained.forced).toBeGreaterThanOrEqual(0);
+      expect(await pending).toMatch(/^(HTTP\/1\.1 408|$)/);
+      await short.close();
     });
   });
 });

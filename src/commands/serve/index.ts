@@ -12,6 +12,7 @@ const Options = z.object({
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
   rateLimit: z.coerce.number({ error: 'expected requests per minute' }).int().positive(),
   bodyLimit: z.coerce.number({ error: 'expected a size in bytes' }).int().min(1024),
+  drainTimeout: z.coerce.number({ error: 'expected a number of seconds' }).min(0, 'expected a number of seconds').max(3600, 'at most 3600 seconds'),
 });
 
 export function register(cmd: Command, ctx: Context): void {
@@ -22,6 +23,7 @@ export function register(cmd: Command, ctx: Context): void {
       .addOption(new Option('--log-level <level>', 'structured (JSON) log level, on stdout').choices(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'))
       .option('--rate-limit <n>', 'requests per token (or per address) per minute', '600')
       .option('--body-limit <bytes>', 'largest request body', '1048576')
+      .option('--drain-timeout <seconds>', 'on SIGTERM, how long requests in flight may finish before their connections are cut', '10')
       .description('Serve the helpdesk HTTP API (/v1, OpenAPI at /v1/openapi.json, /healthz) over the database; SIGTERM or Ctrl-C drains and stops')
       .action((o: Record<string, string>) => run(ctx, o)),
     ['deskctl serve --db /srv/helpdesk.db --port 8080', 'deskctl --db /srv/helpdesk.db tokens create --name ci --role admin'],
@@ -40,6 +42,7 @@ export async function run(ctx: Context, raw: Record<string, string>): Promise<vo
     logLevel: o.logLevel,
     bodyLimit: o.bodyLimit,
     rateLimit: { max: o.rateLimit, timeWindowMs: 60_000 },
+    drainMs: o.drainTimeout * 1000,
     env: ctx.env,
   }).catch((e: NodeJS.ErrnoException) => {
     if (e.code === 'EADDRINUSE' || e.code === 'EACCES' || e.code === 'EADDRNOTAVAIL') throw new DeskctlError('unavailable', `cannot listen on ${o.host}:${o.port}: ${e.code}`);
@@ -51,7 +54,7 @@ export async function run(ctx: Context, raw: Record<string, string>): Promise<vo
     if (!ctx.signal || ctx.signal.aborted) return resolve();
     ctx.signal.addEventListener('abort', () => resolve(), { once: true });
   });
-  ctx.out.status('deskctl serve: stopping; finishing the requests in flight');
+  ctx.out.status(`deskctl serve: stopping; finishing the requests in flight (at most ${o.drainTimeout} s)`);
   await server.close();
   ctx.out.status('deskctl serve: stopped');
 }
