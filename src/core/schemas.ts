@@ -41,11 +41,18 @@ export const Name = z
 export const Slug = z
   .string()
   .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'a slug is 1-63 lower-case letters, digits or dashes, starting with a letter or digit');
-export const Id = z.coerce
-  .number({ error: 'an id is a positive whole number' })
-  .int('an id is a positive whole number')
-  .positive('an id is a positive whole number')
-  .max(Number.MAX_SAFE_INTEGER);
+/**
+ * An id: a number, or its plain decimal text (`3`, never `03`, `+3`, `0x3`, `1e3` or `3 `), so one
+ * id has one spelling in a path, a flag or stdin.
+ */
+export const Id = z.preprocess(
+  (v) => (typeof v === 'string' ? (/^[1-9][0-9]{0,15}$/.test(v) ? Number(v) : Number.NaN) : v),
+  z
+    .number({ error: 'an id is a positive whole number' })
+    .int('an id is a positive whole number')
+    .positive('an id is a positive whole number')
+    .max(Number.MAX_SAFE_INTEGER, 'an id is a positive whole number'),
+);
 export const Subject = z.string().trim().min(1, 'must not be empty').max(500, 'at most 500 characters').superRefine(validText);
 export const Message = z.string().trim().min(1, 'must not be empty').max(100_000, 'at most 100000 characters').superRefine(validText);
 export const Limit = z.coerce

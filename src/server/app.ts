@@ -96,6 +96,27 @@ const bearer = (req: FastifyRequest) => {
   return h && /^Bearer\s+/i.test(h) ? h.replace(/^Bearer\s+/i, '').trim() : undefined;
 };
 
+/** Query values replaced, parameter names kept: `/v1/x?token=[redacted]&limit=[redacted]`. */
+export function redactQuery(url: string): string {
+  const q = url.indexOf('?');
+  if (q < 0) return url;
+  const keys = url
+    .slice(q + 1)
+    .split('&')
+    .filter(Boolean)
+    .map((pair) => {
+      const key = pair.split('=')[0]!;
+      // A key is kept when it reads as a parameter name; a value pasted in its place is not.
+      return `${/^[A-Za-z][\w.-]{0,39}$/.test(key) && !/^dsk_/i.test(key) ? key : '[redacted]'}=[redacted]`;
+    });
+  return `${url.slice(0, q)}?${keys.join('&')}`;
+}
+
+/** What a request log line says of the request: never a header, never a query value. */
+function requestForLog(req: FastifyRequest) {
+  return { method: req.method, url: redactQuery(req.url), host: req.host, remoteAddress: req.ip, remotePort: req.socket?.remotePort };
+}
+
 /** Who a token acts as: the tenant's admin, or its customer as they are now (R3: a manager only while active). */
 async function actorOf(store: Store, p: Principal): Promise<Actor> {
   if (p.role === 'admin') return { kind: 'admin', name: `token:${p.tokenName}` };
@@ -132,6 +153,8 @@ function checkedBody(op: Operation, body: unknown): unknown {
 export async function buildServer(o: ServerOptions): Promise<FastifyInstance> {
   const t = { ...SERVER_TIMEOUTS, ...o.timeouts };
   const app = Fastify({
+    // Request logs name the path and the query's keys, never its values (a token pasted into a URL stays out of the logs).
+    logger: o.logger ? { ...(o.logger === true ? {} : o.logger), serializers: { req: requestForLog } } : false,
     // A client that stalls its head or its body, or holds an idle connection, is cut off: none can
     // keep the server (or its drain on SIGTERM) waiting. Node checks the first two every checkEveryMs.
     serverFactory: (handler) => {
@@ -139,7 +162,6 @@ export async function buildServer(o: ServerOptions): Promise<FastifyInstance> {
       server.keepAliveTimeout = t.idleMs;
       return server;
     },
-    logger: o.logger ?? false,
     bodyLimit: o.bodyLimit ?? 1_048_576,
     // A name may be 200 characters (an e-mail 254), each up to 12 once percent-encoded.
     routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
@@ -163,6 +185,12 @@ export async function buildServer(o: ServerOptions): Promise<FastifyInstance> {
   app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (req, body, done) => {
     work.bodiesRead++;
     work.bodyBytes += (body as Buffer).length;
+    // JSON is UTF-8 (RFC 8259): a body declared in another charset is refused, never misread.
+    const charset = /;\s*charset\s*=\s*"?([^";\s]*)"?/i.exec(String(req.headers['content-type']))?.[1];
+    if (charset !== undefined && !/^utf-?8$/i.test(charset)) {
+      done(new DeskctlError('invalid_input', `unsupported charset "${charset}": send application/json in UTF-8`, { httpStatus: 415 }), undefined);
+      return;
+    }
     let text: string;
     try {
       text = new TextDecoder('utf-8', { fatal: true }).decode(body as Buffer);
@@ -207,19 +235,24 @@ export async function buildServer(o: ServerOptions): Promise<FastifyInstance> {
     req.principal = await authenticate(o.store, token, now());
   });
 
+  const windowMs = o.rateLimit?.timeWindowMs ?? 60_000;
+  const windowText = windowMs === 60_000 ? 'a minute' : windowMs % 60_000 === 0 ? `${windowMs / 60_000} minutes` : `${windowMs / 1000} s`;
   await app.register(rateLimit, {
     global: true,
     max: o.rateLimit?.max ?? 600,
-    timeWindow: o.rateLimit?.timeWindowMs ?? 60_000,
+    timeWindow: windowMs,
     ...(o.rateLimit?.store ? { store: o.rateLimit.store } : {}),
     // A valid token is counted on its own; no token and any invalid one count against the client's
     // address, so a flood of made-up tokens is limited like any anonymous one.
     keyGenerator: (req) => (req.principal ? `token:${req.principal.tokenId}` : `address:${req.ip}`),
     allowList: (req) => req.url === '/healthz',
-    errorResponseBuilder: (_req, ctx) => ({
-      statusCode: 429,
-      error: { code: 'unavailable', message: `rate limit exceeded: retry after ${Math.ceil(ctx.ttl / 1000)} s` },
-    }),
+    // Thrown by the plugin, answered by the error handler above (with Retry-After, set before).
+    errorResponseBuilder: (req, ctx) =>
+      new DeskctlError(
+        'unavailable',
+        `rate limited: more than ${ctx.max} requests in ${windowText} ${req.principal ? 'with this token' : 'from this address without a valid token'}; retry after ${Math.max(1, Math.ceil(ctx.ttl / 1000))} s`,
+        { httpStatus: 429 },
+      ),
   });
 
   app.get('/healthz', async () => {

@@ -44,11 +44,22 @@ function ownRequest(i: Input): unknown {
   return { channel: 'api', ...b, requester: i.actor.name };
 }
 
+/** JSON with every object's keys in one order, so that one request has one hash however its keys were ordered (bodies are at most 64 levels deep). */
+export function canonicalJson(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map((x) => canonicalJson(x === undefined ? null : x)).join(',')}]`;
+  if (v !== null && typeof v === 'object') {
+    const entries = Object.entries(v as Record<string, unknown>).filter(([, x]) => x !== undefined);
+    entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, x]) => `${JSON.stringify(k)}:${canonicalJson(x)}`).join(',')}}`;
+  }
+  return JSON.stringify(v) ?? 'null';
+}
+
 /** The request's Idempotency-Key with a hash of what it asks: the operation, its path and its body (a key reused elsewhere is a 422). */
 function guardOf(name: OperationName, i: Input): IdempotencyGuard | undefined {
   if (i.idempotencyKey === undefined) return undefined;
   if (!/^[\x21-\x7e]{1,255}$/.test(i.idempotencyKey)) throw invalid('Idempotency-Key: 1 to 255 printable ASCII characters');
-  const what = JSON.stringify([name, i.params, i.body ?? null]);
+  const what = canonicalJson([name, i.params, i.body ?? null]);
   return { tokenId: i.tokenId, key: i.idempotencyKey, requestHash: createHash('sha256').update(what).digest('hex') };
 }
 
@@ -116,7 +127,11 @@ export const HANDLERS: Record<OperationName, Handler> = {
     const filter = parseInput(TicketFilter, rest);
     return page({ limit, after }, (size, cursor) => hd.listTickets({ ...filter, limit: size, after: cursor }, { as }));
   },
-  getTicket: (hd, i) => hd.getTicket(i.params.ref!, { as: parseInput(AsQuery, i.query).as }),
+  getTicket: (hd, i) => {
+    // A ref of digits is an id, spelt one way (`03` is not ticket 3); anything else is a protocol.
+    if (/^\d+$/.test(i.params.ref!)) parseInput(Id, i.params.ref, 'ref');
+    return hd.getTicket(i.params.ref!, { as: parseInput(AsQuery, i.query).as });
+  },
   solveTickets: (hd, i) => {
     const b = body('solve', i);
     return hd.solveTickets(b.ids, b.message);

@@ -6,6 +6,7 @@ import { fingerprint } from '../helpers/db.js';
 import { LONG } from '../helpers/integrity.js';
 import { inProcessApi, tenantAdmin, type InProcessApi } from '../helpers/backends.js';
 import { rawRequest, watchConnections, wideAndDeep } from '../helpers/traffic.js';
+import { runDeskctl } from '../helpers/run.js';
 
 /**
  * Issue 13: the server under hostile traffic. Nothing before authentication may cost more than
@@ -115,6 +116,10 @@ describe('issue 13: hostile traffic', () => {
       for (let i = 0; i < 30 * SCALE; i++) statuses.push((await get(bogus())).status);
       expect(statuses.slice(0, 20).every((s) => s === 401)).toBe(true);
       expect(statuses.slice(20).every((s) => s === 429)).toBe(true);
+      // The 429 says why and when to come back (its message was empty).
+      const refused = await get(bogus());
+      expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+      expect(await refused.json()).toEqual({ error: { code: 'unavailable', message: expect.stringMatching(/^rate limited: more than 20 requests in a minute from this address without a valid token; retry after \d+ s$/) } });
       // Without a token, and with malformed ones, the same address budget is spent.
       expect((await get()).status).toBe(429);
       expect((await get('not a token')).status).toBe(429);
@@ -122,10 +127,13 @@ describe('issue 13: hostile traffic', () => {
       expect((await get(admin)).status).toBe(200);
     });
 
-    it('a valid token is limited by itself, whatever address it comes from', async () => {
+    it('a valid token is limited by itself, whatever address it comes from; the CLI then says it is rate limited and when to retry, at once', async () => {
       let status = 0;
       for (let i = 0; i < 25 && status !== 429; i++) status = (await get(admin)).status;
       expect(status).toBe(429);
+      const r = await runDeskctl(['settings', 'show'], { env: { DESKCTL_API_URL: limitedUrl, DESKCTL_TOKEN: admin, DESKCTL_TENANT: 'default' } });
+      expect(r.exitCode).toBe(5);
+      expect(r.stderr).toMatch(/^error: rate limited: more than 20 requests in a minute with this token; retry after \d+ s\n$/);
     });
   });
 
@@ -303,6 +311,73 @@ describe('issue 13: hostile traffic', () => {
       expect(drained.forced).toBeGreaterThanOrEqual(0);
       expect(await pending).toMatch(/^(HTTP\/1\.1 408|$)/);
       await short.close();
+    });
+  });
+
+  describe('defect 6: the smaller ones', () => {
+    const admin = () => ({ authorization: `Bearer ${tokens.admin}` });
+
+    it('a token in a query string never reaches the request log (values redacted, names kept)', async () => {
+      let logs = '';
+      const logged = await inProcessApi({ logger: { level: 'info', stream: { write: (line: string) => void (logs += line) } } });
+      const logUrl = await logged.listen();
+      const secret = bogus();
+      await fetch(`${logUrl}/v1/tenants/default/settings?token=${secret}&${secret}&limit=5`);
+      await fetch(`${logUrl}/healthz?access_token=${secret}`);
+      await logged.close();
+      expect(logs).toContain('"url":"/v1/tenants/default/settings?token=[redacted]&[redacted]=[redacted]&limit=[redacted]"');
+      expect(logs).not.toContain(secret.slice(4));
+    });
+
+    it('an Idempotency-Key compares what a request asks, not the order of its keys', async () => {
+      const h = { ...json, ...admin(), 'idempotency-key': `order-${Math.random()}` };
+      const a = { requester: 'ana@matriz.example', department: 'Suporte', subject: 'ordem', message: 'm', fields: { x: '1', y: '2' } };
+      const b = { fields: { y: '2', x: '1' }, message: 'm', subject: 'ordem', department: 'Suporte', requester: 'ana@matriz.example' };
+      const first = await fetch(`${url}/v1/tenants/default/tickets`, { method: 'POST', headers: h, body: JSON.stringify(a) });
+      expect(first.status).toBe(201);
+      const replay = await fetch(`${url}/v1/tenants/default/tickets`, { method: 'POST', headers: h, body: JSON.stringify(b) });
+      expect(replay.status).toBe(201);
+      expect(await replay.json()).toEqual(await first.json());
+      const other = await fetch(`${url}/v1/tenants/default/tickets`, { method: 'POST', headers: h, body: JSON.stringify({ ...b, subject: 'outro' }) });
+      expect(other.status).toBe(422);
+    });
+
+    it('a malformed token value (a line break, an emoji) is a bad token (exit 4), not an unreachable API, and is not printed', async () => {
+      for (const token of ['dsk_abc\ndef', 'dsk_😀😀😀', 'dsk_a b']) {
+        const r = await runDeskctl(['departments', 'list'], { env: { DESKCTL_API_URL: url, DESKCTL_TOKEN: token, DESKCTL_TENANT: 'default' } });
+        expect(r.exitCode, r.stderr).toBe(4);
+        expect(r.stderr).toMatch(/^error: the token is malformed: /);
+        expect(r.stderr).not.toContain(token.slice(4, 7));
+      }
+    });
+
+    it('ids in paths have one spelling: 0x3, +3, 03, "3 ", 1e3 are 400 naming the id', async () => {
+      for (const bad of ['0x3', '%2B3', '03', '3%20', '1e3', '3.0', '00']) {
+        for (const path of [`/drafts/${bad}`, `/tickets/${bad}/replies`]) {
+          const method = path.endsWith('replies') ? 'POST' : 'GET';
+          const r = await fetch(`${url}/v1/tenants/default${path}`, { method, headers: { ...admin(), ...(method === 'POST' ? json : {}) }, body: method === 'POST' ? JSON.stringify({ message: 'm' }) : undefined });
+          expect(r.status, `${method} ${path}`).toBe(400);
+          expect(await r.json()).toEqual({ error: { code: 'invalid_input', message: 'id: an id is a positive whole number' } });
+        }
+      }
+      const ticket = await fetch(`${url}/v1/tenants/default/tickets/03`, { headers: admin() });
+      expect(ticket.status).toBe(400);
+      expect(await ticket.json()).toEqual({ error: { code: 'invalid_input', message: 'ref: an id is a positive whole number' } });
+    });
+
+    it('a body in another charset than UTF-8 is 415, never decoded as UTF-8', async () => {
+      const before = fingerprint(file);
+      const body = Buffer.from(JSON.stringify({ name: 'Vendas' }), 'utf16le');
+      for (const type of ['application/json; charset=utf-16', 'application/json; charset="UTF-16LE"', 'application/json;charset=latin1']) {
+        const r = await fetch(`${url}/v1/tenants/default/departments`, { method: 'POST', headers: { ...admin(), 'content-type': type }, body });
+        expect(r.status, type).toBe(415);
+        expect(((await r.json()) as { error: { message: string } }).error.message).toMatch(/^unsupported charset "[^"]+": send application\/json in UTF-8$/);
+      }
+      for (const type of ['application/json; charset=utf-8', 'application/json; charset="UTF-8"']) {
+        const r = await fetch(`${url}/v1/tenants/default/departments`, { method: 'POST', headers: { ...admin(), 'content-type': type }, body: JSON.stringify({ name: `Charset ${type.length}` }) });
+        expect(r.status, type).toBe(201);
+      }
+      expect(fingerprint(file)).not.toBe(before);
     });
   });
 });
