@@ -41,7 +41,9 @@ export function openApiDocument(): object {
   }
   return {
     openapi: '3.1.0',
-    info: { title: 'deskctl helpdesk API', version: VERSION },
+    info: { title: 'deskctl helpdesk API', version: VERSION, license: { name: 'MIT', identifier: 'MIT' } },
+    // Relative: the server that serves this document (deskctl serve) is the one it describes.
+    servers: [{ url: '/', description: 'the deskctl serve that answered this document' }],
     components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
     paths,
   };
