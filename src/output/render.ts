@@ -110,11 +110,11 @@ export class Output {
 
   /** A line for the person at the terminal: stderr, never mixed with data. */
   status(message: string): void {
-    this.stderr.write(`${message}\n`);
+    this.stderr.write(`${printableLines(message)}\n`);
   }
 
   warn(message: string): void {
-    this.stderr.write(`${this.paint.yellow('warning')}: ${message}\n`);
+    this.stderr.write(`${this.paint.yellow('warning')}: ${printableLines(message)}\n`);
   }
 
   error(err: DeskctlError): void {
@@ -140,6 +140,9 @@ export function printable(s: string): string {
     return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
   });
 }
+
+/** Status lines: data they quote is printable, the line breaks they are written with stay. */
+const printableLines = (s: string) => s.split('\n').map(printable).join('\n');
 
 /** Column widths (with one space of padding each side) that fit the terminal: short columns keep their size, long ones share the rest. */
 export function fitWidths(n: number, rows: string[][], width: number): number[] {

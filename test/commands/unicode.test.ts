@@ -2,7 +2,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { printable } from '../../src/output/render.js';
+import { Chalk } from 'chalk';
+import { Output, printable } from '../../src/output/render.js';
 import { fingerprint } from '../helpers/db.js';
 import { runDeskctl } from '../helpers/run.js';
 
@@ -67,5 +68,11 @@ describe('text on the command line (issue 13)', () => {
     expect(missing.stderr).toContain('no\\u202ething');
     expect(missing.stderr).not.toMatch(/[\u202a-\u202e]/);
     expect(printable('\u200f\u061c\u001b')).toBe('\\u200f\\u061c\\x1b');
+    // Status and warning lines quote data too: escaped the same way, their own line breaks kept.
+    let err = '';
+    const out = new Output({ write: () => true }, { write: (t: string) => (err += t) }, { format: 'table', tty: true, paint: new Chalk({ level: 0 }) });
+    out.status('held: a\u202eb\nnext line');
+    out.warn('x\u2066y');
+    expect(err).toBe('held: a\\u202eb\nnext line\nwarning: x\\u2066y\n');
   });
 });
