@@ -14,6 +14,8 @@ export function formatPath(path: readonly PropertyKey[]): string {
   let out = '';
   for (const part of path) {
     if (typeof part === 'number') out += `[${part}]`;
+    // A key that would not read as one (empty, spaces, quotes, brackets, invisible or invalid text) is quoted: `fields[" "]`.
+    else if (typeof part === 'string' && !/^[^\s"'[\]\\\p{C}]+$/u.test(part)) out += `[${JSON.stringify(part)}]`;
     else out += out ? `.${String(part)}` : String(part);
   }
   return out;

@@ -141,6 +141,9 @@ async function streamLines(reply: FastifyReply, rows: AsyncIterable<unknown>) {
   return reply.type('application/x-ndjson').send(Readable.from(lines()));
 }
 
+/** Whether the request announces a body (by its headers alone: nothing of it is read). */
+const hasBody = (req: FastifyRequest) => Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
+
 /** An operation with a body gets it checked by its schema (unknown keys refused); one without takes none. */
 function checkedBody(op: Operation, body: unknown): unknown {
   if (op.body) return parseInput(op.body, body ?? {});
@@ -225,7 +228,12 @@ export async function buildServer(o: ServerOptions): Promise<FastifyInstance> {
   // Authentication reads the headers alone, before anything else of the request: the token is
   // looked up here, so that the rate limit below knows whose request it is.
   app.addHook('onRequest', async (req) => {
-    if (!req.routeOptions.config.operation) return;
+    if (!req.routeOptions.config.operation) {
+      // No operation, no body to read: an unknown path is 404 and /healthz or the document take none.
+      if (req.is404) throw notFound(`no route ${req.method} ${req.url.split('?')[0]}`);
+      if (hasBody(req)) throw invalid(`body: ${req.url.split('?')[0]} takes no body`);
+      return;
+    }
     const token = bearer(req);
     if (token === undefined) {
       req.principal = null;
@@ -279,6 +287,7 @@ export async function buildServer(o: ServerOptions): Promise<FastifyInstance> {
         if (!op.global && params.tenant !== principal.tenant) throw notFound(`tenant "${params.tenant}" not found`);
         const actor = await actorOf(o.store, principal);
         if (!op.roles.includes(actor.kind)) throw forbidden(`a ${actor.kind} token cannot ${op.summary.toLowerCase()}`);
+        if (!op.body && hasBody(req)) throw invalid(`body: ${name} takes no body`);
         req.actor = actor;
         return payload;
       },

@@ -50,6 +50,7 @@ describe('issue 13: hostile traffic', () => {
       ['no token, 8 MiB to the seed route (which takes 64 MiB from an admin)', '/v1/tenants/default/seed', {}, 401, 8 * MiB],
       ["a customer token, 8 MiB to the seed route (an admin's operation)", '/v1/tenants/default/seed', { authorization: 'CUSTOMER' }, 403, 8 * MiB],
       ["another tenant's path, 8 MiB", '/v1/tenants/outra/seed', { authorization: 'ADMIN' }, 404, 8 * MiB],
+      ['no token, a path no operation has, a 1 MiB array', '/v1/tenants/default/nothing-here', {}, 404, 0.95 * MiB],
     ];
 
     it.each(refusals)('%s: refused from the headers, no byte of the body parsed, the connection closed', async (_what, path, h, status, size) => {
@@ -68,6 +69,17 @@ describe('issue 13: hostile traffic', () => {
       const read = connections.get(r.port)!.bytesRead;
       expect(read).toBeLessThan(Math.min(body.length, 1 * MiB));
       expect(fingerprint(file)).toBe(db);
+    });
+
+    it('/healthz and /v1/openapi.json take no body: one is refused from the headers, unread', async () => {
+      const before = { ...api.app.work };
+      for (const path of ['/healthz', '/v1/openapi.json']) {
+        const r = await rawRequest(url, { method: 'GET', path, headers: json, bodySize: MiB - 1000 });
+        expect(r.status).toBe(400);
+        expect(JSON.parse(r.text)).toEqual({ error: { code: 'invalid_input', message: `body: ${path} takes no body` } });
+        expect(connections.get(r.port)!.bytesRead).toBeLessThan(MiB);
+      }
+      expect(api.app.work.bodiesRead).toBe(before.bodiesRead);
     });
 
     it('four such requests at once, without a token: /healthz is answered meanwhile and nothing is parsed', async () => {
@@ -141,6 +153,7 @@ describe('issue 13: hostile traffic', () => {
     type Schema = { type?: string; properties?: Record<string, Schema>; additionalProperties?: boolean | Schema; items?: Schema; anyOf?: Schema[]; oneOf?: Schema[]; allOf?: Schema[] };
     type Doc = { paths: Record<string, Record<string, { operationId: string; requestBody?: { content: Record<string, { schema: Schema }> } }>> };
     let doc: Doc;
+    // (/healthz and the document itself take no body either, nor does a path no operation has.)
     beforeAll(async () => {
       doc = (await (await fetch(`${url}/v1/openapi.json`)).json()) as Doc;
     });
@@ -173,7 +186,9 @@ describe('issue 13: hostile traffic', () => {
         const r = await fetch(`${url}${concrete(path)}`, { method, headers: { ...json, authorization: `Bearer ${tokens.admin}` }, body: JSON.stringify({ categroy: 'x' }) });
         const text = await r.text();
         expect(r.status, `${op.operationId}: ${text}`).toBe(400);
-        expect(text, op.operationId).toContain('Unrecognized key: \\"categroy\\"');
+        // An operation without a body refuses one from its headers, before reading it.
+        if (op.requestBody) expect(text, op.operationId).toContain('Unrecognized key: \\"categroy\\"');
+        else expect(JSON.parse(text), op.operationId).toEqual({ error: { code: 'invalid_input', message: `body: ${op.operationId} takes no body` } });
       }
       expect(fingerprint(file)).toBe(before);
     });
