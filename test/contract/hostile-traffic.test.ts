@@ -139,6 +139,27 @@ describe('issue 13: hostile traffic', () => {
       expect((await get(admin)).status).toBe(200);
     });
 
+    it('the counters are a store of @fastify/rate-limit\'s interface (to be shared across servers): it is given the address or the token, never a Bearer value', async () => {
+      const keys: string[] = [];
+      class RecordingStore {
+        incr(key: string, cb: (err: Error | null, r: { current: number; ttl: number }) => void, timeWindow: number) {
+          keys.push(key);
+          cb(null, { current: 1, ttl: timeWindow });
+        }
+        child() {
+          return this;
+        }
+      }
+      const shared = await inProcessApi({ rateLimit: { max: 5, timeWindowMs: 60_000, store: RecordingStore as never } });
+      const token = (await (await tenantAdmin(shared.store)).createToken({ name: 'admin', role: 'admin' })).token;
+      const sharedUrl = await shared.listen();
+      const fake = bogus();
+      for (const h of [{}, { authorization: `Bearer ${fake}` }, { authorization: `Bearer ${token}` }] as Record<string, string>[]) await fetch(`${sharedUrl}/v1/tenants/default/settings`, { headers: h });
+      await shared.close();
+      expect(keys).toEqual(['address:127.0.0.1', 'address:127.0.0.1', expect.stringMatching(/^token:\d+$/)]);
+      expect(keys.join()).not.toContain(fake.slice(4));
+    });
+
     it('a valid token is limited by itself, whatever address it comes from; the CLI then says it is rate limited and when to retry, at once', async () => {
       let status = 0;
       for (let i = 0; i < 25 && status !== 429; i++) status = (await get(admin)).status;
