@@ -145,7 +145,7 @@ export const Bodies = {
   token: z.strictObject({ name: z.string(), role: z.string(), customer: z.string().nullish() }),
   seed: z.strictObject({ fixture: z.unknown(), dryRun: z.boolean().optional() }),
   tenant: z.strictObject({ slug: z.string(), name: z.string().optional() }),
-  tenantFromFixture: z.strictObject({ slug: z.string(), fixture: z.unknown(), dryRun: z.boolean().optional() }),
+  tenantFromFixture: z.strictObject({ slug: z.string(), name: z.string().optional(), fixture: z.unknown(), dryRun: z.boolean().optional() }),
   generate: z.strictObject({
     orgs: z.union([z.number(), z.string()]).optional(),
     customers: z.union([z.number(), z.string()]).optional(),
