@@ -12,8 +12,12 @@
  * that cannot be read or written means a slower start, never an error. Whenever caches are written,
  * those of other builds nobody has written for a month go (the builds before an upgrade); one still
  * in use by another installation is just written again on its next run.
+ *
+ * A cache is loaded as code, so only the user may write it: the folders are made 0700 and the files
+ * 0600 whatever the umask, and a cache file another user could have written (not ours, or writable
+ * by group or others, or in such a folder) is never read: it is written again, safely.
  */
-import { readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, closeSync, fstatSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { Script } from 'node:vm';
@@ -55,6 +59,32 @@ function pruneCaches(dir: string, before: number): void {
   }
 }
 
+const uid = typeof process.getuid === 'function' ? process.getuid() : undefined;
+/** Windows has no such mode bits (its ACLs keep a profile's folders to its user). */
+const POSIX = process.platform !== 'win32';
+
+/** Whether only this user can write the file or folder: owned by them, not writable by group or others. */
+function onlyOurs(path: string): boolean {
+  try {
+    const st = statSync(path);
+    return !POSIX || ((uid === undefined || st.uid === uid) && (st.mode & 0o022) === 0);
+  } catch {
+    return false;
+  }
+}
+
+/** A file's bytes, or undefined when another user could have written it (checked on the open file). */
+function readOwnFile(file: string): Buffer | undefined {
+  const fd = openSync(file, 'r');
+  try {
+    const st = fstatSync(fd);
+    if (POSIX && ((uid !== undefined && st.uid !== uid) || (st.mode & 0o022) !== 0)) return undefined;
+    return readFileSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /** The V8 flags a cache depends on, from NODE_OPTIONS and the command line, as a short tag. */
 function flagsTag(): string {
   const flags = `${process.env.NODE_OPTIONS ?? ''} ${process.execArgv.join(' ')}`.trim();
@@ -80,7 +110,7 @@ export function loadCli(dist: string): { main: (argv: string[]) => Promise<numbe
     const cacheFile = hash === undefined ? undefined : join(cacheDir, `${relative.replace(/\//g, '-')}.${hash}.${runtime}.cache`);
     let cachedData: Buffer | undefined;
     try {
-      cachedData = cacheFile === undefined ? undefined : readFileSync(cacheFile);
+      cachedData = cacheFile === undefined || !cacheDirSafe() ? undefined : readOwnFile(cacheFile);
     } catch {
       cachedData = undefined;
     }
@@ -100,17 +130,23 @@ export function loadCli(dist: string): { main: (argv: string[]) => Promise<numbe
     return module.exports;
   }
 
+  let dirSafe: boolean | undefined;
+  const cacheDirSafe = () => (dirSafe ??= onlyOurs(cacheDir));
+
   process.once('exit', () => {
     if (unsaved.length === 0) return;
     try {
-      makeDirectories(cacheDir);
+      makeDirectories(cacheDir, 0o700);
+      // Made by an earlier version under a lax umask: closed to others before anything is written there.
+      if (!onlyOurs(cacheDir)) chmodSync(cacheDir, 0o700);
     } catch {
       return;
     }
+    if (!onlyOurs(cacheDir)) return;
     for (const { cacheFile, script } of unsaved) {
       const temporary = `${cacheFile}.${process.pid}`;
       try {
-        writeFileSync(temporary, script.createCachedData());
+        writeFileSync(temporary, script.createCachedData(), { mode: 0o600, flag: 'wx' });
         renameSync(temporary, cacheFile);
       } catch {
         try {

@@ -30,10 +30,18 @@ interface Call {
  */
 export const REMOTE_CHUNK = 5_000;
 const ATTEMPTS = 3;
+/** The longest Retry-After the client waits for before trying again. */
+const MAX_RETRY_WAIT_MS = 10_000;
 
 /** The remote backend: the Helpdesk interface over the helpdesk's HTTP API. */
 export async function openHttpHelpdesk(o: HttpOptions): Promise<Helpdesk> {
   if (!o.token) throw new DeskctlError('unauthenticated', `no token for ${o.url}: set DESKCTL_TOKEN (or save one in a profile with --token-stdin)`);
+  // A token is printable ASCII; anything else (a line break, an emoji) cannot go in a header: a bad
+  // token (exit 4), said without the token itself, rather than a server that cannot be reached.
+  const token = o.token.trim();
+  if (!/^[\x21-\x7e]+$/.test(token)) {
+    throw new DeskctlError('unauthenticated', 'the token is malformed: a deskctl token is printable ASCII without spaces or line breaks (check DESKCTL_TOKEN or the profile)');
+  }
   let url: URL;
   try {
     url = new URL(o.url);
@@ -41,7 +49,7 @@ export async function openHttpHelpdesk(o: HttpOptions): Promise<Helpdesk> {
     throw new DeskctlError('invalid_input', `--api: not a URL: ${o.url}`);
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new DeskctlError('invalid_input', `--api: expected an http(s) URL, got ${o.url}`);
-  return new HttpHelpdesk(url, o.token, o.tenant, Math.min(chunkSizeFrom(o.env) ?? REMOTE_CHUNK, MAX_CHUNK));
+  return new HttpHelpdesk(url, token, o.tenant, Math.min(chunkSizeFrom(o.env) ?? REMOTE_CHUNK, MAX_CHUNK));
 }
 
 class HttpHelpdesk implements Helpdesk {
@@ -87,8 +95,11 @@ class HttpHelpdesk implements Helpdesk {
       }
       if ((res.statusCode === 429 || res.statusCode === 503) && retriable && attempt < ATTEMPTS) {
         const ra = res.headers['retry-after'];
+        const waitMs = Math.max(100, Number((Array.isArray(ra) ? ra[0] : ra) ?? 1) * 1000 || 1000);
+        // Asked to wait longer than a retry would: the answer stands (it says when to try again).
+        if (waitMs > MAX_RETRY_WAIT_MS) return res;
         await res.body.dump();
-        await sleep(Math.min(10_000, Math.max(100, Number((Array.isArray(ra) ? ra[0] : ra) ?? 1) * 1000)));
+        await sleep(waitMs);
         continue;
       }
       return res;
@@ -99,7 +110,7 @@ class HttpHelpdesk implements Helpdesk {
     return `${this.url.origin}${this.prefix}`;
   }
 
-  private async json(status: number, text: string): Promise<unknown> {
+  private async json(status: number, text: string, retryAfter?: string | string[]): Promise<unknown> {
     let json: unknown;
     try {
       json = text ? JSON.parse(text) : null;
@@ -109,7 +120,9 @@ class HttpHelpdesk implements Helpdesk {
     if (status >= 400) {
       const e = (json as { error?: { code?: string; message?: string; problems?: string[] } } | null)?.error;
       const code = (e?.code && e.code in ERROR_EXIT_CODES ? e.code : status === 401 ? 'unauthenticated' : status === 403 ? 'forbidden' : 'internal') as ErrorCode;
-      throw new DeskctlError(code, e?.message ?? `HTTP ${status} from ${this.where}`, e?.problems);
+      const wait = Array.isArray(retryAfter) ? retryAfter[0] : retryAfter;
+      const fallback = status === 429 ? `rate limited by ${this.where}${wait ? `: retry after ${wait} s` : ''}` : `HTTP ${status} from ${this.where}`;
+      throw new DeskctlError(status === 429 ? 'unavailable' : code, e?.message || fallback, e?.problems);
     }
     return json;
   }
@@ -125,7 +138,7 @@ class HttpHelpdesk implements Helpdesk {
   /** One operation of the API, its JSON answer checked. */
   private async call<T = unknown>(name: OperationName, c: Call = {}): Promise<T> {
     const res = await this.send(name, c);
-    const json = await this.json(res.statusCode, await res.body.text());
+    const json = await this.json(res.statusCode, await res.body.text(), res.headers['retry-after']);
     this.check(name, json);
     return json as T;
   }
@@ -133,7 +146,7 @@ class HttpHelpdesk implements Helpdesk {
   /** One streamed operation: its NDJSON answer, a row at a time. */
   private async *stream<T>(name: OperationName, c: Call = {}): AsyncGenerator<T> {
     const res = await this.send(name, c);
-    if (res.statusCode >= 400) await this.json(res.statusCode, await res.body.text());
+    if (res.statusCode >= 400) await this.json(res.statusCode, await res.body.text(), res.headers['retry-after']);
     const lines = createInterface({ input: res.body, crlfDelay: Infinity });
     for await (const line of lines) {
       if (!line) continue;

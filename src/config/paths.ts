@@ -28,14 +28,14 @@ export const CREDENTIALS_FILE = 'credentials.json';
 /**
  * mkdir -p, one level at a time: Node's recursive mkdir never returns on a file system that
  * refuses new entries with ENOENT, such as /proc (`--db /proc/x/h.db` hung the CLI). A folder
- * another process made in the meantime is fine.
+ * another process made in the meantime is fine. `mode` (before the umask) for each folder it makes.
  */
-export function makeDirectories(dir: string): void {
+export function makeDirectories(dir: string, mode?: number): void {
   const missing: string[] = [];
   for (let d = dir; !existsSync(d) && dirname(d) !== d; d = dirname(d)) missing.unshift(d);
   for (const d of missing) {
     try {
-      mkdirSync(d);
+      mkdirSync(d, mode === undefined ? undefined : { mode });
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST' || !statSync(d).isDirectory()) throw e;
     }

@@ -3,6 +3,7 @@ import { MAX_CHUNK } from './decisions.js';
 import {
   APPROVAL_MODES,
   CHANNELS,
+  DraftFilter,
   DraftShape,
   NOTIFICATION_CHANNELS,
   NOTIFICATION_KINDS,
@@ -11,6 +12,7 @@ import {
   STATUSES,
   TicketDetailShape,
   TicketShape,
+  VISIBILITIES,
 } from './schemas.js';
 
 /**
@@ -40,6 +42,8 @@ export interface Operation {
   stream?: boolean;
   /** A larger body than the server's default (fixtures). */
   bodyLimit?: number;
+  /** The request body, validated by the server before the operation runs (unknown keys refused). */
+  body?: z.ZodType;
 }
 
 const Tenant = z.object({ slug: z.string(), name: z.string(), createdAt: z.string() });
@@ -129,7 +133,8 @@ export const Bodies = {
   decision: z.strictObject({
     decision: z.enum(['approve', 'reject']),
     ids: z.array(z.number().int().positive()).min(1).max(MAX_CHUNK).optional(),
-    filter: z.record(z.string(), z.unknown()).optional(),
+    // A mistyped filter key would widen the decision to every draft: refused like any other.
+    filter: DraftFilter.strict().optional(),
     reason: z.string().optional(),
     after: z.number().int().nonnegative().optional(),
     limit: z.number().int().positive().max(MAX_CHUNK).optional(),
@@ -139,7 +144,28 @@ export const Bodies = {
   }),
   token: z.strictObject({ name: z.string(), role: z.string(), customer: z.string().nullish() }),
   seed: z.strictObject({ fixture: z.unknown(), dryRun: z.boolean().optional() }),
-  generate: z.record(z.string(), z.unknown()),
+  tenant: z.strictObject({ slug: z.string(), name: z.string().optional() }),
+  tenantFromFixture: z.strictObject({ slug: z.string(), name: z.string().optional(), fixture: z.unknown(), dryRun: z.boolean().optional() }),
+  generate: z.strictObject({
+    orgs: z.union([z.number(), z.string()]).optional(),
+    customers: z.union([z.number(), z.string()]).optional(),
+    tickets: z.union([z.number(), z.string()]).optional(),
+    drafts: z.union([z.number(), z.string()]).optional(),
+    randomSeed: z.union([z.string(), z.number()]).optional(),
+  }),
+  /** A ticket request (R8): its fields are checked in full by the engine, as for every other channel. */
+  ticket: z.strictObject({
+    requester: z.string().optional(),
+    department: z.string(),
+    category: z.string().nullish(),
+    subject: z.string(),
+    message: z.string(),
+    channel: z.enum(CHANNELS, { error: `expected one of ${CHANNELS.join(', ')}` }).optional(),
+    conversation: z.string().nullish(),
+    fields: z.record(z.string(), z.string()).optional(),
+    attachments: z.array(z.strictObject({ name: z.string(), size: z.number(), sha256: z.string() })).optional(),
+    visibility: z.enum(VISIBILITIES).optional(),
+  }),
 } as const;
 
 const SeedReport = z.object({ tenant: z.string(), dryRun: z.boolean(), changed: z.boolean(), counts: z.array(z.unknown()), heldForApproval: z.array(z.string()), notes: z.array(z.string()) });
@@ -152,39 +178,40 @@ const op = (o: Operation) => o;
 
 export const API = {
   listTenants: op({ method: 'GET', path: '/v1/tenants', summary: "The token's tenant", roles: ANYONE, response: z.array(Tenant), global: true }),
-  createTenant: op({ method: 'POST', path: '/v1/tenants', summary: 'Refused: tenants are created on the server (deskctl --db FILE tenants create)', roles: ADMIN, response: Tenant, global: true }),
+  createTenant: op({ method: 'POST', path: '/v1/tenants', summary: 'Refused: tenants are created on the server (deskctl --db FILE tenants create)', roles: ADMIN, response: Tenant, global: true, body: Bodies.tenant }),
   removeTenant: op({ method: 'DELETE', path: '/v1/tenants/:slug', summary: 'Refused: tenants are removed on the server', roles: ADMIN, response: Removed, global: true }),
 
   getSettings: op({ method: 'GET', path: '/settings', summary: 'Account settings', roles: ADMIN, response: Settings }),
-  setSetting: op({ method: 'PUT', path: '/settings/:key', summary: 'Change one setting', roles: ADMIN, response: z.object({ key: z.string(), value: z.unknown(), changed: z.boolean() }) }),
+  setSetting: op({ method: 'PUT', path: '/settings/:key', summary: 'Change one setting', roles: ADMIN, response: z.object({ key: z.string(), value: z.unknown(), changed: z.boolean() }), body: Bodies.setSetting }),
   getApproval: op({ method: 'GET', path: '/approval', summary: 'Approval mode and rules (R5, R6)', roles: ADMIN, response: z.object({ mode: z.enum(APPROVAL_MODES), rules: z.array(RuleShape) }) }),
 
   listRules: op({ method: 'GET', path: '/rules', summary: 'Approval rules', roles: ADMIN, response: z.array(RuleShape) }),
-  addRule: op({ method: 'POST', path: '/rules', summary: 'Add a rule (a duplicate is a conflict, R6)', roles: ADMIN, response: RuleShape, status: 201 }),
-  removeRules: op({ method: 'POST', path: '/rules/remove', summary: 'Remove rules by id, all or none', roles: ADMIN, response: RulesRemoved }),
-  removeRuleMatching: op({ method: 'POST', path: '/rules/remove-matching', summary: 'Remove the rule that matches', roles: ADMIN, response: RulesRemoved }),
+  addRule: op({ method: 'POST', path: '/rules', summary: 'Add a rule (a duplicate is a conflict, R6)', roles: ADMIN, response: RuleShape, status: 201, body: Bodies.rule }),
+  removeRules: op({ method: 'POST', path: '/rules/remove', summary: 'Remove rules by id, all or none', roles: ADMIN, response: RulesRemoved, body: Bodies.ids }),
+  removeRuleMatching: op({ method: 'POST', path: '/rules/remove-matching', summary: 'Remove the rule that matches', roles: ADMIN, response: RulesRemoved, body: Bodies.rule }),
 
   listDepartments: op({ method: 'GET', path: '/departments', summary: 'Departments and their categories', roles: ANYONE, response: z.array(Department) }),
-  addDepartment: op({ method: 'POST', path: '/departments', summary: 'Add a department', roles: ADMIN, response: Department, status: 201 }),
+  addDepartment: op({ method: 'POST', path: '/departments', summary: 'Add a department', roles: ADMIN, response: Department, status: 201, body: Bodies.name }),
   removeDepartment: op({ method: 'DELETE', path: '/departments/:name', summary: 'Remove an unused department', roles: ADMIN, response: Removed }),
   listCategories: op({ method: 'GET', path: '/categories', summary: 'Categories', roles: ANYONE, response: z.array(Category) }),
-  addCategory: op({ method: 'POST', path: '/categories', summary: 'Add a category', roles: ADMIN, response: Category, status: 201 }),
+  addCategory: op({ method: 'POST', path: '/categories', summary: 'Add a category', roles: ADMIN, response: Category, status: 201, body: Bodies.category }),
   removeCategory: op({ method: 'DELETE', path: '/departments/:department/categories/:name', summary: 'Remove an unused category', roles: ADMIN, response: Removed }),
 
   listOrganizations: op({ method: 'GET', path: '/organizations', summary: 'Organizations', roles: ADMIN, response: z.array(Organization) }),
-  addOrganization: op({ method: 'POST', path: '/organizations', summary: 'Add an organization', roles: ADMIN, response: Organization, status: 201 }),
-  setOrganizationParent: op({ method: 'PUT', path: '/organizations/:name/parent', summary: 'Set or clear the parent (R2)', roles: ADMIN, response: Organization.extend(Changed.shape) }),
+  addOrganization: op({ method: 'POST', path: '/organizations', summary: 'Add an organization', roles: ADMIN, response: Organization, status: 201, body: Bodies.organization }),
+  setOrganizationParent: op({ method: 'PUT', path: '/organizations/:name/parent', summary: 'Set or clear the parent (R2)', roles: ADMIN, response: Organization.extend(Changed.shape), body: Bodies.parent }),
   removeOrganization: op({ method: 'DELETE', path: '/organizations/:name', summary: 'Remove an organization', roles: ADMIN, response: Removed }),
 
   listCustomers: op({ method: 'GET', path: '/customers', summary: 'Customers', roles: ADMIN, response: z.array(Customer) }),
-  addCustomer: op({ method: 'POST', path: '/customers', summary: 'Add a customer', roles: ADMIN, response: Customer, status: 201 }),
-  setCustomer: op({ method: 'PATCH', path: '/customers/:email', summary: 'Change a customer', roles: ADMIN, response: Customer.extend(Changed.shape) }),
+  addCustomer: op({ method: 'POST', path: '/customers', summary: 'Add a customer', roles: ADMIN, response: Customer, status: 201, body: Bodies.customer }),
+  setCustomer: op({ method: 'PATCH', path: '/customers/:email', summary: 'Change a customer', roles: ADMIN, response: Customer.extend(Changed.shape), body: Bodies.customerPatch }),
   removeCustomer: op({ method: 'DELETE', path: '/customers/:email', summary: 'Remove a customer and their drafts (R15)', roles: ADMIN, response: z.object({ removed: z.string(), draftsRemoved: z.number() }) }),
 
   listAgents: op({ method: 'GET', path: '/agents', summary: 'Agents', roles: ADMIN, response: z.array(Agent) }),
-  addAgent: op({ method: 'POST', path: '/agents', summary: 'Add an agent', roles: ADMIN, response: Agent, status: 201 }),
+  addAgent: op({ method: 'POST', path: '/agents', summary: 'Add an agent', roles: ADMIN, response: Agent, status: 201, body: Bodies.agent }),
 
   createTicket: op({
+    body: Bodies.ticket,
     method: 'POST',
     path: '/tickets',
     summary: 'Open a ticket request: a ticket, or a draft when approval applies (R7)',
@@ -198,16 +225,17 @@ export const API = {
   }),
   listTickets: op({ method: 'GET', path: '/tickets', summary: 'Tickets, oldest first (scoped to the caller, R21)', roles: ANYONE, response: Page(TicketShape), paginated: true }),
   getTicket: op({ method: 'GET', path: '/tickets/:ref', summary: 'One ticket by id or protocol', roles: ANYONE, response: TicketDetailShape }),
-  solveTickets: op({ method: 'POST', path: '/tickets/solve', summary: 'Solve tickets', roles: ADMIN, response: BatchReport }),
-  closeTickets: op({ method: 'POST', path: '/tickets/close', summary: 'Close tickets', roles: ADMIN, response: BatchReport }),
-  reopenTickets: op({ method: 'POST', path: '/tickets/reopen', summary: 'Reopen solved tickets (R19)', roles: ADMIN, response: BatchReport }),
-  replyTicket: op({ method: 'POST', path: '/tickets/:id/replies', summary: "An agent's answer", roles: ADMIN, response: BatchReport }),
-  linkProcess: op({ method: 'PUT', path: '/tickets/:id/process', summary: 'Link a process (R19)', roles: ADMIN, response: BatchReport }),
-  rateTicket: op({ method: 'PUT', path: '/tickets/:id/rating', summary: 'Rate a solved or closed ticket (R20)', roles: ADMIN, response: BatchReport }),
+  solveTickets: op({ method: 'POST', path: '/tickets/solve', summary: 'Solve tickets', roles: ADMIN, response: BatchReport, body: Bodies.solve }),
+  closeTickets: op({ method: 'POST', path: '/tickets/close', summary: 'Close tickets', roles: ADMIN, response: BatchReport, body: Bodies.ids }),
+  reopenTickets: op({ method: 'POST', path: '/tickets/reopen', summary: 'Reopen solved tickets (R19)', roles: ADMIN, response: BatchReport, body: Bodies.reopen }),
+  replyTicket: op({ method: 'POST', path: '/tickets/:id/replies', summary: "An agent's answer", roles: ADMIN, response: BatchReport, body: Bodies.message }),
+  linkProcess: op({ method: 'PUT', path: '/tickets/:id/process', summary: 'Link a process (R19)', roles: ADMIN, response: BatchReport, body: Bodies.process }),
+  rateTicket: op({ method: 'PUT', path: '/tickets/:id/rating', summary: 'Rate a solved or closed ticket (R20)', roles: ADMIN, response: BatchReport, body: Bodies.rating }),
 
   listDrafts: op({ method: 'GET', path: '/drafts', summary: 'Pending drafts the caller may see (R12, R13)', roles: ANYONE, response: Page(DraftShape), paginated: true }),
   getDraft: op({ method: 'GET', path: '/drafts/:id', summary: 'One draft with its details (managers, R12)', roles: ANYONE, response: DraftShape }),
   decideDrafts: op({
+    body: Bodies.decision,
     method: 'POST',
     path: '/drafts/decisions',
     summary: 'Decide one chunk of drafts atomically (ids, or the next drafts matching a filter), once per Idempotency-Key (R13)',
@@ -216,13 +244,13 @@ export const API = {
     idempotent: true,
   }),
 
-  createToken: op({ method: 'POST', path: '/tokens', summary: 'Create a token (shown once)', roles: ADMIN, response: z.object({ name: z.string(), role: z.string(), customer: z.string().nullable(), token: z.string() }), status: 201 }),
+  createToken: op({ method: 'POST', path: '/tokens', summary: 'Create a token (shown once)', roles: ADMIN, response: z.object({ name: z.string(), role: z.string(), customer: z.string().nullable(), token: z.string() }), status: 201, body: Bodies.token }),
   listTokens: op({ method: 'GET', path: '/tokens', summary: 'Live tokens (never the token itself)', roles: ADMIN, response: z.array(TokenInfo) }),
   revokeToken: op({ method: 'DELETE', path: '/tokens/:name', summary: 'Revoke a token', roles: ADMIN, response: z.object({ revoked: z.string() }) }),
 
-  seed: op({ method: 'POST', path: '/seed', summary: 'Apply a fixture in one transaction (idempotent by natural keys)', roles: ADMIN, response: SeedReport, bodyLimit: 64 * 1_048_576 }),
-  createTenantFromFixture: op({ method: 'POST', path: '/v1/tenants/from-fixture', summary: 'Refused: tenants are created on the server', roles: ADMIN, response: SeedReport, global: true }),
-  generate: op({ method: 'POST', path: '/generate', summary: 'Synthetic data in an empty tenant, all or nothing', roles: ADMIN, response: z.object({ tenant: z.string(), tickets: z.number() }) }),
+  seed: op({ method: 'POST', path: '/seed', summary: 'Apply a fixture in one transaction (idempotent by natural keys)', roles: ADMIN, response: SeedReport, bodyLimit: 64 * 1_048_576, body: Bodies.seed }),
+  createTenantFromFixture: op({ method: 'POST', path: '/v1/tenants/from-fixture', summary: 'Refused: tenants are created on the server', roles: ADMIN, response: SeedReport, global: true, body: Bodies.tenantFromFixture }),
+  generate: op({ method: 'POST', path: '/generate', summary: 'Synthetic data in an empty tenant, all or nothing', roles: ADMIN, response: z.object({ tenant: z.string(), tickets: z.number() }), body: Bodies.generate }),
   exportStats: op({ method: 'GET', path: '/stats/tickets', summary: 'Ticket statistics (R23), one NDJSON row per group', roles: ADMIN, response: StatsRow, stream: true }),
   approvalStats: op({ method: 'GET', path: '/stats/approvals', summary: 'Approval statistics (R23)', roles: ADMIN, response: z.array(z.record(z.string(), z.unknown())) }),
   agentSummary: op({ method: 'GET', path: '/stats/agents', summary: 'Per agent: pending, due today, overdue', roles: ADMIN, response: z.array(z.record(z.string(), z.unknown())) }),

@@ -2,7 +2,7 @@ import YAML from 'yaml';
 import { z } from 'zod';
 import { invalid } from './errors.js';
 import { APPROVAL_MODES, CHANNELS, Message, Name, RULE_SCOPES, STATUSES, Subject, TimeZone, VISIBILITIES } from './schemas.js';
-import { formatPath } from './validate.js';
+import { formatPath, inspectJson } from './validate.js';
 
 /*
  * The tenant fixture of `deskctl seed` (see ../shared/spec/fixture-example.yaml and the README).
@@ -13,7 +13,13 @@ import { formatPath } from './validate.js';
 
 const FxEmail = z.string().trim().toLowerCase().email({ error: 'invalid e-mail' });
 const Ref = z.string().trim().min(1, 'must not be empty').max(100, 'at most 100 characters');
-const Instant = z.iso.datetime({ offset: true, error: 'expected an ISO-8601 time with a zone, e.g. 2026-10-01T12:00:00Z' });
+/** A time of a ticket's life: from 1970 to 9999, since its protocol begins with the year (`0-000003` came from year 0). */
+const Instant = z.iso
+  .datetime({ offset: true, error: 'expected an ISO-8601 time with a zone, e.g. 2026-10-01T12:00:00Z' })
+  .refine((s) => {
+    const t = Date.parse(s);
+    return t >= 0 && t < Date.UTC(10_000, 0, 1);
+  }, 'expected a time from 1970 to 9999');
 const Scalar = z.union([z.string(), z.number(), z.boolean()]);
 const Fields = z.record(z.string().min(1), Scalar);
 const FxAttachment = z.strictObject({ name: z.string().min(1), size: z.number().int().nonnegative(), sha256: z.string() });
@@ -199,6 +205,9 @@ export function inspectFixture(value: unknown): InspectedFixture {
   const input = value ?? {};
   const full = Fixture.safeParse(input);
   const problems: FixtureProblem[] = full.success ? [] : full.error.issues.map((i) => ({ path: i.path.map((p) => (typeof p === 'symbol' ? String(p) : p)), message: i.message }));
+  // Text that is not valid Unicode or holds NUL, anywhere (a key, a field value, a comment): refused by its path.
+  const text = inspectJson(input, Number.MAX_SAFE_INTEGER).problem;
+  if (text && !problems.some((p) => p.message === text.message && formatPath(p.path) === formatPath(text.path))) problems.push({ path: text.path, message: text.message });
   const raw = (typeof input === 'object' && !Array.isArray(input) ? input : {}) as Record<string, unknown>;
   const items = <K extends keyof typeof ITEMS>(key: K) => {
     const list = raw[key];
@@ -219,7 +228,7 @@ export function inspectFixture(value: unknown): InspectedFixture {
     tickets: items('tickets'),
     drafts: items('drafts'),
   } as LenientFixture;
-  return { fixture: full.success ? full.data : null, lenient, problems };
+  return { fixture: full.success && !text ? full.data : null, lenient, problems };
 }
 
 const SECTIONS = ['$schema', 'settings', 'departments', 'organizations', 'customers', 'agents', 'rules', 'tickets', 'drafts'];
@@ -254,9 +263,17 @@ export function parseFixture(value: unknown): Fixture {
 
 /**
  * Reads fixture text: YAML 1.2 (which JSON is a subset of, so one parser serves both). A syntax
- * error names its line and column; duplicate keys are errors too.
+ * error names its line and column; duplicate keys are errors too. A `.json` file must be JSON:
+ * one that is not is refused as such, never read as YAML.
  */
 export function readFixtureText(text: string, source: string): unknown {
+  if (/\.json$/i.test(source)) {
+    try {
+      JSON.parse(text);
+    } catch (e) {
+      throw invalid(`malformed fixture: ${source}: ${jsonProblem(text, (e as Error).message)}`);
+    }
+  }
   // A parser that runs out of stack on deep nesting says so in its own words; this says it in ours.
   const say = (message: string) => (/call stack/i.test(message) ? 'nested too deeply' : message);
   let doc: YAML.Document.Parsed;
@@ -286,6 +303,15 @@ export function readFixtureText(text: string, source: string): unknown {
     throw invalid(`${source}: a fixture is a mapping of settings, departments, organizations, customers, agents, rules, tickets and drafts`);
   }
   return value;
+}
+
+/** What JSON.parse said, without the text it quotes, led by where it stopped when it says (`line L, column C: `), as YAML's errors are. */
+function jsonProblem(text: string, message: string): string {
+  const reason = message.replace(/, (\.\.\.)?".*" is not valid JSON$/s, '').replace(/ in JSON at position \d+.*$/s, '').replace(/^\w/, (c) => c.toLowerCase());
+  const at = /position (\d+)/.exec(message)?.[1];
+  if (at === undefined) return `not valid JSON: ${reason}`;
+  const before = text.slice(0, Number(at));
+  return `line ${before.split('\n').length}, column ${Number(at) - before.lastIndexOf('\n')}: not valid JSON: ${reason}`;
 }
 
 /** Field values of a fixture become strings, as ticket fields are stored. */

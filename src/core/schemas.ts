@@ -1,5 +1,6 @@
 import { z } from 'zod';
 
+import { invisible, textProblem } from './text.js';
 import {
   APPROVAL_MODES,
   CHANNELS,
@@ -13,22 +14,47 @@ import {
 
 export * from './model.js';
 
+/** Text anywhere: refused when it is not valid Unicode (a lone surrogate) or holds NUL (core/text.ts). */
+const validText = (s: string, ctx: z.core.$RefinementCtx<string>) => {
+  const problem = textProblem(s);
+  if (problem) ctx.addIssue({ code: 'custom', message: problem });
+};
+/** Any text field: a string that is valid Unicode without NUL. */
+export const Text = z.string().superRefine(validText);
+
 export const Email = z
   .string()
   .trim()
   .toLowerCase()
   .pipe(z.email({ error: 'invalid e-mail' }));
-export const Name = z.string().trim().min(1, 'must not be empty').max(200, 'at most 200 characters');
+/** A name (department, category, organization, person, token): NFC, so canonically equal names are one; never only invisible characters. */
+export const Name = z
+  .string()
+  .trim()
+  .normalize('NFC')
+  .min(1, 'must not be empty')
+  .max(200, 'at most 200 characters')
+  .superRefine((s, ctx) => {
+    const problem = textProblem(s) ?? (s.length > 0 && invisible(s) ? 'must show something: it holds only invisible characters' : null);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  });
 export const Slug = z
   .string()
   .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'a slug is 1-63 lower-case letters, digits or dashes, starting with a letter or digit');
-export const Id = z.coerce
-  .number({ error: 'an id is a positive whole number' })
-  .int('an id is a positive whole number')
-  .positive('an id is a positive whole number')
-  .max(Number.MAX_SAFE_INTEGER);
-export const Subject = z.string().trim().min(1, 'must not be empty').max(500, 'at most 500 characters');
-export const Message = z.string().trim().min(1, 'must not be empty').max(100_000, 'at most 100000 characters');
+/**
+ * An id: a number, or its plain decimal text (`3`, never `03`, `+3`, `0x3`, `1e3` or `3 `), so one
+ * id has one spelling in a path, a flag or stdin.
+ */
+export const Id = z.preprocess(
+  (v) => (typeof v === 'string' ? (/^[1-9][0-9]{0,15}$/.test(v) ? Number(v) : Number.NaN) : v),
+  z
+    .number({ error: 'an id is a positive whole number' })
+    .int('an id is a positive whole number')
+    .positive('an id is a positive whole number')
+    .max(Number.MAX_SAFE_INTEGER, 'an id is a positive whole number'),
+);
+export const Subject = z.string().trim().min(1, 'must not be empty').max(500, 'at most 500 characters').superRefine(validText);
+export const Message = z.string().trim().min(1, 'must not be empty').max(100_000, 'at most 100000 characters').superRefine(validText);
 export const Limit = z.coerce
   .number({ error: 'must be a positive whole number' })
   .int('must be a positive whole number')
@@ -63,9 +89,9 @@ export const SETTINGS = {
   timezone: { schema: TimeZone, default: 'UTC' },
 } as const satisfies Record<keyof Settings, { schema: z.ZodType; default: unknown }>;
 
-export const FieldMap = z.record(z.string().min(1), z.string());
+export const FieldMap = z.record(Text.min(1), Text);
 
-export const Attachment = z.object({ name: z.string().min(1), size: z.number().int().nonnegative(), sha256: z.string() });
+export const Attachment = z.object({ name: Text.min(1), size: z.number().int().nonnegative(), sha256: Text });
 export type Attachment = z.infer<typeof Attachment>;
 
 /** A ticket request, however it arrived (R8). */
@@ -77,7 +103,7 @@ export const TicketRequest = z
     subject: Subject,
     message: Message,
     channel: z.enum(CHANNELS, { error: `expected one of ${CHANNELS.join(', ')}` }).default('panel'),
-    conversation: z.string().trim().min(1).max(200).nullish(),
+    conversation: z.string().trim().min(1).max(200).superRefine(validText).nullish(),
     fields: FieldMap.default({}),
     attachments: z.array(Attachment).default([]),
     visibility: z.enum(VISIBILITIES).default('public'),

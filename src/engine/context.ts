@@ -80,8 +80,11 @@ export async function readSettings(tx: Tx, tenantId: number): Promise<Settings> 
   return out as unknown as Settings;
 }
 
+/** Names are stored in NFC (core/schemas.ts Name): a name looked up is too, however it was typed. */
+const nfc = (name: string) => name.normalize('NFC');
+
 export async function departmentId(tx: Tx, tenantId: number, name: string): Promise<number> {
-  const row = await tx.selectFrom('departments').select('id').where('tenant_id', '=', tenantId).where('name', '=', name).executeTakeFirst();
+  const row = await tx.selectFrom('departments').select('id').where('tenant_id', '=', tenantId).where('name', '=', nfc(name)).executeTakeFirst();
   if (!row) throw notFound(`department "${name}" not found`);
   return row.id;
 }
@@ -92,14 +95,14 @@ export async function categoryId(tx: Tx, tenantId: number, departmentIdValue: nu
     .select('id')
     .where('tenant_id', '=', tenantId)
     .where('department_id', '=', departmentIdValue)
-    .where('name', '=', name)
+    .where('name', '=', nfc(name))
     .executeTakeFirst();
   if (!row) throw notFound(`category "${name}" not found in department "${department}"`);
   return row.id;
 }
 
 export async function organizationId(tx: Tx, tenantId: number, name: string): Promise<number> {
-  const row = await tx.selectFrom('organizations').select('id').where('tenant_id', '=', tenantId).where('name', '=', name).executeTakeFirst();
+  const row = await tx.selectFrom('organizations').select('id').where('tenant_id', '=', tenantId).where('name', '=', nfc(name)).executeTakeFirst();
   if (!row) throw notFound(`organization "${name}" not found`);
   return row.id;
 }

@@ -99,8 +99,8 @@ export async function listDrafts(ctx: EngineContext, filter: DraftFilter): Promi
 
 export async function getDraft(ctx: EngineContext, id: number): Promise<Draft> {
   const row = await draftQuery(ctx.store.db, ctx.tenantId).where('dr.id', '=', id).executeTakeFirst();
-  if (!row) throw notFound(`draft ${id} not found (it may have been decided already)`);
-  assertMayDecide(ctx.actor, row.id, row.organization_id, 'see');
+  if (!row) throw draftGone(id);
+  assertMayDecide(ctx.actor, row.id, row.organization_id, 'see', row.requester_id);
   return toDraft(row);
 }
 
@@ -110,9 +110,19 @@ export async function getDraft(ctx: EngineContext, id: number): Promise<Draft> {
  */
 const isInScope = (a: Actor, orgId: number | null) => a.kind === 'admin' || (a.kind === 'manager' && orgId !== null && a.organizationIds.includes(orgId));
 
-function assertMayDecide(a: Actor, id: number, orgId: number | null, verb: string): void {
-  if (a.kind === 'customer') throw forbidden(`${a.name} cannot ${verb} the details of draft ${id}: only the managers of its organization can (R12)`);
-  if (!isInScope(a, orgId)) throw forbidden(`${a.name} cannot ${verb} draft ${id}: it belongs to an organization they do not manage (R13)`);
+const draftGone = (id: number) => notFound(`draft ${id} not found (it may have been decided already)`);
+
+/**
+ * R12, R13. A draft the actor may not see is answered as one that does not exist: a 403 would
+ * tell a customer or another organization's manager which draft ids exist. Only a requester
+ * asking for the details of their own draft is told why not.
+ */
+function assertMayDecide(a: Actor, id: number, orgId: number | null, verb: string, requesterId: number | null = null): void {
+  if (a.kind === 'customer') {
+    if (requesterId === a.customerId) throw forbidden(`${a.name} cannot ${verb} the details of draft ${id}: only the managers of its organization can (R12)`);
+    throw draftGone(id);
+  }
+  if (!isInScope(a, orgId)) throw draftGone(id);
 }
 
 export interface DecideRequest {
@@ -216,7 +226,7 @@ async function decideChunkByIds(tx: Tx, ctx: EngineContext, req: ChunkRequest, i
   const decidable: number[] = [];
   for (const id of ids) {
     if (!found.has(id)) {
-      failures.set(id, { id, ok: false, error: { code: 'not_found', message: `draft ${id} not found (it may have been decided already)` } });
+      failures.set(id, { id, ok: false, error: draftGone(id).toJSON() });
       continue;
     }
     try {

@@ -110,11 +110,11 @@ export class Output {
 
   /** A line for the person at the terminal: stderr, never mixed with data. */
   status(message: string): void {
-    this.stderr.write(`${message}\n`);
+    this.stderr.write(`${printableLines(message)}\n`);
   }
 
   warn(message: string): void {
-    this.stderr.write(`${this.paint.yellow('warning')}: ${message}\n`);
+    this.stderr.write(`${this.paint.yellow('warning')}: ${printableLines(message)}\n`);
   }
 
   error(err: DeskctlError): void {
@@ -128,13 +128,21 @@ const textWidth = (s: string) => [...s].length;
 
 /**
  * Text safe to print on a terminal: line breaks, tabs and other control characters (an escape
- * sequence in a customer's name could rewrite the screen) become visible escapes.
+ * sequence in a customer's name could rewrite the screen) and the bidirectional controls (which
+ * reorder what follows them on screen) become visible escapes: `\n`, `\x1b`, `\u202e`.
  */
 export function printable(s: string): string {
-  return s.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) =>
-    c === '\n' ? '\\n' : c === '\r' ? '\\r' : c === '\t' ? '\\t' : `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`,
-  );
+  return s.replace(/[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, (c) => {
+    if (c === '\n') return '\\n';
+    if (c === '\r') return '\\r';
+    if (c === '\t') return '\\t';
+    const code = c.charCodeAt(0);
+    return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
+  });
 }
+
+/** Status lines: data they quote is printable, the line breaks they are written with stay. */
+const printableLines = (s: string) => s.split('\n').map(printable).join('\n');
 
 /** Column widths (with one space of padding each side) that fit the terminal: short columns keep their size, long ones share the rest. */
 export function fitWidths(n: number, rows: string[][], width: number): number[] {

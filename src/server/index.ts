@@ -1,5 +1,5 @@
 import { openStore } from '../store/store.js';
-import { buildServer } from './app.js';
+import { buildServer, drain, type ServerTimeouts } from './app.js';
 
 export interface StartOptions {
   file: string;
@@ -10,9 +10,17 @@ export interface StartOptions {
   rateLimit?: { max: number; timeWindowMs: number };
   trustProxy?: string[];
   env?: NodeJS.ProcessEnv;
+  /** On close, how long the requests in flight may take before their connections are cut (default 10 s). */
+  drainMs?: number;
+  timeouts?: Partial<ServerTimeouts>;
 }
 
-/** Opens the database and serves the API on it; close() drains requests in flight, then closes the database. */
+export const DRAIN_MS = 10_000;
+
+/**
+ * Opens the database and serves the API on it; close() drains (the requests in flight finish,
+ * for at most drainMs, then what is left is cut off) and closes the database.
+ */
 export async function startServer(o: StartOptions): Promise<{ url: string; close(): Promise<void> }> {
   const store = await openStore(o.file);
   try {
@@ -22,13 +30,14 @@ export async function startServer(o: StartOptions): Promise<{ url: string; close
       bodyLimit: o.bodyLimit,
       rateLimit: o.rateLimit,
       trustProxy: o.trustProxy,
+      timeouts: o.timeouts,
       logger: o.logLevel === 'silent' ? false : { level: o.logLevel, redact: ['req.headers.authorization'] },
     });
     const url = await app.listen({ host: o.host, port: o.port });
     return {
       url,
       async close() {
-        await app.close();
+        await drain(app, o.drainMs ?? DRAIN_MS);
         await store.close();
       },
     };

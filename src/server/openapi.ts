@@ -1,30 +1,6 @@
 import { z } from 'zod';
-import { API, Bodies, type Operation } from '../core/api.js';
+import { API, type Operation } from '../core/api.js';
 import { VERSION } from '../version.js';
-
-const BODY_OF: Partial<Record<keyof typeof API, keyof typeof Bodies>> = {
-  setSetting: 'setSetting',
-  addRule: 'rule',
-  removeRules: 'ids',
-  removeRuleMatching: 'rule',
-  addDepartment: 'name',
-  addCategory: 'category',
-  addOrganization: 'organization',
-  setOrganizationParent: 'parent',
-  addCustomer: 'customer',
-  setCustomer: 'customerPatch',
-  addAgent: 'agent',
-  solveTickets: 'solve',
-  closeTickets: 'ids',
-  reopenTickets: 'reopen',
-  replyTicket: 'message',
-  linkProcess: 'process',
-  rateTicket: 'rating',
-  decideDrafts: 'decision',
-  createToken: 'token',
-  seed: 'seed',
-  generate: 'generate',
-};
 
 const schema = (s: z.ZodType) => z.toJSONSchema(s, { io: 'output', unrepresentable: 'any' });
 const ERROR = {
@@ -42,13 +18,13 @@ export function openApiDocument(): object {
       params.push({ name: 'limit', in: 'query', required: false, schema: { type: 'string' } }, { name: 'after', in: 'query', required: false, schema: { type: 'string' } });
     }
     const headers = op.idempotent ? [{ name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string' } }] : [];
-    const body = BODY_OF[name];
+    const body = op.body;
     (paths[path] ??= {})[op.method.toLowerCase()] = {
       operationId: name,
       summary: op.summary,
       description: `Roles: ${op.roles.join(', ')}.`,
       parameters: [...params, ...headers],
-      ...(body ? { requestBody: { required: true, content: { 'application/json': { schema: schema(Bodies[body]) } } } } : {}),
+      ...(body ? { requestBody: { required: true, content: { 'application/json': { schema: schema(body) } } } } : {}),
       responses: {
         [String(op.status ?? 200)]: {
           description: op.stream ? 'OK: one JSON object per line' : 'OK',
@@ -65,7 +41,9 @@ export function openApiDocument(): object {
   }
   return {
     openapi: '3.1.0',
-    info: { title: 'deskctl helpdesk API', version: VERSION },
+    info: { title: 'deskctl helpdesk API', version: VERSION, license: { name: 'MIT', identifier: 'MIT' } },
+    // Relative: the server that serves this document (deskctl serve) is the one it describes.
+    servers: [{ url: '/', description: 'the deskctl serve that answered this document' }],
     components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
     paths,
   };

@@ -172,7 +172,8 @@ describe.each(engines)('API authorisation matrix (R1, R12, R13) (%s)', (engine) 
     const sul = ids['default:sulDraft']!;
     const before = fingerprint(file);
     const refused = await fetch(`${url}/v1/tenants/default/drafts/decisions`, { method: 'POST', headers: h, body: JSON.stringify({ decision: 'approve', ids: [sul] }) });
-    expect(await refused.json()).toMatchObject({ results: [{ id: sul, ok: false, error: { code: 'forbidden' } }] });
+    // Another organization's draft is not found, as if it did not exist (issue 13).
+    expect(await refused.json()).toMatchObject({ results: [{ id: sul, ok: false, error: { code: 'not_found' } }] });
     expect(fingerprint(file)).toBe(before);
     const seen = (await (await fetch(`${url}/v1/tenants/default/drafts`, { headers: h })).json()) as { items: { id: number; organization: string }[] };
     expect(seen.items.map((d) => d.id)).toContain(norte);

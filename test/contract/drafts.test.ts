@@ -81,6 +81,14 @@ describe.each(backends)('drafts ($name)', (backend) => {
     expect((await hd.listDrafts({})).map((d) => d.id)).toEqual([mine.id]);
   });
 
+  it("R12, issue 13: another customer's draft is not found, exactly as a draft that does not exist (no id is confirmed)", async () => {
+    await hd.addCustomer({ email: 'outro@norte.example', name: 'Outro', org: 'Filial Norte' });
+    const theirs = await draftOf(request(P.ana, full));
+    const other = await expectCode(hd.getDraft(theirs.id, { as: 'outro@norte.example' }), 'not_found');
+    const none = await expectCode(hd.getDraft(theirs.id + 1000, { as: 'outro@norte.example' }), 'not_found');
+    expect(other.message.replace(String(theirs.id), 'N')).toBe(none.message.replace(String(theirs.id + 1000), 'N'));
+  });
+
   it('R12: managers see the details of the drafts they may decide', async () => {
     const d = await draftOf(request(P.ana, full));
     const listed = await hd.listDrafts({}, { as: P.gerente });
@@ -122,9 +130,10 @@ describe.each(backends)('drafts ($name)', (backend) => {
     for (const decision of ['approve', 'reject'] as const) {
       const r = report(await hd.decideDrafts({ decision, ids: [d.id], as: CHEFE }));
       expect(r).toMatchObject({ requested: 1, succeeded: 0, failed: 1 });
-      expect(r.results[0]).toMatchObject({ id: d.id, ok: false, error: { code: 'forbidden' } });
+      // Issue 13: another organization's draft is answered as one that does not exist (a 403 told which ids exist).
+      expect(r.results[0]).toMatchObject({ id: d.id, ok: false, error: { code: 'not_found', message: `draft ${d.id} not found (it may have been decided already)` } });
     }
-    await expectCode(hd.getDraft(d.id, { as: CHEFE }), 'forbidden');
+    await expectCode(hd.getDraft(d.id, { as: CHEFE }), 'not_found');
     expect(await hd.listDrafts({}, { as: CHEFE })).toEqual([]);
     const byFilter = report(await hd.decideDrafts({ decision: 'approve', filter: {}, as: CHEFE }));
     expect(byFilter.requested).toBe(0);
@@ -138,7 +147,7 @@ describe.each(backends)('drafts ($name)', (backend) => {
     await hd.addCustomer({ email: 'gerente@avulsa.com.br', name: 'Gerente Avulsa', org: 'Avulsa', manager: true });
     const d = await draftOf(request(P.ana));
     const r = report(await hd.decideDrafts({ decision: 'reject', ids: [d.id], as: 'gerente@avulsa.com.br' }));
-    expect(r.results[0]).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    expect(r.results[0]).toMatchObject({ ok: false, error: { code: 'not_found' } });
     expect((await hd.listDrafts({})).map((x) => x.id)).toEqual([d.id]);
   });
 

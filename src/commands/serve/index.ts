@@ -18,6 +18,7 @@ const Options = z.object({
     .optional()
     .transform((v) => (v === undefined ? [] : v.split(',').map((a) => a.trim())))
     .refine((list) => list.every((a) => isIP(a.split('/')[0]!) !== 0), { message: 'expected addresses or CIDR ranges, e.g. 127.0.0.1,10.0.0.0/8' }),
+  drainTimeout: z.coerce.number({ error: 'expected a number of seconds' }).min(0, 'expected a number of seconds').max(3600, 'at most 3600 seconds'),
 });
 
 export function register(cmd: Command, ctx: Context): void {
@@ -29,6 +30,7 @@ export function register(cmd: Command, ctx: Context): void {
       .option('--rate-limit <n>', 'requests per token (or per address) per minute', '600')
       .option('--body-limit <bytes>', 'largest request body', '1048576')
       .option('--trust-proxy <addresses>', 'load balancers (addresses or CIDR ranges, comma-separated) whose X-Forwarded-For names the client')
+      .option('--drain-timeout <seconds>', 'on SIGTERM, how long requests in flight may finish before their connections are cut', '10')
       .description('Serve the helpdesk HTTP API (/v1, OpenAPI at /v1/openapi.json, /healthz) over the database; SIGTERM or Ctrl-C drains and stops')
       .action((o: Record<string, string>) => run(ctx, o)),
     [
@@ -52,6 +54,7 @@ export async function run(ctx: Context, raw: Record<string, string>): Promise<vo
     bodyLimit: o.bodyLimit,
     trustProxy: o.trustProxy,
     rateLimit: { max: o.rateLimit, timeWindowMs: 60_000 },
+    drainMs: o.drainTimeout * 1000,
     env: ctx.env,
   }).catch((e: NodeJS.ErrnoException) => {
     if (e.code === 'EADDRINUSE' || e.code === 'EACCES' || e.code === 'EADDRNOTAVAIL') throw new DeskctlError('unavailable', `cannot listen on ${o.host}:${o.port}: ${e.code}`);
@@ -63,7 +66,7 @@ export async function run(ctx: Context, raw: Record<string, string>): Promise<vo
     if (!ctx.signal || ctx.signal.aborted) return resolve();
     ctx.signal.addEventListener('abort', () => resolve(), { once: true });
   });
-  ctx.out.status('deskctl serve: stopping; finishing the requests in flight');
+  ctx.out.status(`deskctl serve: stopping; finishing the requests in flight (at most ${o.drainTimeout} s)`);
   await server.close();
   ctx.out.status('deskctl serve: stopped');
 }
