@@ -1,15 +1,25 @@
 import { z } from 'zod';
 import { MAX_CHUNK } from './decisions.js';
 import {
+  AgentShape,
   APPROVAL_MODES,
+  AuditEntryShape,
+  CategoryShape,
   CHANNELS,
+  CreateOutcomeShape,
+  CustomerShape,
+  DecisionResultShape,
+  DepartmentShape,
   DraftFilter,
   DraftShape,
-  NOTIFICATION_CHANNELS,
+  DryRunReportShape,
   NOTIFICATION_KINDS,
+  NotificationShape,
+  OrganizationShape,
   RULE_SCOPES,
   RuleShape,
   STATUSES,
+  TenantShape,
   TicketDetailShape,
   TicketShape,
   VISIBILITIES,
@@ -46,31 +56,14 @@ export interface Operation {
   body?: z.ZodType;
 }
 
-const Tenant = z.object({ slug: z.string(), name: z.string(), createdAt: z.string() });
-const Department = z.object({ id: z.number(), name: z.string(), categories: z.array(z.string()), createdAt: z.string() });
-const Category = z.object({ id: z.number(), department: z.string(), name: z.string(), createdAt: z.string() });
-const Organization = z.object({ id: z.number(), name: z.string(), parent: z.string().nullable(), createdAt: z.string() });
-const Customer = z.object({
-  id: z.number(),
-  email: z.string(),
-  name: z.string(),
-  phone: z.string().nullable(),
-  organization: z.string().nullable(),
-  manager: z.boolean(),
-  active: z.boolean(),
-  createdAt: z.string(),
-});
-const Agent = z.object({ id: z.number(), email: z.string(), name: z.string(), admin: z.boolean(), departments: z.array(z.string()), createdAt: z.string() });
-const Notification = z.object({
-  id: z.number(),
-  kind: z.enum(NOTIFICATION_KINDS),
-  channel: z.enum(NOTIFICATION_CHANNELS),
-  to: z.string(),
-  subject: z.string(),
-  createdAt: z.string(),
-  deliveredAt: z.string().nullable(),
-});
-const AuditEntry = z.object({ id: z.number(), at: z.string(), actor: z.string(), action: z.string(), entity: z.string(), entityId: z.string().nullable(), details: z.unknown() });
+const Tenant = TenantShape;
+const Department = DepartmentShape;
+const Category = CategoryShape;
+const Organization = OrganizationShape;
+const Customer = CustomerShape;
+const Agent = AgentShape;
+const Notification = NotificationShape;
+const AuditEntry = AuditEntryShape;
 const TokenInfo = z.object({ name: z.string(), role: z.string(), customer: z.string().nullable(), createdAt: z.string(), lastUsedAt: z.string().nullable() });
 const Settings = z.object({
   'approval.mode': z.enum(APPROVAL_MODES),
@@ -79,7 +72,7 @@ const Settings = z.object({
   timezone: z.string(),
 });
 const ErrorBody = z.object({ code: z.string(), message: z.string() });
-const DecisionResult = z.object({ id: z.number(), ok: z.boolean(), ticket: z.object({ id: z.number(), protocol: z.string() }).optional(), error: ErrorBody.optional() });
+const DecisionResult = DecisionResultShape;
 const BatchReport = z.object({
   requested: z.number(),
   succeeded: z.number(),
@@ -171,7 +164,7 @@ export const Bodies = {
 const SeedReport = z.object({ tenant: z.string(), dryRun: z.boolean(), changed: z.boolean(), counts: z.array(z.unknown()), heldForApproval: z.array(z.string()), notes: z.array(z.string()) });
 const StatsRow = z.record(z.string(), z.union([z.string(), z.number(), z.null()]));
 
-const DryRun = z.object({ dryRun: z.literal(true), matched: z.number(), ids: z.array(z.number()) });
+const DryRun = DryRunReportShape;
 const Chunk = z.object({ results: z.array(DecisionResult), last: z.number().nullable(), remaining: z.number().optional() });
 
 const op = (o: Operation) => o;
@@ -216,10 +209,7 @@ export const API = {
     path: '/tickets',
     summary: 'Open a ticket request: a ticket, or a draft when approval applies (R7)',
     roles: ANYONE,
-    response: z.union([
-      z.object({ outcome: z.literal('ticket'), ticket: TicketShape, appended: z.boolean().optional() }),
-      z.object({ outcome: z.literal('draft'), draft: DraftShape, appended: z.boolean().optional() }),
-    ]),
+    response: CreateOutcomeShape,
     status: 201,
     idempotent: true,
   }),

@@ -5,10 +5,10 @@ import {
   APPROVAL_MODES,
   CHANNELS,
   NOTIFICATION_CHANNELS,
+  NOTIFICATION_KINDS,
   RULE_SCOPES,
   STATUSES,
   VISIBILITIES,
-  type NotificationKind,
   type Settings,
 } from './model.js';
 
@@ -220,61 +220,66 @@ export const TicketDetailShape = TicketShape.extend({
 });
 export type TicketDetail = z.infer<typeof TicketDetailShape>;
 
-export type CreateOutcome =
-  | { outcome: 'ticket'; ticket: Ticket; appended?: boolean }
-  | { outcome: 'draft'; draft: Draft; appended?: boolean };
+export const CreateOutcomeShape = z.union([
+  z.object({ outcome: z.literal('ticket'), ticket: TicketShape, appended: z.boolean().optional() }),
+  z.object({ outcome: z.literal('draft'), draft: DraftShape, appended: z.boolean().optional() }),
+]);
+export type CreateOutcome = z.infer<typeof CreateOutcomeShape>;
 
-export interface DecisionResult {
-  id: number;
-  ok: boolean;
-  ticket?: { id: number; protocol: string };
-  error?: { code: string; message: string };
-}
-export interface DecisionReport {
-  dryRun: false;
-  requested: number;
-  succeeded: number;
-  failed: number;
-  results: DecisionResult[];
-}
-export interface DryRunReport {
-  dryRun: true;
-  matched: number;
-  ids: number[];
-}
+const ErrorBody = z.object({ code: z.string(), message: z.string() });
+export const DecisionResultShape = z.object({ id: z.number(), ok: z.boolean(), ticket: z.object({ id: z.number(), protocol: z.string() }).optional(), error: ErrorBody.optional() });
+export type DecisionResult = z.infer<typeof DecisionResultShape>;
+export const DecisionReportShape = z.object({
+  dryRun: z.literal(false),
+  requested: z.number(),
+  succeeded: z.number(),
+  failed: z.number(),
+  results: z.array(DecisionResultShape),
+});
+export type DecisionReport = z.infer<typeof DecisionReportShape>;
+export const DryRunReportShape = z.object({ dryRun: z.literal(true), matched: z.number(), ids: z.array(z.number()) });
+export type DryRunReport = z.infer<typeof DryRunReportShape>;
 
-export interface Notification {
-  id: number;
-  kind: NotificationKind;
-  channel: (typeof NOTIFICATION_CHANNELS)[number];
-  to: string;
-  subject: string;
-  createdAt: string;
-  deliveredAt: string | null;
-}
+export const NotificationShape = z.object({
+  id: z.number(),
+  kind: z.enum(NOTIFICATION_KINDS),
+  channel: z.enum(NOTIFICATION_CHANNELS),
+  to: z.string(),
+  subject: z.string(),
+  createdAt: z.string(),
+  deliveredAt: z.string().nullable(),
+});
+export type Notification = z.infer<typeof NotificationShape>;
 
-export interface AuditEntry {
-  id: number;
-  at: string;
-  actor: string;
-  action: string;
-  entity: string;
-  entityId: string | null;
-  details: unknown;
-}
+export const AuditEntryShape = z.object({
+  id: z.number(),
+  at: z.string(),
+  actor: z.string(),
+  action: z.string(),
+  entity: z.string(),
+  entityId: z.string().nullable(),
+  details: z.unknown(),
+});
+export type AuditEntry = z.infer<typeof AuditEntryShape>;
 
-export interface Tenant { slug: string; name: string; createdAt: string }
-export interface Department { id: number; name: string; categories: string[]; createdAt: string }
-export interface Category { id: number; department: string; name: string; createdAt: string }
-export interface Organization { id: number; name: string; parent: string | null; createdAt: string }
-export interface Customer {
-  id: number;
-  email: string;
-  name: string;
-  phone: string | null;
-  organization: string | null;
-  manager: boolean;
-  active: boolean;
-  createdAt: string;
-}
-export interface Agent { id: number; email: string; name: string; admin: boolean; departments: string[]; createdAt: string }
+export const TenantShape = z.object({ slug: z.string(), name: z.string(), createdAt: z.string() });
+export type Tenant = z.infer<typeof TenantShape>;
+export const DepartmentShape = z.object({ id: z.number(), name: z.string(), categories: z.array(z.string()), createdAt: z.string() });
+export type Department = z.infer<typeof DepartmentShape>;
+export const CategoryShape = z.object({ id: z.number(), department: z.string(), name: z.string(), createdAt: z.string() });
+export type Category = z.infer<typeof CategoryShape>;
+export const OrganizationShape = z.object({ id: z.number(), name: z.string(), parent: z.string().nullable(), createdAt: z.string() });
+export type Organization = z.infer<typeof OrganizationShape>;
+export const CustomerShape = z.object({
+  id: z.number(),
+  email: z.string(),
+  name: z.string(),
+  phone: z.string().nullable(),
+  organization: z.string().nullable(),
+  manager: z.boolean(),
+  active: z.boolean(),
+  createdAt: z.string(),
+});
+export type Customer = z.infer<typeof CustomerShape>;
+export const AgentShape = z.object({ id: z.number(), email: z.string(), name: z.string(), admin: z.boolean(), departments: z.array(z.string()), createdAt: z.string() });
+export type Agent = z.infer<typeof AgentShape>;
