@@ -358,14 +358,18 @@ async function postgresCases(row, rows) {
     psql(ticketsDb, 'VACUUM ANALYZE;');
     banner('PostgreSQL: stats export');
     const csvOut = join(WORK, 'export-pg.csv');
-    const { deskctl: exp, floor: expFloor } = measure(SIZE.statsRuns, {
+    // For the record, the floor without parallel workers: deskctl streams its rows through a
+    // cursor (a portal fetched a batch at a time), and PostgreSQL never runs such a query in parallel.
+    const serialFloor = `SET max_parallel_workers_per_gather = 0; ${pgStatsFloor()};`;
+    const { deskctl: exp, floor: expFloor, serial } = measure(SIZE.statsRuns, {
       deskctl: () => deskctl(['--db', ticketsDb, 'stats', 'export', '--by', 'department,category', '--format', 'csv', '--out', csvOut]),
       floor: () => timed('psql', [ticketsDb, '-X', '-q', '-c', pgStatsFloor()], { stdout: 'pipe' }),
+      serial: () => psql(ticketsDb, serialFloor, { stdout: 'pipe' }),
     });
     const ours = readFileSync(csvOut, 'utf8').trim().split(/\r?\n/).length;
     const theirs = execFileSync('psql', [ticketsDb, '-X', '-q', '-c', pgStatsFloor()], { encoding: 'utf8' }).trim().split(/\r?\n/).length;
     if (ours !== theirs) throw new Error(`stats export on PostgreSQL wrote ${ours} lines, the floor ${theirs}`);
-    row(`stats export --by department,category, ${SIZE.tickets.toLocaleString('en-US')} tickets, PostgreSQL`, exp, expFloor, '≤ 1.3× psql', exp.ms / expFloor.ms <= 1.3);
+    row(`stats export --by department,category, ${SIZE.tickets.toLocaleString('en-US')} tickets, PostgreSQL`, exp, expFloor, '≤ 1.3× psql', exp.ms / expFloor.ms <= 1.3, `psql without parallel workers ${Math.round(serial.ms)} ms: ${(exp.ms / serial.ms).toFixed(2)}×`);
 
     // 11. generate, PostgreSQL: against psql's \copy of the very tickets it wrote, into a copy of its
     // database emptied of tickets (same schema, same indexes and foreign keys), the psql process timed.

@@ -9,14 +9,14 @@ import { audit, formatProtocol, readSettings, reserveProtocols, type EngineConte
 
 /*
  * `deskctl generate`: deterministic synthetic data with the shapes of a real helpdesk, fast enough
- * for 1,000,000 tickets. Same --random-seed and same DESKCTL_NOW give the same rows. Everything is
- * one write transaction (all or nothing); rows go in through the store's multi-row prepared
- * INSERTs, and the audit gets one summary row per kind, not one per row.
+ * for 1,000,000 tickets. Same --random-seed and same DESKCTL_NOW give the same rows, on SQLite and
+ * on PostgreSQL alike. Everything is one write transaction (all or nothing; an interruption rolls
+ * it back); rows go in through the store's bulk load (SQLite: multi-row prepared INSERTs;
+ * PostgreSQL: COPY FROM STDIN), and the audit gets one summary row per kind, not one per row.
  *
- * Tickets are staged: binding costs per value, and far more for a string than for a number (each
- * string is converted and copied twice), so JS stages each slice of tickets in a temp table as nine
- * values (ids, one number packing the codes, one text with the instants and the protocol), and one
- * INSERT ... SELECT per slice turns them into the ticket's columns and texts inside SQLite.
+ * A ticket's row is defined once (ticketRow). How it reaches the table is the one thing that
+ * differs by store: whole rows through COPY on PostgreSQL, staged as nine values and expanded by
+ * one INSERT ... SELECT per slice on SQLite (stagedTickets says why).
  */
 
 const Count = (max: number) =>
