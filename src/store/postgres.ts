@@ -188,7 +188,7 @@ class CopyLoad implements BulkLoad {
     await this.drain();
     await new Promise<void>((resolve, reject) => {
       this.stream.on('error', reject);
-      this.stream.end(() => resolve());
+      this.stream.end((e?: Error | null) => (e ? reject(e) : resolve()));
     });
     this.closed = true;
     this.done();

@@ -104,7 +104,7 @@ describe.each(engines)('bulk loads on %s', (engine) => {
     const made = await store.write(async (tx) => {
       const r = await tx
         .insertInto('drafts')
-        .values({ tenant_id: 1, requester_id: 1, department_id: 1, subject: 's', message: 'm', channel: 'panel', created_at: AT, updated_at: AT })
+        .values({ tenant_id: 1, requester_id: 1, department_id: 1, subject: 's', message: 'm', channel: 'panel', fields: '{}', attachments: '[]', created_at: AT, updated_at: AT })
         .returning('id')
         .executeTakeFirstOrThrow();
       return r.id;
