@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm run bench [-- --quick] [-- --json FILE] [-- --runs N]`: deskctl's speed against floors
+// `npm run bench [-- --quick] [-- --json FILE] [-- --runs N] [-- --only sqlite|postgres]`: deskctl's speed against floors
 // measured in the same run on the same data, printed as one table. Every case runs in fresh
 // processes; the median of the runs is compared, and the peak RSS of deskctl's runs is shown.
 // Plain Node, no test framework: nothing here asserts a wall-clock time in a test.
@@ -8,20 +8,22 @@ import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSyn
 import { cpus, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { serverBinaries, startCluster } from './pg-cluster.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const BIN = join(ROOT, 'bin', 'deskctl.cjs');
 const WORK = join(ROOT, '.bench');
 
 function parseArgs(argv) {
-  const o = { quick: false, json: null, runs: null };
+  const o = { quick: false, json: null, runs: null, only: null };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--quick') o.quick = true;
     else if (a === '--json') o.json = argv[++i];
     else if (a === '--runs') o.runs = Number(argv[++i]);
+    else if (a === '--only' && ['sqlite', 'postgres'].includes(argv[i + 1])) o.only = argv[++i];
     else if (a === '--help' || a === '-h') {
-      console.log('usage: npm run bench [-- --quick] [-- --json FILE] [-- --runs N]');
+      console.log('usage: npm run bench [-- --quick] [-- --json FILE] [-- --runs N] [-- --only sqlite|postgres]');
       process.exit(0);
     } else {
       console.error(`bench: unknown argument ${a}`);
@@ -180,6 +182,219 @@ db.exec('COMMIT');
 process.stdout.write(String(Number(process.hrtime.bigint() - t) / 1e6));
 `;
 
+/* ---- PostgreSQL: the same cases on a throwaway cluster (scripts/pg-cluster.mjs) ---- */
+
+/** The row moves of `drafts approve --all` for a whole tenant as ONE raw set-based transaction, in PostgreSQL's SQL. */
+const PG_APPROVE_FLOOR = `
+\\set ON_ERROR_STOP on
+BEGIN;
+CREATE TEMP TABLE seq AS SELECT protocol_seq AS base FROM tenants WHERE id = 1;
+INSERT INTO tickets (tenant_id, protocol, requester_id, organization_id, department_id, category_id, subject, message,
+  status, channel, visibility, conversation, fields, attachments, draft_id, created_at, due_at, updated_at)
+SELECT tenant_id, '2026-' || lpad(((SELECT base FROM seq) + row_number() OVER (ORDER BY id))::text, 6, '0'), requester_id, organization_id,
+  department_id, category_id, subject, message, 'open', channel, 'public', conversation, fields, attachments, id,
+  '${NOW}', timestamptz '${NOW}' + interval '24 hours', '${NOW}'
+FROM drafts WHERE tenant_id = 1 ORDER BY id;
+UPDATE tenants SET protocol_seq = protocol_seq + (SELECT count(*) FROM drafts WHERE tenant_id = 1) WHERE id = 1;
+INSERT INTO notifications (tenant_id, kind, channel, to_address, subject, ref_type, ref_id, created_at)
+SELECT 1, k.kind, 'email', c.email, k.kind || ' ' || t.protocol || ': ' || t.subject, 'ticket', t.id, '${NOW}'
+FROM tickets t JOIN customers c ON c.id = t.requester_id
+CROSS JOIN (VALUES ('draft_approved'), ('ticket_opened')) k(kind)
+WHERE t.draft_id IN (SELECT id FROM drafts WHERE tenant_id = 1);
+INSERT INTO draft_decisions (draft_id, tenant_id, organization_id, department_id, requester_id, decision, decided_by, reason, ticket_id, created_at, decided_at)
+SELECT d.id, d.tenant_id, d.organization_id, d.department_id, d.requester_id, 'approved', 'bench', NULL, t.id, d.created_at, '${NOW}'
+FROM drafts d JOIN tickets t ON t.draft_id = d.id WHERE d.tenant_id = 1;
+INSERT INTO audit (tenant_id, at, actor, action, entity, entity_id, details)
+SELECT 1, '${NOW}', 'bench', 'draft.approve', 'draft', t.draft_id::text, json_build_object('ticket', t.id, 'protocol', t.protocol)::text
+FROM tickets t WHERE t.draft_id IN (SELECT id FROM drafts WHERE tenant_id = 1);
+DELETE FROM drafts WHERE tenant_id = 1;
+COMMIT;
+`;
+
+/** The same GROUP BY as `stats export --by department,category` (all metrics), as CSV, in PostgreSQL's SQL. */
+function pgStatsFloor() {
+  const open = `('open', 'in_progress', 'waiting')`;
+  const resolved = `('solved', 'closed')`;
+  const solution = 'coalesce(t.solved_at, t.closed_at)';
+  const dueTo = new Date(Date.parse(NOW.slice(0, 10)) + 86_400_000).toISOString();
+  return `COPY (SELECT d.name AS department, c.name AS category, g.opened, g.solved, g.backlog, g.due_today, g.overdue, g.avg_resolution_hours, g.avg_rating
+FROM (SELECT t.department_id AS d0, t.category_id AS d1, count(*) AS opened,
+    count(*) FILTER (WHERE t.status IN ${resolved} AND ${solution} IS NOT NULL) AS solved,
+    count(*) FILTER (WHERE t.status IN ${open}) AS backlog,
+    count(*) FILTER (WHERE t.status IN ${open} AND t.due_at >= '${NOW}' AND t.due_at < '${dueTo}') AS due_today,
+    count(*) FILTER (WHERE t.status IN ${open} AND t.due_at < '${NOW}') AS overdue,
+    round(avg(CASE WHEN t.status IN ${resolved} THEN extract(epoch FROM (${solution} - t.created_at)) / 3600 END)::numeric, 2) AS avg_resolution_hours,
+    round(avg(CASE WHEN t.status IN ${resolved} AND ${solution} IS NOT NULL THEN t.rating END)::numeric, 2) AS avg_rating
+  FROM tickets t WHERE t.tenant_id = 1 GROUP BY 1, 2) g
+LEFT JOIN departments d ON d.id = g.d0 LEFT JOIN categories c ON c.id = g.d1 ORDER BY 1, 2) TO STDOUT WITH (FORMAT csv, HEADER)`;
+}
+
+/** A running `deskctl serve` on `db`; resolves once it listens. */
+async function startServe(db) {
+  const server = spawn(process.execPath, [BIN, '--db', db, 'serve', '--port', '0', '--log-level', 'info', '--rate-limit', '1000000'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, DESKCTL_NOW: NOW },
+  });
+  let logs = '';
+  server.stdout.on('data', (b) => (logs += b));
+  const url = await new Promise((resolve, reject) => {
+    let err = '';
+    server.stderr.on('data', (b) => {
+      err += b;
+      const m = /listening on (http:\/\/\S+)/.exec(err);
+      if (m) resolve(m[1]);
+    });
+    server.on('exit', (c) => reject(new Error(`serve exited ${c}: ${err}`)));
+  });
+  return {
+    url,
+    requests: () => logs.split('\n').filter((l) => l.includes('"request completed"')).length,
+    stop: () =>
+      new Promise((resolve) => {
+        server.on('close', resolve);
+        server.kill('SIGTERM');
+      }),
+  };
+}
+
+/** A deskctl run in the background: wall time and peak RSS as timed() gives them, exit 0 or 3 (some drafts another decider took). */
+function timedAsync(args, env) {
+  return new Promise((resolve, reject) => {
+    const t0 = process.hrtime.bigint();
+    const p = spawn('/usr/bin/time', ['-f', '%M', process.execPath, BIN, ...args], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, NO_COLOR: '1', DESKCTL_NOW: NOW, ...env } });
+    let err = '';
+    p.stderr.on('data', (b) => (err += b));
+    p.on('close', (code) => {
+      const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+      const lines = err.trim().split('\n');
+      if (code !== 0 && code !== 3) reject(new Error(`deskctl ${args.join(' ')} exited ${code}: ${lines.slice(-5).join('\n')}`));
+      else resolve({ ms, rssKb: Number(lines.at(-1)) });
+    });
+  });
+}
+
+async function postgresCases(row, rows) {
+  const bin = serverBinaries();
+  if (!bin) {
+    banner('no PostgreSQL server binaries (initdb, pg_ctl) found: the PostgreSQL rows are SKIPPED (install Debian\'s postgresql package)');
+    rows.push({ case: 'PostgreSQL rows', deskctlMs: null, floorMs: null, ratio: null, peakRssMb: null, target: 'skipped: no PostgreSQL server binaries', holds: null, note: '' });
+    return;
+  }
+  ensureTool('psql', 'postgresql-client');
+  banner('starting a throwaway PostgreSQL cluster');
+  // A bulk load of a million rows writes GBs of WAL: room for it between checkpoints, as a server
+  // sized for bulk loads has; the same for deskctl and the floors.
+  const cluster = await startCluster(bin, ['max_wal_size=8GB', 'shared_buffers=256MB', 'max_connections=100']);
+  const at = (name) => {
+    const u = new URL(cluster.url);
+    u.pathname = `/${name}`;
+    return u.toString();
+  };
+  const admin = (sqlText) => execFileSync('psql', [cluster.url, '-X', '-q', '-A', '-t', '-v', 'ON_ERROR_STOP=1', '-c', 'SET client_min_messages = warning', '-c', sqlText], { encoding: 'utf8' });
+  const psql = (db, sqlText, o = {}) => timed('psql', [db, '-X', '-q', '-v', 'ON_ERROR_STOP=1', '-f', '-'], { ...o, input: sqlText });
+  const pgCount = (db, table) => Number(execFileSync('psql', [db, '-X', '-A', '-t', '-c', `SELECT count(*) FROM ${table}`], { encoding: 'utf8' }).trim());
+  /** A fresh copy of a template database (deskctl's `fresh` of a file). */
+  const freshDb = (from, to) => {
+    admin(`DROP DATABASE IF EXISTS ${to} WITH (FORCE)`);
+    admin(`CREATE DATABASE ${to} TEMPLATE ${from} STRATEGY FILE_COPY`);
+    admin('CHECKPOINT');
+  };
+  try {
+    // 8. bulk approval, local, PostgreSQL
+    banner(`PostgreSQL: generating ${SIZE.drafts.toLocaleString('en-US')} drafts`);
+    admin('CREATE DATABASE drafts_base');
+    deskctl(['--db', at('drafts_base'), 'generate', '--orgs', '50', '--customers', '5000', '--tickets', '0', '--drafts', String(SIZE.drafts)]);
+    admin('VACUUM ANALYZE');
+    psql(at('drafts_base'), 'VACUUM ANALYZE;');
+    const runDb = at('run');
+    banner('PostgreSQL: drafts approve --all (local)');
+    const { local: approve, floor: approveFloor } = measure(SIZE.heavyRuns, {
+      local: {
+        before: () => freshDb('drafts_base', 'run'),
+        run: () => {
+          const r = deskctl(['--db', runDb, 'drafts', 'approve', '--all', '--yes']);
+          if (pgCount(runDb, 'drafts') !== 0 || pgCount(runDb, 'draft_decisions') < SIZE.drafts) throw new Error('drafts approve --all left drafts behind');
+          return r;
+        },
+      },
+      floor: {
+        before: () => freshDb('drafts_base', 'run'),
+        run: () => {
+          const r = psql(runDb, PG_APPROVE_FLOOR);
+          if (pgCount(runDb, 'drafts') !== 0) throw new Error('the floor left drafts behind');
+          return r;
+        },
+      },
+    });
+    row(`drafts approve --all, ${SIZE.drafts.toLocaleString('en-US')} drafts, PostgreSQL`, approve, approveFloor, '≤ 1.5× psql', approve.ms / approveFloor.ms <= 1.5);
+
+    // 9. the same over three deskctl serve on the one database, a decider on each
+    banner('PostgreSQL: drafts approve --all over three deskctl serve');
+    const remote = [];
+    let remoteRss = 0;
+    let requests = 0;
+    for (let i = 0; i < SIZE.heavyRuns; i++) {
+      freshDb('drafts_base', 'run');
+      const token = deskctl(['--db', runDb, 'tokens', 'create', '--name', `bench-${i}`, '--role', 'admin'], { stdout: 'pipe' }).stdout.trim();
+      const servers = await Promise.all([0, 1, 2].map(() => startServe(runDb)));
+      const t0 = process.hrtime.bigint();
+      const runs = await Promise.all(servers.map((s) => timedAsync(['drafts', 'approve', '--all', '--yes'], { DESKCTL_API_URL: s.url, DESKCTL_TOKEN: token })));
+      const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+      requests = Math.max(requests, servers.reduce((n, s) => n + s.requests(), 0));
+      await Promise.all(servers.map((s) => s.stop()));
+      if (pgCount(runDb, 'drafts') !== 0 || pgCount(runDb, 'tickets') !== SIZE.drafts) throw new Error('approve --all over three servers did not decide every draft exactly once');
+      remote.push(ms);
+      remoteRss = Math.max(remoteRss, ...runs.map((r) => r.rssKb));
+    }
+    const remoteM = { ms: median(remote), rssKb: remoteRss };
+    row('the same over three deskctl serve (one PostgreSQL, a decider on each)', remoteM, approve, '≤ 2× local PostgreSQL', remoteM.ms / approve.ms <= 2, `${requests} requests`);
+
+    // 10. statistics export, PostgreSQL
+    banner(`PostgreSQL: generating ${SIZE.tickets.toLocaleString('en-US')} tickets`);
+    admin('CREATE DATABASE tickets');
+    admin('CHECKPOINT');
+    const ticketsDb = at('tickets');
+    const gen = deskctl(['--db', ticketsDb, 'generate', '--orgs', '200', '--customers', '20000', '--tickets', String(SIZE.tickets), '--drafts', '0']);
+    psql(ticketsDb, 'VACUUM ANALYZE;');
+    banner('PostgreSQL: stats export');
+    const csvOut = join(WORK, 'export-pg.csv');
+    // For the record, the floor without parallel workers: deskctl streams its rows through a
+    // cursor (a portal fetched a batch at a time), and PostgreSQL never runs such a query in parallel.
+    const serialFloor = `SET max_parallel_workers_per_gather = 0; ${pgStatsFloor()};`;
+    const { deskctl: exp, floor: expFloor, serial } = measure(SIZE.statsRuns, {
+      deskctl: () => deskctl(['--db', ticketsDb, 'stats', 'export', '--by', 'department,category', '--format', 'csv', '--out', csvOut]),
+      floor: () => timed('psql', [ticketsDb, '-X', '-q', '-c', pgStatsFloor()], { stdout: 'pipe' }),
+      serial: () => psql(ticketsDb, serialFloor, { stdout: 'pipe' }),
+    });
+    const ours = readFileSync(csvOut, 'utf8').trim().split(/\r?\n/).length;
+    const theirs = execFileSync('psql', [ticketsDb, '-X', '-q', '-c', pgStatsFloor()], { encoding: 'utf8' }).trim().split(/\r?\n/).length;
+    if (ours !== theirs) throw new Error(`stats export on PostgreSQL wrote ${ours} lines, the floor ${theirs}`);
+    row(`stats export --by department,category, ${SIZE.tickets.toLocaleString('en-US')} tickets, PostgreSQL`, exp, expFloor, '≤ 1.3× psql', exp.ms / expFloor.ms <= 1.3, `psql without parallel workers ${Math.round(serial.ms)} ms: ${(exp.ms / serial.ms).toFixed(2)}×`);
+
+    // 11. generate, PostgreSQL: against psql's \copy of the very tickets it wrote, into a copy of its
+    // database emptied of tickets (same schema, same indexes and foreign keys), the psql process timed.
+    const copyFile = join(WORK, 'tickets.copy');
+    execFileSync('psql', [ticketsDb, '-X', '-q', '-c', `\\copy (SELECT * FROM tickets ORDER BY id) TO '${copyFile}'`]);
+    freshDb('tickets', 'floor');
+    psql(at('floor'), 'TRUNCATE tickets CASCADE; VACUUM ANALYZE tickets; CHECKPOINT;');
+    const copied = timed('psql', [at('floor'), '-X', '-q', '-v', 'ON_ERROR_STOP=1', '-c', `\\copy tickets FROM '${copyFile}'`]);
+    if (pgCount(at('floor'), 'tickets') !== SIZE.tickets) throw new Error('the \\copy floor did not load every ticket');
+    const rate = (ms) => Math.round(SIZE.tickets / (ms / 1000));
+    rows.push({
+      case: `generate --tickets ${SIZE.tickets.toLocaleString('en-US')}, PostgreSQL`,
+      deskctlMs: Math.round(gen.ms),
+      floorMs: Math.round(copied.ms),
+      ratio: Number((gen.ms / copied.ms).toFixed(2)),
+      peakRssMb: Math.round(gen.rssKb / 1024),
+      target: '≥ 0.6× psql \\copy rows/s',
+      holds: copied.ms / gen.ms >= 0.6,
+      note: `${rate(gen.ms).toLocaleString('en-US')} tickets/s, ${(copied.ms / gen.ms).toFixed(2)}× the floor's ${rate(copied.ms).toLocaleString('en-US')}/s`,
+    });
+  } finally {
+    cluster.stop();
+  }
+}
+
 /* ---- the cases ---- */
 
 function banner(s) {
@@ -206,6 +421,18 @@ async function main() {
     });
   };
 
+  if (opts.only !== 'postgres') await sqliteCases(row, rows);
+  // 8-11. the PostgreSQL rows, on a throwaway cluster (skipped where no server binaries exist)
+  if (opts.only !== 'sqlite') await postgresCases(row, rows);
+
+  print(rows);
+  if (opts.json) writeFileSync(opts.json, `${JSON.stringify({ machine: machine(), quick: opts.quick, rows }, null, 2)}\n`);
+  rmSync(WORK, { recursive: true, force: true });
+  process.exitCode = rows.some((r) => r.holds === false) ? 1 : 0;
+}
+
+/** The cases on SQLite files (1-7). */
+async function sqliteCases(row, rows) {
   // 1-2. start-up: the three commands take turns, so a slow moment of the machine hits all of them.
   banner('start-up');
   const small = join(WORK, 'small.db');
@@ -343,11 +570,6 @@ async function main() {
     },
   });
   row(`seed, ${SIZE.seedTickets.toLocaleString('en-US')}-ticket fixture`, seeded, null, 'report only', null);
-
-  print(rows);
-  if (opts.json) writeFileSync(opts.json, `${JSON.stringify({ machine: machine(), quick: opts.quick, rows }, null, 2)}\n`);
-  rmSync(WORK, { recursive: true, force: true });
-  process.exitCode = rows.some((r) => r.holds === false) ? 1 : 0;
 }
 
 function seedFixture(n) {
@@ -381,10 +603,10 @@ function print(rs) {
   const head = ['case', 'deskctl (median)', 'floor (median)', 'ratio', 'peak RSS', 'target', 'holds'];
   const body = rs.map((r) => [
     r.case,
-    `${r.deskctlMs} ms`,
+    r.deskctlMs === null ? '—' : `${r.deskctlMs} ms`,
     r.floorMs === null ? '—' : `${r.floorMs} ms`,
     r.ratio === null ? '—' : `${r.ratio}×${r.note ? ` (${r.note})` : ''}`,
-    `${r.peakRssMb} MB`,
+    r.peakRssMb === null ? '—' : `${r.peakRssMb} MB`,
     r.target,
     r.holds === null ? '—' : r.holds ? 'yes' : 'NO',
   ]);

@@ -4,19 +4,19 @@ import { forbidden, precondition } from '../core/errors.js';
 import { offsetMinutes } from '../core/periods.js';
 import { isoFormatter } from '../core/time.js';
 import { parseInput } from '../core/validate.js';
-import type { Tx } from '../store/store.js';
+import type { Store, Tx } from '../store/store.js';
 import { audit, formatProtocol, readSettings, reserveProtocols, type EngineContext } from './context.js';
 
 /*
  * `deskctl generate`: deterministic synthetic data with the shapes of a real helpdesk, fast enough
- * for 1,000,000 tickets. Same --random-seed and same DESKCTL_NOW give the same rows. Everything is
- * one write transaction (all or nothing); rows go in through the store's multi-row prepared
- * INSERTs, and the audit gets one summary row per kind, not one per row.
+ * for 1,000,000 tickets. Same --random-seed and same DESKCTL_NOW give the same rows, on SQLite and
+ * on PostgreSQL alike. Everything is one write transaction (all or nothing; an interruption rolls
+ * it back); rows go in through the store's bulk load (SQLite: multi-row prepared INSERTs;
+ * PostgreSQL: COPY FROM STDIN), and the audit gets one summary row per kind, not one per row.
  *
- * Tickets are staged: binding costs per value, and far more for a string than for a number (each
- * string is converted and copied twice), so JS stages each slice of tickets in a temp table as nine
- * values (ids, one number packing the codes, one text with the instants and the protocol), and one
- * INSERT ... SELECT per slice turns them into the ticket's columns and texts inside SQLite.
+ * A ticket's row is defined once (ticketRow). How it reaches the table is the one thing that
+ * differs by store: whole rows through COPY on PostgreSQL, staged as nine values and expanded by
+ * one INSERT ... SELECT per slice on SQLite (stagedTickets says why).
  */
 
 const Count = (max: number) =>
@@ -178,6 +178,160 @@ assertFits('status', STATUSES.length);
 assertFits('channel', CHANNELS.length);
 assertFits('visibility', VISIBILITIES.length);
 assertFits('rating', RATING_CUM.length + 1);
+/* ---- a generated ticket, and the two ways its row reaches the tickets table ---- */
+
+/**
+ * A generated ticket as the dice made it: `subject` numbers the subjects, `status`, `channel` and
+ * `visibility` index STATUSES, CHANNELS and VISIBILITIES, instants are ISO strings.
+ */
+interface GeneratedTicket {
+  n: number;
+  requesterId: number;
+  organizationId: number | null;
+  departmentId: number;
+  categoryId: number | null;
+  agentId: number | null;
+  draftId: number | null;
+  subject: number;
+  status: number;
+  channel: number;
+  visibility: number;
+  rating: number | null;
+  createdAt: string;
+  dueAt: string;
+  solvedAt: string | null;
+  closedAt: string | null;
+  protocol: string;
+}
+
+/**
+ * THE row of a generated ticket, one line per column of `tickets`: `row` is its value from a
+ * GeneratedTicket (what PostgreSQL's COPY is given), `staged` the same value in SQL from a staged
+ * ticket `t` and its subject `s` (what SQLite's INSERT ... SELECT computes, see stagedTickets). The
+ * two sit side by side so that they cannot drift apart unseen, and the e2e tests hold both stores
+ * to the same rows for the same seed and clock.
+ */
+function ticketRow(tid: number, subjects: readonly string[]): { column: string; row: (t: GeneratedTicket) => unknown; staged: string }[] {
+  const text = (code: string, values: readonly string[]) => `CASE ${code} ${values.map((v, i) => `WHEN ${i} THEN '${v}'`).join(' ')} END`;
+  const instant = (k: number) => `nullif(substr(t.texts, ${k * ISO_WIDTH + 1}, ${ISO_WIDTH}), '${NO_INSTANT}')`;
+  return [
+    { column: 'tenant_id', row: () => tid, staged: String(tid) },
+    { column: 'protocol', row: (t) => t.protocol, staged: `substr(t.texts, ${4 * ISO_WIDTH + 1})` },
+    { column: 'requester_id', row: (t) => t.requesterId, staged: 't.requester_id' },
+    { column: 'organization_id', row: (t) => t.organizationId, staged: 't.organization_id' },
+    { column: 'department_id', row: (t) => t.departmentId, staged: 't.department_id' },
+    { column: 'category_id', row: (t) => t.categoryId, staged: 't.category_id' },
+    { column: 'subject', row: (t) => subjects[t.subject], staged: 's.subject' },
+    { column: 'message', row: (t) => `${subjects[t.subject]}. Chamado sintético ${t.n}.`, staged: `s.subject || '. Chamado sintético ' || t.n || '.'` },
+    { column: 'status', row: (t) => STATUSES[t.status], staged: text(unpacked('status'), STATUSES) },
+    { column: 'channel', row: (t) => CHANNELS[t.channel], staged: text(unpacked('channel'), CHANNELS) },
+    { column: 'visibility', row: (t) => VISIBILITIES[t.visibility], staged: text(unpacked('visibility'), VISIBILITIES) },
+    { column: 'agent_id', row: (t) => t.agentId, staged: 't.agent_id' },
+    { column: 'rating', row: (t) => t.rating, staged: `nullif(${unpacked('rating')}, 0)` },
+    { column: 'draft_id', row: (t) => t.draftId, staged: 't.draft_id' },
+    { column: 'created_at', row: (t) => t.createdAt, staged: instant(0) },
+    { column: 'due_at', row: (t) => t.dueAt, staged: instant(1) },
+    { column: 'solved_at', row: (t) => t.solvedAt, staged: instant(2) },
+    { column: 'closed_at', row: (t) => t.closedAt, staged: instant(3) },
+    { column: 'updated_at', row: (t) => t.closedAt ?? t.solvedAt ?? t.createdAt, staged: `coalesce(${instant(3)}, ${instant(2)}, ${instant(0)})` },
+  ];
+}
+
+/** Where generated tickets go: push each, slice() between slices (rows handed over, backpressure), end() once. */
+interface TicketSink {
+  push(t: GeneratedTicket): void;
+  slice(): Promise<void>;
+  end(): Promise<void>;
+}
+
+/**
+ * PostgreSQL: every ticket's whole row through the store's bulk load (COPY parses text, a column
+ * costs it little).
+ */
+function wholeTickets(tx: Tx, store: Store, tid: number, subjects: readonly string[]): TicketSink {
+  const columns = ticketRow(tid, subjects);
+  const load = store.bulkLoad(tx, 'tickets', columns.map((c) => c.column));
+  return {
+    push: (t) => load.push(columns.map((c) => c.row(t))),
+    slice: () => load.drain(),
+    end: () => load.end(),
+  };
+}
+
+/**
+ * SQLite: binding costs per value, and far more for a string than for a number (each string is
+ * converted and copied twice), so each slice of tickets is staged in a temp table as nine values
+ * (its ids, one number packing its codes, one text holding its instants and protocol at fixed
+ * places), and one INSERT ... SELECT per slice expands them into the ticket's columns (ticketRow's
+ * `staged`) inside SQLite.
+ */
+async function stagedTickets(tx: Tx, store: Store, tid: number, subjects: readonly string[]): Promise<TicketSink> {
+  // The temp tables belong to this transaction: a rollback drops them too.
+  await sql`CREATE TEMP TABLE generated_subjects (id INTEGER PRIMARY KEY, subject TEXT NOT NULL)`.execute(tx);
+  await sql`CREATE TEMP TABLE generated_tickets (
+      n INTEGER NOT NULL, requester_id INTEGER NOT NULL, organization_id INTEGER, department_id INTEGER NOT NULL,
+      category_id INTEGER, agent_id INTEGER, draft_id INTEGER, codes INTEGER NOT NULL, texts TEXT NOT NULL)`.execute(tx);
+  const subjectRows = store.bulkLoad(tx, 'generated_subjects', ['id', 'subject']);
+  subjects.forEach((subject, id) => subjectRows.push([id, subject]));
+  await subjectRows.end();
+  const staged = store.bulkLoad(tx, 'generated_tickets', ['n', 'requester_id', 'organization_id', 'department_id', 'category_id', 'agent_id', 'draft_id', 'codes', 'texts']);
+  const columns = ticketRow(tid, subjects);
+  // Ordered by staging, so ids follow the protocols (and time).
+  const insertStaged = sql.raw(`INSERT INTO tickets (${columns.map((c) => c.column).join(', ')})
+    SELECT ${columns.map((c) => c.staged).join(', ')}
+    FROM generated_tickets t JOIN generated_subjects s ON s.id = ${unpacked('subject')}
+    ORDER BY t.rowid`);
+  const insertSlice = async () => {
+    await staged.drain();
+    await insertStaged.execute(tx);
+    await sql`DELETE FROM generated_tickets`.execute(tx);
+  };
+  return {
+    push(t) {
+      staged.push([
+        t.n,
+        t.requesterId,
+        t.organizationId,
+        t.departmentId,
+        t.categoryId,
+        t.agentId,
+        t.draftId,
+        packed('subject', t.subject) | packed('status', t.status) | packed('channel', t.channel) | packed('visibility', t.visibility) | packed('rating', t.rating ?? 0),
+        t.createdAt + t.dueAt + (t.solvedAt ?? NO_INSTANT) + (t.closedAt ?? NO_INSTANT) + t.protocol,
+      ]);
+    },
+    slice: insertSlice,
+    async end() {
+      await insertSlice();
+      await sql`DROP TABLE generated_tickets`.execute(tx);
+      await sql`DROP TABLE generated_subjects`.execute(tx);
+    },
+  };
+}
+
+/** Ids reserved in the drafts table's sequence (store.reserveIds), handed out in order. */
+class IdPool {
+  private ids: number[] = [];
+  private at = 0;
+  constructor(private readonly reserve: (count: number) => Promise<number[]>) {}
+
+  /** The next id, reserving a block of them when none is left. */
+  async next(): Promise<number> {
+    if (this.at === this.ids.length) {
+      this.ids = await this.reserve(1024);
+      this.at = 0;
+    }
+    return this.ids[this.at++]!;
+  }
+
+  /** `count` ids: those left, then as many more as needed. */
+  async take(count: number): Promise<number[]> {
+    const left = this.ids.slice(this.at, this.at + count);
+    this.at += left.length;
+    return left.length === count ? left : [...left, ...(await this.reserve(count - left.length))];
+  }
+}
+
 /** Rows per yield to the event loop: lets a progress display draw and Ctrl-C be noticed. */
 const SLICE = 25_000;
 const HOUR = 3_600_000;
@@ -291,16 +445,16 @@ class Generator {
     const deptCum = cumulative(depts.map((d) => d.weight));
 
     const agentCount = Math.max(6, Math.min(40, Math.ceil(this.o.tickets / 25_000)));
-    const agents = store.bulkInsert('agents', ['tenant_id', 'email', 'name', 'is_admin', 'created_at']);
+    const agents = store.bulkLoad(tx, 'agents', ['tenant_id', 'email', 'name', 'is_admin', 'created_at']);
     const agentNames: string[] = [];
     for (let i = 0; i < agentCount; i++) {
       const name = `${FIRST[(i * 7) % FIRST.length]} ${LAST[(i * 11) % LAST.length]}`;
       agentNames.push(name);
       agents.push([tid, `${ascii(name).replace(/-/g, '.')}.${i + 1}@helpdesk.example`, name, i === 0 ? 1 : 0, at]);
     }
-    agents.flush();
+    await agents.end();
     const agentIds = (await tx.selectFrom('agents').select('id').where('tenant_id', '=', tid).orderBy('id').execute()).map((r) => r.id);
-    const memberships = store.bulkInsert('agent_departments', ['agent_id', 'department_id']);
+    const memberships = store.bulkLoad(tx, 'agent_departments', ['agent_id', 'department_id']);
     agentIds.forEach((agentId, i) => {
       // Every department has agents: the first by turn, a second one for a third of them.
       const first = depts[i % depts.length]!;
@@ -314,7 +468,7 @@ class Generator {
         }
       }
     });
-    memberships.flush();
+    await memberships.end();
     this.report.agents = agentIds.length;
 
     /* organizations: some are branches (filiais) of a head office (matriz), one level as in seed 000 */
@@ -338,9 +492,9 @@ class Generator {
         heads.push(i);
       }
     }
-    const orgs = store.bulkInsert('organizations', ['tenant_id', 'name', 'parent_id', 'created_at']);
+    const orgs = store.bulkLoad(tx, 'organizations', ['tenant_id', 'name', 'parent_id', 'created_at']);
     for (const name of orgNames) orgs.push([tid, name, null, at]);
-    orgs.flush();
+    await orgs.end();
     const orgIds = (await tx.selectFrom('organizations').select('id').where('tenant_id', '=', tid).orderBy('id').execute()).map((r) => r.id);
     for (let i = 0; i < orgIds.length; i++) {
       const p = orgParent[i];
@@ -353,7 +507,7 @@ class Generator {
     const orgHasManager = new Array<boolean>(orgIds.length).fill(false);
     const wantsManager = orgParent.map((p) => dice.chance(p === null ? 0.6 : 0.35));
     const specs: { orgIndex: number | null; manager: boolean; active: boolean }[] = [];
-    const customers = store.bulkInsert('customers', ['tenant_id', 'email', 'name', 'phone', 'organization_id', 'is_manager', 'active', 'created_at']);
+    const customers = store.bulkLoad(tx, 'customers', ['tenant_id', 'email', 'name', 'phone', 'organization_id', 'is_manager', 'active', 'created_at']);
     for (let i = 0; i < this.o.customers; i++) {
       const orgIndex = orgIds.length > 0 && dice.chance(0.92) ? dice.skewed(orgIds.length, 1.6) : null;
       const manager = orgIndex !== null && wantsManager[orgIndex]! && !orgHasManager[orgIndex];
@@ -365,9 +519,12 @@ class Generator {
       const domain = orgIndex === null ? 'cliente.example' : `${ascii(orgNames[orgIndex]!)}.example`;
       const phone = dice.chance(0.6) ? `+55 11 9${String(10_000_000 + dice.int(89_999_999)).slice(0, 4)}-${String(1000 + dice.int(8999))}` : null;
       customers.push([tid, `${ascii(first)}.${ascii(last)}.${i + 1}@${domain}`, `${first} ${last}`, phone, orgIndex === null ? null : orgIds[orgIndex]!, manager ? 1 : 0, active ? 1 : 0, at]);
-      if ((i + 1) % SLICE === 0) await this.tick(SLICE);
+      if ((i + 1) % SLICE === 0) {
+        await customers.drain();
+        await this.tick(SLICE);
+      }
     }
-    customers.flush();
+    await customers.end();
     await this.tick(this.o.customers % SLICE);
     const customerIds = (await tx.selectFrom('customers').select('id').where('tenant_id', '=', tid).orderBy('id').execute()).map((r) => r.id);
     const managerOf = (orgIndex: number) => orgHasManager[orgIndex] || (orgParent[orgIndex] != null && orgHasManager[orgParent[orgIndex]!]);
@@ -385,15 +542,8 @@ class Generator {
     this.report.managers = managerEmails.size;
     const eligible = people.filter((p) => p.eligible);
 
-    /* the drafts' history: ids reserved above every id the drafts table has handed out */
-    const seqRow = await sql<{ seq: number | null }>`SELECT max(
-        ifnull((SELECT seq FROM sqlite_sequence WHERE name = 'drafts'), 0),
-        ifnull((SELECT max(draft_id) FROM draft_decisions), 0),
-        ifnull((SELECT max(id) FROM drafts), 0)) AS seq`.execute(tx);
-    let nextDraftId = (seqRow.rows[0]?.seq ?? 0) + 1;
-    const decisions = store.bulkInsert('draft_decisions', [
-      'draft_id', 'tenant_id', 'organization_id', 'department_id', 'requester_id', 'decision', 'decided_by', 'reason', 'ticket_id', 'created_at', 'decided_at',
-    ]);
+    /* the drafts' history: ids the drafts table will never hand out again */
+    const draftIds = new IdPool((n) => store.reserveIds(tx, 'drafts', n));
     const decidedBy = (p: Customer) => managerEmails.get(orgIds[p.orgIndex!]!) ?? managerEmails.get(orgIds[orgParent[p.orgIndex!]!] ?? -1) ?? 'local:generate';
 
     /* tickets: a year of history, busier in business hours and growing; every status; ratings */
@@ -408,38 +558,9 @@ class Generator {
     for (const t of [start, end + forecast * HOUR]) {
       if (new Date(t).toISOString().length !== ISO_WIDTH) throw precondition(`generate writes a year of history up to now: now (${this.now.toISOString()}) must leave it within the years 0000 to 9999`);
     }
-    // The temp tables belong to this transaction: a rollback drops them too.
-    await sql`CREATE TEMP TABLE generated_subjects (id INTEGER PRIMARY KEY, subject TEXT NOT NULL)`.execute(tx);
-    // A staged ticket is few values, because SQLite's binding costs per value (a string's most):
-    // its ids, one number packing its codes, and one text holding its instants at fixed places.
-    await sql`CREATE TEMP TABLE generated_tickets (
-        n INTEGER NOT NULL, requester_id INTEGER NOT NULL, organization_id INTEGER, department_id INTEGER NOT NULL,
-        category_id INTEGER, agent_id INTEGER, draft_id INTEGER, codes INTEGER NOT NULL, texts TEXT NOT NULL)`.execute(tx);
-    const subjectRows = store.bulkInsert('generated_subjects', ['id', 'subject']);
-    subjects.forEach((subject, id) => subjectRows.push([id, subject]));
-    subjectRows.flush();
-    const staged = store.bulkInsert('generated_tickets', ['n', 'requester_id', 'organization_id', 'department_id', 'category_id', 'agent_id', 'draft_id', 'codes', 'texts']);
-    const text = (code: string, values: readonly string[]) => sql.raw(`CASE ${code} ${values.map((v, i) => `WHEN ${i} THEN '${v}'`).join(' ')} END`);
-    const instant = (k: number) => sql.raw(`nullif(substr(t.texts, ${k * ISO_WIDTH + 1}, ${ISO_WIDTH}), '${NO_INSTANT}')`);
-    // Ordered by staging, so ids follow the protocols (and time).
-    const insertStaged = sql`INSERT INTO tickets (
-        tenant_id, protocol, requester_id, organization_id, department_id, category_id, subject, message, status, channel,
-        visibility, agent_id, rating, draft_id, created_at, due_at, solved_at, closed_at, updated_at)
-      SELECT ${tid}, substr(t.texts, ${4 * ISO_WIDTH + 1}), t.requester_id, t.organization_id, t.department_id, t.category_id, s.subject, s.subject || '. Chamado sintético ' || t.n || '.',
-        ${text(unpacked('status'), STATUSES)}, ${text(unpacked('channel'), CHANNELS)}, ${text(unpacked('visibility'), VISIBILITIES)}, t.agent_id, ${sql.raw(`nullif(${unpacked('rating')}, 0)`)}, t.draft_id,
-        ${instant(0)}, ${instant(1)}, ${instant(2)}, ${instant(3)}, coalesce(${instant(3)}, ${instant(2)}, ${instant(0)})
-      FROM generated_tickets t JOIN generated_subjects s ON s.id = ${sql.raw(unpacked('subject'))}
-      ORDER BY t.rowid`;
-    let firstTicketId: number | null = null;
-    const insertSlice = async () => {
-      staged.flush();
-      const result = await insertStaged.execute(tx);
-      // One statement hands out consecutive ids: the first ticket's is the last id minus the rest.
-      if (firstTicketId === null && result.numAffectedRows) firstTicketId = Number(result.insertId) - Number(result.numAffectedRows) + 1;
-      await sql`DELETE FROM generated_tickets`.execute(tx);
-    };
+    const sink = store.engine === 'sqlite' ? await stagedTickets(tx, store, tid, subjects) : wholeTickets(tx, store, tid, subjects);
     let hourIndex = 0;
-    const pendingApprovals: { draftId: number; orgId: number | null; deptId: number; requester: Customer; createdMs: number; decidedMs: number; seq: number }[] = [];
+    const pendingApprovals: { draftId: number; orgId: number | null; deptId: number; requester: Customer; createdMs: number; decidedMs: number }[] = [];
     for (let i = 0; i < N; i++) {
       // Stratified over the weighted hours: sorted creation times, so ids and protocols follow time.
       const target = ((i + dice.next()) / N) * hourly.total;
@@ -479,7 +600,7 @@ class Generator {
       // ticket was created when its draft was approved.
       let draftId: number | null = null;
       if (who.eligible && CHANNELS[channel] !== 'agent' && dice.chance(0.12)) {
-        draftId = nextDraftId++;
+        draftId = await draftIds.next();
         const waited = dice.hours(4, 1.1) * HOUR;
         pendingApprovals.push({
           draftId,
@@ -488,60 +609,77 @@ class Generator {
           requester: who,
           createdMs: Math.max(start - 30 * DAY, created - Math.floor(waited)),
           decidedMs: created,
-          seq: firstSeq + i,
         });
       }
       const subject = dept.firstSubject + (categoryIndex + 1) * PROBLEMS.length + dice.int(PROBLEMS.length);
       const createdAt = iso(created);
-      staged.push([
-        i + 1,
-        who.id,
-        who.orgIndex === null ? null : orgIds[who.orgIndex]!,
-        dept.id,
+      sink.push({
+        n: i + 1,
+        requesterId: who.id,
+        organizationId: who.orgIndex === null ? null : orgIds[who.orgIndex]!,
+        departmentId: dept.id,
         categoryId,
         agentId,
         draftId,
-        packed('subject', subject) | packed('status', STATUSES.indexOf(status)) | packed('channel', channel) | packed('visibility', VISIBILITIES.indexOf(visibility)) | packed('rating', rating ?? 0),
-        createdAt +
-          iso(created + forecast * HOUR) +
-          (solvedAt === null ? NO_INSTANT : iso(solvedAt)) +
-          (closedAt === null ? NO_INSTANT : iso(closedAt)) +
-          formatProtocol(Number(createdAt.slice(0, 4)), firstSeq + i),
-      ]);
+        subject,
+        status: STATUSES.indexOf(status),
+        channel,
+        visibility: VISIBILITIES.indexOf(visibility),
+        rating,
+        createdAt,
+        dueAt: iso(created + forecast * HOUR),
+        solvedAt: solvedAt === null ? null : iso(solvedAt),
+        closedAt: closedAt === null ? null : iso(closedAt),
+        protocol: formatProtocol(Number(createdAt.slice(0, 4)), firstSeq + i),
+      });
       if (i === 0) this.report.from = createdAt;
       if (i === N - 1) this.report.to = createdAt;
       if ((i + 1) % SLICE === 0) {
-        await insertSlice();
+        await sink.slice();
         await this.tick(SLICE);
       }
     }
-    await insertSlice();
+    await sink.end();
     await this.tick(N % SLICE);
-    await sql`DROP TABLE generated_tickets`.execute(tx);
-    await sql`DROP TABLE generated_subjects`.execute(tx);
     this.report.tickets = N;
 
-    // Approved decisions point at their tickets (ids follow the protocol sequence: one insert stream).
+    // Approved decisions point at their tickets, read back by draft id (one range of the draft index).
+    const ticketOf = new Map<number, number>();
+    if (pendingApprovals.length) {
+      const made = await tx
+        .selectFrom('tickets')
+        .select(['id', 'draft_id'])
+        .where('tenant_id', '=', tid)
+        .where('draft_id', '>=', pendingApprovals[0]!.draftId)
+        .where('draft_id', '<=', pendingApprovals.at(-1)!.draftId)
+        .execute();
+      for (const t of made) ticketOf.set(t.draft_id!, t.id);
+    }
+    const decisions = store.bulkLoad(tx, 'draft_decisions', [
+      'draft_id', 'tenant_id', 'organization_id', 'department_id', 'requester_id', 'decision', 'decided_by', 'reason', 'ticket_id', 'created_at', 'decided_at',
+    ]);
     for (const a of pendingApprovals) {
-      decisions.push([a.draftId, tid, a.orgId, a.deptId, a.requester.id, 'approved', decidedBy(a.requester), null, firstTicketId! + (a.seq - firstSeq), iso(a.createdMs), iso(a.decidedMs)]);
+      decisions.push([a.draftId, tid, a.orgId, a.deptId, a.requester.id, 'approved', decidedBy(a.requester), null, ticketOf.get(a.draftId)!, iso(a.createdMs), iso(a.decidedMs)]);
     }
     // Rejections: about one for every four approvals, over the same year.
     if (eligible.length) {
       const rejections = Math.round(pendingApprovals.length / 4);
+      const ids = await draftIds.take(rejections);
       for (let i = 0; i < rejections; i++) {
         const who = dice.pick(eligible);
         const dept = depts[dice.weighted(deptCum)]!;
         const decided = start + Math.floor(((i + dice.next()) / rejections) * (end - start));
         const createdMs = decided - Math.floor(dice.hours(5, 1.2) * HOUR);
-        decisions.push([nextDraftId++, tid, orgIds[who.orgIndex!]!, dept.id, who.id, 'rejected', decidedBy(who), dice.pick(['Fora do contrato', 'Duplicado', 'Sem orçamento', null]), null, iso(createdMs), iso(decided)]);
+        decisions.push([ids[i]!, tid, orgIds[who.orgIndex!]!, dept.id, who.id, 'rejected', decidedBy(who), dice.pick(['Fora do contrato', 'Duplicado', 'Sem orçamento', null]), null, iso(createdMs), iso(decided)]);
       }
     }
-    decisions.flush();
-    this.report.decisions = decisions.inserted;
+    await decisions.end();
+    this.report.decisions = decisions.pushed;
 
     /* drafts waiting for a manager now: the last two weeks */
     const D = eligible.length ? this.o.drafts : 0;
-    const drafts = store.bulkInsert('drafts', [
+    const pendingIds = await draftIds.take(D);
+    const drafts = store.bulkLoad(tx, 'drafts', [
       'id', 'tenant_id', 'requester_id', 'organization_id', 'department_id', 'category_id', 'subject', 'message', 'channel', 'created_at', 'updated_at',
     ]);
     for (let i = 0; i < D; i++) {
@@ -551,16 +689,15 @@ class Generator {
       const categoryIndex = channel === 'email' || dice.chance(0.15) ? -1 : dice.int(dept.categoryIds.length);
       const created = iso(end - 14 * DAY + Math.floor(((i + dice.next()) / D) * 14 * DAY));
       const subject = `${categoryIndex < 0 ? dept.name : dept.categoryNames[categoryIndex]}: ${dice.pick(PROBLEMS)}`;
-      drafts.push([nextDraftId++, tid, who.id, orgIds[who.orgIndex!]!, dept.id, categoryIndex < 0 ? null : dept.categoryIds[categoryIndex]!, subject, `${subject}. Pedido sintético ${i + 1}.`, channel, created, created]);
-      if ((i + 1) % SLICE === 0) await this.tick(SLICE);
+      drafts.push([pendingIds[i]!, tid, who.id, orgIds[who.orgIndex!]!, dept.id, categoryIndex < 0 ? null : dept.categoryIds[categoryIndex]!, subject, `${subject}. Pedido sintético ${i + 1}.`, channel, created, created]);
+      if ((i + 1) % SLICE === 0) {
+        await drafts.drain();
+        await this.tick(SLICE);
+      }
     }
-    drafts.flush();
+    await drafts.end();
     await this.tick(D % SLICE);
     this.report.drafts = D;
-    // The ids of decided drafts were never rows of `drafts`: move the sequence past them so a new draft never reuses one.
-    const last = nextDraftId - 1;
-    const bumped = await sql`UPDATE sqlite_sequence SET seq = max(seq, ${last}) WHERE name = 'drafts'`.execute(tx);
-    if (!Number(bumped.numAffectedRows ?? 0) && last > 0) await sql`INSERT INTO sqlite_sequence (name, seq) VALUES ('drafts', ${last})`.execute(tx);
 
     // One audit row per kind, saying what was generated (not a row per generated row).
     const details = { randomSeed: this.o.randomSeed, source: 'generate' };

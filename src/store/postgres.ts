@@ -1,10 +1,11 @@
 import pg from 'pg';
 import Cursor from 'pg-cursor';
-import { Kysely, PostgresDialect, sql } from 'kysely';
+import { from as copyFrom } from 'pg-copy-streams';
+import { CompiledQuery, Kysely, PostgresDialect, sql } from 'kysely';
 import { DeskctlError } from '../core/errors.js';
 import { postgresDialect } from './dialect.js';
 import { POSTGRES_MIGRATIONS } from './postgres-migrations.js';
-import { displayTarget, type OpenOptions, type Store, type Tx } from './store.js';
+import { displayTarget, type BulkLoad, type OpenOptions, type Store, type Tx } from './store.js';
 import type { DB } from './types.js';
 
 /*
@@ -57,13 +58,29 @@ export async function openPostgresStore(url: string, options: OpenOptions = {}):
     throw e instanceof DeskctlError ? e : unavailable(shown, e);
   }
 
+  /** The bulk loads of each transaction still open: abandoned when its function throws, before the ROLLBACK. */
+  const loads = new WeakMap<Tx, Set<CopyLoad>>();
   const transaction = async <T>(fn: (tx: Tx) => Promise<T>, tenant: number | undefined): Promise<T> => {
     for (let attempt = 1; ; attempt++) {
       try {
         return await db.transaction().execute(async (tx) => {
           await sql`SELECT set_config('lock_timeout', ${`${waitMs}ms`}, true)`.execute(tx);
           await sql`SELECT pg_advisory_xact_lock(${LOCK_CLASS}::integer, ${tenant ?? 0}::integer)`.execute(tx);
-          return fn(tx);
+          const open = new Set<CopyLoad>();
+          loads.set(tx, open);
+          let result: T;
+          try {
+            result = await fn(tx);
+          } catch (e) {
+            // The connection is in COPY mode until its COPY ends: fail it, so that ROLLBACK can run.
+            await Promise.all([...open].map((l) => l.abandon(e)));
+            throw e;
+          }
+          if (open.size) {
+            await Promise.all([...open].map((l) => l.abandon(new Error('a bulk load was left open'))));
+            throw new DeskctlError('internal', `a bulk load into ${[...open].map((l) => l.table).join(', ')} was left open; nothing was written`);
+          }
+          return result;
         });
       } catch (e) {
         const code = pgCode(e);
@@ -83,8 +100,20 @@ export async function openPostgresStore(url: string, options: OpenOptions = {}):
     write: (fn, tenant) => transaction(fn, tenant),
     // PostgreSQL checks each reference against an index it keeps hot; there is nothing to switch off.
     trustedWrite: (fn, tenant) => transaction(fn, tenant),
-    bulkInsert() {
-      throw new DeskctlError('internal', 'bulk loads on PostgreSQL go through COPY');
+    bulkLoad(tx, table, columns) {
+      const open = loads.get(tx);
+      if (!open) throw new Error('bulkLoad runs inside store.write()');
+      const load = new CopyLoad(tx, table, columns, () => open.delete(load));
+      open.add(load);
+      return load;
+    },
+    async reserveIds(_tx, table, count) {
+      if (count <= 0) return [];
+      // On a connection of its own, not the transaction's: nextval is never undone, so the ids are
+      // this caller's whatever happens to the transaction, and a COPY open on the transaction's
+      // connection does not hold the reservation up.
+      const rows = await sql<{ id: number }>`SELECT nextval(pg_get_serial_sequence(${table}, 'id')) AS id FROM generate_series(1, ${count})`.execute(db);
+      return rows.rows.map((r) => r.id);
     },
     rateLimits: {
       async hit(key, windowMs) {
@@ -137,6 +166,106 @@ class InputCheckedClient extends pg.Client {
     return result && typeof result.then === 'function' ? result.catch((e: unknown) => Promise.reject(refusal(e))) : result;
   }
 }
+
+/**
+ * A bulk load through COPY ... FROM STDIN (text format) on the connection of a transaction: rows
+ * are encoded here and written in chunks of about 64 KB, the stream's backpressure is waited for in
+ * drain(), and the COPY ends in end(). The COPY is submitted on the transaction's own connection
+ * (Kysely hands the statement to pg's client.query, which takes a submittable query as it is).
+ */
+class CopyLoad implements BulkLoad {
+  private readonly stream: ReturnType<typeof copyFrom>;
+  private readonly submitted: Promise<unknown>;
+  private readonly width: number;
+  private chunk = '';
+  private failure: unknown = null;
+  private closed = false;
+  pushed = 0;
+
+  constructor(
+    tx: Tx,
+    readonly table: string,
+    columns: readonly string[],
+    private readonly done: () => void,
+  ) {
+    this.width = columns.length;
+    this.stream = copyFrom(`COPY ${quoteIdent(table)} (${columns.map(quoteIdent).join(', ')}) FROM STDIN`);
+    this.stream.on('error', (e) => (this.failure ??= e));
+    const statement = { ...CompiledQuery.raw(''), sql: this.stream as unknown as string };
+    this.submitted = tx.getExecutor().provideConnection((conn) => conn.executeQuery(statement));
+    this.submitted.catch((e) => (this.failure ??= e));
+  }
+
+  push(values: readonly unknown[]): void {
+    if (this.failure) throw this.failure;
+    if (values.length !== this.width) throw new Error(`bulkLoad ${this.table}: ${values.length} values for ${this.width} columns`);
+    let line = '';
+    for (let i = 0; i < values.length; i++) line += (i ? '\t' : '') + copyText(values[i]);
+    this.chunk += `${line}\n`;
+    this.pushed++;
+    if (this.chunk.length >= 65_536) {
+      this.stream.write(this.chunk);
+      this.chunk = '';
+    }
+  }
+
+  async drain(): Promise<void> {
+    await this.submitted;
+    if (this.failure) throw this.failure;
+    if (this.chunk) {
+      this.stream.write(this.chunk);
+      this.chunk = '';
+    }
+    if (this.stream.writableNeedDrain) {
+      await new Promise<void>((resolve) => {
+        const settle = () => {
+          this.stream.off('drain', settle);
+          this.stream.off('error', settle);
+          resolve();
+        };
+        this.stream.on('drain', settle);
+        this.stream.on('error', settle);
+      });
+    }
+    if (this.failure) throw this.failure;
+  }
+
+  async end(): Promise<void> {
+    await this.drain();
+    await new Promise<void>((resolve, reject) => {
+      this.stream.on('error', reject);
+      this.stream.end((e?: Error | null) => (e ? reject(e) : resolve()));
+    });
+    this.closed = true;
+    this.done();
+  }
+
+  /** Fails the COPY (PostgreSQL discards its rows) and waits until the connection takes queries again. */
+  async abandon(reason: unknown): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.done();
+    await this.submitted.catch(() => undefined);
+    // A COPY the server refused has ended already (and the connection takes queries again).
+    if (this.failure || this.stream.destroyed) return;
+    await new Promise<void>((resolve) => {
+      this.stream.on('close', () => resolve());
+      this.stream.destroy(reason instanceof Error ? reason : new Error(String(reason)));
+    });
+  }
+}
+
+const quoteIdent = (name: string) => `"${name.replace(/"/g, '""')}"`;
+
+/** A value in COPY's text format: \N for null, and backslash, tab, newline and carriage return escaped. */
+function copyText(value: unknown): string {
+  if (value === null || value === undefined) return '\\N';
+  if (typeof value === 'number') return String(value);
+  if (typeof value === 'boolean') return value ? 't' : 'f';
+  const s = String(value);
+  return /[\\\t\n\r]/.test(s) ? s.replace(/[\\\t\n\r]/g, (c) => COPY_ESCAPES[c]!) : s;
+}
+const COPY_ESCAPES: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' };
 
 /** The SQLSTATE of a PostgreSQL error, if it is one. */
 export function pgCode(e: unknown): string | undefined {

@@ -7,7 +7,7 @@ import { makeDirectories } from '../config/paths.js';
 import { DeskctlError } from '../core/errors.js';
 import { sqliteDialect } from './dialect.js';
 import { MIGRATIONS } from './migrations.js';
-import type { BulkInsert, OpenOptions, Store, Tx } from './store.js';
+import type { BulkLoad, OpenOptions, Store, Tx } from './store.js';
 import { node24Driver } from './sqlite-driver.cjs';
 import type { DB } from './types.js';
 
@@ -99,7 +99,21 @@ export function openSqliteStore(file: string, options: OpenOptions = {}): Store 
     // One writer at a time for the whole file: the tenant needs no lock of its own.
     write: (fn) => transaction(fn, false),
     trustedWrite: (fn) => transaction(fn, true),
-    bulkInsert: (table, columns, rowsPerStatement) => bulkInserter(raw, table, columns, rowsPerStatement),
+    bulkLoad: (_tx, table, columns) => bulkInserter(raw, table, columns),
+    async reserveIds(tx, table, count) {
+      // AUTOINCREMENT's sequence, and the ids of rows that left the table (decided drafts) or were
+      // only ever referred to (a fixture's decided drafts) above it.
+      const row = await sql<{ seq: number }>`SELECT max(
+          ifnull((SELECT seq FROM sqlite_sequence WHERE name = ${table}), 0),
+          ifnull((SELECT max(draft_id) FROM draft_decisions), 0),
+          ifnull((SELECT max(id) FROM ${sql.table(table)}), 0)) AS seq`.execute(tx);
+      const first = (row.rows[0]?.seq ?? 0) + 1;
+      if (count <= 0) return [];
+      const last = first + count - 1;
+      const bumped = await sql`UPDATE sqlite_sequence SET seq = ${last} WHERE name = ${table}`.execute(tx);
+      if (!Number(bumped.numAffectedRows ?? 0)) await sql`INSERT INTO sqlite_sequence (name, seq) VALUES (${table}, ${last})`.execute(tx);
+      return Array.from({ length: count }, (_, i) => first + i);
+    },
     async ping() {
       await sql`SELECT 1`.execute(db);
     },
@@ -112,33 +126,39 @@ function isBusy(e: unknown): boolean {
   return typeof (e as { code?: unknown })?.code === 'string' && (e as { code: string }).code.startsWith('SQLITE_BUSY');
 }
 
-/** SQLite binds at most 32766 parameters per statement; batches stay well below. */
-function bulkInserter(raw: Database.Database, table: string, columns: readonly string[], rowsPerStatement = Math.max(1, Math.floor(4000 / columns.length))): BulkInsert {
+/**
+ * A bulk load as multi-row prepared INSERTs, each full batch inserted as it fills (SQLite binds at
+ * most 32766 parameters per statement; batches stay well below). Synchronous under the promises:
+ * the rows are in the table when push() returns or drain() resolves.
+ */
+function bulkInserter(raw: Database.Database, table: string, columns: readonly string[], rowsPerStatement = Math.max(1, Math.floor(4000 / columns.length))): BulkLoad {
   const head = `INSERT INTO "${table}" (${columns.map((c) => `"${c}"`).join(', ')}) VALUES `;
   const tuple = `(${columns.map(() => '?').join(', ')})`;
   const statement = (rows: number) => raw.prepare(head + Array.from({ length: rows }, () => tuple).join(', '));
   const full = statement(rowsPerStatement);
   const width = columns.length;
   let params: unknown[] = [];
-  let inserted = 0;
+  let pushed = 0;
   const run = () => {
-    if (!raw.inTransaction) throw new Error('bulkInsert runs inside store.write()');
+    if (!raw.inTransaction) throw new Error('bulkLoad runs inside store.write()');
     const rows = params.length / width;
     (rows === rowsPerStatement ? full : statement(rows)).run(params);
-    inserted += rows;
     params = [];
+  };
+  const flush = async () => {
+    if (params.length) run();
   };
   return {
     push(values) {
-      if (values.length !== width) throw new Error(`bulkInsert ${table}: ${values.length} values for ${width} columns`);
+      if (values.length !== width) throw new Error(`bulkLoad ${table}: ${values.length} values for ${width} columns`);
       for (const v of values) params.push(v);
+      pushed++;
       if (params.length === rowsPerStatement * width) run();
     },
-    flush() {
-      if (params.length) run();
-    },
-    get inserted() {
-      return inserted;
+    drain: flush,
+    end: flush,
+    get pushed() {
+      return pushed;
     },
   };
 }

@@ -30,10 +30,23 @@ export interface Store {
    */
   trustedWrite<T>(fn: (tx: Tx) => Promise<T>, tenant?: number): Promise<T>;
   /**
-   * Multi-row INSERTs for bulk loads (deskctl generate), on the write transaction's connection.
-   * `table` is a table of the schema or a temp table the caller created in its transaction.
+   * Loads rows into `table` inside the write transaction `tx` (deskctl generate): SQLite through
+   * multi-row prepared INSERTs on the transaction's connection, PostgreSQL through COPY FROM STDIN
+   * streamed on it. `table` is a table of the schema, or a temp table the caller created in its
+   * transaction. While a load is open, `tx` runs nothing else: end() it before the next query
+   * (on PostgreSQL the connection is busy with the COPY until then). A load still open when the
+   * transaction's function throws is abandoned with it (nothing of it is written).
    */
-  bulkInsert(table: string, columns: readonly string[], rowsPerStatement?: number): BulkInsert;
+  bulkLoad(tx: Tx, table: string, columns: readonly string[]): BulkLoad;
+  /**
+   * `count` ids of `table`'s id sequence for rows written with explicit ids, or referred to by id
+   * without ever being rows of it (generate's decided drafts): no other writer is handed one, and
+   * the sequence has moved past them, so a later insert never reuses one. SQLite: the next ids
+   * above every id the table has handed out (its single writer makes them the transaction's);
+   * PostgreSQL: nextval of the identity, which no transaction undoes (a rolled-back generate
+   * leaves a gap in the ids, as any rolled-back insert does).
+   */
+  reserveIds(tx: Tx, table: 'drafts', count: number): Promise<number[]>;
   /**
    * Counts one request of a rate-limit key in the current window, for every server on the
    * database at once (PostgreSQL); absent where one process counts alone (SQLite).
@@ -49,13 +62,19 @@ export interface RateCounter {
   hit(key: string, windowMs: number): Promise<{ current: number; ttl: number }>;
 }
 
-export interface BulkInsert {
-  /** Queues one row (values in column order); each full batch is inserted at once. */
+export interface BulkLoad {
+  /** Queues one row (values in column order: numbers, strings, or null). */
   push(values: readonly unknown[]): void;
-  /** Inserts the rows still queued. */
-  flush(): void;
-  /** Rows inserted so far. */
-  readonly inserted: number;
+  /**
+   * Hands the rows queued so far to the database and waits until it keeps up (the backpressure of
+   * a loader that runs ahead of the database; call it between slices). Throws what the database
+   * refused.
+   */
+  drain(): Promise<void>;
+  /** Loads the rest and ends the load: the rows are in the table (in the transaction). */
+  end(): Promise<void>;
+  /** Rows pushed so far. */
+  readonly pushed: number;
 }
 
 export interface OpenOptions {

@@ -26,7 +26,7 @@ const PSQL = (() => {
 
 /** Runs SQL through psql and returns its unaligned output (the tests' synchronous look into a database). */
 export function psql(url: string, query: string): string {
-  const r = spawnSync(PSQL, [url, '-X', '-A', '-t', '-v', 'ON_ERROR_STOP=1', '-c', query], { encoding: 'utf8' });
+  const r = spawnSync(PSQL, [url, '-X', '-A', '-t', '-v', 'ON_ERROR_STOP=1', '-c', query], { encoding: 'utf8', maxBuffer: 1 << 30 });
   if (r.status !== 0) throw new Error(`psql: ${r.stderr}`);
   return r.stdout.replace(/\n$/, '');
 }

@@ -1,0 +1,3 @@
+/** A throwaway PostgreSQL cluster (see pg-cluster.mjs). */
+export declare function serverBinaries(): string | null;
+export declare function startCluster(bin: string, settings?: readonly string[]): Promise<{ url: string; stop(): void }>;
