@@ -187,9 +187,11 @@ function report(e: unknown, ctx: Context): number {
   } catch {
     out = new Output(ctx.io.stdout, ctx.io.stderr, { format: 'table', tty: false });
   }
+  // An interrupted job ends with what it says about where it stopped, and exit 130.
+  const interrupted = Boolean(ctx.signal?.aborted && !ctx.endsOnSignal);
   if (e instanceof DeskctlError) {
     out.error(e);
-    return e.exitCode;
+    return interrupted ? EXIT.interrupted : e.exitCode;
   }
   if (e instanceof Error && (e.name === 'ExitPromptError' || e.name === 'AbortPromptError')) {
     out.error(new DeskctlError('internal', 'interrupted'));

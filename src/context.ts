@@ -172,6 +172,8 @@ export class Context {
       update(done, total) {
         const pct = total ? Math.floor((done / total) * 100) : 100;
         spinner.text = `${label} ${done.toLocaleString('en-US')}/${total.toLocaleString('en-US')} (${pct}%)`;
+        // Redrawn at once (one line per chunk of work), not only at the spinner's next frame.
+        spinner.render();
       },
       stop(finalMessage) {
         if (finalMessage) spinner.succeed(finalMessage);

@@ -220,7 +220,7 @@ class HttpHelpdesk implements Helpdesk {
 
   seed: Helpdesk['seed'] = (fixture, opts) => this.call('seed', { body: { fixture, dryRun: opts?.dryRun } });
   createTenantFromFixture: Helpdesk['createTenantFromFixture'] = (slug, fixture, opts) =>
-    this.call('createTenantFromFixture', { body: { slug, fixture, ...opts } });
+    this.call('createTenantFromFixture', { body: { slug, fixture, name: opts?.name, dryRun: opts?.dryRun } });
   generate: Helpdesk['generate'] = (options) => this.call('generate', { body: options });
   exportStats: Helpdesk['exportStats'] = (query) => this.stream('exportStats', { query: query as Record<string, unknown> });
   approvalStats: Helpdesk['approvalStats'] = (query) => this.call('approvalStats', { query: query as Record<string, unknown> });

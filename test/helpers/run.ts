@@ -10,6 +10,8 @@ export interface RunOptions {
   /** Answer to a confirmation prompt (only asked on a TTY). */
   confirm?: boolean;
   columns?: number;
+  /** The run's interrupt signal (what Ctrl-C or SIGTERM aborts in the real process). */
+  signal?: AbortSignal;
 }
 
 export interface RunResult {
@@ -51,6 +53,7 @@ export async function runDeskctl(argv: string[], o: RunOptions = {}): Promise<Ru
     stderr,
     stdin,
     env: { HOME: '/nonexistent', PATH: process.env.PATH, ...o.env },
+    signal: o.signal,
     confirm: async (message) => {
       prompts.push(message);
       return o.confirm ?? false;

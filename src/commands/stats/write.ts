@@ -4,7 +4,7 @@ import { rename, rm } from 'node:fs/promises';
 import { once } from 'node:events';
 import { basename, dirname, join } from 'node:path';
 import { stringify } from 'csv-stringify';
-import { invalid } from '../../core/errors.js';
+import { invalid, precondition } from '../../core/errors.js';
 import { LINE_BREAK, neutraliseCell } from '../../output/csv.js';
 import { Output, type Sink } from '../../output/render.js';
 import type { Context } from '../../context.js';
@@ -37,6 +37,8 @@ export function writeOptions(ctx: Context, o: WriteFlags, fallback: StatsFormat)
   if (format !== 'csv' && o.bom) throw invalid('--bom applies to --format csv only');
   return { format, out: o.out, delimiter, bom: Boolean(o.bom) };
 }
+
+const ROWS_PER_STEP = 1_000;
 
 type Emitter = Partial<NodeJS.EventEmitter> & { destroyed?: boolean };
 
@@ -84,6 +86,17 @@ export async function writeRows(ctx: Context, columns: string[], rows: AsyncIter
     sink = stream;
   }
   let count = 0;
+  // Rows come from synchronous SQLite under their promises: every ROWS_PER_STEP rows the event loop
+  // runs, and an interrupt (Ctrl-C, SIGTERM) stops the export there: stdout gets whole rows (a
+  // complete JSON array), a file is not written at all.
+  let stopped = false;
+  const step = async (): Promise<boolean> => {
+    if (count % ROWS_PER_STEP === 0) {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      stopped = Boolean(ctx.signal?.aborted);
+    }
+    return stopped;
+  };
   try {
     if (o.format === 'csv') {
       const csv = stringify({
@@ -108,6 +121,7 @@ export async function writeRows(ctx: Context, columns: string[], rows: AsyncIter
         if (gone) break;
         count++;
         if (!csv.write(row)) await either(csv, ['drain', 'close']);
+        if (await step()) break;
       }
       if (!gone) csv.end();
       await pump;
@@ -119,16 +133,21 @@ export async function writeRows(ctx: Context, columns: string[], rows: AsyncIter
         if (!open) break;
         first = false;
         count++;
+        if (await step()) break;
       }
       if (open) await put(sink, first ? '[]\n' : '\n]\n');
     } else {
       const all: unknown[][] = [];
-      for await (const row of rows) all.push(columns.map((c) => row[c]));
-      count = all.length;
+      for await (const row of rows) {
+        all.push(columns.map((c) => row[c]));
+        count++;
+        if (await step()) break;
+      }
       const out = file ? new Output(sink, ctx.io.stderr, { format: 'table', tty: false }) : ctx.out;
       await out.table(columns, all);
       if (all.length === 0 && !file && ctx.io.stdout.isTTY) ctx.out.status('(no rows)');
     }
+    if (stopped) throw precondition(`interrupted after ${count} row${count === 1 ? '' : 's'}${o.out ? `: ${o.out} was not written` : ''}`);
     if (file) {
       const stream = file.stream as NodeJS.WritableStream & { errored?: Error | null };
       if (stream.errored) throw invalid(`--out ${o.out}: ${stream.errored.message}`);
