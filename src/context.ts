@@ -117,14 +117,18 @@ export class Context {
     return t.kind === 'local' ? t.db : t.url;
   }
 
-  /** The backend the flags, environment, profile and defaults point at, opened once per run. */
-  helpdesk(): Promise<Helpdesk> {
+  /**
+   * The backend the flags, environment, profile and defaults point at, opened once per run.
+   * `anyTenant`: for the tenants commands, which act on the database rather than in the tenant the
+   * run points at, so that tenant need not exist.
+   */
+  helpdesk(o: { anyTenant?: boolean } = {}): Promise<Helpdesk> {
     this.hd ??= (async () => {
       const r = this.resolution;
       const t = r.target;
       if (t.kind === 'local') {
         const { openLocalHelpdesk } = await import('./client/local.js');
-        return openLocalHelpdesk({ file: t.db, tenant: r.tenant, env: this.env });
+        return openLocalHelpdesk({ file: t.db, tenant: r.tenant, env: this.env, tenantMayBeMissing: o.anyTenant });
       }
       if (t.token === undefined) throw missingToken(r);
       const { openHttpHelpdesk } = await import('./client/http.js');

@@ -2,7 +2,7 @@ import { userInfo } from 'node:os';
 import { now as clock } from '../core/time.js';
 import type * as catalog from '../engine/catalog.js';
 import { chunkSizeFrom, type ChunkRequest } from '../core/decisions.js';
-import { forbidden } from '../core/errors.js';
+import { DeskctlError, forbidden } from '../core/errors.js';
 import { actorLabel, tenantIdBySlug, type Actor, type EngineContext } from '../engine/context.js';
 import type * as customers from '../engine/customers.js';
 import type * as drafts from '../engine/drafts.js';
@@ -22,6 +22,12 @@ export interface LocalOptions {
   /** Who the operator is, for the audit trail. */
   operator?: string;
   env?: NodeJS.ProcessEnv;
+  /**
+   * The tenants commands work on the database, not in a tenant: the tenant the run points at
+   * (`DESKCTL_TENANT=ci-99 deskctl tenants create ci-99`) need not exist yet. Anything else asked
+   * of such a helpdesk fails as before, naming the tenant.
+   */
+  tenantMayBeMissing?: boolean;
 }
 
 function operatorName(): string {
@@ -49,14 +55,29 @@ const E = {
 export async function openLocalHelpdesk(o: LocalOptions): Promise<Helpdesk> {
   const store = openSqliteStore(o.file);
   try {
-    const tenantId = await tenantIdBySlug(store, o.tenant);
+    const missing = await tenantIdBySlug(store, o.tenant).then(
+      (id) => ({ id }),
+      (e: unknown) => {
+        if (o.tenantMayBeMissing && e instanceof DeskctlError && e.code === 'not_found') return { error: e };
+        throw e;
+      },
+    );
     const ctx: EngineContext = {
       store,
-      tenantId,
+      tenantId: 0,
       actor: { kind: 'admin', name: o.operator ?? operatorName() },
       now: () => clock(o.env),
       chunkSize: chunkSizeFrom(o.env),
     };
+    if ('id' in missing) ctx.tenantId = missing.id;
+    else {
+      Object.defineProperty(ctx, 'tenantId', {
+        enumerable: true,
+        get: () => {
+          throw missing.error;
+        },
+      });
+    }
     return new LocalHelpdesk(o.tenant, ctx, true);
   } catch (e) {
     await store.close();

@@ -24,7 +24,7 @@ export function register(parent: Command, ctx: Context): void {
 export async function run(ctx: Context, slug: string, o: { name?: string; from?: string }): Promise<void> {
   if (o.from !== undefined) {
     const fixture = await readFixture(ctx, o.from);
-    const hd = await ctx.helpdesk();
+    const hd = await ctx.helpdesk({ anyTenant: true });
     const progress = await ctx.progress('seeding');
     let report;
     try {
@@ -35,7 +35,7 @@ export async function run(ctx: Context, slug: string, o: { name?: string; from?:
     ctx.out.status(`created tenant ${report.created.slug}`);
     return printSeedReport(ctx, report, o.from === '-' ? 'stdin' : o.from);
   }
-  const tenant = await (await ctx.helpdesk()).createTenant(slug, o.name);
+  const tenant = await (await ctx.helpdesk({ anyTenant: true })).createTenant(slug, o.name);
   if (ctx.out.format === 'json') return ctx.out.json(tenant);
   ctx.out.status(`created tenant ${tenant.slug}`);
 }
