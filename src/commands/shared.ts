@@ -1,9 +1,46 @@
+import type { Command } from 'commander';
 import type { BatchReport } from '../client/helpdesk.js';
 import { EXIT, invalid } from '../core/errors.js';
 import type { Context } from '../context.js';
 import type { Column } from '../output/render.js';
 
 export { examples } from './help/examples.js';
+
+/**
+ * The one rule for things that exclude each other (gh's MutuallyExclusive): of the named
+ * conditions, at most one may hold; two are a usage error naming both (exit 2), never "the last
+ * one wins". Names are as the user typed them (`--category`, `draft ids`).
+ */
+export function excludeEachOther(conditions: [name: string, given: boolean][]): void {
+  const given = conditions.filter(([, g]) => g).map(([n]) => n);
+  if (given.length > 1) {
+    const names = given.length === 2 ? `${given[0]} and ${given[1]}` : `${given.slice(0, -1).join(', ')} and ${given.at(-1)}`;
+    throw invalid(`${names} exclude each other: give one`);
+  }
+}
+
+/**
+ * Flags of one group exclude each other (`--category C` / `--no-category` / `--all-categories`):
+ * commander keeps only the last of a pair that sets the same value, so which flags were typed is
+ * recorded as they are parsed and checked, by excludeEachOther, before the command runs.
+ */
+export function exclusiveFlags(cmd: Command, ...groups: string[][]): Command {
+  EXCLUSIVE.set(cmd, [...(EXCLUSIVE.get(cmd) ?? []), ...groups]);
+  const seen = new Set<string>();
+  for (const flag of groups.flat()) {
+    if (!cmd.options.some((o) => o.long === flag)) throw new Error(`exclusiveFlags: ${cmd.name()} has no option ${flag}`);
+    cmd.on(`option:${flag.replace(/^--/, '')}`, () => seen.add(flag));
+  }
+  cmd.hook('preAction', () => {
+    for (const group of groups) excludeEachOther(group.map((f) => [f, seen.has(f)]));
+  });
+  return cmd;
+}
+
+const EXCLUSIVE = new WeakMap<Command, string[][]>();
+
+/** The groups of flags exclusiveFlags declared on a command (so a test can hold every command to them). */
+export const exclusiveGroupsOf = (cmd: Command): string[][] => EXCLUSIVE.get(cmd) ?? [];
 
 /** For repeatable options (`--field a=1 --field b=2`). */
 export const collect = (value: string, previous: string[] = []) => [...previous, value];

@@ -30,7 +30,7 @@ describe('e2e: bad input exits 2 with one line and writes nothing', () => {
   const cases: [string, string[], RegExp, string?][] = [
     ['bulk by filter off a terminal without --yes', ['drafts', 'approve', '--all'], /without --yes/],
     ['a decision with nothing selected', ['drafts', 'reject'], /give draft ids/],
-    ['ids and --all together', ['drafts', 'approve', '1', '--all', '--yes'], /not both/],
+    ['ids and --all together', ['drafts', 'approve', '1', '--all', '--yes'], /draft ids and --all exclude each other/],
     ['filters without --all', ['drafts', 'approve', '1', '--org', 'Matriz'], /only with --all/],
     ['a draft id that is not a number', ['drafts', 'approve', 'abc'], /ids\[0\]: an id is a positive whole number/],
     ['ids on stdin that are not numbers', ['drafts', 'approve', '-'], /ids\[1\]/, '1\nx\n'],
@@ -46,7 +46,7 @@ describe('e2e: bad input exits 2 with one line and writes nothing', () => {
     ['a field without =', ['tickets', 'create', '--requester', 'ana@matriz.example', '--department', 'Suporte', '--subject', 's', '--message', 'm', '--field', 'x'], /--field "x"/],
     ['an attachment that does not exist', ['tickets', 'create', '--requester', 'ana@matriz.example', '--department', 'Suporte', '--subject', 's', '--message', 'm', '--attach', '/nonexistent/file.pdf'], /--attach/],
     ['a rule without a scope', ['rules', 'add', '--department', 'Suporte'], /exactly one of/],
-    ['a rule with two scopes', ['rules', 'add', '--department', 'Suporte', '--category', 'Acesso', '--all-categories'], /exactly one of/],
+    ['a rule with two scopes', ['rules', 'add', '--department', 'Suporte', '--category', 'Acesso', '--all-categories'], /--category and --all-categories exclude each other/],
     ['rules edit', ['rules', 'edit', '1'], /cannot be edited/],
     ['an unknown approval mode', ['approval', 'set', 'sometimes'], /sometimes/],
     ['an unknown setting', ['settings', 'set', 'nope', '1'], /unknown setting "nope"/],

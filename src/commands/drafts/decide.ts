@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import type { DecisionResult } from '../../core/schemas.js';
 import { DeskctlError, invalid } from '../../core/errors.js';
 import type { Context } from '../../context.js';
-import { batchExit, examples, readIds } from '../shared.js';
+import { batchExit, examples, excludeEachOther, readIds } from '../shared.js';
 import { describeFilter, filterOptions, hasFilter, toFilter, type FilterFlags } from './filters.js';
 
 interface Flags extends FilterFlags {
@@ -50,7 +50,10 @@ const PAST = { approve: 'approved', reject: 'rejected' } as const;
 const SHOWN = 200;
 
 export async function run(ctx: Context, decision: 'approve' | 'reject', args: string[], o: Flags): Promise<void> {
-  if (args.length && o.all) throw invalid('give draft ids or --all with filters, not both');
+  excludeEachOther([
+    ['draft ids', args.length > 0],
+    ['--all', Boolean(o.all)],
+  ]);
   if (args.length && hasFilter(o)) throw invalid('filters select drafts only with --all');
   if (!args.length && !o.all) throw invalid('give draft ids, - to read them from stdin, or --all with filters');
   const filter = o.all ? toFilter(o) : undefined;

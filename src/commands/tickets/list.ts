@@ -3,11 +3,12 @@ import { Option } from 'commander';
 import { STATUSES, TicketFilter } from '../../core/schemas.js';
 import { parseInput } from '../../core/validate.js';
 import type { Context } from '../../context.js';
-import { TICKET_COLUMNS, examples } from '../shared.js';
+import { TICKET_COLUMNS, examples, exclusiveFlags } from '../shared.js';
 
 export function register(parent: Command, ctx: Context): void {
   examples(
-    parent
+    exclusiveFlags(
+      parent
       .command('list')
       .addOption(new Option('--status <status>', 'only this status').choices(STATUSES))
       .option('--org <name>', 'only this organization')
@@ -19,6 +20,8 @@ export function register(parent: Command, ctx: Context): void {
       .option('--as <email>', "a customer's view: a manager sees the public tickets of their organization (R21)")
       .description('List tickets, oldest first')
       .action((o: Record<string, unknown>) => run(ctx, o)),
+      ['--overdue', '--due-today'],
+    ),
     ['deskctl tickets list --status open --department Suporte', 'deskctl tickets list --overdue -o csv > overdue.csv'],
   );
 }
