@@ -151,7 +151,7 @@ export async function main(argv: string[], io?: Io): Promise<number> {
     await program.parseAsync(argv, { from: 'user' });
     return ctx.signal?.aborted && !ctx.endsOnSignal ? EXIT.interrupted : ctx.exitCode;
   } catch (e) {
-    return report(e, ctx);
+    return report(e, ctx, argv);
   } finally {
     await ctx.close();
   }
@@ -176,10 +176,27 @@ export async function fullProgram(ctx: Context): Promise<Command> {
   return program;
 }
 
-function report(e: unknown, ctx: Context): number {
+/** `-o json`, `--output json`, `--output=json` or `-ojson` among the arguments (before commander has parsed them). */
+function jsonAsked(argv: string[]): boolean {
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '--') break;
+    if ((a === '-o' || a === '--output') && argv[i + 1] === 'json') return true;
+    if (a === '--output=json' || a === '-ojson') return true;
+  }
+  return false;
+}
+
+function report(e: unknown, ctx: Context, argv: string[] = []): number {
   if (e instanceof CommanderError) {
     if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version') return EXIT.ok;
-    return e.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    if (e.exitCode === 0) return EXIT.ok;
+    // Commander has printed its one line; with -o json the contract's error document follows it.
+    if (jsonAsked(argv)) {
+      const message = e.message.trim().replace(/\s*\n\s*/g, ' ').replace(/^error: /, '');
+      ctx.io.stderr.write(`${JSON.stringify({ error: { code: 'invalid_input', message } })}\n`);
+    }
+    return EXIT.usage;
   }
   let out: Output;
   try {

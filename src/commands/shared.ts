@@ -47,6 +47,13 @@ export const collect = (value: string, previous: string[] = []) => [...previous,
 
 /** Ids from arguments, or from stdin when the only argument is `-` (one per line, or a JSON array of objects with an id). */
 export async function readIds(ctx: Context, args: string[]): Promise<number[]> {
+  const raw = await readRefs(ctx, args);
+  const [{ z }, { Id }, { parseInput }] = await Promise.all([import('zod'), import('../core/schemas.js'), import('../core/validate.js')]);
+  return parseInput(z.array(Id), raw, 'ids');
+}
+
+/** The arguments, or the lines (or JSON array items, or their `id`s) of stdin when the only argument is `-`. */
+async function readRefs(ctx: Context, args: string[]): Promise<unknown[]> {
   let raw: unknown[] = args;
   if (args.length === 1 && args[0] === '-') {
     const text = (await ctx.readStdin()).trim();
@@ -65,19 +72,49 @@ export async function readIds(ctx: Context, args: string[]): Promise<number[]> {
   } else if (args.includes('-')) {
     throw invalid('"-" reads ids from stdin and stands alone');
   }
-  const [{ z }, { Id }, { parseInput }] = await Promise.all([import('zod'), import('../core/schemas.js'), import('../core/validate.js')]);
-  return parseInput(z.array(Id), raw, 'ids');
+  return raw;
 }
 
-/** The exit code of a batch: 0 all done, 1 none done, 3 partly done. */
-export function batchExit(requested: number, failed: number): number {
-  if (failed === 0) return EXIT.ok;
-  return failed === requested ? EXIT.failed : EXIT.partial;
+/**
+ * Tickets from arguments (or `-` for stdin): ids or protocols, as `tickets show` takes them. Each
+ * protocol is looked up to its id; one that does not exist stops the command before anything changes.
+ */
+export async function readTicketIds(ctx: Context, args: string[]): Promise<number[]> {
+  const refs = await readRefs(ctx, args);
+  const [{ z }, { TicketRef }, { parseInput }] = await Promise.all([import('zod'), import('../core/schemas.js'), import('../core/validate.js')]);
+  const valid = parseInput(z.array(TicketRef), refs.map(String), 'ids');
+  if (valid.every((r) => !r.includes('-'))) return valid.map(Number);
+  const hd = await ctx.helpdesk();
+  const ids: number[] = [];
+  for (const ref of valid) ids.push(ref.includes('-') ? (await hd.getTicket(ref)).id : Number(ref));
+  return ids;
 }
+
+/** One ticket by id or protocol (`tickets reply`, `rate`, `link-process`). */
+export async function readTicketId(ctx: Context, ref: string): Promise<number> {
+  if (ref === '-') throw invalid('id: give one ticket id or protocol (- reads a list only where a command takes several)');
+  const [id] = await readTicketIds(ctx, [ref]);
+  return id!;
+}
+
+/**
+ * The exit code of a batch: 0 all done, 3 partly done; none done is 4 when every one was refused
+ * as forbidden (`--as` a manager outside their organizations), 1 otherwise.
+ */
+export function batchExit(requested: number, failed: number, forbidden = 0): number {
+  if (failed === 0) return EXIT.ok;
+  if (failed !== requested) return EXIT.partial;
+  return forbidden === failed ? EXIT.auth : EXIT.failed;
+}
+
+const isForbidden = (r: { ok: boolean; error?: { code: string } }) => !r.ok && (r.error?.code === 'forbidden' || r.error?.code === 'unauthenticated');
+
+/** How many results of a batch were refused as forbidden (for batchExit). */
+export const countForbidden = (results: { ok: boolean; error?: { code: string } }[]) => results.filter(isForbidden).length;
 
 /** Prints a per-ticket batch result (solve, close, reopen ...) and sets the exit code. */
 export async function printBatch(ctx: Context, report: BatchReport, verb: string): Promise<void> {
-  ctx.exitCode = batchExit(report.requested, report.failed);
+  ctx.exitCode = batchExit(report.requested, report.failed, countForbidden(report.results));
   if (ctx.out.format === 'json') return ctx.out.json(report);
   await ctx.out.list(report.results, [
     { header: 'id', value: (r) => r.id },

@@ -27,6 +27,12 @@ export const Id = z.coerce
   .int('an id is a positive whole number')
   .positive('an id is a positive whole number')
   .max(Number.MAX_SAFE_INTEGER);
+/** A ticket as people name it: its id (42) or its protocol (2026-000042). */
+export const TicketRef = z
+  .string()
+  .trim()
+  .regex(/^(\d+|\d{4}-\d{6,})$/, { error: 'a ticket is its id (42) or its protocol (2026-000042)', abort: true })
+  .refine((s) => s.includes('-') || (Number(s) > 0 && Number.isSafeInteger(Number(s))), 'an id is a positive whole number');
 export const Subject = z.string().trim().min(1, 'must not be empty').max(500, 'at most 500 characters');
 export const Message = z.string().trim().min(1, 'must not be empty').max(100_000, 'at most 100000 characters');
 export const Limit = z.coerce

@@ -91,3 +91,99 @@ describe('defect 3: flags that exclude each other are refused, never "the last o
     expect(r.exitCode, r.stderr).toBe(0);
   });
 });
+
+describe('defect 4 and defect 11: exit codes of refusals and invalid ids; batch ticket verbs take protocols', () => {
+  const { db } = fresh();
+  const env = { DESKCTL_DB: db };
+  let ours: number[] = [];
+  let theirs: number[] = [];
+  let protocols: string[] = [];
+
+  it('set-up', async () => {
+    const { openLocalHelpdesk } = await import('../../src/client/local.js');
+    const hd = await openLocalHelpdesk({ file: db, tenant: 'default' });
+    await hd.addDepartment('Suporte');
+    await hd.addOrganization('Matriz');
+    await hd.addOrganization('Outra');
+    await hd.addCustomer({ email: 'gerente@matriz.example', name: 'G', org: 'Matriz', manager: true });
+    await hd.addCustomer({ email: 'gerente@outra.example', name: 'G2', org: 'Outra', manager: true });
+    await hd.addCustomer({ email: 'ana@matriz.example', name: 'Ana', org: 'Matriz' });
+    await hd.addCustomer({ email: 'bia@outra.example', name: 'Bia', org: 'Outra' });
+    await hd.setSetting('approval.mode', 'all-departments');
+    const draft = async (requester: string) => {
+      const o = await hd.createTicket({ requester, department: 'Suporte', subject: 's', message: 'm' });
+      return o.outcome === 'draft' ? o.draft.id : -1;
+    };
+    ours = [await draft('ana@matriz.example'), await draft('ana@matriz.example')];
+    theirs = [await draft('bia@outra.example'), await draft('bia@outra.example')];
+    for (let i = 0; i < 3; i++) {
+      const o = await hd.createTicket({ requester: 'ana@matriz.example', department: 'Suporte', subject: `t${i}`, message: 'm', channel: 'agent' });
+      if (o.outcome === 'ticket') protocols.push(o.ticket.protocol);
+    }
+    await hd.close();
+    expect(protocols).toHaveLength(3);
+  });
+
+  it('defect 4: a decision --as a manager outside every draft\'s organizations is exit 4 (all refused), nothing decided', async () => {
+    const r = await runDeskctl(['drafts', 'approve', ...theirs.map(String), '--as', 'gerente@matriz.example', '-o', 'json'], { env });
+    expect(r.exitCode, r.stderr).toBe(4);
+    expect(JSON.parse(r.stdout)).toMatchObject({ succeeded: 0, failed: 2 });
+    expect(count(db, 'drafts')).toBe(4);
+  });
+
+  it('defect 4: some refused, some decided is exit 3', async () => {
+    const r = await runDeskctl(['drafts', 'reject', String(ours[0]), String(theirs[0]), '--as', 'gerente@matriz.example'], { env });
+    expect(r.exitCode, r.stderr).toBe(3);
+    expect(count(db, 'drafts')).toBe(3);
+  });
+
+  it('defect 4: refused ones and missing ones together, none done, stay exit 1', async () => {
+    const r = await runDeskctl(['drafts', 'reject', String(theirs[1]), '999999', '--as', 'gerente@matriz.example'], { env });
+    expect(r.exitCode, r.stderr).toBe(1);
+  });
+
+  it('defect 4: tickets show abc and drafts show abc agree: invalid input, exit 2', async () => {
+    for (const noun of ['tickets', 'drafts']) {
+      const r = await runDeskctl([noun, 'show', 'abc', '-o', 'json'], { env });
+      expect(r.exitCode, `${noun}: ${r.stderr}`).toBe(2);
+      expect(JSON.parse(r.stderr.split('\n')[1]!).error.code).toBe('invalid_input');
+    }
+  });
+
+  it('defect 4: usage errors found by the parser print the JSON error document too with -o json', async () => {
+    for (const argv of [['drafts', 'list', '--bogus', '-o', 'json'], ['--output=json', 'tickets', 'show'], ['-o', 'json', 'drafts', 'approve', '--older-than']]) {
+      const r = await runDeskctl(argv, { env });
+      expect(r.exitCode, r.stderr).toBe(2);
+      const [line, doc] = r.stderr.trim().split('\n');
+      expect(line).toMatch(/^error: /);
+      expect(JSON.parse(doc!)).toEqual({ error: { code: 'invalid_input', message: line!.replace(/^error: /, '') } });
+    }
+  });
+
+  it('defect 11: solve, close, rate, link-process and reopen take protocols as tickets show does', async () => {
+    await runDeskctl(['settings', 'set', 'reopen.allowed', 'true'], { env });
+    const solve = await runDeskctl(['tickets', 'solve', protocols[0]!, protocols[1]!, '-o', 'json'], { env });
+    expect(solve.exitCode, solve.stderr).toBe(0);
+    expect((JSON.parse(solve.stdout) as { results: { ticket: { protocol: string; status: string } }[] }).results.map((x) => x.ticket)).toMatchObject([
+      { protocol: protocols[0], status: 'solved' },
+      { protocol: protocols[1], status: 'solved' },
+    ]);
+    expect((await runDeskctl(['tickets', 'rate', protocols[0]!, '5'], { env })).exitCode).toBe(0);
+    expect((await runDeskctl(['tickets', 'reopen', protocols[1]!, '-m', 'voltou'], { env })).exitCode).toBe(0);
+    expect((await runDeskctl(['tickets', 'link-process', protocols[2]!, 'PROC-1'], { env })).exitCode).toBe(0);
+    expect((await runDeskctl(['tickets', 'close', protocols[2]!], { env })).exitCode).toBe(0);
+    const piped = await runDeskctl(['tickets', 'close', '-'], { env, stdin: `${protocols[0]}\n${protocols[1]}\n` });
+    expect(piped.exitCode, piped.stderr).toBe(0);
+    const shown = JSON.parse((await runDeskctl(['tickets', 'show', protocols[0]!, '-o', 'json'], { env })).stdout);
+    expect(shown).toMatchObject({ status: 'closed', rating: 5 });
+  });
+
+  it('defect 11: an unknown protocol changes nothing (exit 1); a ref that is neither id nor protocol is exit 2', async () => {
+    const unknown = await runDeskctl(['tickets', 'solve', '2026-999999'], { env });
+    expect(unknown.exitCode).toBe(1);
+    expect(unknown.stderr).toContain('ticket 2026-999999 not found');
+    const bad = await runDeskctl(['tickets', 'close', 'abc'], { env });
+    expect(bad.exitCode).toBe(2);
+    expect(bad.stderr).toContain('ids[0]: a ticket is its id (42) or its protocol (2026-000042)');
+  });
+});

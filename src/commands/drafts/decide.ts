@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import type { DecisionResult } from '../../core/schemas.js';
 import { DeskctlError, invalid } from '../../core/errors.js';
 import type { Context } from '../../context.js';
-import { batchExit, examples, excludeEachOther, readIds } from '../shared.js';
+import { batchExit, countForbidden, examples, excludeEachOther, readIds } from '../shared.js';
 import { describeFilter, filterOptions, hasFilter, toFilter, type FilterFlags } from './filters.js';
 
 interface Flags extends FilterFlags {
@@ -100,6 +100,7 @@ export async function run(ctx: Context, decision: 'approve' | 'reject', args: st
   };
   const progress = await ctx.progress(decision === 'approve' ? 'approving drafts' : 'rejecting drafts');
   const sofar = { requested: 0, succeeded: 0, failed: 0 };
+  let refused = 0;
   const totals = (r: typeof sofar) => `"requested": ${r.requested},\n  "succeeded": ${r.succeeded},\n  "failed": ${r.failed}`;
   let report;
   try {
@@ -107,6 +108,7 @@ export async function run(ctx: Context, decision: 'approve' | 'reject', args: st
       signal: ctx.signal,
       onProgress: (done, total) => progress.update(done, total),
       onResults: (results) => {
+        refused += countForbidden(results);
         for (const r of results) {
           sofar.requested++;
           if (r.ok) sofar.succeeded++;
@@ -157,5 +159,5 @@ export async function run(ctx: Context, decision: 'approve' | 'reject', args: st
     ctx.out.status(`${PAST[decision]} ${report.succeeded} of ${report.requested} draft${report.requested === 1 ? '' : 's'}; ${report.failed} failed${interrupted}`);
     if (report.requested === 0) ctx.out.status('no pending drafts matched');
   }
-  ctx.exitCode = batchExit(report.requested, report.failed);
+  ctx.exitCode = batchExit(report.requested, report.failed, refused);
 }
