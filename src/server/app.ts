@@ -1,3 +1,4 @@
+import { refusal } from '../core/refusals.js';
 import { createHash } from 'node:crypto';
 import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
@@ -177,7 +178,7 @@ export async function buildServer(o: ServerOptions): Promise<FastifyInstance> {
         // R1: a token never reaches another tenant, nor learns whether it exists.
         if (!op.global && params.tenant !== principal.tenant) throw notFound(`tenant "${params.tenant}" not found`);
         const actor = await actorOf(o.store, principal);
-        if (!op.roles.includes(actor.kind)) throw forbidden(`a ${actor.kind} token cannot ${op.summary.toLowerCase()}`);
+        if (!op.roles.includes(actor.kind)) throw forbidden(refusal(name, actor.kind, op.roles));
         const engine = { store: o.store, tenantId: principal.tenantId, actor, now };
         const hd = new LocalHelpdesk(principal.tenant, engine, false);
         const key = req.headers['idempotency-key'];

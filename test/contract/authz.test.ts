@@ -1,3 +1,4 @@
+import { refusal } from '../../src/core/refusals.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { API, type OperationName, type Role } from '../../src/core/api.js';
 import type { Store } from '../../src/store/sqlite.js';
@@ -162,6 +163,10 @@ describe('API authorisation matrix (R1, R12, R13)', () => {
     } else {
       expect(r.status, JSON.stringify(r.body)).toBe(403);
       expect((r.body.error as { code: string }).code).toBe('forbidden');
+      // Issue 12, defect 5: a sentence a person wrote, never the operation's summary.
+      const message = (r.body.error as { message: string }).message;
+      expect(message).toBe(refusal(name, role, API[name].roles));
+      expect(message).not.toMatch(/\(R\d/);
       expect(fingerprint(file)).toBe(before);
     }
   });
