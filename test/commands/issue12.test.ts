@@ -187,3 +187,50 @@ describe('defect 4 and defect 11: exit codes of refusals and invalid ids; batch 
     expect(bad.stderr).toContain('ids[0]: a ticket is its id (42) or its protocol (2026-000042)');
   });
 });
+
+describe('defect 6: seed reports shape and reference problems together, in one style', () => {
+  const { db } = fresh();
+  const env = { DESKCTL_DB: db };
+  const fixture = [
+    'departments: "Suporte"',
+    'organizations:',
+    '  - name: Matriz',
+    '    bogus: 1',
+    'customers:',
+    '  - email: a@b.example',
+    '    name: A',
+    '    phone: ""',
+    '    organization: Nowhere',
+    'tickets:',
+    '  - ref: T1',
+    '    requester: a@b.example',
+    '    department: Ghost',
+    '    subject: ""',
+    '    message: m',
+  ].join('\n');
+
+  it('defect 6: one run lists the shape problems and the references of the same items, nothing written', async () => {
+    const r = await runDeskctl(['seed', '-', '-o', 'json'], { env, stdin: fixture });
+    expect(r.exitCode, r.stderr).toBe(2);
+    const problems = (JSON.parse(r.stderr.split('\n')[1]!) as { error: { problems: string[] } }).error.problems;
+    expect(problems).toEqual([
+      'departments: expected a list, got the text "Suporte"',
+      'organizations[0]: unknown key "bogus"',
+      'customers[0].phone: must not be empty',
+      // The same customer's reference, checked although its phone is not valid.
+      'customers[0].organization: unknown organization "Nowhere"',
+      'tickets[0].subject: must not be empty',
+      'tickets[0].department: unknown department "Ghost"',
+    ]);
+    expect(count(db, 'customers')).toBe(0);
+  });
+
+  it('defect 6: no raw validator wording in any problem', async () => {
+    const r = await runDeskctl(['seed', '-'], { env, stdin: 'settings: 3\ncustomers: [{email: x@y.example}]\nrules: {}\n' });
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).not.toMatch(/Invalid input|received|Unrecognized/);
+    expect(r.stderr).toContain('settings: expected a mapping of keys to values, got 3');
+    expect(r.stderr).toContain('customers[0].name: required (text)');
+    expect(r.stderr).toContain('rules: expected a list, got a mapping');
+  });
+});
