@@ -24,6 +24,17 @@ export interface Paint {
   gray: Style;
 }
 
+/**
+ * A table cell in colour: plain text to measure, wrap, pipe and escape, and the styles the output
+ * layer applies last, on a terminal with colour on (a command never hands a table escape codes).
+ */
+export class Styled {
+  constructor(readonly parts: readonly [text: string, style: keyof Paint][]) {}
+  toString(): string {
+    return this.parts.map(([t]) => t).join('');
+  }
+}
+
 const same: Style = (text) => text;
 /** No colour: every style leaves the text as it is. */
 export const PLAIN: Paint = { bold: same, red: same, yellow: same, cyan: same, gray: same };
@@ -87,7 +98,7 @@ export class Output {
 
   /** A table: drawn with borders on a terminal, tab-separated and colour-free when piped. */
   async table(header: string[], rows: unknown[][], opts: { keyValue?: boolean } = {}): Promise<void> {
-    const text = rows.map((r) => r.map((v) => printable(cellText(v).replace(/[\t\r\n]+/g, ' '))));
+    const text = rows.map((r) => r.map((v) => printable((v instanceof Styled ? String(v) : cellText(v)).replace(/[\t\r\n]+/g, ' '))));
     if (!this.options.tty) {
       const lines = opts.keyValue ? text : [header, ...text];
       this.stdout.write(lines.map((l) => l.join('\t')).join('\n') + (lines.length ? '\n' : ''));
@@ -104,7 +115,10 @@ export class Output {
       style: { head: [], border: [], compact: true },
       colWidths,
     });
-    for (const r of text) table.push(r.map(cell));
+    // A styled cell keeps its colours when it fits on one line (its text is plain otherwise).
+    const paint = (v: unknown, s: string) =>
+      v instanceof Styled && !s.includes('\n') ? v.parts.map(([t, style]) => (t ? this.paint[style](printable(t)) : '')).join('') : s;
+    text.forEach((r, row) => table.push(r.map((s, i) => paint(rows[row]![i], cell(s, i)))));
     this.stdout.write(`${table.toString()}\n`);
   }
 

@@ -234,3 +234,39 @@ describe('defect 6: seed reports shape and reference problems together, in one s
     expect(r.stderr).toContain('rules: expected a list, got a mapping');
   });
 });
+
+describe('defect 7: stats summary on a terminal', () => {
+  const { db } = fresh();
+  const env = { DESKCTL_DB: db };
+
+  it('set-up: one busy queue nobody works, two agents with a few tickets', async () => {
+    const ticket = (i: number, agent?: string) => ({ ref: `S-${i}`, requester: 'c@x.example', department: 'Suporte', subject: `s${i}`, message: 'm', channel: 'agent', status: 'open', ...(agent ? { agent } : {}) });
+    const fixture = {
+      departments: [{ name: 'Suporte' }],
+      customers: [{ email: 'c@x.example', name: 'C' }],
+      agents: [
+        { email: 'ana@help.example', name: 'Ana', departments: ['Suporte'] },
+        { email: 'rui@help.example', name: 'Rui', departments: ['Suporte'] },
+      ],
+      tickets: [...Array.from({ length: 60 }, (_, i) => ticket(i)), ticket(100, 'ana@help.example'), ticket(101, 'ana@help.example'), ticket(102, 'rui@help.example')],
+    };
+    const r = await runDeskctl(['seed', '-'], { env, stdin: JSON.stringify(fixture) });
+    expect(r.exitCode, r.stderr).toBe(0);
+  });
+
+  it('defect 7: colour reaches the terminal as colour, never as escaped codes inside the table', async () => {
+    const r = await runDeskctl(['stats', 'summary'], { tty: true, env: { ...env, FORCE_COLOR: '1' } });
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(r.stdout).not.toContain('\\x1b');
+    expect(r.stdout).toMatch(/\u001b\[90m░+\u001b\[39m/);
+  });
+
+  it('defect 7: bars are scaled by the busiest agent, not by the unassigned tickets', async () => {
+    const r = await runDeskctl(['stats', 'summary'], { tty: true, env: { ...env, NO_COLOR: '1' } });
+    const line = (who: string) => r.stdout.split('\n').find((l) => l.includes(who)) ?? '';
+    const blocks = (s: string) => [...s].filter((c) => '█▓░'.includes(c)).length;
+    expect(blocks(line('ana@help.example'))).toBe(24);
+    expect(blocks(line('rui@help.example'))).toBe(12);
+    expect(blocks(line('(unassigned)'))).toBe(0);
+  });
+});
