@@ -3,7 +3,9 @@ import type { Helpdesk } from './client/helpdesk.js';
 import { configDir } from './config/paths.js';
 import { FileProfiles } from './config/profiles.js';
 import { missingToken, resolveTarget, type Resolution } from './config/resolve.js';
-import { invalid } from './core/errors.js';
+import { existsSync } from 'node:fs';
+import { dirname, resolve as resolvePath } from 'node:path';
+import { DeskctlError, invalid } from './core/errors.js';
 import { FORMATS, Output, type Format, type Paint, type Sink } from './output/render.js';
 
 /** What the process gives a run of deskctl; tests build one around buffers. */
@@ -111,10 +113,22 @@ export class Context {
     return this.resolution.tenant;
   }
 
-  /** Where the data lives: the local database file, or the API's URL. */
+  /**
+   * Where the data lives: the local database file, or the API's URL. The default location's
+   * folders are created as needed; a file named by --db, DESKCTL_DB or a profile must be in a
+   * folder that exists (a mistyped path never makes a tree of folders).
+   */
   get dbFile(): string {
-    const t = this.resolution.target;
-    return t.kind === 'local' ? t.db : t.url;
+    const r = this.resolution;
+    const t = r.target;
+    if (t.kind !== 'local') return t.url;
+    if (r.from.target !== 'default' && t.db !== ':memory:' && !existsSync(dirname(resolvePath(t.db)))) {
+      throw new DeskctlError(
+        'unavailable',
+        `cannot open database ${t.db} (from ${r.from.target}): the folder ${dirname(resolvePath(t.db))} does not exist; create it first (deskctl creates only the default location's folders)`,
+      );
+    }
+    return t.db;
   }
 
   /**
@@ -127,8 +141,9 @@ export class Context {
       const r = this.resolution;
       const t = r.target;
       if (t.kind === 'local') {
+        const file = this.dbFile;
         const { openLocalHelpdesk } = await import('./client/local.js');
-        return openLocalHelpdesk({ file: t.db, tenant: r.tenant, env: this.env, tenantMayBeMissing: o.anyTenant });
+        return openLocalHelpdesk({ file, tenant: r.tenant, env: this.env, tenantMayBeMissing: o.anyTenant });
       }
       if (t.token === undefined) throw missingToken(r);
       const { openHttpHelpdesk } = await import('./client/http.js');

@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { openDatabase } from '../../src/store/sqlite.js';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -100,6 +100,26 @@ describe('e2e: a --db that can never be a database', () => {
     expect(r.timedOut).toBe(false);
     expect(r.exitCode).toBe(5);
     expect(r.stderr).toMatch(/^error: cannot (open|prepare) database .*\n$/);
+  });
+});
+
+describe('e2e: a --db whose folder does not exist (issue 12, defect 8)', () => {
+  const home = tempHome();
+  it.each(['--db', 'DESKCTL_DB'])('defect 8: %s naming a file in a missing folder is an error naming the folder, and no folder is made', async (how) => {
+    const path = join(home.dir, 'nonexistent', 'dir', 'h.db');
+    const args = how === '--db' ? ['--db', path, 'tenants', 'list'] : ['tenants', 'list'];
+    const r = await deskctl(args, { env: how === '--db' ? home.env : { ...home.env, DESKCTL_DB: path } });
+    expect(r.exitCode).toBe(5);
+    expect(r.stderr).toBe(
+      `error: cannot open database ${path} (from ${how}): the folder ${join(home.dir, 'nonexistent', 'dir')} does not exist; create it first (deskctl creates only the default location's folders)\n`,
+    );
+    expect(existsSync(join(home.dir, 'nonexistent'))).toBe(false);
+  });
+
+  it('defect 8: the default location is still created, folders and all', async () => {
+    const r = await deskctl(['tenants', 'list'], { env: home.env });
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(existsSync(join(home.env.XDG_DATA_HOME!, 'deskctl', 'helpdesk.db'))).toBe(true);
   });
 });
 
