@@ -120,7 +120,8 @@ Examples:
 
 Exit codes: 0 ok, 1 refused or failed, 2 usage or invalid input, 3 bulk partly failed,
 4 unauthenticated or forbidden, 5 backend unreachable, 130 interrupted.
-More: deskctl help exit-codes, deskctl help environment, deskctl <command> --help.`,
+More: deskctl help exit-codes, deskctl help environment, deskctl <command> --help.
+Rule numbers (R7, R13 …) in help and messages: docs/rules.md in the deskctl package.`,
     );
   program.hook('preAction', (_root, action) => {
     ctx.globals = action.optsWithGlobals();

@@ -5,7 +5,7 @@ import { APPROVAL_MODES, CHANNELS, Message, Name, RULE_SCOPES, STATUSES, Subject
 import { formatPath } from './validate.js';
 
 /*
- * The tenant fixture of `deskctl seed` (see ../shared/spec/fixture-example.yaml and the README).
+ * The tenant fixture of `deskctl seed` (see test/fixtures/example.yaml and the README).
  * Every schema here is also the source of schemas/fixture.schema.json (`npm run schema:fixture`),
  * so it sticks to shapes JSON Schema can say: trims and lower-casing are fine, transforms are not
  * needed to read a fixture.
