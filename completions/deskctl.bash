@@ -152,6 +152,8 @@ _deskctl_value() {
     'serve|--log-level') echo 'choices:fatal error warn info debug trace silent' ;;
     'tokens create|--role') echo 'choices:admin manager customer' ;;
     'tokens create|--customer') echo 'dynamic:customers' ;;
+    'stats export|--by') echo 'list:organization department category requester agent status channel day week month' ;;
+    'stats export|--metrics') echo 'list:opened solved backlog due_today overdue avg_resolution_hours avg_rating' ;;
     'stats export|--format') echo 'choices:csv json table' ;;
     'stats export|--out') echo 'files' ;;
     'stats approvals|--format') echo 'choices:csv json table' ;;
@@ -200,17 +202,45 @@ _deskctl_arg() {
   esac
 }
 
+# A word as typed to the value it stands for: a leading quote (and its closing one) removed, or
+# backslash escapes undone (Filial\ Norte is "Filial Norte").
+_deskctl_dequote() {
+  local w="$1" out='' i
+  case "$w" in
+    \"*) w="${w#\"}"; printf '%s' "${w%\"}"; return ;;
+    \'*) w="${w#\'}"; printf '%s' "${w%\'}"; return ;;
+  esac
+  for ((i = 0; i < ${#w}; i++)); do
+    [[ ${w:i:1} == '\' ]] && ((i++))
+    out+="${w:i:1}"
+  done
+  printf '%s' "$out"
+}
+
 _deskctl_hint() {
-  local hint="$1" cur="$2" v IFS
+  local hint="$1" cur="$2" v q='' word head='' IFS
   shift 2
   COMPREPLY=()
   case "$hint" in
     choices:*) COMPREPLY=($(compgen -W "${hint#choices:}" -- "$cur")) ;;
+    list:*)
+      # A comma list: complete its last item, keep the ones before, never offer one twice.
+      [[ $cur == *,* ]] && head="${cur%,*},"
+      compopt -o nospace 2>/dev/null
+      for v in ${hint#list:}; do
+        [[ ",$head" == *",$v,"* ]] && continue
+        [[ $head$v == "$cur"* ]] && COMPREPLY+=("$head$v")
+      done ;;
     files) compopt -o filenames 2>/dev/null; IFS=$'\n'; COMPREPLY=($(compgen -f -- "$cur")) ;;
     dynamic:*)
+      # Names may hold spaces: the word typed so far is compared unquoted, and each name is given
+      # back quoted the way it was begun ("Filial S → "Filial Sul", Filial\ S → Filial\ Sul).
+      case "$cur" in \"*) q='"' ;; \'*) q="'" ;; esac
+      word=$(_deskctl_dequote "$cur")
       IFS=$'\n'
       for v in $("${COMP_WORDS[0]}" __complete "${hint#dynamic:}" "$@" 2>/dev/null); do
-        [[ $v == "$cur"* ]] && COMPREPLY+=("$(printf '%q' "$v")")
+        [[ $v == "$word"* ]] || continue
+        if [[ -n $q ]]; then COMPREPLY+=("$q$v$q"); else COMPREPLY+=("$(printf '%q' "$v")"); fi
       done ;;
   esac
 }
@@ -223,7 +253,7 @@ _deskctl() {
     # bash splits --option=value at "=": the next word is the value
     if [[ $w == '=' ]]; then expect=1; continue; fi
     if [[ -n $expect ]]; then
-      [[ -n $gopt ]] && globals+=("$gopt" "${w/#\~/$HOME}")
+      [[ -n $gopt ]] && globals+=("$gopt" "$(_deskctl_dequote "${w/#\~/$HOME}")")
       expect='' gopt=''
       continue
     fi

@@ -335,6 +335,16 @@ function __deskctl_at --argument-names p n
     end
 end
 
+# A comma list's next item: the items typed so far, then each name not among them.
+function __deskctl_list
+    set -l cur (string replace -r -- '^--[^=]*=' '' (commandline -ct))
+    set -l head (string replace -r -- '[^,]*$' '' $cur)
+    set -l taken (string split , -- $head)
+    for v in $argv
+        contains -- $v $taken; or echo $head$v
+    end
+end
+
 function __deskctl_dynamic --argument-names kind
     set -l s (__deskctl_walk)
     set -l cmd (commandline -opc)[1]
@@ -637,8 +647,8 @@ complete -c deskctl -n '__deskctl_at \'stats\'' -a 'approvals' -d 'Approval stat
 complete -c deskctl -n '__deskctl_at \'stats\'' -a 'summary' -d 'Per agent: tickets pending, due later today and overdue (R18, in the tenant\'s time zone), with a bar chart on a terminal'
 complete -c deskctl -n '__deskctl_at \'stats\'' -a 'help' -d 'display help for command'
 complete -c deskctl -n '__deskctl_at \'stats\'' -s h -l help -d 'display help for command'
-complete -c deskctl -n '__deskctl_at \'stats export\'' -l by -x -d 'comma list of organization, department, category, requester, agent, status, channel, day, week, month (org and collaborator are aliases)'
-complete -c deskctl -n '__deskctl_at \'stats export\'' -l metrics -x -d 'comma list of metrics (default all): opened (creation), solved (solution), backlog (creation), due_today (creation), overdue (creation), avg_resolution_hours (solution), avg_rating (solution)'
+complete -c deskctl -n '__deskctl_at \'stats export\'' -l by -x -a '(__deskctl_list organization department category requester agent status channel day week month)' -d 'comma list of organization, department, category, requester, agent, status, channel, day, week, month (org and collaborator are aliases)'
+complete -c deskctl -n '__deskctl_at \'stats export\'' -l metrics -x -a '(__deskctl_list opened solved backlog due_today overdue avg_resolution_hours avg_rating)' -d 'comma list of metrics (default all): opened (creation), solved (solution), backlog (creation), due_today (creation), overdue (creation), avg_resolution_hours (solution), avg_rating (solution)'
 complete -c deskctl -n '__deskctl_at \'stats export\'' -l from -x -d 'first day, in the tenant\'s time zone (YYYY-MM-DD)'
 complete -c deskctl -n '__deskctl_at \'stats export\'' -l to -x -d 'last day, inclusive, in the tenant\'s time zone (YYYY-MM-DD)'
 complete -c deskctl -n '__deskctl_at \'stats export\'' -l format -x -a 'csv json table' -d 'output format; wins over -o (default csv)'

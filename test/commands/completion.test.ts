@@ -121,6 +121,34 @@ describe('shell completions', () => {
       expect(complete('deskctl', '--db', join(dir, 'other.db'), 'departments', 'remove', '')).toEqual([]);
     });
 
+    it('defect 10 (issue 12): completes names with spaces typed escaped or in quotes', async () => {
+      const hd = await openLocalHelpdesk({ file: env.DESKCTL_DB!, tenant: 'default' });
+      await hd.addOrganization('Filial Sul');
+      await hd.close();
+      expect(complete('deskctl', 'drafts', 'list', '--org', 'Filial\\ S')).toEqual(['Filial\\ Sul']);
+      expect(complete('deskctl', 'drafts', 'list', '--org', 'Filial\\ ')).toEqual(['Filial\\ Norte', 'Filial\\ Sul']);
+      expect(complete('deskctl', 'drafts', 'list', '--org', '"Filial S')).toEqual(['"Filial Sul"']);
+      expect(complete('deskctl', 'orgs', 'remove', "'Filial N")).toEqual(["'Filial Norte'"]);
+    });
+
+    it('defect 10 (issue 12): completes the next item of a comma list, never one already given', () => {
+      expect(complete('deskctl', 'stats', 'export', '--by', 'department,')).toEqual([
+        'department,organization',
+        'department,category',
+        'department,requester',
+        'department,agent',
+        'department,status',
+        'department,channel',
+        'department,day',
+        'department,week',
+        'department,month',
+      ]);
+      expect(complete('deskctl', 'stats', 'export', '--by', 'department,mo')).toEqual(['department,month']);
+      expect(complete('deskctl', 'stats', 'export', '--by', 'dep')).toEqual(['department']);
+      expect(complete('deskctl', 'stats', 'export', '--metrics', 'solved,avg_')).toEqual(['solved,avg_resolution_hours', 'solved,avg_rating']);
+      expect(complete('deskctl', 'stats', 'export', '--metrics', '=', 'op')).toEqual(['opened']);
+    });
+
     it('completes profile names', async () => {
       await runDeskctl(['profile', 'add', 'staging', '--db', join(dir, 's.db')], { env });
       await runDeskctl(['profile', 'add', 'prod', '--db', join(dir, 'p.db')], { env });
