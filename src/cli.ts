@@ -1,5 +1,6 @@
 import { Command, CommanderError, Option } from 'commander';
 import { DeskctlError, EXIT } from './core/errors.js';
+import { editDistance } from './core/suggest.js';
 import { groupExamples } from './commands/help/examples.js';
 import { NOUNS } from './commands/index.js';
 import { Context, type Io } from './context.js';
@@ -68,16 +69,6 @@ function unknownHelp(argv: string[]): string | undefined {
   if (names.includes(w[1]!)) return undefined;
   const close = names.filter((n) => editDistance(n, w[1]!) <= Math.max(1, Math.floor(n.length / 3)));
   return `error: no command or help topic '${w[1]}'${close.length ? ` (Did you mean ${close.join(', ')}?)` : ''}; topics: ${HELP_TOPICS.join(', ')}; commands: deskctl --help\n`;
-}
-
-function editDistance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const row = [i];
-    for (let j = 1; j <= b.length; j++) row[j] = Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    prev = row;
-  }
-  return prev[b.length]!;
 }
 
 function helpTopic(argv: string[]): (typeof HELP_TOPICS)[number] | undefined {
@@ -164,10 +155,17 @@ async function addNouns(program: Command, ctx: Context, load: (name: string) => 
     const cmd = program.command(noun.name, { hidden: Boolean(noun.hidden) }).description(noun.summary);
     if (!load(noun.name)) continue;
     (await noun.load()).register(cmd, ctx);
+    markRequired(cmd);
     // A group's `help` explains its verbs; the help topics belong to the program's own `help`.
     if (cmd.commands.length) cmd.helpCommand('help [command]', 'display help for command');
     groupExamples(cmd);
   }
+}
+
+/** Help says which options a command cannot run without: "(required)" after their description. */
+function markRequired(cmd: Command): void {
+  for (const o of cmd.options) if (o.mandatory && !o.description.endsWith('(required)')) o.description = `${o.description} (required)`;
+  for (const sub of cmd.commands) markRequired(sub);
 }
 
 /** The whole program tree with every command module loaded: for completions and for tests that walk every command. */

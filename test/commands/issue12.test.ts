@@ -270,3 +270,55 @@ describe('defect 7: stats summary on a terminal', () => {
     expect(blocks(line('(unassigned)'))).toBe(0);
   });
 });
+
+describe('habits from issue 12', () => {
+  const { db } = fresh();
+  const env = { DESKCTL_DB: db };
+
+  it('set-up', async () => {
+    const { openLocalHelpdesk } = await import('../../src/client/local.js');
+    const hd = await openLocalHelpdesk({ file: db, tenant: 'default' });
+    await hd.addDepartment('Suporte');
+    await hd.addDepartment('Financeiro');
+    await hd.addCategory('Acesso', 'Suporte');
+    await hd.addOrganization('Filial Norte');
+    await hd.addOrganization('Matriz');
+    await hd.addCustomer({ email: 'gerente@matriz.example', name: 'G', org: 'Matriz', manager: true });
+    await hd.addCustomer({ email: 'ana@matriz.example', name: 'Ana', org: 'Matriz' });
+    await hd.setSetting('approval.mode', 'all-departments');
+    for (let i = 0; i < 3; i++) await hd.createTicket({ requester: 'ana@matriz.example', department: 'Suporte', subject: `s${i}`, message: 'm' });
+    await hd.close();
+  });
+
+  it('names that do not exist get "did you mean", as commands do', async () => {
+    const cases: [string[], string][] = [
+      [['drafts', 'list', '--department', 'Suport'], 'department "Suport" not found (did you mean "Suporte"?)'],
+      [['drafts', 'list', '--org', 'filial norte'], 'organization "filial norte" not found (did you mean "Filial Norte"?)'],
+      [['drafts', 'list', '--department', 'Suporte', '--category', 'Aceso'], 'category "Aceso" not found in department "Suporte" (did you mean "Acesso"?)'],
+      [['customers', 'set', 'ana@matriz.exampel', '--inactive'], 'customer ana@matriz.exampel not found (did you mean ana@matriz.example?)'],
+      [['--tenant', 'defualt', 'drafts', 'list'], 'tenant "defualt" not found (did you mean "default"?)'],
+    ];
+    for (const [argv, message] of cases) {
+      const r = await runDeskctl(argv, { env });
+      expect(r.exitCode, argv.join(' ')).toBe(1);
+      expect(r.stderr).toBe(`error: ${message}\n`);
+    }
+    const far = await runDeskctl(['drafts', 'list', '--department', 'Jurídico'], { env });
+    expect(far.stderr).toBe('error: department "Jurídico" not found\n');
+  });
+
+  it('a bulk decision refused without --yes off a terminal says how many and suggests --dry-run (exit 2, nothing decided)', async () => {
+    const r = await runDeskctl(['drafts', 'approve', '--all', '--department', 'Suporte'], { env });
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toBe('error: refusing to approve 3 drafts (department Suporte) without --yes when not on a terminal: see which with --dry-run, then add --yes\n');
+    expect(count(db, 'drafts')).toBe(3);
+  });
+
+  it('required options are marked in help', async () => {
+    const r = await runDeskctl(['tickets', 'create', '--help'], { env });
+    for (const o of ['--requester <email>', '--department <name>', '--subject <text>', '--message <text>']) {
+      expect(r.stdout.split('\n').find((l) => l.includes(o))).toMatch(/\(required\)$/);
+    }
+    expect(r.stdout.split('\n').find((l) => l.includes('--conversation'))).not.toMatch(/required/);
+  });
+});

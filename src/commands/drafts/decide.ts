@@ -73,9 +73,13 @@ export async function run(ctx: Context, decision: 'approve' | 'reject', args: st
   }
 
   if (o.all && !o.yes) {
-    if (!ctx.interactive) throw invalid(`refusing to ${decision} drafts by filter without --yes when not on a terminal`);
     const dry = await hd.decideDrafts({ ...base, dryRun: true });
     const n = dry.dryRun ? dry.matched : 0;
+    const drafts = `${n.toLocaleString('en-US')} draft${n === 1 ? '' : 's'}`;
+    // The one confirmation rule: off a terminal, never without --yes (exit 2), whatever the count.
+    if (!ctx.interactive) {
+      throw invalid(`refusing to ${decision} ${drafts} (${describeFilter(o)}) without --yes when not on a terminal: see which with --dry-run, then add --yes`);
+    }
     if (n === 0) {
       ctx.out.status('no pending drafts match; nothing to do');
       return;
