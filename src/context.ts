@@ -10,13 +10,15 @@ import { FORMATS, Output, type Format, type Paint, type Sink } from './output/re
 
 /** What the process gives a run of deskctl; tests build one around buffers. */
 export interface Io {
-  stdout: Sink & { isTTY?: boolean; columns?: number };
+  stdout: Sink & { isTTY?: boolean; columns?: number; rows?: number };
   stderr: Sink & { isTTY?: boolean; columns?: number };
   stdin: Readable & { isTTY?: boolean };
   env: NodeJS.ProcessEnv;
   /** Answers a yes/no question on the terminal; only called when stdin and stdout are TTYs. */
   confirm?: (message: string) => Promise<boolean>;
   signal?: AbortSignal;
+  /** Runs the pager command on this text (tests give their own; by default a child process on the terminal). */
+  pager?: (command: string, text: string) => Promise<void>;
 }
 
 export interface GlobalOptions {
@@ -94,8 +96,36 @@ export class Context {
       tty: Boolean(this.io.stdout.isTTY),
       paint: this.color ? this.chalk : undefined,
       columns: this.io.stdout.columns,
+      rows: this.io.stdout.rows,
+      page: this.pagerCommand ? (text) => this.page(this.pagerCommand!, text) : undefined,
     });
     return this.outCache;
+  }
+
+  /** $DESKCTL_PAGER or $PAGER, for long tables on a terminal (never when stdout is piped). */
+  private get pagerCommand(): string | undefined {
+    if (!this.io.stdout.isTTY) return undefined;
+    const cmd = (this.env.DESKCTL_PAGER ?? this.env.PAGER)?.trim();
+    return cmd && cmd !== 'cat' ? cmd : undefined;
+  }
+
+  /** Shows text through the pager on the terminal; if it cannot be started, the text is printed. */
+  private async page(command: string, text: string): Promise<void> {
+    if (this.io.pager) return this.io.pager(command, text);
+    const { spawn } = await import('node:child_process');
+    await new Promise<void>((resolve) => {
+      const child = spawn(command, { shell: true, stdio: ['pipe', 'inherit', 'inherit'], env: { LESS: 'FRX', ...this.env } });
+      child.on('error', () => {
+        this.io.stdout.write(text);
+        resolve();
+      });
+      child.stdin.on('error', () => {}); // the pager quit before reading everything (q in less)
+      child.on('close', (code) => {
+        if (code === 127) this.io.stdout.write(text); // the shell found no such pager
+        resolve();
+      });
+      child.stdin.end(text);
+    });
   }
 
   /** The saved profiles, read from $XDG_CONFIG_HOME/deskctl only if resolution needs them. */

@@ -47,6 +47,10 @@ export interface OutputOptions {
   paint?: Paint;
   /** Terminal width, to fit tables. */
   columns?: number;
+  /** Terminal height: a table taller than this goes through `page` when there is one. */
+  rows?: number;
+  /** Shows long output through the user's pager ($PAGER), on a terminal only. */
+  page?: (text: string) => Promise<void>;
 }
 
 /** Renders results on stdout and status lines on stderr, by the chosen format. */
@@ -119,7 +123,11 @@ export class Output {
     const paint = (v: unknown, s: string) =>
       v instanceof Styled && !s.includes('\n') ? v.parts.map(([t, style]) => (t ? this.paint[style](printable(t)) : '')).join('') : s;
     text.forEach((r, row) => table.push(r.map((s, i) => paint(rows[row]![i], cell(s, i)))));
-    this.stdout.write(`${table.toString()}\n`);
+    const drawn = `${table.toString()}\n`;
+    // Longer than the terminal is tall: through the pager, as gh and git do (never when piped).
+    const { page, rows: height } = this.options;
+    if (page && height && drawn.split('\n').length - 1 > height) return page(drawn);
+    this.stdout.write(drawn);
   }
 
   /** A line for the person at the terminal: stderr, never mixed with data. */

@@ -322,3 +322,43 @@ describe('habits from issue 12', () => {
     expect(r.stdout.split('\n').find((l) => l.includes('--conversation'))).not.toMatch(/required/);
   });
 });
+
+describe('habit: long output on a terminal goes through $PAGER, never when piped', () => {
+  const { db } = fresh();
+  const env = { DESKCTL_DB: db, PAGER: 'less' };
+
+  it('a table taller than the terminal is paged; a short one, or piped output, is not', async () => {
+    const made = await runDeskctl(['generate', '--tickets', '0', '--drafts', '40', '--orgs', '3', '--customers', '20'], { env });
+    expect(made.exitCode, made.stderr).toBe(0);
+    const paged: [string, string][] = [];
+    const pager = async (command: string, text: string) => void paged.push([command, text]);
+    const long = await runDeskctl(['drafts', 'list'], { env, tty: true, rows: 30, pager });
+    expect(long.exitCode, long.stderr).toBe(0);
+    expect(paged).toHaveLength(1);
+    expect(paged[0]![0]).toBe('less');
+    expect(paged[0]![1]).toMatch(/┌/);
+    expect(long.stdout).toBe('');
+
+    const short = await runDeskctl(['drafts', 'list', '--limit', '3'], { env, tty: true, rows: 30, pager });
+    expect(short.stdout).toMatch(/┌/);
+    const piped = await runDeskctl(['drafts', 'list'], { env, rows: 30, pager });
+    expect(piped.stdout.split('\n')).toHaveLength(42);
+    const none = await runDeskctl(['drafts', 'list'], { env: { DESKCTL_DB: db }, tty: true, rows: 30, pager });
+    expect(none.stdout).toMatch(/┌/);
+    expect(paged).toHaveLength(1);
+  });
+});
+
+describe('habit: piped bulk results list every row', () => {
+  it('drafts approve --all piped lists each of 230 decisions; on a terminal the first 200 successes and a note', async () => {
+    const { db } = fresh();
+    const env = { DESKCTL_DB: db };
+    expect((await runDeskctl(['generate', '--tickets', '0', '--drafts', '460', '--orgs', '3', '--customers', '20'], { env })).exitCode).toBe(0);
+    const piped = await runDeskctl(['drafts', 'approve', '--all', '--limit', '230', '--yes'], { env });
+    expect(piped.exitCode, piped.stderr).toBe(0);
+    expect(piped.stdout.trim().split('\n')).toHaveLength(231);
+    const tty = await runDeskctl(['drafts', 'approve', '--all', '--limit', '230', '--yes'], { env, tty: true });
+    expect(tty.exitCode, tty.stderr).toBe(0);
+    expect(tty.stderr).toContain('(showing 200 of 230 successes; piped, every row is listed)');
+  }, 60_000);
+});

@@ -126,7 +126,8 @@ export async function run(ctx: Context, decision: 'approve' | 'reject', args: st
           return;
         }
         for (const r of results) {
-          if (!r.ok || successesShown < SHOWN) shown.push(r);
+          // Piped, every row is listed (a script reads them all); on a terminal, the first SHOWN successes.
+          if (!r.ok || successesShown < SHOWN || !ctx.io.stdout.isTTY) shown.push(r);
           if (r.ok) successesShown++;
         }
       },
@@ -158,7 +159,7 @@ export async function run(ctx: Context, decision: 'approve' | 'reject', args: st
       { header: 'protocol', value: (r) => r.ticket?.protocol ?? '' },
       { header: 'detail', value: (r) => r.error?.message ?? '' },
     ]);
-    if (report.succeeded > SHOWN) ctx.out.status(`(showing ${SHOWN} of ${report.succeeded} successes)`);
+    if (report.succeeded > SHOWN && ctx.io.stdout.isTTY) ctx.out.status(`(showing ${SHOWN} of ${report.succeeded} successes; piped, every row is listed)`);
     const interrupted = ctx.signal?.aborted ? ' (interrupted: the rest were left pending)' : '';
     ctx.out.status(`${PAST[decision]} ${report.succeeded} of ${report.requested} draft${report.requested === 1 ? '' : 's'}; ${report.failed} failed${interrupted}`);
     if (report.requested === 0) ctx.out.status('no pending drafts matched');
