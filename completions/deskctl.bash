@@ -55,7 +55,7 @@ _deskctl_spec() {
     'agents help') _dk_cmds='' _dk_opts='' _dk_vopts='' ;;
     'tickets') _dk_cmds='create list show solve close reopen reply link-process rate help' _dk_opts='-h --help' _dk_vopts='' ;;
     'tickets create') _dk_cmds='' _dk_opts='--requester --department --category --subject --message --channel --conversation --field --attach --internal --private -h --help' _dk_vopts='--requester --department --category --subject --message --channel --conversation --field --attach' ;;
-    'tickets list') _dk_cmds='' _dk_opts='--status --org --department --requester --overdue --due-today --limit --as -h --help' _dk_vopts='--status --org --department --requester --limit --as' ;;
+    'tickets list') _dk_cmds='' _dk_opts='--status --org --department --category --channel --agent --requester --overdue --due-today --limit --as -h --help' _dk_vopts='--status --org --department --category --channel --agent --requester --limit --as' ;;
     'tickets show') _dk_cmds='' _dk_opts='--as -h --help' _dk_vopts='--as' ;;
     'tickets solve') _dk_cmds='' _dk_opts='--message -h --help' _dk_vopts='--message' ;;
     'tickets close') _dk_cmds='' _dk_opts='-h --help' _dk_vopts='' ;;
@@ -126,6 +126,8 @@ _deskctl_value() {
     'tickets list|--status') echo 'choices:open in_progress waiting solved closed' ;;
     'tickets list|--org') echo 'dynamic:orgs' ;;
     'tickets list|--department') echo 'dynamic:departments' ;;
+    'tickets list|--category') echo 'dynamic:categories' ;;
+    'tickets list|--channel') echo 'choices:panel email api whatsapp app agent' ;;
     'tickets list|--requester') echo 'dynamic:customers' ;;
     'tickets list|--as') echo 'dynamic:customers' ;;
     'tickets show|--as') echo 'dynamic:customers' ;;

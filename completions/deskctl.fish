@@ -154,7 +154,7 @@ function __deskctl_spec --argument-names p
         set -g __deskctl_vopts '--requester' '--department' '--category' '--subject' '--message' '--channel' '--conversation' '--field' '--attach'
     case 'tickets list'
         set -g __deskctl_cmds 
-        set -g __deskctl_vopts '--status' '--org' '--department' '--requester' '--limit' '--as'
+        set -g __deskctl_vopts '--status' '--org' '--department' '--category' '--channel' '--agent' '--requester' '--limit' '--as'
     case 'tickets show'
         set -g __deskctl_cmds 
         set -g __deskctl_vopts '--as'
@@ -535,6 +535,9 @@ complete -c deskctl -n '__deskctl_at \'tickets create\'' -s h -l help -d 'displa
 complete -c deskctl -n '__deskctl_at \'tickets list\'' -l status -x -a 'open in_progress waiting solved closed' -d 'only this status'
 complete -c deskctl -n '__deskctl_at \'tickets list\'' -l org -x -a '(__deskctl_dynamic orgs)' -d 'only this organization'
 complete -c deskctl -n '__deskctl_at \'tickets list\'' -l department -x -a '(__deskctl_dynamic departments)' -d 'only this department'
+complete -c deskctl -n '__deskctl_at \'tickets list\'' -l category -x -a '(__deskctl_dynamic categories)' -d 'only this category (of --department, when given)'
+complete -c deskctl -n '__deskctl_at \'tickets list\'' -l channel -x -a 'panel email api whatsapp app agent' -d 'only tickets that came by this channel'
+complete -c deskctl -n '__deskctl_at \'tickets list\'' -l agent -x -d 'only tickets assigned to this agent'
 complete -c deskctl -n '__deskctl_at \'tickets list\'' -l requester -x -a '(__deskctl_dynamic customers)' -d 'only this requester'
 complete -c deskctl -n '__deskctl_at \'tickets list\'' -l overdue -d 'not solved or closed, and past the due time (R18)'
 complete -c deskctl -n '__deskctl_at \'tickets list\'' -l due-today -d 'not solved or closed, and due later today in the tenant\'s time zone (R18)'

@@ -3,6 +3,7 @@ import { DeskctlError, conflict, forbidden, invalid, notFound, precondition } fr
 import { assertRateable, assertReopenable } from '../core/reopen.js';
 import { TicketRequest, type CreateOutcome, type Settings, type Ticket, type TicketDetail, type TicketFilter } from '../core/schemas.js';
 import { localDayBounds } from '../core/time.js';
+import { didYouMean } from '../core/suggest.js';
 import { parseInput } from '../core/validate.js';
 import type { Tx } from '../store/sqlite.js';
 import {
@@ -211,6 +212,18 @@ export async function listTickets(ctx: EngineContext, filter: TicketFilter): Pro
   if (filter.status) q = q.where('t.status', '=', filter.status);
   if (filter.org !== undefined) q = q.where('t.organization_id', '=', await organizationId(db, ctx.tenantId, filter.org));
   if (filter.department !== undefined) q = q.where('t.department_id', '=', await departmentId(db, ctx.tenantId, filter.department));
+  if (filter.category !== undefined) {
+    // A category of the department given, or of any department; one that does not exist is not found.
+    if (filter.department !== undefined) {
+      await categoryId(db, ctx.tenantId, await departmentId(db, ctx.tenantId, filter.department), filter.department, filter.category);
+    } else {
+      const known = (await db.selectFrom('categories').select('name').where('tenant_id', '=', ctx.tenantId).execute()).map((r) => r.name);
+      if (!known.includes(filter.category)) throw notFound(`category "${filter.category}" not found${didYouMean(filter.category, known)}`);
+    }
+    q = q.where('c.name', '=', filter.category);
+  }
+  if (filter.channel !== undefined) q = q.where('t.channel', '=', filter.channel);
+  if (filter.agent !== undefined) q = q.where('a.email', '=', filter.agent);
   if (filter.requester !== undefined) q = q.where('rq.email', '=', filter.requester);
   if (filter.overdue || filter.dueToday) q = q.where('t.status', 'not in', ['solved', 'closed']);
   const current = ctx.now();
