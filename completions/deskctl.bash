@@ -79,7 +79,9 @@ _deskctl_spec() {
     'tokens list') _dk_cmds='' _dk_opts='-h --help' _dk_vopts='' ;;
     'tokens revoke') _dk_cmds='' _dk_opts='-h --help' _dk_vopts='' ;;
     'tokens help') _dk_cmds='' _dk_opts='' _dk_vopts='' ;;
-    'audit') _dk_cmds='' _dk_opts='--since --limit -h --help' _dk_vopts='--since --limit' ;;
+    'audit') _dk_cmds='list help' _dk_opts='-h --help' _dk_vopts='' ;;
+    'audit list') _dk_cmds='' _dk_opts='--since --action --entity --newest-first --limit -h --help' _dk_vopts='--since --action --entity --limit' ;;
+    'audit help') _dk_cmds='' _dk_opts='' _dk_vopts='' ;;
     'seed') _dk_cmds='' _dk_opts='--dry-run -h --help' _dk_vopts='' ;;
     'generate') _dk_cmds='' _dk_opts='--orgs --customers --tickets --drafts --random-seed -h --help' _dk_vopts='--orgs --customers --tickets --drafts --random-seed' ;;
     'stats') _dk_cmds='export approvals summary help' _dk_opts='-h --help' _dk_vopts='' ;;
@@ -193,6 +195,7 @@ _deskctl_arg() {
     'drafts help') case $2 in 0) echo 'choices:list show approve reject' ;; esac ;;
     'notifications help') case $2 in 0) echo 'choices:list' ;; esac ;;
     'tokens help') case $2 in 0) echo 'choices:create list revoke' ;; esac ;;
+    'audit help') case $2 in 0) echo 'choices:list' ;; esac ;;
     'seed') case $2 in 0) echo 'files' ;; esac ;;
     'stats help') case $2 in 0) echo 'choices:export approvals summary' ;; esac ;;
     'profile show') case $2 in 0) echo 'dynamic:profiles' ;; esac ;;

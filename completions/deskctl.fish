@@ -225,8 +225,14 @@ function __deskctl_spec --argument-names p
         set -g __deskctl_cmds 
         set -g __deskctl_vopts 
     case 'audit'
+        set -g __deskctl_cmds 'list' 'help'
+        set -g __deskctl_vopts 
+    case 'audit list'
         set -g __deskctl_cmds 
-        set -g __deskctl_vopts '--since' '--limit'
+        set -g __deskctl_vopts '--since' '--action' '--entity' '--limit'
+    case 'audit help'
+        set -g __deskctl_cmds 
+        set -g __deskctl_vopts 
     case 'seed'
         set -g __deskctl_cmds 
         set -g __deskctl_vopts 
@@ -633,9 +639,16 @@ complete -c deskctl -n '__deskctl_at \'tokens create\'' -s h -l help -d 'display
 complete -c deskctl -n '__deskctl_at \'tokens list\'' -s h -l help -d 'display help for command'
 complete -c deskctl -n '__deskctl_at \'tokens revoke\'' -s h -l help -d 'display help for command'
 complete -c deskctl -n '__deskctl_at \'tokens help\' 0' -a 'create list revoke'
-complete -c deskctl -n '__deskctl_at \'audit\'' -l since -x -d 'only entries at or after this time'
-complete -c deskctl -n '__deskctl_at \'audit\'' -l limit -x -d 'at most this many'
+complete -c deskctl -n '__deskctl_at \'audit\'' -a 'list' -d 'The audit trail, oldest first unless --newest-first; filters by time, action and entity'
+complete -c deskctl -n '__deskctl_at \'audit\'' -a 'help' -d 'display help for command'
 complete -c deskctl -n '__deskctl_at \'audit\'' -s h -l help -d 'display help for command'
+complete -c deskctl -n '__deskctl_at \'audit list\'' -l since -x -d 'only entries at or after this time'
+complete -c deskctl -n '__deskctl_at \'audit list\'' -l action -x -d 'only this action (draft.approve), or every one of a kind with a final * (draft.*)'
+complete -c deskctl -n '__deskctl_at \'audit list\'' -l entity -x -d 'only entries about this kind of entity (draft, ticket …), or one of them (draft:17)'
+complete -c deskctl -n '__deskctl_at \'audit list\'' -l newest-first -d 'newest entries first (with --limit: the latest N)'
+complete -c deskctl -n '__deskctl_at \'audit list\'' -l limit -x -d 'at most this many'
+complete -c deskctl -n '__deskctl_at \'audit list\'' -s h -l help -d 'display help for command'
+complete -c deskctl -n '__deskctl_at \'audit help\' 0' -a 'list'
 complete -c deskctl -n '__deskctl_at \'seed\'' -l dry-run -d 'check the fixture and print what would change; write nothing'
 complete -c deskctl -n '__deskctl_at \'seed\'' -s h -l help -d 'display help for command'
 complete -c deskctl -n '__deskctl_at \'seed\' 0' -F

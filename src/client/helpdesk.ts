@@ -45,6 +45,10 @@ export interface NotificationFilter {
 }
 export interface AuditFilter {
   since?: string;
+  /** An action (`draft.approve`), or every action of a kind with a final `*` (`draft.*`). */
+  action?: string;
+  entity?: string;
+  entityId?: string;
   limit?: number;
   after?: number;
 }

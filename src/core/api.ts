@@ -271,6 +271,9 @@ export const NotificationQuery = ListQuery.extend({
   kind: z.enum(NOTIFICATION_KINDS, { error: `expected one of ${NOTIFICATION_KINDS.join(', ')}` }).optional(),
 });
 export const AuditQuery = ListQuery.extend({
+  action: z.string().optional(),
+  entity: z.string().optional(),
+  entityId: z.string().optional(),
   since: z
     .string()
     .refine((s) => !Number.isNaN(Date.parse(s)), 'expected a date or time such as 2026-11-01 or 2026-11-01T12:00:00Z')

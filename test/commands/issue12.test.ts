@@ -362,3 +362,17 @@ describe('habit: piped bulk results list every row', () => {
     expect(tty.stderr).toContain('(showing 200 of 230 successes; piped, every row is listed)');
   }, 60_000);
 });
+
+describe('habit: audit list like the other nouns', () => {
+  it('audit list --newest-first --limit N is the latest N, newest first; deskctl audit alone still lists oldest first', async () => {
+    const { db } = fresh();
+    const env = { DESKCTL_DB: db };
+    for (const d of ['A', 'B', 'C']) expect((await runDeskctl(['departments', 'add', d], { env })).exitCode).toBe(0);
+    const newest = JSON.parse((await runDeskctl(['audit', 'list', '--newest-first', '--limit', '2', '--action', 'department.add', '-o', 'json'], { env })).stdout);
+    expect(newest.map((a: { details: { name: string } }) => a.details.name)).toEqual(['C', 'B']);
+    const bare = JSON.parse((await runDeskctl(['audit', '--entity', 'department', '-o', 'json'], { env })).stdout);
+    expect(bare.map((a: { details: { name: string } }) => a.details.name)).toEqual(['A', 'B', 'C']);
+    const bad = await runDeskctl(['audit', 'list', '--entity', 'Not An Entity'], { env });
+    expect(bad.exitCode).toBe(2);
+  });
+});
