@@ -2,6 +2,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { DeskctlError, EXIT } from './core/errors.js';
 import { editDistance } from './core/suggest.js';
 import { groupExamples } from './commands/help/examples.js';
+import { HELP_TOPICS } from './commands/help/names.js';
 import { NOUNS } from './commands/index.js';
 import { Context, type Io } from './context.js';
 import { FORMATS, Output } from './output/render.js';
@@ -42,8 +43,7 @@ export function processIo(): Io {
 /** Global options that take a value, so the command word can be found without loading anything. */
 const VALUE_OPTIONS = new Set(['-o', '--output', '--db', '--api', '--profile', '--tenant']);
 
-/** The topics of `deskctl help <topic>` (their text lives in commands/help/topics.ts, loaded only for them). */
-export const HELP_TOPICS = ['exit-codes', 'environment'] as const;
+export { HELP_TOPICS };
 
 /** The words before any option that is not global: the command path, roughly. */
 function words(argv: string[]): string[] {
@@ -114,6 +114,9 @@ Exit codes: 0 ok, 1 refused or failed, 2 usage or invalid input, 3 bulk partly f
 More: deskctl help exit-codes, deskctl help environment, deskctl <command> --help.
 Rule numbers (R7, R13 …) in help and messages: docs/rules.md in the deskctl package.`,
     );
+  // The whole tree, for the completion scripts: handed over through the context, so that no command
+  // module imports this one (no import cycle).
+  ctx.wholeProgram ??= () => fullProgram(ctx);
   program.hook('preAction', (_root, action) => {
     ctx.globals = action.optsWithGlobals();
     void ctx.format; // validates --output before any work

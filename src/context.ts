@@ -43,6 +43,8 @@ export class Context {
   private chalk?: Paint;
   globals: GlobalOptions = {};
   exitCode = 0;
+  /** The program tree with every command loaded (set by the CLI; the completion scripts are made from it). */
+  wholeProgram?: () => Promise<import('commander').Command>;
   /** Set by a command whose normal end is a signal (`serve`): then an interrupt is not exit 130. */
   endsOnSignal = false;
 
@@ -231,10 +233,15 @@ export class Context {
     };
   }
 
-  /** Ids given as `-`: read from stdin, one per line (JSON arrays of drafts are accepted too). */
-  async readStdin(): Promise<string> {
+  /** The one reader of stdin: all of it, as bytes (a fixture checks its UTF-8 itself). */
+  async readStdinBytes(): Promise<Buffer> {
     const chunks: Buffer[] = [];
     for await (const chunk of this.io.stdin) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
-    return Buffer.concat(chunks).toString('utf8');
+    return Buffer.concat(chunks);
+  }
+
+  /** All of stdin as text (ids given as `-`, a token for --token-stdin). */
+  async readStdin(): Promise<string> {
+    return (await this.readStdinBytes()).toString('utf8');
   }
 }

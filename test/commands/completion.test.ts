@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { openLocalHelpdesk } from '../../src/client/local.js';
+import { fullProgram } from '../../src/cli.js';
 import { completionScript, programModel } from '../../src/commands/completion/generate.js';
 import { SCRIPT_FILES, SHELLS } from '../../src/commands/completion/scripts.js';
 import { Context } from '../../src/context.js';
@@ -13,7 +14,11 @@ import { runDeskctl } from '../helpers/run.js';
 
 const COMPLETIONS = fileURLToPath(new URL('../../completions/', import.meta.url));
 const BASH_SCRIPT = join(COMPLETIONS, SCRIPT_FILES.bash);
-const quietCtx = () => new Context({ stdout: { write: () => true }, stderr: { write: () => true }, stdin: process.stdin, env: {} });
+const quietCtx = () => {
+  const ctx = new Context({ stdout: { write: () => true }, stderr: { write: () => true }, stdin: process.stdin, env: {} });
+  ctx.wholeProgram = () => fullProgram(ctx);
+  return ctx;
+};
 /** A home of its own for shells that write their own files (fish does). */
 const shellHome = () => {
   const home = mkdtempSync(join(tmpdir(), 'deskctl-shell-'));

@@ -1,0 +1,43 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const SRC = fileURLToPath(new URL('../../src/', import.meta.url));
+const files = (dir: string): string[] => readdirSync(dir).flatMap((f) => (statSync(join(dir, f)).isDirectory() ? files(join(dir, f)) : /\.ts$/.test(f) ? [join(dir, f)] : []));
+
+/** Every module a source file imports, statically or lazily (`import('…')`), type-only imports aside. */
+function imports(file: string): string[] {
+  const text = readFileSync(file, 'utf8');
+  const specs = [
+    ...[...text.matchAll(/^import (?!type )[^;]*?from '(\.[^']+)'/gm)].map((m) => m[1]!),
+    ...[...text.matchAll(/^export [^;]*? from '(\.[^']+)'/gm)].map((m) => m[1]!),
+    ...[...text.matchAll(/import\('(\.[^']+)'\)/g)].map((m) => m[1]!),
+  ];
+  return specs.map((s) => resolve(dirname(file), s.replace(/\.js$/, '.ts'))).filter((f) => f.endsWith('.ts'));
+}
+
+describe('the command layer as the house style says (issue 12)', () => {
+  it('no import cycle among the sources, lazy imports included', () => {
+    const graph = new Map(files(SRC).map((f) => [f, imports(f)]));
+    const cycles: string[] = [];
+    const state = new Map<string, 'open' | 'done'>();
+    const visit = (f: string, path: string[]) => {
+      if (state.get(f) === 'done') return;
+      if (state.get(f) === 'open') {
+        cycles.push([...path.slice(path.indexOf(f)), f].map((p) => relative(SRC, p)).join(' → '));
+        return;
+      }
+      state.set(f, 'open');
+      for (const g of graph.get(f) ?? []) visit(g, [...path, f]);
+      state.set(f, 'done');
+    };
+    for (const f of graph.keys()) visit(f, []);
+    expect(cycles).toEqual([]);
+  });
+
+  it('one reader of stdin: only the context reads it', () => {
+    const readers = files(join(SRC, 'commands')).filter((f) => /for await \([^)]* of ctx\.io\.stdin\)/.test(readFileSync(f, 'utf8')));
+    expect(readers.map((f) => relative(SRC, f))).toEqual([]);
+  });
+});
