@@ -70,6 +70,16 @@ export class Output {
     return this.options.format;
   }
 
+  /** Data as it is (a protocol, ids one a line, a token, a script): stdout, nothing added. */
+  write(text: string): void {
+    this.stdout.write(text);
+  }
+
+  /** Where data goes, for writers that stream with backpressure (a stats export). */
+  get sink(): Sink {
+    return this.stdout;
+  }
+
   json(value: unknown): void {
     this.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
   }

@@ -145,6 +145,7 @@ describe('CSV formula injection is neutralised in every CSV', () => {
     'tokens list': [['tokens', 'list']],
     'tokens revoke': [['tokens', 'revoke', '@t2']],
     audit: [['audit']],
+    'audit list': [['audit', 'list']],
     seed: [['seed', '-']],
     'stats export': [
       ['stats', 'export', '--by', 'organization,department,category,requester,agent,status,channel,day'],

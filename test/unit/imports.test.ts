@@ -36,6 +36,13 @@ describe('the command layer as the house style says (issue 12)', () => {
     expect(cycles).toEqual([]);
   });
 
+  it('no command writes to stdout behind the output layer, nor builds streamed JSON itself', () => {
+    const writers = files(join(SRC, 'commands')).filter((f) => /io\.stdout\.write|process\.stdout/.test(readFileSync(f, 'utf8')));
+    expect(writers.map((f) => relative(SRC, f))).toEqual([]);
+    const concatenating = files(join(SRC, 'commands')).filter((f) => /write\([^)]*['`]\s*[[{]\\n/.test(readFileSync(f, 'utf8')));
+    expect(concatenating.map((f) => relative(SRC, f))).toEqual([]);
+  });
+
   it('one reader of stdin: only the context reads it', () => {
     const readers = files(join(SRC, 'commands')).filter((f) => /for await \([^)]* of ctx\.io\.stdin\)/.test(readFileSync(f, 'utf8')));
     expect(readers.map((f) => relative(SRC, f))).toEqual([]);

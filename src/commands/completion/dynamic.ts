@@ -19,7 +19,7 @@ export function register(cmd: Command, ctx: Context): void {
         names = [];
       }
       const out = [...new Set(names)].filter((n) => !prefix || n.startsWith(prefix));
-      if (out.length) ctx.io.stdout.write(`${out.join('\n')}\n`);
+      if (out.length) ctx.out.write(`${out.join('\n')}\n`);
     });
 }
 

@@ -3,6 +3,7 @@ import type { DecisionResult } from '../../core/schemas.js';
 import { DeskctlError, invalid } from '../../core/errors.js';
 import type { Context } from '../../context.js';
 import { batchExit, countForbidden, examples, excludeEachOther, readIds } from '../shared.js';
+import { JsonStream } from '../../output/json-stream.js';
 import { describeFilter, filterOptions, hasFilter, toFilter, type FilterFlags } from './filters.js';
 
 interface Flags extends FilterFlags {
@@ -66,7 +67,7 @@ export async function run(ctx: Context, decision: 'approve' | 'reject', args: st
     const dry = await hd.decideDrafts({ ...base, dryRun: true });
     if (ctx.out.format === 'json') return ctx.out.json(dry);
     if (dry.dryRun) {
-      ctx.io.stdout.write(dry.ids.map((id) => `${id}\n`).join(''));
+      ctx.out.write(dry.ids.map((id) => `${id}\n`).join(''));
       ctx.out.status(`dry run: would ${decision} ${dry.matched} draft${dry.matched === 1 ? '' : 's'}; nothing changed`);
     }
     return;
@@ -97,15 +98,11 @@ export async function run(ctx: Context, decision: 'approve' | 'reject', args: st
   let successesShown = 0;
   // The JSON document is streamed chunk by chunk (flat memory on 100,000 drafts), opened only once
   // there is something to say, so an error before the first chunk leaves stdout empty.
-  let opened = false;
-  const openJson = () => {
-    if (!opened) ctx.io.stdout.write('{\n  "dryRun": false,\n  "results": [');
-    opened = true;
-  };
+  const doc = new JsonStream({ head: { dryRun: false }, list: 'results' });
   const progress = await ctx.progress(decision === 'approve' ? 'approving drafts' : 'rejecting drafts');
   const sofar = { requested: 0, succeeded: 0, failed: 0 };
   let refused = 0;
-  const totals = (r: typeof sofar) => `"requested": ${r.requested},\n  "succeeded": ${r.succeeded},\n  "failed": ${r.failed}`;
+  const totals = (r: typeof sofar) => ({ requested: r.requested, succeeded: r.succeeded, failed: r.failed });
   let report;
   try {
     report = await hd.decideDrafts(base, {
@@ -119,10 +116,7 @@ export async function run(ctx: Context, decision: 'approve' | 'reject', args: st
           else sofar.failed++;
         }
         if (json) {
-          if (results.length === 0) return;
-          const comma = opened ? ',' : '';
-          openJson();
-          ctx.io.stdout.write(`${comma}${results.map((r) => `\n    ${JSON.stringify(r)}`).join(',')}`);
+          ctx.out.write(doc.items(results));
           return;
         }
         for (const r of results) {
@@ -139,7 +133,7 @@ export async function run(ctx: Context, decision: 'approve' | 'reject', args: st
     if (sofar.requested > 0) {
       if (json) {
         const stopped = e instanceof DeskctlError ? e.toJSON() : { code: 'internal', message: (e as Error).message };
-        ctx.io.stdout.write(`\n  ],\n  ${totals(sofar)},\n  "stopped": ${JSON.stringify(stopped)}\n}\n`);
+        ctx.out.write(doc.close({ ...totals(sofar), stopped }));
       } else {
         ctx.out.status(`stopped after ${sofar.requested} draft${sofar.requested === 1 ? '' : 's'}: ${sofar.succeeded} ${PAST[decision]} (they stay so), ${sofar.failed} failed; the rest are still pending`);
       }
@@ -149,8 +143,7 @@ export async function run(ctx: Context, decision: 'approve' | 'reject', args: st
   progress.stop();
   if (report.dryRun) return;
   if (json) {
-    openJson();
-    ctx.io.stdout.write(`\n  ],\n  ${totals(report)}\n}\n`);
+    ctx.out.write(doc.close(totals(report)));
   } else {
     await ctx.out.list(shown, [
       { header: 'id', value: (r) => r.id },

@@ -6,6 +6,7 @@ import { basename, dirname, join } from 'node:path';
 import { stringify } from 'csv-stringify';
 import { invalid, precondition } from '../../core/errors.js';
 import { LINE_BREAK, neutraliseCell } from '../../output/csv.js';
+import { JsonStream } from '../../output/json-stream.js';
 import { Output, type Sink } from '../../output/render.js';
 import type { Context } from '../../context.js';
 
@@ -72,7 +73,7 @@ async function put(sink: Sink, chunk: string): Promise<boolean> {
  * renamed when complete, so a failed export never leaves half a file. Returns the number of rows.
  */
 export async function writeRows(ctx: Context, columns: string[], rows: AsyncIterable<Record<string, unknown>>, o: WriteOptions): Promise<number> {
-  let sink: Sink = ctx.io.stdout;
+  let sink: Sink = ctx.out.sink;
   let file: { tmp: string; stream: NodeJS.WritableStream & { close(): void } } | undefined;
   if (o.out) {
     const tmp = join(dirname(o.out), `.${basename(o.out)}.${randomBytes(4).toString('hex')}.tmp`);
@@ -126,16 +127,15 @@ export async function writeRows(ctx: Context, columns: string[], rows: AsyncIter
       if (!gone) csv.end();
       await pump;
     } else if (o.format === 'json') {
-      let first = true;
+      const doc = new JsonStream('array');
       let open = true;
       for await (const row of rows) {
-        open = await put(sink, `${first ? '[\n' : ',\n'}  ${JSON.stringify(row)}`);
+        open = await put(sink, doc.items([row]));
         if (!open) break;
-        first = false;
         count++;
         if (await step()) break;
       }
-      if (open) await put(sink, first ? '[]\n' : '\n]\n');
+      if (open) await put(sink, doc.close());
     } else {
       const all: unknown[][] = [];
       for await (const row of rows) {

@@ -90,10 +90,10 @@ export async function run(ctx: Context, o: Flags): Promise<void> {
   const outcome = await (await ctx.helpdesk()).createTicket(request);
   if (ctx.out.format === 'json') return ctx.out.json(outcome);
   if (outcome.outcome === 'ticket') {
-    ctx.io.stdout.write(`${outcome.ticket.protocol}\n`);
+    ctx.out.write(`${outcome.ticket.protocol}\n`);
     ctx.out.status(`created ticket ${outcome.ticket.protocol} (id ${outcome.ticket.id}), due ${outcome.ticket.dueAt}`);
   } else {
-    ctx.io.stdout.write(`draft ${outcome.draft.id}\n`);
+    ctx.out.write(`draft ${outcome.draft.id}\n`);
     ctx.out.status(
       outcome.appended
         ? `added the message to pending draft ${outcome.draft.id}; the customer was told it waits for approval (R16)`
