@@ -53,11 +53,12 @@ _deskctl_spec() {
     'agents list') _dk_cmds='' _dk_opts='-h --help' _dk_vopts='' ;;
     'agents add') _dk_cmds='' _dk_opts='--name --department --admin -h --help' _dk_vopts='--name --department' ;;
     'agents help') _dk_cmds='' _dk_opts='' _dk_vopts='' ;;
-    'tickets') _dk_cmds='create list show solve close reopen reply link-process rate help' _dk_opts='-h --help' _dk_vopts='' ;;
+    'tickets') _dk_cmds='create list show solve assign close reopen reply link-process rate help' _dk_opts='-h --help' _dk_vopts='' ;;
     'tickets create') _dk_cmds='' _dk_opts='--requester --department --category --subject --message --channel --conversation --field --attach --internal --private -h --help' _dk_vopts='--requester --department --category --subject --message --channel --conversation --field --attach' ;;
     'tickets list') _dk_cmds='' _dk_opts='--status --org --department --category --channel --agent --requester --overdue --due-today --limit --as -h --help' _dk_vopts='--status --org --department --category --channel --agent --requester --limit --as' ;;
     'tickets show') _dk_cmds='' _dk_opts='--as -h --help' _dk_vopts='--as' ;;
     'tickets solve') _dk_cmds='' _dk_opts='--message -h --help' _dk_vopts='--message' ;;
+    'tickets assign') _dk_cmds='' _dk_opts='--agent --none -h --help' _dk_vopts='--agent' ;;
     'tickets close') _dk_cmds='' _dk_opts='-h --help' _dk_vopts='' ;;
     'tickets reopen') _dk_cmds='' _dk_opts='-m --message -h --help' _dk_vopts='-m --message' ;;
     'tickets reply') _dk_cmds='' _dk_opts='-m --message -h --help' _dk_vopts='-m --message' ;;
@@ -130,9 +131,11 @@ _deskctl_value() {
     'tickets list|--department') echo 'dynamic:departments' ;;
     'tickets list|--category') echo 'dynamic:categories' ;;
     'tickets list|--channel') echo 'choices:panel email api whatsapp app agent' ;;
+    'tickets list|--agent') echo 'dynamic:agents' ;;
     'tickets list|--requester') echo 'dynamic:customers' ;;
     'tickets list|--as') echo 'dynamic:customers' ;;
     'tickets show|--as') echo 'dynamic:customers' ;;
+    'tickets assign|--agent') echo 'dynamic:agents' ;;
     'drafts list|--org') echo 'dynamic:orgs' ;;
     'drafts list|--department') echo 'dynamic:departments' ;;
     'drafts list|--category') echo 'dynamic:categories' ;;
@@ -191,7 +194,7 @@ _deskctl_arg() {
     'customers remove') case $2 in 0) echo 'dynamic:customers' ;; esac ;;
     'customers help') case $2 in 0) echo 'choices:list add set remove' ;; esac ;;
     'agents help') case $2 in 0) echo 'choices:list add' ;; esac ;;
-    'tickets help') case $2 in 0) echo 'choices:create list show solve close reopen reply link-process rate' ;; esac ;;
+    'tickets help') case $2 in 0) echo 'choices:create list show solve assign close reopen reply link-process rate' ;; esac ;;
     'drafts help') case $2 in 0) echo 'choices:list show approve reject' ;; esac ;;
     'notifications help') case $2 in 0) echo 'choices:list' ;; esac ;;
     'tokens help') case $2 in 0) echo 'choices:create list revoke' ;; esac ;;

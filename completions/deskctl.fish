@@ -147,7 +147,7 @@ function __deskctl_spec --argument-names p
         set -g __deskctl_cmds 
         set -g __deskctl_vopts 
     case 'tickets'
-        set -g __deskctl_cmds 'create' 'list' 'show' 'solve' 'close' 'reopen' 'reply' 'link-process' 'rate' 'help'
+        set -g __deskctl_cmds 'create' 'list' 'show' 'solve' 'assign' 'close' 'reopen' 'reply' 'link-process' 'rate' 'help'
         set -g __deskctl_vopts 
     case 'tickets create'
         set -g __deskctl_cmds 
@@ -161,6 +161,9 @@ function __deskctl_spec --argument-names p
     case 'tickets solve'
         set -g __deskctl_cmds 
         set -g __deskctl_vopts '--message'
+    case 'tickets assign'
+        set -g __deskctl_cmds 
+        set -g __deskctl_vopts '--agent'
     case 'tickets close'
         set -g __deskctl_cmds 
         set -g __deskctl_vopts 
@@ -519,6 +522,7 @@ complete -c deskctl -n '__deskctl_at \'tickets\'' -a 'create' -d 'Open a ticket;
 complete -c deskctl -n '__deskctl_at \'tickets\'' -a 'list' -d 'List tickets, oldest first'
 complete -c deskctl -n '__deskctl_at \'tickets\'' -a 'show' -d 'Show one ticket with its messages'
 complete -c deskctl -n '__deskctl_at \'tickets\'' -a 'solve' -d 'Mark tickets solved; the customer is told (R22)'
+complete -c deskctl -n '__deskctl_at \'tickets\'' -a 'assign' -d 'Assign tickets to an agent of their department, or unassign them (--none)'
 complete -c deskctl -n '__deskctl_at \'tickets\'' -a 'close' -d 'Close tickets'
 complete -c deskctl -n '__deskctl_at \'tickets\'' -a 'reopen' -d 'Reopen solved tickets: needs reopen.allowed, never with a linked process (R19)'
 complete -c deskctl -n '__deskctl_at \'tickets\'' -a 'reply' -d 'Answer a ticket as an agent; the customer is told (R22)'
@@ -543,7 +547,7 @@ complete -c deskctl -n '__deskctl_at \'tickets list\'' -l org -x -a '(__deskctl_
 complete -c deskctl -n '__deskctl_at \'tickets list\'' -l department -x -a '(__deskctl_dynamic departments)' -d 'only this department'
 complete -c deskctl -n '__deskctl_at \'tickets list\'' -l category -x -a '(__deskctl_dynamic categories)' -d 'only this category (of --department, when given)'
 complete -c deskctl -n '__deskctl_at \'tickets list\'' -l channel -x -a 'panel email api whatsapp app agent' -d 'only tickets that came by this channel'
-complete -c deskctl -n '__deskctl_at \'tickets list\'' -l agent -x -d 'only tickets assigned to this agent'
+complete -c deskctl -n '__deskctl_at \'tickets list\'' -l agent -x -a '(__deskctl_dynamic agents)' -d 'only tickets assigned to this agent'
 complete -c deskctl -n '__deskctl_at \'tickets list\'' -l requester -x -a '(__deskctl_dynamic customers)' -d 'only this requester'
 complete -c deskctl -n '__deskctl_at \'tickets list\'' -l overdue -d 'not solved or closed, and past the due time (R18)'
 complete -c deskctl -n '__deskctl_at \'tickets list\'' -l due-today -d 'not solved or closed, and due later today in the tenant\'s time zone (R18)'
@@ -554,6 +558,9 @@ complete -c deskctl -n '__deskctl_at \'tickets show\'' -l as -x -a '(__deskctl_d
 complete -c deskctl -n '__deskctl_at \'tickets show\'' -s h -l help -d 'display help for command'
 complete -c deskctl -n '__deskctl_at \'tickets solve\'' -l message -x -d 'a closing message to the customer'
 complete -c deskctl -n '__deskctl_at \'tickets solve\'' -s h -l help -d 'display help for command'
+complete -c deskctl -n '__deskctl_at \'tickets assign\'' -l agent -x -a '(__deskctl_dynamic agents)' -d 'the agent, who works in the ticket\'s department'
+complete -c deskctl -n '__deskctl_at \'tickets assign\'' -l none -d 'unassign: the tickets get no agent'
+complete -c deskctl -n '__deskctl_at \'tickets assign\'' -s h -l help -d 'display help for command'
 complete -c deskctl -n '__deskctl_at \'tickets close\'' -s h -l help -d 'display help for command'
 complete -c deskctl -n '__deskctl_at \'tickets reopen\'' -s m -l message -x -d 'why it is reopened (required, added to the ticket) (required)'
 complete -c deskctl -n '__deskctl_at \'tickets reopen\'' -s h -l help -d 'display help for command'
@@ -562,7 +569,7 @@ complete -c deskctl -n '__deskctl_at \'tickets reply\'' -s h -l help -d 'display
 complete -c deskctl -n '__deskctl_at \'tickets link-process\'' -s h -l help -d 'display help for command'
 complete -c deskctl -n '__deskctl_at \'tickets rate\'' -l comment -x -d 'a comment with the rating'
 complete -c deskctl -n '__deskctl_at \'tickets rate\'' -s h -l help -d 'display help for command'
-complete -c deskctl -n '__deskctl_at \'tickets help\' 0' -a 'create list show solve close reopen reply link-process rate'
+complete -c deskctl -n '__deskctl_at \'tickets help\' 0' -a 'create list show solve assign close reopen reply link-process rate'
 complete -c deskctl -n '__deskctl_at \'drafts\'' -a 'list' -d 'List pending drafts, oldest first'
 complete -c deskctl -n '__deskctl_at \'drafts\'' -a 'show' -d 'Show a pending draft with its message, custom fields and attachments'
 complete -c deskctl -n '__deskctl_at \'drafts\'' -a 'approve' -d 'Approve drafts: each becomes a ticket through the normal flow, exactly once (R13)'

@@ -102,6 +102,8 @@ export interface Helpdesk {
   replyTicket(id: number, message: string): Promise<BatchReport>;
   linkProcess(id: number, ref: string): Promise<BatchReport>;
   rateTicket(id: number, rating: number, comment?: string): Promise<BatchReport>;
+  /** Assigns tickets to an agent of their department, or unassigns them (null). */
+  assignTickets(ids: number[], agent: string | null): Promise<BatchReport>;
 
   listDrafts(filter: DraftFilter, opts?: As): Promise<Draft[]>;
   getDraft(id: number, opts?: As): Promise<Draft>;

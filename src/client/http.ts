@@ -198,6 +198,7 @@ class HttpHelpdesk implements Helpdesk {
   };
   getTicket: Helpdesk['getTicket'] = (ref, opts) => this.call('getTicket', { params: { ref }, query: { as: opts?.as } });
   solveTickets: Helpdesk['solveTickets'] = (ids, message) => this.call('solveTickets', { body: { ids, message } });
+  assignTickets: Helpdesk['assignTickets'] = (ids, agent) => this.call('assignTickets', { body: { ids, agent } });
   closeTickets: Helpdesk['closeTickets'] = (ids) => this.call('closeTickets', { body: { ids } });
   reopenTickets: Helpdesk['reopenTickets'] = (ids, message) => this.call('reopenTickets', { body: { ids, message } });
   replyTicket: Helpdesk['replyTicket'] = (id, message) => this.call('replyTicket', { params: { id }, body: { message } });

@@ -156,6 +156,7 @@ export class LocalHelpdesk implements Helpdesk {
   replyTicket = async (id: number, message: string) => (await E.tickets()).replyTicket(this.ctx, id, message);
   linkProcess = async (id: number, ref: string) => (await E.tickets()).linkProcess(this.ctx, id, ref);
   rateTicket = async (id: number, rating: number, comment?: string) => (await E.tickets()).rateTicket(this.ctx, id, rating, comment);
+  assignTickets = async (ids: number[], agent: string | null) => (await E.tickets()).assignTickets(this.ctx, ids, agent);
 
   listDrafts = async (filter: Parameters<typeof drafts.listDrafts>[1], opts?: As) => (await E.drafts()).listDrafts(await this.as(opts), filter);
   getDraft = async (id: number, opts?: As) => (await E.drafts()).getDraft(await this.as(opts), id);

@@ -113,13 +113,13 @@ const isForbidden = (r: { ok: boolean; error?: { code: string } }) => !r.ok && (
 export const countForbidden = (results: { ok: boolean; error?: { code: string } }[]) => results.filter(isForbidden).length;
 
 /** Prints a per-ticket batch result (solve, close, reopen ...) and sets the exit code. */
-export async function printBatch(ctx: Context, report: BatchReport, verb: string): Promise<void> {
+export async function printBatch(ctx: Context, report: BatchReport, verb: string, unchanged?: string): Promise<void> {
   ctx.exitCode = batchExit(report.requested, report.failed, countForbidden(report.results));
   if (ctx.out.format === 'json') return ctx.out.json(report);
   await ctx.out.list(report.results, [
     { header: 'id', value: (r) => r.id },
     { header: 'protocol', value: (r) => r.ticket?.protocol ?? '' },
-    { header: 'result', value: (r) => (r.ok ? (r.changed === false ? `already ${r.ticket?.status}` : verb) : `failed: ${r.error?.code}`) },
+    { header: 'result', value: (r) => (r.ok ? (r.changed === false ? (unchanged ?? `already ${r.ticket?.status}`) : verb) : `failed: ${r.error?.code}`) },
     { header: 'status', value: (r) => r.ticket?.status ?? '' },
     { header: 'detail', value: (r) => r.error?.message ?? '' },
   ]);

@@ -123,6 +123,7 @@ export const Bodies = {
   agent: z.strictObject({ email: z.string(), name: z.string(), departments: z.array(z.string()).optional(), admin: z.boolean().optional() }),
   solve: z.strictObject({ ids: z.array(z.number().int().positive()).min(1).max(10_000), message: z.string().optional() }),
   reopen: z.strictObject({ ids: z.array(z.number().int().positive()).min(1).max(10_000), message: z.string() }),
+  assign: z.strictObject({ ids: z.array(z.number().int().positive()).min(1).max(10_000), agent: z.string().nullable() }),
   message: z.strictObject({ message: z.string() }),
   process: z.strictObject({ ref: z.string() }),
   rating: z.strictObject({ rating: z.number(), comment: z.string().optional() }),
@@ -204,6 +205,7 @@ export const API = {
   replyTicket: op({ method: 'POST', path: '/tickets/:id/replies', summary: "An agent's answer", roles: ADMIN, response: BatchReport }),
   linkProcess: op({ method: 'PUT', path: '/tickets/:id/process', summary: 'Link a process (R19)', roles: ADMIN, response: BatchReport }),
   rateTicket: op({ method: 'PUT', path: '/tickets/:id/rating', summary: 'Rate a solved or closed ticket (R20)', roles: ADMIN, response: BatchReport }),
+  assignTickets: op({ method: 'POST', path: '/tickets/assign', summary: 'Assign tickets to an agent of their department, or unassign them', roles: ADMIN, response: BatchReport }),
 
   listDrafts: op({ method: 'GET', path: '/drafts', summary: 'Pending drafts the caller may see (R12, R13)', roles: ANYONE, response: Page(DraftShape), paginated: true }),
   getDraft: op({ method: 'GET', path: '/drafts/:id', summary: 'One draft with its details (managers, R12)', roles: ANYONE, response: DraftShape }),

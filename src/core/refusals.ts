@@ -41,6 +41,7 @@ export const ACTIONS: Record<OperationName, string> = {
   replyTicket: 'answer tickets',
   linkProcess: 'link processes to tickets',
   rateTicket: 'rate tickets',
+  assignTickets: 'assign tickets',
   listDrafts: 'list drafts',
   getDraft: 'see drafts',
   decideDrafts: 'approve or reject drafts',

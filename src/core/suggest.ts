@@ -10,15 +10,19 @@ export function editDistance(a: string, b: string): number {
 }
 
 /**
- * The known names close to a mistyped one, closest first: within a third of the name's length in
- * edits (at least one), ignoring case and accents, or starting with what was typed.
+ * The known names closest to a mistyped one: within a third of the name's length in edits (at
+ * least one), ignoring case and accents, the nearest of those only; or starting with what was typed.
  */
 export function closest(typed: string, known: readonly string[], max = 3): string[] {
   const fold = (s: string) => s.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
   const t = fold(typed);
-  return known
+  const near = known
     .map((name) => ({ name, d: editDistance(t, fold(name)), prefix: t.length >= 3 && fold(name).startsWith(t) }))
-    .filter((x) => x.prefix || x.d <= Math.max(1, Math.floor(x.name.length / 3)))
+    .filter((x) => x.prefix || x.d <= Math.max(1, Math.floor(x.name.length / 3)));
+  // Only the closest ones: a name two edits away is no suggestion beside one a single edit away.
+  const best = Math.min(...near.map((x) => (x.prefix ? 0 : x.d)));
+  return near
+    .filter((x) => x.prefix || x.d === best)
     .sort((a, b) => a.d - b.d || a.name.localeCompare(b.name))
     .slice(0, max)
     .map((x) => x.name);

@@ -379,6 +379,36 @@ export async function linkProcess(ctx: EngineContext, id: number, ref: string): 
   });
 }
 
+/**
+ * Assigns tickets to an agent who works in each ticket's department (a ticket of another
+ * department is refused and left as it was), or unassigns them (agent null). Asking for the agent
+ * a ticket already has is reported unchanged.
+ */
+export async function assignTickets(ctx: EngineContext, ids: number[], agentEmail: string | null): Promise<BatchReport> {
+  let agent: { id: number; email: string; departments: Set<number> } | null = null;
+  if (agentEmail !== null) {
+    const email = agentEmail.trim().toLowerCase();
+    const row = await ctx.store.db.selectFrom('agents').select(['id', 'email']).where('tenant_id', '=', ctx.tenantId).where('email', '=', email).executeTakeFirst();
+    if (!row) {
+      const known = (await ctx.store.db.selectFrom('agents').select('email').where('tenant_id', '=', ctx.tenantId).execute()).map((r) => r.email);
+      throw notFound(`agent ${email} not found${didYouMean(email, known, false)}`);
+    }
+    const depts = await ctx.store.db.selectFrom('agent_departments').select('department_id').where('agent_id', '=', row.id).execute();
+    agent = { id: row.id, email: row.email, departments: new Set(depts.map((d) => d.department_id)) };
+  }
+  return eachTicket(ctx, ids, async (tx, t) => {
+    if ((t.agent ?? null) === (agent?.email ?? null)) return false;
+    if (t.status === 'closed') throw precondition(`ticket ${t.protocol} is closed`);
+    if (agent) {
+      const { department_id } = await tx.selectFrom('tickets').select('department_id').where('id', '=', t.id).executeTakeFirstOrThrow();
+      if (!agent.departments.has(department_id)) throw precondition(`${agent.email} does not work in department ${t.department}, the department of ticket ${t.protocol}`);
+    }
+    await tx.updateTable('tickets').set({ agent_id: agent?.id ?? null, updated_at: ctx.now().toISOString() }).where('id', '=', t.id).execute();
+    await audit(tx, ctx, 'ticket.assign', 'ticket', t.id, { protocol: t.protocol, from: t.agent ?? null, to: agent?.email ?? null });
+    return true;
+  });
+}
+
 /** R20: one rating (1-5) with an optional comment, on a solved or closed ticket. */
 export async function rateTicket(ctx: EngineContext, id: number, rating: number, comment?: string): Promise<BatchReport> {
   if (!Number.isInteger(rating) || rating < 1 || rating > 5) throw invalid('rating: a rating is a whole number from 1 to 5 (R20)');

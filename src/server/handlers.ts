@@ -120,6 +120,10 @@ export const HANDLERS: Record<OperationName, Handler> = {
     return page({ limit, after }, (size, cursor) => hd.listTickets({ ...filter, limit: size, after: cursor }, { as }));
   },
   getTicket: (hd, i) => hd.getTicket(i.params.ref!, { as: parseInput(AsQuery, i.query).as }),
+  assignTickets: (hd, i) => {
+    const b = body('assign', i);
+    return hd.assignTickets(b.ids, b.agent);
+  },
   solveTickets: (hd, i) => {
     const b = body('solve', i);
     return hd.solveTickets(b.ids, b.message);

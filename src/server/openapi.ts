@@ -15,6 +15,7 @@ const BODY_OF: Partial<Record<keyof typeof API, keyof typeof Bodies>> = {
   setCustomer: 'customerPatch',
   addAgent: 'agent',
   solveTickets: 'solve',
+  assignTickets: 'assign',
   closeTickets: 'ids',
   reopenTickets: 'reopen',
   replyTicket: 'message',

@@ -132,6 +132,7 @@ describe('CSV formula injection is neutralised in every CSV', () => {
     'tickets show': [['tickets', 'show', '1'], ['tickets', 'show', '2'], ['tickets', 'show', '3']],
     'tickets solve': [['tickets', 'solve', '2', '--message', '=ok']],
     'tickets close': [['tickets', 'close', '2']],
+    'tickets assign': [['tickets', 'assign', '2', '--none']],
     'tickets reopen': [['tickets', 'reopen', '1', '--message', '@again']],
     'tickets reply': [['tickets', 'reply', '1', '--message=-answer']],
     'tickets link-process': [['tickets', 'link-process', '4', '@P']],

@@ -376,3 +376,25 @@ describe('habit: audit list like the other nouns', () => {
     expect(bad.exitCode).toBe(2);
   });
 });
+
+describe('habit: tickets assign', () => {
+  it('assigns by protocol, refuses --agent with --none, and needs one of them', async () => {
+    const { db } = fresh();
+    const env = { DESKCTL_DB: db };
+    const { openLocalHelpdesk } = await import('../../src/client/local.js');
+    const hd = await openLocalHelpdesk({ file: db, tenant: 'default' });
+    await hd.addDepartment('Suporte');
+    await hd.addAgent({ email: 'joao@help.example', name: 'João', departments: ['Suporte'] });
+    await hd.addCustomer({ email: 'c@x.example', name: 'C' });
+    const made = await hd.createTicket({ requester: 'c@x.example', department: 'Suporte', subject: 's', message: 'm' });
+    await hd.close();
+    const protocol = made.outcome === 'ticket' ? made.ticket.protocol : '';
+    const r = await runDeskctl(['tickets', 'assign', protocol, '--agent', 'joao@help.example'], { env });
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(r.stdout).toContain('\tassigned\t');
+    expect((await runDeskctl(['tickets', 'assign', protocol, '--agent', 'joao@help.example'], { env })).stdout).toContain('already theirs');
+    expect((await runDeskctl(['tickets', 'assign', protocol, '--agent', 'joao@help.example', '--none'], { env })).exitCode).toBe(2);
+    expect((await runDeskctl(['tickets', 'assign', protocol], { env })).stderr).toBe('error: give --agent EMAIL, or --none to unassign\n');
+    expect((await runDeskctl(['tickets', 'assign', protocol, '--none'], { env })).stdout).toContain('\tunassigned\t');
+  });
+});

@@ -87,6 +87,7 @@ describe('API authorisation matrix (R1, R12, R13)', () => {
     listTickets: {},
     getTicket: { params: { ref: 'TICKET' } },
     solveTickets: { body: { ids: [999] } },
+    assignTickets: { body: { ids: [999], agent: null } },
     closeTickets: { body: { ids: [999] } },
     reopenTickets: { body: { ids: [999], message: 'm' } },
     replyTicket: { params: { id: '999' }, body: { message: 'm' } },

@@ -42,5 +42,7 @@ export async function values(ctx: Context, kind: DynamicKind): Promise<string[]>
       return (await hd.listOrganizations()).map((o) => o.name);
     case 'customers':
       return (await hd.listCustomers({})).map((c) => c.email);
+    case 'agents':
+      return (await hd.listAgents()).map((a) => a.email);
   }
 }

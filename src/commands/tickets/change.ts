@@ -3,7 +3,8 @@ import { z } from 'zod';
 import { Message } from '../../core/schemas.js';
 import { parseInput } from '../../core/validate.js';
 import type { Context } from '../../context.js';
-import { examples, printBatch, readTicketId, readTicketIds } from '../shared.js';
+import { invalid } from '../../core/errors.js';
+import { examples, exclusiveFlags, printBatch, readTicketId, readTicketIds } from '../shared.js';
 
 /** The verbs that change existing tickets: solve, close, reopen, reply, link-process, rate. */
 export function register(parent: Command, ctx: Context): void {
@@ -18,6 +19,22 @@ export function register(parent: Command, ctx: Context): void {
         await printBatch(ctx, await (await ctx.helpdesk()).solveTickets(await readTicketIds(ctx, ids), message), 'solved');
       }),
     ['deskctl tickets solve 12 13 --message "Resolvido"', 'deskctl tickets solve 2026-000042 --message "Resolvido"'],
+  );
+  examples(
+    exclusiveFlags(
+      parent
+        .command('assign')
+        .argument('<tickets...>', 'ticket ids or protocols (or - for stdin)')
+        .option('--agent <email>', 'the agent, who works in the ticket\'s department')
+        .option('--none', 'unassign: the tickets get no agent')
+        .description("Assign tickets to an agent of their department, or unassign them (--none)")
+        .action(async (ids: string[], o: { agent?: string; none?: boolean }) => {
+          if (o.agent === undefined && !o.none) throw invalid('give --agent EMAIL, or --none to unassign');
+          await printBatch(ctx, await (await ctx.helpdesk()).assignTickets(await readTicketIds(ctx, ids), o.none ? null : o.agent!), o.none ? 'unassigned' : 'assigned', o.none ? 'already unassigned' : 'already theirs');
+        }),
+      ['--agent', '--none'],
+    ),
+    ['deskctl tickets assign 2026-000042 43 --agent joao@helpdesk.example', 'deskctl tickets assign 42 --none'],
   );
   examples(
     parent
