@@ -49,9 +49,11 @@ _deskctl_spec() {
     'customers set') _dk_cmds='' _dk_opts='--org --no-org --manager --no-manager --active --inactive --name --phone -h --help' _dk_vopts='--org --name --phone' ;;
     'customers remove') _dk_cmds='' _dk_opts='-h --help' _dk_vopts='' ;;
     'customers help') _dk_cmds='' _dk_opts='' _dk_vopts='' ;;
-    'agents') _dk_cmds='list add help' _dk_opts='-h --help' _dk_vopts='' ;;
+    'agents') _dk_cmds='list add set remove help' _dk_opts='-h --help' _dk_vopts='' ;;
     'agents list') _dk_cmds='' _dk_opts='-h --help' _dk_vopts='' ;;
     'agents add') _dk_cmds='' _dk_opts='--name --department --admin -h --help' _dk_vopts='--name --department' ;;
+    'agents set') _dk_cmds='' _dk_opts='--name --admin --no-admin --add-department --remove-department -h --help' _dk_vopts='--name --add-department --remove-department' ;;
+    'agents remove') _dk_cmds='' _dk_opts='-h --help' _dk_vopts='' ;;
     'agents help') _dk_cmds='' _dk_opts='' _dk_vopts='' ;;
     'tickets') _dk_cmds='create list show solve assign close reopen reply link-process rate help' _dk_opts='-h --help' _dk_vopts='' ;;
     'tickets create') _dk_cmds='' _dk_opts='--requester --department --category --subject --message --channel --conversation --field --attach --internal --private -h --help' _dk_vopts='--requester --department --category --subject --message --channel --conversation --field --attach' ;;
@@ -193,7 +195,7 @@ _deskctl_arg() {
     'customers set') case $2 in 0) echo 'dynamic:customers' ;; esac ;;
     'customers remove') case $2 in 0) echo 'dynamic:customers' ;; esac ;;
     'customers help') case $2 in 0) echo 'choices:list add set remove' ;; esac ;;
-    'agents help') case $2 in 0) echo 'choices:list add' ;; esac ;;
+    'agents help') case $2 in 0) echo 'choices:list add set remove' ;; esac ;;
     'tickets help') case $2 in 0) echo 'choices:create list show solve assign close reopen reply link-process rate' ;; esac ;;
     'drafts help') case $2 in 0) echo 'choices:list show approve reject' ;; esac ;;
     'notifications help') case $2 in 0) echo 'choices:list' ;; esac ;;

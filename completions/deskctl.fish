@@ -135,7 +135,7 @@ function __deskctl_spec --argument-names p
         set -g __deskctl_cmds 
         set -g __deskctl_vopts 
     case 'agents'
-        set -g __deskctl_cmds 'list' 'add' 'help'
+        set -g __deskctl_cmds 'list' 'add' 'set' 'remove' 'help'
         set -g __deskctl_vopts 
     case 'agents list'
         set -g __deskctl_cmds 
@@ -143,6 +143,12 @@ function __deskctl_spec --argument-names p
     case 'agents add'
         set -g __deskctl_cmds 
         set -g __deskctl_vopts '--name' '--department'
+    case 'agents set'
+        set -g __deskctl_cmds 
+        set -g __deskctl_vopts '--name' '--add-department' '--remove-department'
+    case 'agents remove'
+        set -g __deskctl_cmds 
+        set -g __deskctl_vopts 
     case 'agents help'
         set -g __deskctl_cmds 
         set -g __deskctl_vopts 
@@ -510,6 +516,8 @@ complete -c deskctl -n '__deskctl_at \'customers remove\' 0' -a '(__deskctl_dyna
 complete -c deskctl -n '__deskctl_at \'customers help\' 0' -a 'list add set remove'
 complete -c deskctl -n '__deskctl_at \'agents\'' -a 'list' -d 'List agents'
 complete -c deskctl -n '__deskctl_at \'agents\'' -a 'add' -d 'Add an agent (a staff user)'
+complete -c deskctl -n '__deskctl_at \'agents\'' -a 'set' -d 'Change an agent\'s name, admin flag or departments; what already holds is reported, not failed'
+complete -c deskctl -n '__deskctl_at \'agents\'' -a 'remove' -d 'Remove an agent; the tickets assigned to them are left unassigned (and counted)'
 complete -c deskctl -n '__deskctl_at \'agents\'' -a 'help' -d 'display help for command'
 complete -c deskctl -n '__deskctl_at \'agents\'' -s h -l help -d 'display help for command'
 complete -c deskctl -n '__deskctl_at \'agents list\'' -s h -l help -d 'display help for command'
@@ -517,7 +525,14 @@ complete -c deskctl -n '__deskctl_at \'agents add\'' -l name -x -d 'the agent\'s
 complete -c deskctl -n '__deskctl_at \'agents add\'' -l department -x -a '(__deskctl_dynamic departments)' -d 'a department the agent works in (repeatable)'
 complete -c deskctl -n '__deskctl_at \'agents add\'' -l admin -d 'an administrator of the account'
 complete -c deskctl -n '__deskctl_at \'agents add\'' -s h -l help -d 'display help for command'
-complete -c deskctl -n '__deskctl_at \'agents help\' 0' -a 'list add'
+complete -c deskctl -n '__deskctl_at \'agents set\'' -l name -x -d 'a new name'
+complete -c deskctl -n '__deskctl_at \'agents set\'' -l admin -d 'make an administrator of the account'
+complete -c deskctl -n '__deskctl_at \'agents set\'' -l no-admin -d 'no longer an administrator'
+complete -c deskctl -n '__deskctl_at \'agents set\'' -l add-department -x -d 'start working in this department (repeatable)'
+complete -c deskctl -n '__deskctl_at \'agents set\'' -l remove-department -x -d 'stop working in this department (repeatable)'
+complete -c deskctl -n '__deskctl_at \'agents set\'' -s h -l help -d 'display help for command'
+complete -c deskctl -n '__deskctl_at \'agents remove\'' -s h -l help -d 'display help for command'
+complete -c deskctl -n '__deskctl_at \'agents help\' 0' -a 'list add set remove'
 complete -c deskctl -n '__deskctl_at \'tickets\'' -a 'create' -d 'Open a ticket; when approval applies (R7) it becomes a draft for the managers'
 complete -c deskctl -n '__deskctl_at \'tickets\'' -a 'list' -d 'List tickets, oldest first'
 complete -c deskctl -n '__deskctl_at \'tickets\'' -a 'show' -d 'Show one ticket with its messages'

@@ -189,6 +189,8 @@ class HttpHelpdesk implements Helpdesk {
 
   listAgents: Helpdesk['listAgents'] = () => this.call('listAgents');
   addAgent: Helpdesk['addAgent'] = (input) => this.call('addAgent', { body: input });
+  setAgent: Helpdesk['setAgent'] = (email, patch) => this.call('setAgent', { params: { email }, body: patch });
+  removeAgent: Helpdesk['removeAgent'] = (email) => this.call('removeAgent', { params: { email } });
 
   /** One key per ticket request, so a retry after a lost answer opens one ticket, not two. */
   createTicket: Helpdesk['createTicket'] = (request) => this.call('createTicket', { body: request, idempotencyKey: randomUUID() });

@@ -146,6 +146,8 @@ export class LocalHelpdesk implements Helpdesk {
 
   listAgents = async () => (await E.catalog()).listAgents(this.ctx);
   addAgent = async (input: Parameters<typeof catalog.addAgent>[1]) => (await E.catalog()).addAgent(this.ctx, input);
+  setAgent = async (email: string, patch: catalog.AgentPatch) => (await E.catalog()).setAgent(this.ctx, email, patch);
+  removeAgent = async (email: string) => (await E.catalog()).removeAgent(this.ctx, email);
 
   createTicket = async (request: unknown) => (await E.tickets()).createTicket(this.ctx, request);
   listTickets = async (filter: Parameters<typeof tickets.listTickets>[1], opts?: As) => (await E.tickets()).listTickets(await this.as(opts), filter);

@@ -121,6 +121,12 @@ export const Bodies = {
     phone: z.string().nullable().optional(),
   }),
   agent: z.strictObject({ email: z.string(), name: z.string(), departments: z.array(z.string()).optional(), admin: z.boolean().optional() }),
+  agentPatch: z.strictObject({
+    name: z.string().optional(),
+    admin: z.boolean().optional(),
+    addDepartments: z.array(z.string()).optional(),
+    removeDepartments: z.array(z.string()).optional(),
+  }),
   solve: z.strictObject({ ids: z.array(z.number().int().positive()).min(1).max(10_000), message: z.string().optional() }),
   reopen: z.strictObject({ ids: z.array(z.number().int().positive()).min(1).max(10_000), message: z.string() }),
   assign: z.strictObject({ ids: z.array(z.number().int().positive()).min(1).max(10_000), agent: z.string().nullable() }),
@@ -184,6 +190,8 @@ export const API = {
 
   listAgents: op({ method: 'GET', path: '/agents', summary: 'Agents', roles: ADMIN, response: z.array(Agent) }),
   addAgent: op({ method: 'POST', path: '/agents', summary: 'Add an agent', roles: ADMIN, response: Agent, status: 201 }),
+  setAgent: op({ method: 'PATCH', path: '/agents/:email', summary: "Change an agent's name, admin flag or departments", roles: ADMIN, response: Agent.extend(Changed.shape) }),
+  removeAgent: op({ method: 'DELETE', path: '/agents/:email', summary: 'Remove an agent (their tickets are left unassigned)', roles: ADMIN, response: z.object({ removed: z.string(), ticketsUnassigned: z.number() }) }),
 
   createTicket: op({
     method: 'POST',

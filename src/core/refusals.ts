@@ -32,6 +32,8 @@ export const ACTIONS: Record<OperationName, string> = {
   removeCustomer: 'remove customers',
   listAgents: 'list agents',
   addAgent: 'add agents',
+  setAgent: 'change agents',
+  removeAgent: 'remove agents',
   createTicket: 'open tickets',
   listTickets: 'list tickets',
   getTicket: 'see tickets',

@@ -108,6 +108,8 @@ export const HANDLERS: Record<OperationName, Handler> = {
 
   listAgents: (hd) => hd.listAgents(),
   addAgent: (hd, i) => hd.addAgent(body('agent', i)),
+  setAgent: (hd, i) => hd.setAgent(i.params.email!, body('agentPatch', i)),
+  removeAgent: (hd, i) => hd.removeAgent(i.params.email!),
 
   // With an Idempotency-Key the key is stored in the ticket's own transaction: a retried create opens one ticket.
   createTicket: (hd, i) => {

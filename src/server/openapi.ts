@@ -14,6 +14,7 @@ const BODY_OF: Partial<Record<keyof typeof API, keyof typeof Bodies>> = {
   addCustomer: 'customer',
   setCustomer: 'customerPatch',
   addAgent: 'agent',
+  setAgent: 'agentPatch',
   solveTickets: 'solve',
   assignTickets: 'assign',
   closeTickets: 'ids',

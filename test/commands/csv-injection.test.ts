@@ -127,6 +127,8 @@ describe('CSV formula injection is neutralised in every CSV', () => {
     'customers remove': [['customers', 'remove', 'x@y.example']],
     'agents list': [['agents', 'list']],
     'agents add': [['agents', 'add', 'b@x.example', '--name', '@b', '--department', D]],
+    'agents set': [['agents', 'set', 'b@x.example', '--name=-b']],
+    'agents remove': [['agents', 'remove', 'b@x.example']],
     'tickets create': [['tickets', 'create', '--requester', 'ana@norte.example', '--department', D, '--category', C, '--subject', '=s', '--message', 'm']],
     'tickets list': [['tickets', 'list'], ['tickets', 'list', '--as', 'gerente@matriz.example']],
     'tickets show': [['tickets', 'show', '1'], ['tickets', 'show', '2'], ['tickets', 'show', '3']],

@@ -83,6 +83,8 @@ describe('API authorisation matrix (R1, R12, R13)', () => {
     removeCustomer: { params: { email: 'nobody@x.example' } },
     listAgents: {},
     addAgent: { body: { email: 'agente@x.example', name: 'Agente' } },
+    setAgent: { params: { email: 'nobody@x.example' }, body: { name: 'X' } },
+    removeAgent: { params: { email: 'nobody@x.example' } },
     createTicket: { body: { requester: 'ana@norte.example', department: 'Suporte', subject: 's', message: 'm', channel: 'api' } },
     listTickets: {},
     getTicket: { params: { ref: 'TICKET' } },
