@@ -100,6 +100,7 @@ export class Context {
       columns: this.io.stdout.columns,
       rows: this.io.stdout.rows,
       page: this.pagerCommand ? (text) => this.page(this.pagerCommand!, text) : undefined,
+      timeZone: this.timeZone,
     });
     return this.outCache;
   }
@@ -172,17 +173,34 @@ export class Context {
     this.hd ??= (async () => {
       const r = this.resolution;
       const t = r.target;
+      let hd: Helpdesk;
       if (t.kind === 'local') {
         const file = this.dbFile;
         const { openLocalHelpdesk } = await import('./client/local.js');
-        return openLocalHelpdesk({ file, tenant: r.tenant, env: this.env, tenantMayBeMissing: o.anyTenant });
+        hd = await openLocalHelpdesk({ file, tenant: r.tenant, env: this.env, tenantMayBeMissing: o.anyTenant });
+      } else {
+        if (t.token === undefined) throw missingToken(r);
+        const { openHttpHelpdesk } = await import('./client/http.js');
+        hd = await openHttpHelpdesk({ url: t.url, token: t.token, tenant: r.tenant, env: this.env });
       }
-      if (t.token === undefined) throw missingToken(r);
-      const { openHttpHelpdesk } = await import('./client/http.js');
-      return openHttpHelpdesk({ url: t.url, token: t.token, tenant: r.tenant, env: this.env });
+      await this.readTimeZone(hd);
+      return hd;
     })();
     return this.hd;
   }
+
+  /** A drawn table shows times in the tenant's zone: read it once, only for a table on a terminal (UTC if it cannot be read). */
+  private async readTimeZone(hd: Helpdesk): Promise<void> {
+    if (!this.io.stdout.isTTY || this.format !== 'table') return;
+    try {
+      this.timeZone = (await hd.getSettings()).timezone;
+    } catch {
+      this.timeZone = undefined;
+    }
+    if (this.outCache) this.outCache.options.timeZone = this.timeZone;
+  }
+
+  private timeZone?: string;
 
   /** Points the rest of this run at another tenant of the same backend. */
   async switchTenant(slug: string): Promise<Helpdesk> {

@@ -51,6 +51,26 @@ export interface OutputOptions {
   rows?: number;
   /** Shows long output through the user's pager ($PAGER), on a terminal only. */
   page?: (text: string) => Promise<void>;
+  /** The tenant's time zone: a drawn table shows instants in it (piped tables, CSV and JSON stay UTC). */
+  timeZone?: string;
+}
+
+const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
+
+/** An ISO-8601 UTC instant as a person in `zone` reads it: `2026-11-02 09:00 -03:00`. */
+export function localTime(iso: string, zone: string): string {
+  try {
+    const d = new Date(iso);
+    const parts = Object.fromEntries(
+      new Intl.DateTimeFormat('en-US', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZoneName: 'longOffset' })
+        .formatToParts(d)
+        .map((p) => [p.type, p.value]),
+    );
+    const offset = parts.timeZoneName === 'GMT' ? '+00:00' : String(parts.timeZoneName).replace('GMT', '');
+    return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute} ${offset}`;
+  } catch {
+    return iso;
+  }
 }
 
 /** Renders results on stdout and status lines on stderr, by the chosen format. */
@@ -118,6 +138,9 @@ export class Output {
       this.stdout.write(lines.map((l) => l.join('\t')).join('\n') + (lines.length ? '\n' : ''));
       return;
     }
+    // For people, instants in the tenant's zone (the data stays UTC everywhere else).
+    const zone = this.options.timeZone;
+    if (zone) for (const r of text) r.forEach((s, i) => INSTANT.test(s) && (r[i] = localTime(s, zone)));
     const { default: Table } = await import('cli-table3');
     const width = this.options.columns ?? 100;
     const colWidths = fitWidths(header.length, opts.keyValue ? text : [header, ...text], width);

@@ -398,3 +398,19 @@ describe('habit: tickets assign', () => {
     expect((await runDeskctl(['tickets', 'assign', protocol, '--none'], { env })).stdout).toContain('\tunassigned\t');
   });
 });
+
+describe("habit: times in tables in the tenant's zone (JSON stays UTC)", () => {
+  it("a drawn table shows instants in the tenant's zone; piped tables, CSV and JSON keep UTC", async () => {
+    const { db } = fresh();
+    const env = { DESKCTL_DB: db, DESKCTL_NOW: '2026-11-02T12:00:00.000Z', NO_COLOR: '1' };
+    expect((await runDeskctl(['settings', 'set', 'timezone', 'America/Sao_Paulo'], { env })).exitCode).toBe(0);
+    expect((await runDeskctl(['departments', 'add', 'Suporte'], { env })).exitCode).toBe(0);
+    const tty = await runDeskctl(['audit', 'list'], { env, tty: true, columns: 200 });
+    expect(tty.stdout).toContain('2026-11-02 09:00 -03:00');
+    expect(tty.stdout).not.toContain('2026-11-02T12:00:00.000Z');
+    const piped = await runDeskctl(['audit', 'list'], { env });
+    expect(piped.stdout).toContain('2026-11-02T12:00:00.000Z');
+    const json = JSON.parse((await runDeskctl(['audit', 'list', '-o', 'json'], { env, tty: true })).stdout);
+    expect(json[0].at).toBe('2026-11-02T12:00:00.000Z');
+  });
+});
