@@ -155,7 +155,9 @@ export class Context {
     const r = this.resolution;
     const t = r.target;
     if (t.kind !== 'local') return t.url;
-    if (r.from.target !== 'default' && t.db !== ':memory:' && !existsSync(dirname(resolvePath(t.db)))) {
+    // A URL (a PostgreSQL database) has no folder to check.
+    const isUrl = /^[a-z][a-z0-9+.-]*:\/\//i.test(t.db);
+    if (r.from.target !== 'default' && !isUrl && t.db !== ':memory:' && !existsSync(dirname(resolvePath(t.db)))) {
       throw new DeskctlError(
         'unavailable',
         `cannot open database ${t.db} (from ${r.from.target}): the folder ${dirname(resolvePath(t.db))} does not exist; create it first (deskctl creates only the default location's folders)`,
