@@ -76,7 +76,7 @@ _deskctl_spec() {
     'notifications') _dk_cmds='list help' _dk_opts='-h --help' _dk_vopts='' ;;
     'notifications list') _dk_cmds='' _dk_opts='--pending --to --kind --limit -h --help' _dk_vopts='--to --kind --limit' ;;
     'notifications help') _dk_cmds='' _dk_opts='' _dk_vopts='' ;;
-    'serve') _dk_cmds='' _dk_opts='--host --port --log-level --rate-limit --body-limit -h --help' _dk_vopts='--host --port --log-level --rate-limit --body-limit' ;;
+    'serve') _dk_cmds='' _dk_opts='--host --port --log-level --rate-limit --body-limit --trust-proxy -h --help' _dk_vopts='--host --port --log-level --rate-limit --body-limit --trust-proxy' ;;
     'tokens') _dk_cmds='create list revoke help' _dk_opts='-h --help' _dk_vopts='' ;;
     'tokens create') _dk_cmds='' _dk_opts='--name --role --customer -h --help' _dk_vopts='--name --role --customer' ;;
     'tokens list') _dk_cmds='' _dk_opts='-h --help' _dk_vopts='' ;;

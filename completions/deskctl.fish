@@ -217,7 +217,7 @@ function __deskctl_spec --argument-names p
         set -g __deskctl_vopts 
     case 'serve'
         set -g __deskctl_cmds 
-        set -g __deskctl_vopts '--host' '--port' '--log-level' '--rate-limit' '--body-limit'
+        set -g __deskctl_vopts '--host' '--port' '--log-level' '--rate-limit' '--body-limit' '--trust-proxy'
     case 'tokens'
         set -g __deskctl_cmds 'create' 'list' 'revoke' 'help'
         set -g __deskctl_vopts 
@@ -648,6 +648,7 @@ complete -c deskctl -n '__deskctl_at \'serve\'' -l port -x -d 'port to listen on
 complete -c deskctl -n '__deskctl_at \'serve\'' -l log-level -x -a 'fatal error warn info debug trace silent' -d 'structured (JSON) log level, on stdout'
 complete -c deskctl -n '__deskctl_at \'serve\'' -l rate-limit -x -d 'requests per token (or per address) per minute'
 complete -c deskctl -n '__deskctl_at \'serve\'' -l body-limit -x -d 'largest request body'
+complete -c deskctl -n '__deskctl_at \'serve\'' -l trust-proxy -x -d 'load balancers (addresses or CIDR ranges, comma-separated) whose X-Forwarded-For names the client'
 complete -c deskctl -n '__deskctl_at \'serve\'' -s h -l help -d 'display help for command'
 complete -c deskctl -n '__deskctl_at \'tokens\'' -a 'create' -d 'Create an API token; it is printed this once, and only its hash is stored'
 complete -c deskctl -n '__deskctl_at \'tokens\'' -a 'list' -d 'List live tokens (never the tokens themselves)'

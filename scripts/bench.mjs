@@ -160,7 +160,7 @@ LEFT JOIN departments d ON d.id = g.d0 LEFT JOIN categories c ON c.id = g.d1 ORD
  * lookups). Only the inserting transaction is timed; it prints milliseconds.
  */
 const INSERT_FLOOR = (from, into) => `
-const Database = require(${JSON.stringify(join(ROOT, 'src', 'store', 'successor.cjs'))}).successorDriver(${JSON.stringify(join(ROOT, 'package.json'))}) ?? require(${JSON.stringify(join(ROOT, 'node_modules', 'better-sqlite3'))});
+const Database = require(${JSON.stringify(join(ROOT, 'src', 'store', 'sqlite-driver.cjs'))}).node24Driver(${JSON.stringify(join(ROOT, 'package.json'))}) ?? require(${JSON.stringify(join(ROOT, 'node_modules', 'better-sqlite3'))});
 const src = new Database(${JSON.stringify(from)}, { readonly: true });
 const cols = src.prepare('SELECT * FROM tickets LIMIT 1').columns().map((c) => c.name);
 const rows = src.prepare('SELECT * FROM tickets ORDER BY id').raw().all();

@@ -61,6 +61,8 @@ const common = {
   supported: { 'dynamic-import': false },
   minifyWhitespace: true,
   minifySyntax: true,
+  // pg's optional native binding (pg.native), which deskctl never uses.
+  external: ['pg-native'],
 };
 
 rmSync(join(root, 'dist'), { recursive: true, force: true });

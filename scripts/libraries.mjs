@@ -18,6 +18,9 @@ export const LIBRARIES = {
   'csv-stringify': 'named',
   'csv-stringify/sync': 'named',
   conf: 'default',
+  pg: 'default',
+  'pg-cursor': 'default',
+  'pg-copy-streams': 'named',
 };
 
 /** The file of a library in dist/lib/, without its extension: `@fastify/rate-limit` is `fastify-rate-limit`. */

@@ -19,11 +19,11 @@ import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import Twelve from 'better-sqlite3';
 import { Pool } from 'undici';
-import { successorDriver } from '../src/store/successor.cjs';
+import { node24Driver } from '../src/store/sqlite-driver.cjs';
 
 const BIN = fileURLToPath(new URL('../bin/deskctl.cjs', import.meta.url));
-// The driver deskctl itself uses on this Node (src/store/successor.cjs).
-const Database = successorDriver(import.meta.url) ?? Twelve;
+// The driver deskctl itself uses on this Node (src/store/sqlite-driver.cjs).
+const Database = node24Driver(import.meta.url) ?? Twelve;
 
 const USAGE = `usage: npm run load [-- --requests 5000] [--connections 8] [--tickets 20000] [--drafts 20000] [--seed 1] [--json] [--keep]`;
 let o;

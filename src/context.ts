@@ -1,5 +1,6 @@
 import type { Readable } from 'node:stream';
 import type { Helpdesk } from './client/helpdesk.js';
+import { displayTarget } from './config/database.js';
 import { configDir } from './config/paths.js';
 import { FileProfiles } from './config/profiles.js';
 import { missingToken, resolveTarget, type Resolution } from './config/resolve.js';
@@ -164,6 +165,11 @@ export class Context {
       );
     }
     return t.db;
+  }
+
+  /** The database or API as it may be shown to people (a PostgreSQL URL without its password). */
+  get where(): string {
+    return displayTarget(this.dbFile);
   }
 
   /**

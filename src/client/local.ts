@@ -13,7 +13,7 @@ import type * as tickets from '../engine/tickets.js';
 import type * as generator from '../engine/generate.js';
 import type * as seeding from '../engine/seed.js';
 import type { StatsRow } from '../core/stats.js';
-import { openSqliteStore, type Store } from '../store/sqlite.js';
+import { openStore, type Store } from '../store/store.js';
 import type { As, Helpdesk } from './helpdesk.js';
 
 export interface LocalOptions {
@@ -53,7 +53,7 @@ const E = {
 
 /** The embedded backend: the engine in-process over a SQLite file. */
 export async function openLocalHelpdesk(o: LocalOptions): Promise<Helpdesk> {
-  const store = openSqliteStore(o.file);
+  const store = await openStore(o.file);
   try {
     const missing = await tenantIdBySlug(store, o.tenant).then(
       (id) => ({ id }),
@@ -149,7 +149,8 @@ export class LocalHelpdesk implements Helpdesk {
   setAgent = async (email: string, patch: catalog.AgentPatch) => (await E.catalog()).setAgent(this.ctx, email, patch);
   removeAgent = async (email: string) => (await E.catalog()).removeAgent(this.ctx, email);
 
-  createTicket = async (request: unknown) => (await E.tickets()).createTicket(this.ctx, request);
+  /** With a guard (the server's Idempotency-Key), a replay answers the first answer and opens nothing again. */
+  createTicket = async (request: unknown, guard?: IdempotencyGuard) => (await E.tickets()).createTicket(this.ctx, request, guard);
   listTickets = async (filter: Parameters<typeof tickets.listTickets>[1], opts?: As) => (await E.tickets()).listTickets(await this.as(opts), filter);
   getTicket = async (ref: string, opts?: As) => (await E.tickets()).getTicket(await this.as(opts), ref);
   solveTickets = async (ids: number[], message?: string) => (await E.tickets()).solveTickets(this.ctx, ids, message);

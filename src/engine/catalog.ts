@@ -2,7 +2,7 @@ import { conflict, invalid, notFound, precondition } from '../core/errors.js';
 import { didYouMean } from '../core/suggest.js';
 import { parseInput } from '../core/validate.js';
 import { Email, Name, type Agent, type Category, type Department, type Organization } from '../core/schemas.js';
-import type { Tx } from '../store/sqlite.js';
+import type { Tx } from '../store/store.js';
 import { audit, categoryId, departmentId, organizationId, type EngineContext } from './context.js';
 
 /* ---- departments (R4) ---- */
@@ -31,7 +31,7 @@ export async function addDepartment(ctx: EngineContext, nameIn: string): Promise
       .executeTakeFirstOrThrow();
     await audit(tx, ctx, 'department.add', 'department', row.id, { name });
     return { id: row.id, name, categories: [], createdAt: row.created_at };
-  });
+  }, ctx.tenantId);
 }
 
 /** Refuses while tickets or drafts use it; its categories, rules and agent memberships go with it. */
@@ -52,7 +52,7 @@ export async function removeDepartment(ctx: EngineContext, name: string): Promis
     await tx.deleteFrom('departments').where('id', '=', id).execute();
     await audit(tx, ctx, 'department.remove', 'department', id, { name });
     return { removed: name };
-  });
+  }, ctx.tenantId);
 }
 
 /* ---- categories (R4) ---- */
@@ -82,7 +82,7 @@ export async function addCategory(ctx: EngineContext, nameIn: string, department
       .executeTakeFirstOrThrow();
     await audit(tx, ctx, 'category.add', 'category', row.id, { name, department });
     return { id: row.id, department, name, createdAt: row.created_at };
-  });
+  }, ctx.tenantId);
 }
 
 export async function removeCategory(ctx: EngineContext, name: string, department: string): Promise<{ removed: string }> {
@@ -94,7 +94,7 @@ export async function removeCategory(ctx: EngineContext, name: string, departmen
     await tx.deleteFrom('categories').where('id', '=', id).execute();
     await audit(tx, ctx, 'category.remove', 'category', id, { name, department });
     return { removed: name };
-  });
+  }, ctx.tenantId);
 }
 
 /* ---- organizations (R2) ---- */
@@ -135,7 +135,7 @@ export async function addOrganization(ctx: EngineContext, nameIn: string, parent
       .executeTakeFirstOrThrow();
     await audit(tx, ctx, 'organization.add', 'organization', row.id, { name, parent: parent ?? null });
     return { id: row.id, name, parent: parent ?? null, createdAt: row.created_at };
-  });
+  }, ctx.tenantId);
 }
 
 /** Sets or clears an organization's parent (R2: never a cycle). */
@@ -151,7 +151,7 @@ export async function setOrganizationParent(ctx: EngineContext, name: string, pa
       await audit(tx, ctx, 'organization.set_parent', 'organization', id, { name, parent });
     }
     return { id, name, parent, createdAt: before.created_at, changed };
-  });
+  }, ctx.tenantId);
 }
 
 export async function removeOrganization(ctx: EngineContext, name: string): Promise<{ removed: string }> {
@@ -180,7 +180,7 @@ export async function removeOrganization(ctx: EngineContext, name: string): Prom
     await tx.deleteFrom('organizations').where('id', '=', id).execute();
     await audit(tx, ctx, 'organization.remove', 'organization', id, { name });
     return { removed: name };
-  });
+  }, ctx.tenantId);
 }
 
 /* ---- agents (R4) ---- */
@@ -222,7 +222,7 @@ export async function addAgent(ctx: EngineContext, input: { email: string; name:
     if (deptIds.length) await tx.insertInto('agent_departments').values(deptIds.map((department_id) => ({ agent_id: row.id, department_id }))).execute();
     await audit(tx, ctx, 'agent.add', 'agent', row.id, { email, name, departments, admin: Boolean(input.admin) });
     return { id: row.id, email, name, admin: Boolean(input.admin), departments, createdAt: row.created_at };
-  });
+  }, ctx.tenantId);
 }
 
 export interface AgentPatch {

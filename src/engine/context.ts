@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import { notFound } from '../core/errors.js';
 import { didYouMean } from '../core/suggest.js';
 import { DEFAULT_SETTINGS, SETTING_KEYS, type NotificationKind, type SettingKey, type Settings } from '../core/model.js';
-import type { Store, Tx } from '../store/sqlite.js';
+import type { Store, Tx } from '../store/store.js';
 
 /** Who is acting: the tenant's admin (the local operator or an admin token) or a customer (`--as`). */
 export type Actor =

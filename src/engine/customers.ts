@@ -1,7 +1,7 @@
 import { conflict, invalid } from '../core/errors.js';
 import { parseInput } from '../core/validate.js';
 import { Email, Name, type Customer } from '../core/schemas.js';
-import type { Tx } from '../store/sqlite.js';
+import type { Tx } from '../store/store.js';
 import { audit, findCustomer, organizationId, type EngineContext } from './context.js';
 
 function customerQuery(tx: Tx, tenantId: number) {
@@ -73,7 +73,7 @@ export async function addCustomer(ctx: EngineContext, input: NewCustomer): Promi
       .executeTakeFirstOrThrow();
     await audit(tx, ctx, 'customer.add', 'customer', id, { email, organization: input.org ?? null, manager: Boolean(input.manager) });
     return toCustomer(await customerQuery(tx, ctx.tenantId).where('c.id', '=', id).executeTakeFirstOrThrow());
-  });
+  }, ctx.tenantId);
 }
 
 export interface CustomerPatch {
@@ -107,7 +107,7 @@ export async function setCustomer(ctx: EngineContext, emailIn: string, patch: Cu
     }
     const after = toCustomer(await customerQuery(tx, ctx.tenantId).where('c.id', '=', before.id).executeTakeFirstOrThrow());
     return { ...after, changed: Object.keys(changes).length > 0 };
-  });
+  }, ctx.tenantId);
 }
 
 /** R15: removing a customer removes their pending drafts with them; their tickets stay. */
@@ -123,5 +123,5 @@ export async function removeCustomer(ctx: EngineContext, emailIn: string): Promi
       .execute();
     await audit(tx, ctx, 'customer.remove', 'customer', c.id, { email, draftsRemoved: drafts.map((d) => d.id) });
     return { removed: email, draftsRemoved: drafts.length };
-  });
+  }, ctx.tenantId);
 }

@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import { DeskctlError, forbidden, invalid, notFound } from '../core/errors.js';
 import { decideInChunks, MAX_CHUNK, type ChunkRequest, type ChunkResult, type DecideLoopHooks } from '../core/decisions.js';
 import type { DecisionReport, DecisionResult, Draft, DraftFilter, DryRunReport } from '../core/schemas.js';
-import type { Tx } from '../store/sqlite.js';
+import type { Tx } from '../store/store.js';
 import {
   actorLabel,
   categoryId as categoryIdOf,
@@ -74,6 +74,7 @@ async function resolveFilter(tx: Tx, ctx: EngineContext, f: DraftFilter): Promis
 function applyFilter<Q extends ReturnType<typeof draftQuery>>(q: Q, ctx: EngineContext, r: ResolvedFilter): Q {
   let out = q;
   const a = ctx.actor;
+  // R13 in SQL: the same reach as isInScope.
   if (a.kind === 'manager') out = out.where('dr.organization_id', 'in', a.organizationIds) as Q;
   if (a.kind === 'customer') out = out.where('dr.requester_id', '=', a.customerId) as Q;
   if (r.orgIds) out = out.where('dr.organization_id', 'in', r.orgIds) as Q;
@@ -103,11 +104,15 @@ export async function getDraft(ctx: EngineContext, id: number): Promise<Draft> {
   return toDraft(row);
 }
 
+/**
+ * R13's reach, written once: the admin decides every draft; a manager those of the organizations
+ * they manage (theirs and its children: `organizationIds`); a customer none.
+ */
+const isInScope = (a: Actor, orgId: number | null) => a.kind === 'admin' || (a.kind === 'manager' && orgId !== null && a.organizationIds.includes(orgId));
+
 function assertMayDecide(a: Actor, id: number, orgId: number | null, verb: string): void {
   if (a.kind === 'customer') throw forbidden(`${a.name} cannot ${verb} the details of draft ${id}: only the managers of its organization can (R12)`);
-  if (a.kind === 'manager' && (orgId === null || !a.organizationIds.includes(orgId))) {
-    throw forbidden(`${a.name} cannot ${verb} draft ${id}: it belongs to an organization they do not manage (R13)`);
-  }
+  if (!isInScope(a, orgId)) throw forbidden(`${a.name} cannot ${verb} draft ${id}: it belongs to an organization they do not manage (R13)`);
 }
 
 export interface DecideRequest {
@@ -193,10 +198,8 @@ export async function decideChunk(ctx: EngineContext, req: ChunkRequest, guard?:
       }
       return out;
     }),
-  );
+   ctx.tenantId);
 }
-
-const isInScope = (a: Actor, orgId: number | null) => a.kind === 'admin' || (a.kind === 'manager' && orgId !== null && a.organizationIds.includes(orgId));
 
 async function decideChunkByIds(tx: Tx, ctx: EngineContext, req: ChunkRequest, ids: number[]): Promise<DecisionResult[]> {
   const found = new Map(
@@ -205,7 +208,7 @@ async function decideChunkByIds(tx: Tx, ctx: EngineContext, req: ChunkRequest, i
         .selectFrom('drafts')
         .select(['id', 'organization_id'])
         .where('tenant_id', '=', ctx.tenantId)
-        .where('id', 'in', sql<number>`(SELECT value FROM json_each(${JSON.stringify(ids)}))`)
+        .where('id', 'in', ctx.store.dialect.ids(ids))
         .execute()
     ).map((r) => [r.id, r.organization_id]),
   );
@@ -230,35 +233,34 @@ async function decideChunkByIds(tx: Tx, ctx: EngineContext, req: ChunkRequest, i
 /** The set-based heart of R13: a chunk of pending drafts becomes tickets (or is rejected), with outbox and audit, in a handful of statements. */
 async function moveDrafts(tx: Tx, ctx: EngineContext, req: ChunkRequest, ids: number[]): Promise<DecisionResult[]> {
   if (ids.length === 0) return [];
-  const idsJson = JSON.stringify(ids);
-  const inChunk = sql`(SELECT value FROM json_each(${idsJson}))`;
+  const d = ctx.store.dialect;
+  const inChunk = d.ids(ids);
   const now = ctx.now();
-  const at = now.toISOString();
-  const actor = actorLabel(ctx.actor);
-  const tenant = ctx.tenantId;
+  const at = d.instant(now.toISOString());
+  const actor = sql`CAST(${actorLabel(ctx.actor)} AS text)`;
+  const tenant = sql`CAST(${ctx.tenantId} AS bigint)`;
 
   if (req.decision === 'reject') {
-    const reason = req.reason ?? null;
+    const reason = sql`CAST(${req.reason ?? null} AS text)`;
     await sql`INSERT INTO notifications (tenant_id, kind, channel, to_address, subject, ref_type, ref_id, created_at)
-      SELECT d.tenant_id, 'draft_rejected', 'email', c.email, 'Request rejected: ' || d.subject || ifnull(' (' || ${reason} || ')', ''), 'draft', d.id, ${at}
+      SELECT d.tenant_id, 'draft_rejected', 'email', c.email, 'Request rejected: ' || d.subject || coalesce(' (' || ${reason} || ')', ''), 'draft', d.id, ${at}
       FROM drafts d JOIN customers c ON c.id = d.requester_id WHERE d.id IN ${inChunk} ORDER BY d.id`.execute(tx);
     await sql`INSERT INTO draft_decisions (draft_id, tenant_id, organization_id, department_id, requester_id, decision, decided_by, reason, ticket_id, created_at, decided_at, ref)
       SELECT id, tenant_id, organization_id, department_id, requester_id, 'rejected', ${actor}, ${reason}, NULL, created_at, ${at}, ref
       FROM drafts WHERE id IN ${inChunk}`.execute(tx);
     await sql`INSERT INTO audit (tenant_id, at, actor, action, entity, entity_id, details)
-      SELECT tenant_id, ${at}, ${actor}, 'draft.reject', 'draft', id, json_object('reason', ${reason})
+      SELECT tenant_id, ${at}, ${actor}, 'draft.reject', 'draft', CAST(id AS text), ${d.jsonObject([['reason', reason]])}
       FROM drafts WHERE id IN ${inChunk} ORDER BY id`.execute(tx);
     await sql`DELETE FROM drafts WHERE id IN ${inChunk}`.execute(tx);
     return ids.map((id) => ({ id, ok: true }));
   }
 
-  const settings = await readSettings(tx, tenant);
-  const first = await reserveProtocols(tx, tenant, ids.length);
-  const year = now.getUTCFullYear();
-  const due = dueAt(now, settings['response.forecastHours']);
+  const settings = await readSettings(tx, ctx.tenantId);
+  const first = await reserveProtocols(tx, ctx.tenantId, ids.length);
+  const due = d.instant(dueAt(now, settings['response.forecastHours']));
   await sql`INSERT INTO tickets (tenant_id, protocol, requester_id, organization_id, department_id, category_id, subject, message,
       status, channel, visibility, conversation, fields, attachments, draft_id, created_at, due_at, updated_at, ref)
-    SELECT tenant_id, printf('%d-%06d', ${year}, ${first} - 1 + row_number() OVER (ORDER BY id)), requester_id, organization_id,
+    SELECT tenant_id, ${d.protocol(now.getUTCFullYear(), sql`CAST(${first} AS bigint) - 1 + row_number() OVER (ORDER BY id)`)}, requester_id, organization_id,
       department_id, category_id, subject, message, 'open', channel, 'public', conversation, fields, attachments, id, ${at}, ${due}, ${at}, ref
     FROM drafts WHERE id IN ${inChunk} ORDER BY id`.execute(tx);
   const made = sql`(SELECT t.id, t.protocol, t.draft_id, t.subject, c.email FROM tickets t JOIN customers c ON c.id = t.requester_id
@@ -273,7 +275,7 @@ async function moveDrafts(tx: Tx, ctx: EngineContext, req: ChunkRequest, ids: nu
     SELECT d.id, d.tenant_id, d.organization_id, d.department_id, d.requester_id, 'approved', ${actor}, NULL, t.id, d.created_at, ${at}, d.ref
     FROM drafts d JOIN tickets t ON t.draft_id = d.id WHERE d.id IN ${inChunk}`.execute(tx);
   await sql`INSERT INTO audit (tenant_id, at, actor, action, entity, entity_id, details)
-    SELECT ${tenant}, ${at}, ${actor}, 'draft.approve', 'draft', m.draft_id, json_object('ticket', m.id, 'protocol', m.protocol)
+    SELECT ${tenant}, ${at}, ${actor}, 'draft.approve', 'draft', CAST(m.draft_id AS text), ${d.jsonObject([['ticket', sql`m.id`], ['protocol', sql`m.protocol`]])}
     FROM ${made} m ORDER BY m.draft_id`.execute(tx);
   await sql`DELETE FROM drafts WHERE id IN ${inChunk}`.execute(tx);
   const tickets = await sql<{ draft_id: number; id: number; protocol: string }>`SELECT draft_id, id, protocol FROM tickets

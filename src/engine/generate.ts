@@ -4,7 +4,7 @@ import { forbidden, precondition } from '../core/errors.js';
 import { offsetMinutes } from '../core/periods.js';
 import { isoFormatter } from '../core/time.js';
 import { parseInput } from '../core/validate.js';
-import { pageCache, type Tx } from '../store/sqlite.js';
+import type { Tx } from '../store/store.js';
 import { audit, formatProtocol, readSettings, reserveProtocols, type EngineContext } from './context.js';
 
 /*
@@ -192,13 +192,13 @@ export async function generate(ctx: EngineContext, input: GenerateOptions, hooks
     await assertEmpty(tx, ctx.tenantId);
     // A page cache of 64 MB for the load (the growing ends of the tickets' indexes stay in memory);
     // 256 MB was no faster for a million tickets and doubled the peak memory (to 470 MB).
-    const restoreCache = await pageCache(tx, 65_536);
+    const restoreCache = await ctx.store.dialect.pageCache(tx, 65_536);
     try {
       return await new Generator(tx, ctx, o, hooks, tenant).run();
     } finally {
       await restoreCache();
     }
-  });
+  }, ctx.tenantId);
 }
 
 async function assertEmpty(tx: Tx, tenantId: number): Promise<void> {

@@ -1,5 +1,5 @@
 import { DeskctlError } from '../core/errors.js';
-import type { Tx } from '../store/sqlite.js';
+import type { Tx } from '../store/store.js';
 import type { EngineContext } from './context.js';
 
 /** A request's Idempotency-Key, who sent it, and a hash of what it asked. */

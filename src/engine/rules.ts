@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { conflict, invalid, notFound } from '../core/errors.js';
 import type { Rule, RuleScope } from '../core/schemas.js';
-import type { Tx } from '../store/sqlite.js';
+import type { Tx } from '../store/store.js';
 import { audit, categoryId, departmentId, type EngineContext } from './context.js';
 
 export interface RuleSpec {
@@ -50,7 +50,7 @@ export async function addRule(ctx: EngineContext, spec: RuleSpec): Promise<Rule>
       .select('id')
       .where('department_id', '=', dept)
       .where('scope', '=', spec.scope)
-      .where(sql<number>`ifnull(category_id, 0)`, '=', cat ?? 0)
+      .where(sql<number>`coalesce(category_id, 0)`, '=', cat ?? 0)
       .executeTakeFirst();
     if (existing) throw conflict(`the rule already exists (id ${existing.id}) (R6)`);
     const { id } = await tx
@@ -61,7 +61,7 @@ export async function addRule(ctx: EngineContext, spec: RuleSpec): Promise<Rule>
     const rule = toRule(await ruleQuery(tx, ctx.tenantId).where('r.id', '=', id).executeTakeFirstOrThrow());
     await audit(tx, ctx, 'rule.add', 'rule', id, { department: rule.department, scope: rule.scope, category: rule.category });
     return rule;
-  });
+  }, ctx.tenantId);
 }
 
 async function removeRows(tx: Tx, ctx: EngineContext, rules: Rule[]): Promise<{ removed: Rule[] }> {
@@ -79,7 +79,7 @@ export async function removeRules(ctx: EngineContext, ids: number[]): Promise<{ 
     const missing = ids.filter((id) => !rules.some((r) => r.id === id));
     if (missing.length) throw notFound(`no rule with id ${missing.join(', ')} (deskctl rules list shows them)`);
     return removeRows(tx, ctx, rules);
-  });
+  }, ctx.tenantId);
 }
 
 export async function removeRuleMatching(ctx: EngineContext, spec: RuleSpec): Promise<{ removed: Rule[] }> {
@@ -88,9 +88,9 @@ export async function removeRuleMatching(ctx: EngineContext, spec: RuleSpec): Pr
     const rows = await ruleQuery(tx, ctx.tenantId)
       .where('r.department_id', '=', dept)
       .where('r.scope', '=', spec.scope)
-      .where(sql<number>`ifnull(r.category_id, 0)`, '=', cat ?? 0)
+      .where(sql<number>`coalesce(r.category_id, 0)`, '=', cat ?? 0)
       .execute();
     if (rows.length === 0) throw notFound('no such rule (deskctl rules list shows them)');
     return removeRows(tx, ctx, rows.map(toRule));
-  });
+  }, ctx.tenantId);
 }

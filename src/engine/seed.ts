@@ -3,9 +3,9 @@ import { conflict, DeskctlError, forbidden, invalid, precondition } from '../cor
 import { fieldsText, inspectFixture, invalidFixture, type Fixture, type FixtureProblem, type FixtureTicket, type InspectedFixture, type LenientFixture } from '../core/fixture.js';
 import { Name, Slug, TicketRequest, type RuleScope, type Tenant } from '../core/schemas.js';
 import { formatPath, parseInput } from '../core/validate.js';
-import type { Store, Tx } from '../store/sqlite.js';
-import { activeManagers, audit, dueAt, formatProtocol, readSettings, reserveProtocols, type EngineContext } from './context.js';
-import { announceDraft, openRequest } from './tickets.js';
+import type { Store, Tx } from '../store/store.js';
+import { activeManagers, audit, readSettings, type EngineContext } from './context.js';
+import { announceDraft, openRequest, writeTicket } from './tickets.js';
 
 export const SEED_KINDS = ['settings', 'departments', 'categories', 'organizations', 'customers', 'agents', 'rules', 'tickets', 'drafts'] as const;
 export type SeedKind = (typeof SEED_KINDS)[number];
@@ -56,7 +56,7 @@ class DryRunRollback extends Error {
 export async function seedTenant(ctx: EngineContext, input: unknown, opts: SeedOptions = {}, tenantSlug = ''): Promise<SeedReport> {
   if (ctx.actor.kind !== 'admin') throw forbidden('only the tenant admin seeds a tenant');
   const inspected = inspectFixture(input);
-  return runSeed(ctx.store, opts, (tx) => applyFixture(tx, ctx, inspected, opts, tenantSlug));
+  return runSeed(ctx.store, opts, (tx) => applyFixture(tx, ctx, inspected, opts, tenantSlug), ctx.tenantId);
 }
 
 /** `deskctl tenants create <slug> --from FILE`: the tenant and its fixture in one transaction. */
@@ -88,13 +88,13 @@ export async function createTenantFromFixture(
 }
 
 /** One write transaction; a dry run computes everything, then rolls it back. */
-async function runSeed<T extends SeedReport>(store: Store, opts: SeedOptions, fn: (tx: Tx) => Promise<T>): Promise<T> {
+async function runSeed<T extends SeedReport>(store: Store, opts: SeedOptions, fn: (tx: Tx) => Promise<T>, tenant?: number): Promise<T> {
   try {
     return await store.write(async (tx) => {
       const report = await fn(tx);
       if (opts.dryRun) throw new DryRunRollback(report);
       return report;
-    });
+    }, tenant);
   } catch (e) {
     if (e instanceof DryRunRollback) return e.report as T;
     throw e;
@@ -115,7 +115,7 @@ interface World {
 
 const ruleKey = (department: string, scope: RuleScope, category: string | null) => JSON.stringify([department, scope, category]);
 
-async function loadWorld(tx: Tx, tenantId: number, fixture: LenientFixture): Promise<World> {
+async function loadWorld(tx: Tx, store: Store, tenantId: number, fixture: LenientFixture): Promise<World> {
   const w: World = { departments: new Map(), organizations: new Map(), orgNameById: new Map(), customers: new Map(), agents: new Map(), rules: new Set(), refs: new Set() };
   const deptNames = new Map<number, string>();
   for (const d of await tx.selectFrom('departments').select(['id', 'name']).where('tenant_id', '=', tenantId).execute()) {
@@ -153,9 +153,9 @@ async function loadWorld(tx: Tx, tenantId: number, fixture: LenientFixture): Pro
   for (const r of await tx.selectFrom('approval_rules').select(['department_id', 'scope', 'category_id']).where('tenant_id', '=', tenantId).execute()) {
     w.rules.add(ruleKey(deptNames.get(r.department_id)!, r.scope as RuleScope, r.category_id === null ? null : catNames.get(r.category_id)!));
   }
-  const refs = JSON.stringify([...fixture.tickets, ...fixture.drafts].flatMap((x) => (x ? [x.ref] : [])));
-  if (refs !== '[]') {
-    const inRefs = sql`(SELECT value FROM json_each(${refs}))`;
+  const refs = [...fixture.tickets, ...fixture.drafts].flatMap((x) => (x ? [x.ref] : []));
+  if (refs.length) {
+    const inRefs = store.dialect.texts(refs);
     const found = await sql<{ ref: string }>`SELECT ref FROM tickets WHERE tenant_id = ${tenantId} AND ref IN ${inRefs}
       UNION SELECT ref FROM drafts WHERE tenant_id = ${tenantId} AND ref IN ${inRefs}
       UNION SELECT ref FROM draft_decisions WHERE tenant_id = ${tenantId} AND ref IN ${inRefs}`.execute(tx);
@@ -309,7 +309,7 @@ function check(fx: LenientFixture, w: World, now: Date): FixtureProblem[] {
 /* ---- applying it ---- */
 
 async function applyFixture(tx: Tx, ctx: EngineContext, inspected: InspectedFixture, opts: SeedOptions, tenant: string): Promise<SeedReport> {
-  const w = await loadWorld(tx, ctx.tenantId, inspected.lenient);
+  const w = await loadWorld(tx, ctx.store, ctx.tenantId, inspected.lenient);
   // The shape's problems and the references' problems are reported together, before anything is written.
   const problems = [...inspected.problems, ...check(inspected.lenient, w, ctx.now())];
   if (problems.length || !inspected.fixture) invalidFixture(problems);
@@ -603,41 +603,39 @@ async function openTicket(tx: Tx, ctx: EngineContext, t: FixtureTicket, w: World
 async function recordTicket(tx: Tx, ctx: EngineContext, t: FixtureTicket, w: World, forecastHours: number): Promise<void> {
   const now = ctx.now();
   const created = t.createdAt ? new Date(t.createdAt) : now;
-  const seq = await reserveProtocols(tx, ctx.tenantId, 1);
-  const protocol = formatProtocol(created.getUTCFullYear(), seq);
   const who = w.customers.get(t.requester)!;
   const dept = w.departments.get(t.department)!;
   const iso = (s: string | undefined) => (s ? new Date(s).toISOString() : null);
   const solvedAt = t.status === 'solved' ? (iso(t.solvedAt) ?? now.toISOString()) : t.status === 'closed' ? iso(t.solvedAt) : null;
   const closedAt = t.status === 'closed' ? (iso(t.closedAt) ?? now.toISOString()) : null;
-  const { id } = await tx
-    .insertInto('tickets')
-    .values({
+  const { id, protocol } = await writeTicket(
+    tx,
+    ctx,
+    {
       tenant_id: ctx.tenantId,
-      protocol,
       requester_id: who.id,
       organization_id: who.organizationId,
       department_id: dept.id,
       category_id: t.category ? dept.categories.get(t.category)! : null,
       subject: t.subject,
       message: t.message,
-      status: t.status!,
       channel: t.channel,
+      conversation: null,
       visibility: t.visibility ?? 'public',
+      fields: JSON.stringify(fieldsText(t.fields)),
+      attachments: JSON.stringify(t.attachments ?? []),
+      ref: t.ref,
+      status: t.status!,
       agent_id: t.agent ? w.agents.get(t.agent)!.id : null,
       process_ref: t.processRef ?? null,
       rating: t.rating ?? null,
       rating_comment: t.ratingComment ?? null,
-      fields: JSON.stringify(fieldsText(t.fields)),
-      attachments: JSON.stringify(t.attachments ?? []),
-      ref: t.ref,
-      created_at: created.toISOString(),
-      due_at: dueAt(created, forecastHours),
       solved_at: solvedAt,
       closed_at: closedAt,
       updated_at: now.toISOString(),
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow();
+    },
+    created,
+    forecastHours,
+  );
   await audit(tx, ctx, 'ticket.create', 'ticket', id, { protocol, requester: t.requester, channel: t.channel, status: t.status, ref: t.ref, source: 'seed' });
 }

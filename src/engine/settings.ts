@@ -28,7 +28,7 @@ export async function setSetting(ctx: EngineContext, key: string, raw: unknown):
       .execute();
     await audit(tx, ctx, 'settings.set', 'setting', key, { from: before, to: value });
     return { key, value, changed: true };
-  });
+  }, ctx.tenantId);
 }
 
 export async function getApproval(ctx: EngineContext): Promise<{ mode: ApprovalMode; rules: Rule[] }> {

@@ -1,7 +1,7 @@
 import { conflict, notFound } from '../core/errors.js';
 import { parseInput } from '../core/validate.js';
 import { Name, Slug, type Tenant } from '../core/schemas.js';
-import type { Store } from '../store/sqlite.js';
+import type { Store } from '../store/store.js';
 export { tenantIdBySlug } from './context.js';
 
 const toTenant = (r: { slug: string; name: string; created_at: string }): Tenant => ({ slug: r.slug, name: r.name, createdAt: r.created_at });
@@ -33,6 +33,8 @@ export async function createTenant(store: Store, actor: string, slugIn: string, 
 
 /** Removes a tenant and everything it owns (R1), recording the removal in the audit of no tenant. */
 export async function removeTenant(store: Store, actor: string, slug: string, at: Date): Promise<{ removed: string }> {
+  // The tenant's own lock: no use case of it runs while it goes.
+  const known = await store.db.selectFrom('tenants').select('id').where('slug', '=', slug).executeTakeFirst();
   return store.write(async (tx) => {
     const row = await tx.selectFrom('tenants').select('id').where('slug', '=', slug).executeTakeFirst();
     if (!row) throw notFound(`tenant "${slug}" not found`);
@@ -55,5 +57,5 @@ export async function removeTenant(store: Store, actor: string, slug: string, at
       .values({ tenant_id: null, at: at.toISOString(), actor, action: 'tenant.remove', entity: 'tenant', entity_id: slug, details: null })
       .execute();
     return { removed: slug };
-  });
+  }, known?.id);
 }

@@ -5,7 +5,9 @@ import { TicketRequest, type CreateOutcome, type Settings, type Ticket, type Tic
 import { localDayBounds } from '../core/time.js';
 import { didYouMean } from '../core/suggest.js';
 import { parseInput } from '../core/validate.js';
-import type { Tx } from '../store/sqlite.js';
+import type { Insertable } from 'kysely';
+import type { Tx } from '../store/store.js';
+import type { DB } from '../store/types.js';
 import {
   activeManagers,
   actorLabel,
@@ -31,7 +33,7 @@ import { draftQuery, ticketQuery, toDraft, toTicket, toTicketDetail } from './vi
 export async function createTicket(ctx: EngineContext, input: unknown, guard?: IdempotencyGuard): Promise<CreateOutcome> {
   const req = parseInput(TicketRequest, input);
   // With a guard (the API's Idempotency-Key), the key is stored in this same transaction: a retry opens nothing twice.
-  return ctx.store.write((tx) => once(tx, ctx, guard, () => openRequest(tx, ctx, req)));
+  return ctx.store.write((tx) => once(tx, ctx, guard, () => openRequest(tx, ctx, req)), ctx.tenantId);
 }
 
 /** How `deskctl seed` opens a request: at a historical time, carrying the fixture's ref. */
@@ -160,6 +162,29 @@ export interface NewTicketRow {
   ref?: string | null;
 }
 
+/**
+ * The one writer of a new ticket row (R17: its protocol, R18: its due time), whatever makes it: a
+ * request, a fixture's recorded ticket. The set-based approval of a chunk of drafts writes the same
+ * columns in one INSERT … SELECT (moveDrafts in drafts.ts); generate batches them.
+ */
+export async function writeTicket(
+  tx: Tx,
+  ctx: EngineContext,
+  row: NewTicketRow & Partial<Pick<Insertable<DB['tickets']>, 'status' | 'agent_id' | 'process_ref' | 'rating' | 'rating_comment' | 'solved_at' | 'closed_at' | 'updated_at'>>,
+  created: Date,
+  forecastHours: number,
+): Promise<{ id: number; protocol: string }> {
+  const seq = await reserveProtocols(tx, ctx.tenantId, 1);
+  const protocol = formatProtocol(created.getUTCFullYear(), seq);
+  const at = created.toISOString();
+  const { id } = await tx
+    .insertInto('tickets')
+    .values({ status: 'open', updated_at: at, ...row, protocol, created_at: at, due_at: dueAt(created, forecastHours) })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return { id, protocol };
+}
+
 /** The normal creation flow (R17/R18): protocol number, due time, "ticket opened" to the customer. */
 export async function insertTicket(
   tx: Tx,
@@ -169,22 +194,7 @@ export async function insertTicket(
   requesterEmail: string,
   createdAt?: Date,
 ): Promise<Ticket> {
-  const created = createdAt ?? ctx.now();
-  const seq = await reserveProtocols(tx, ctx.tenantId, 1);
-  const protocol = formatProtocol(created.getUTCFullYear(), seq);
-  const at = created.toISOString();
-  const { id } = await tx
-    .insertInto('tickets')
-    .values({
-      ...row,
-      protocol,
-      status: 'open',
-      created_at: at,
-      due_at: dueAt(created, settings['response.forecastHours']),
-      updated_at: at,
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow();
+  const { id, protocol } = await writeTicket(tx, ctx, row, createdAt ?? ctx.now(), settings['response.forecastHours']);
   if (row.visibility !== 'internal') {
     await notify(tx, ctx, [{ kind: 'ticket_opened', channel: 'email', to: requesterEmail, subject: `Ticket ${protocol} opened: ${row.subject}`, refType: 'ticket', refId: id }]);
   }
@@ -301,7 +311,7 @@ async function eachTicket(
     }
     const succeeded = results.filter((r) => r.ok).length;
     return { requested: results.length, succeeded, failed: results.length - succeeded, results };
-  });
+  }, ctx.tenantId);
 }
 
 async function addMessage(tx: Tx, ctx: EngineContext, ticketId: number, body: string): Promise<void> {

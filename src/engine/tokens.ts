@@ -2,7 +2,7 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { conflict, invalid, notFound } from '../core/errors.js';
 import { Email, Name } from '../core/schemas.js';
 import { parseInput } from '../core/validate.js';
-import type { Store } from '../store/sqlite.js';
+import type { Store } from '../store/store.js';
 import { audit, findCustomer, type EngineContext } from './context.js';
 
 export const TOKEN_ROLES = ['admin', 'manager', 'customer'] as const;
@@ -52,7 +52,7 @@ export async function createToken(
       .execute();
     await audit(tx, ctx, 'token.create', 'token', name, { role, customer: email });
     return { name, role, customer: email, token };
-  });
+  }, ctx.tenantId);
 }
 
 export async function listTokens(ctx: EngineContext): Promise<TokenInfo[]> {
@@ -80,7 +80,7 @@ export async function revokeToken(ctx: EngineContext, name: string): Promise<{ r
     if (!row) throw notFound(`no token named "${name}"`);
     await audit(tx, ctx, 'token.revoke', 'token', name);
     return { revoked: name };
-  });
+  }, ctx.tenantId);
 }
 
 export interface Principal {
@@ -106,7 +106,7 @@ export async function authenticate(store: Store, token: string, at: Date): Promi
   if (!row || !timingSafeEqual(Buffer.from(row.hash, 'hex'), Buffer.from(hash, 'hex'))) return null;
   // Record use at most once a minute, so reads do not each become a write.
   if (!row.last_used_at || at.getTime() - Date.parse(row.last_used_at) > 60_000) {
-    await store.write((tx) => tx.updateTable('api_tokens').set({ last_used_at: at.toISOString() }).where('id', '=', row.id).execute());
+    await store.write((tx) => tx.updateTable('api_tokens').set({ last_used_at: at.toISOString() }).where('id', '=', row.id).execute(), row.tenant_id);
   }
   return { tokenId: row.id, tokenName: row.name, tenantId: row.tenant_id, tenant: row.slug, role: row.role as TokenRole, customerId: row.customer_id };
 }

@@ -1,5 +1,5 @@
 import type { Draft, Ticket, TicketDetail } from '../core/schemas.js';
-import type { Tx } from '../store/sqlite.js';
+import type { Tx } from '../store/store.js';
 
 /** The SELECT behind every Ticket the engine returns (names joined in, as the contract shows them). */
 export function ticketQuery(tx: Tx, tenantId: number) {

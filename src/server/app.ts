@@ -13,7 +13,8 @@ import { LocalHelpdesk } from '../client/local.js';
 import type { Actor } from '../engine/context.js';
 import { resolveCustomerActor } from '../engine/drafts.js';
 import { authenticate, type Principal } from '../engine/tokens.js';
-import type { Store } from '../store/sqlite.js';
+import type { Store } from '../store/store.js';
+import { sharedRateStore } from './rate-store.js';
 import { fromFastify, statusOf } from './errors.js';
 import { HANDLERS } from './handlers.js';
 import { openApiDocument } from './openapi.js';
@@ -26,6 +27,8 @@ export interface ServerOptions {
   bodyLimit?: number;
   /** Requests per token (or per address without one) per window. */
   rateLimit?: { max: number; timeWindowMs: number };
+  /** Proxies (addresses or CIDR ranges) whose X-Forwarded-For names the client (a load balancer). */
+  trustProxy?: string[];
   env?: NodeJS.ProcessEnv;
 }
 
@@ -97,6 +100,7 @@ export async function buildServer(o: ServerOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger: o.logger ?? false,
     bodyLimit: o.bodyLimit ?? 1_048_576,
+    ...(o.trustProxy?.length ? { trustProxy: o.trustProxy } : {}),
     // A name may be 200 characters (an e-mail 254), each up to 12 once percent-encoded.
     routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
     // The router's own refusals (a malformed or over-long path) in the contract's error shape.
@@ -150,7 +154,11 @@ export async function buildServer(o: ServerOptions): Promise<FastifyInstance> {
       const token = bearer(req);
       return token ? createHash('sha256').update(token).digest('hex') : req.ip;
     },
-    allowList: (req) => req.url === '/healthz',
+    allowList: (req) => req.url === '/healthz' || req.url === '/readyz',
+    // On PostgreSQL every server counts into the database, so a token's limit holds across all of
+    // them (R43); a counter that cannot be reached lets the request through (the request itself
+    // then meets the same database, and says so).
+    ...(o.store.rateLimits ? { store: sharedRateStore(o.store.rateLimits), skipOnError: true } : {}),
     errorResponseBuilder: (_req, ctx) => ({
       statusCode: 429,
       error: { code: 'unavailable', message: `rate limit exceeded: retry after ${Math.ceil(ctx.ttl / 1000)} s` },
@@ -160,6 +168,15 @@ export async function buildServer(o: ServerOptions): Promise<FastifyInstance> {
   app.get('/healthz', async () => {
     await o.store.db.selectFrom('tenants').select('id').limit(1).execute();
     return { status: 'ok' };
+  });
+  // Ready when the database answers: a load balancer sends no traffic to a server that cannot reach it.
+  app.get('/readyz', async (_req, reply) => {
+    try {
+      await o.store.ping();
+      return { status: 'ready' };
+    } catch {
+      return reply.status(503).send({ error: { code: 'unavailable', message: 'the database does not answer' } });
+    }
   });
   const doc = openApiDocument();
   app.get('/v1/openapi.json', async () => doc);
@@ -189,7 +206,6 @@ export async function buildServer(o: ServerOptions): Promise<FastifyInstance> {
           actor,
           tokenId: principal.tokenId,
           idempotencyKey: op.idempotent && typeof key === 'string' ? key : undefined,
-          engine,
         });
         if (op.stream) return streamLines(reply, result as AsyncIterable<unknown>);
         return reply.status(op.status ?? 200).send(result);

@@ -5,9 +5,8 @@ import { forbidden, invalid } from '../core/errors.js';
 import { DraftFilter, Id, TicketFilter } from '../core/schemas.js';
 import { parseInput } from '../core/validate.js';
 import type { LocalHelpdesk } from '../client/local.js';
-import type { Actor, EngineContext } from '../engine/context.js';
+import type { Actor } from '../engine/context.js';
 import type { IdempotencyGuard } from '../engine/idempotency.js';
-import { createTicket } from '../engine/tickets.js';
 
 export interface Input {
   params: Record<string, string>;
@@ -16,8 +15,6 @@ export interface Input {
   actor: Actor;
   tokenId: number;
   idempotencyKey?: string;
-  /** The engine context the request's Helpdesk runs on (for the operations that take an idempotency guard). */
-  engine: EngineContext;
 }
 
 type Handler = (hd: LocalHelpdesk, i: Input) => Promise<unknown>;
@@ -113,8 +110,7 @@ export const HANDLERS: Record<OperationName, Handler> = {
 
   // With an Idempotency-Key the key is stored in the ticket's own transaction: a retried create opens one ticket.
   createTicket: (hd, i) => {
-    const guard = guardOf('createTicket', i);
-    return guard ? createTicket(i.engine, ownRequest(i), guard) : hd.createTicket(ownRequest(i));
+    return hd.createTicket(ownRequest(i), guardOf('createTicket', i));
   },
   listTickets: (hd, i) => {
     const { limit, after, as, ...rest } = parseInput(TicketQuery, i.query);

@@ -5,62 +5,25 @@ import { Kysely, SqliteDialect, sql } from 'kysely';
 import { existsSync, statSync } from 'node:fs';
 import { makeDirectories } from '../config/paths.js';
 import { DeskctlError } from '../core/errors.js';
+import { sqliteDialect } from './dialect.js';
 import { MIGRATIONS } from './migrations.js';
-import { successorDriver } from './successor.cjs';
+import type { BulkInsert, OpenOptions, Store, Tx } from './store.js';
+import { node24Driver } from './sqlite-driver.cjs';
 import type { DB } from './types.js';
-
-export type Tx = Kysely<DB>;
-
-/** The storage the engine runs on: Kysely for every query, one writer transaction at a time. */
-export interface Store {
-  readonly db: Kysely<DB>;
-  /** Runs `fn` in one write transaction (BEGIN IMMEDIATE): all of it commits, or none of it. */
-  write<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
-  /**
-   * write() for a bulk load whose every reference is an id it has just read or written in the same
-   * transaction (deskctl generate): SQLite's per-row foreign-key lookups are off for it, since they
-   * cost a million tickets more than a second to confirm what the loader built them from. The
-   * tests hold such loads to `PRAGMA foreign_key_check`.
-   */
-  trustedWrite<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
-  /**
-   * Multi-row prepared INSERTs for bulk loads (deskctl generate), on the same connection and so
-   * inside the caller's write() transaction. Raw better-sqlite3 rather than Kysely: building and
-   * compiling a query object per batch of rows costs more than SQLite takes to insert them.
-   * `table` is a table of the schema or a temp table the caller created in its transaction.
-   */
-  bulkInsert(table: string, columns: readonly string[], rowsPerStatement?: number): BulkInsert;
-  close(): Promise<void>;
-}
-
-export interface BulkInsert {
-  /** Queues one row (values in column order); each full batch is inserted at once. */
-  push(values: readonly unknown[]): void;
-  /** Inserts the rows still queued. */
-  flush(): void;
-  /** Rows inserted so far. */
-  readonly inserted: number;
-}
-
-export interface OpenOptions {
-  /** How long a writer waits for another process's lock before giving up (ms). */
-  busyTimeoutMs?: number;
-  readonly?: boolean;
-}
 
 /**
  * Opens a SQLite connection (the store's, and the tests' own): better-sqlite3 12, its compiled
  * binding found by package resolution rather than by the `bindings` package's search of the
  * directory tree (the CLI bundle carries its JavaScript), or 13 on Node 24 and later
- * (successor.cjs says why).
+ * (sqlite-driver.cjs says why).
  */
 export function openDatabase(file: string, { readonly = false }: { readonly?: boolean } = {}): Database.Database {
-  driver ??= { successor: successorDriver(import.meta.url) };
-  if (driver.successor) return new driver.successor(file, { readonly });
+  driver ??= { node24: node24Driver(import.meta.url) };
+  if (driver.node24) return new driver.node24(file, { readonly });
   driver.binding ??= createRequire(import.meta.url).resolve('better-sqlite3/build/Release/better_sqlite3.node');
   return new Database(file, { readonly, nativeBinding: driver.binding });
 }
-let driver: { successor: typeof Database | null; binding?: string } | undefined;
+let driver: { node24: typeof Database | null; binding?: string } | undefined;
 
 const PAGE_SIZE = 16_384;
 const WAL_CHECKPOINT_BYTES = 40 * 1024 * 1024;
@@ -130,23 +93,17 @@ export function openSqliteStore(file: string, options: OpenOptions = {}): Store 
       }
     });
   return {
+    engine: 'sqlite',
     db,
+    dialect: sqliteDialect,
+    // One writer at a time for the whole file: the tenant needs no lock of its own.
     write: (fn) => transaction(fn, false),
     trustedWrite: (fn) => transaction(fn, true),
     bulkInsert: (table, columns, rowsPerStatement) => bulkInserter(raw, table, columns, rowsPerStatement),
+    async ping() {
+      await sql`SELECT 1`.execute(db);
+    },
     close: () => db.destroy(),
-  };
-}
-
-/**
- * Sets the page cache of the store's connection to `kib` KiB (SQLite's default is 2,000) for one
- * job; the function returned puts the setting back.
- */
-export async function pageCache(db: Kysely<DB>, kib: number): Promise<() => Promise<void>> {
-  const before = (await sql<{ cache_size: number }>`PRAGMA cache_size`.execute(db)).rows[0]?.cache_size ?? -2000;
-  await sql.raw(`PRAGMA cache_size = ${-Math.trunc(kib)}`).execute(db);
-  return async () => {
-    await sql.raw(`PRAGMA cache_size = ${Math.trunc(before)}`).execute(db);
   };
 }
 

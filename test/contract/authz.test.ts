@@ -1,15 +1,15 @@
 import { refusal } from '../../src/core/refusals.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { API, type OperationName, type Role } from '../../src/core/api.js';
-import type { Store } from '../../src/store/sqlite.js';
+import type { Store } from '../../src/store/store.js';
 import { fingerprint } from '../helpers/db.js';
-import { inProcessApi, tenantAdmin, type InProcessApi } from '../helpers/backends.js';
+import { inProcessApi, tenantAdmin, type InProcessApi, engines } from '../helpers/backends.js';
 
 /**
  * The authorisation matrix of the API: every operation × no token, a bad token, each role, its
  * own tenant and the other tenant — 401, 403 and 404 where due, and nothing changed when refused.
  */
-describe('API authorisation matrix (R1, R12, R13)', () => {
+describe.each(engines)('API authorisation matrix (R1, R12, R13) (%s)', (engine) => {
   let api: InProcessApi;
   let file: string;
   let store: Store;
@@ -20,7 +20,7 @@ describe('API authorisation matrix (R1, R12, R13)', () => {
   const operator = (slug: string) => tenantAdmin(store, slug);
 
   beforeAll(async () => {
-    api = await inProcessApi();
+    api = await inProcessApi({ engine });
     ({ file, store } = api);
     const a = await operator('default');
     await a.createTenant('outra');

@@ -1,10 +1,10 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { API, type OperationName } from '../../src/core/api.js';
-import type { Store } from '../../src/store/sqlite.js';
+import type { Store } from '../../src/store/store.js';
 import { fingerprint } from '../helpers/db.js';
 import { NAMES_A_PLACE, hostileJson, hostileString, mutation, mutate, runs } from '../helpers/hostile.js';
-import { inProcessApi, tenantAdmin, type InProcessApi } from '../helpers/backends.js';
+import { inProcessApi, tenantAdmin, type InProcessApi, engines } from '../helpers/backends.js';
 
 /**
  * Hostile input at the API: random and mutated bodies, query strings and path values for every
@@ -12,7 +12,7 @@ import { inProcessApi, tenantAdmin, type InProcessApi } from '../helpers/backend
  * limit and content types that are not JSON. Never a 5xx or a stack trace; a refusal is a 4xx in
  * the contract's error shape that says where the problem is, and writes nothing.
  */
-describe('API under hostile input (property-based)', () => {
+describe.each(engines)('API under hostile input (property-based) (%s)', (engine) => {
   let api: InProcessApi;
   let file: string;
   // A fixed clock: a token's last-use stamp is written once, so every refusal can be held to writing nothing.
@@ -22,7 +22,7 @@ describe('API under hostile input (property-based)', () => {
   let token: string;
 
   beforeAll(async () => {
-    api = await inProcessApi({ env, bodyLimit: 256 * 1024 });
+    api = await inProcessApi({ engine, env, bodyLimit: 256 * 1024 });
     ({ file, store } = api);
     const hd = await tenantAdmin(store, 'default', () => new Date(env.DESKCTL_NOW));
     await hd.addDepartment('Suporte');

@@ -2,16 +2,16 @@ import { randomUUID } from 'node:crypto';
 import { createServer, request, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openHttpHelpdesk } from '../../src/client/http.js';
-import type { Store } from '../../src/store/sqlite.js';
+import type { Store } from '../../src/store/store.js';
 import { count, fingerprint } from '../helpers/db.js';
-import { inProcessApi, tenantAdmin, type InProcessApi } from '../helpers/backends.js';
+import { inProcessApi, tenantAdmin, type InProcessApi, engines } from '../helpers/backends.js';
 
 /**
  * Idempotency-Key on POST …/tickets: the key is stored in the ticket's own transaction, so a
  * retried create — same key, same body — answers the first answer and opens nothing twice, even
  * when the first answer was lost on the way back; the same key with another body is 422.
  */
-describe('API idempotency of ticket creation', () => {
+describe.each(engines)('API idempotency of ticket creation (%s)', (engine) => {
   let api: InProcessApi;
   let file: string;
   const env = { DESKCTL_NOW: '2026-11-02T12:00:00.000Z' };
@@ -20,7 +20,7 @@ describe('API idempotency of ticket creation', () => {
   let token: string;
 
   beforeAll(async () => {
-    api = await inProcessApi({ env });
+    api = await inProcessApi({ engine, env });
     ({ file, store } = api);
     const hd = await tenantAdmin(store, 'default', () => new Date(env.DESKCTL_NOW));
     await hd.addDepartment('Suporte');

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Store } from '../../src/store/sqlite.js';
+import type { Store } from '../../src/store/store.js';
 import { count } from '../helpers/db.js';
-import { inProcessApi, tenantAdmin, type InProcessApi } from '../helpers/backends.js';
+import { inProcessApi, tenantAdmin, type InProcessApi, engines } from '../helpers/backends.js';
 
-describe('API idempotency of bulk chunks (R13)', () => {
+describe.each(engines)('API idempotency of bulk chunks (R13) (%s)', (engine) => {
   let api: InProcessApi;
   let file: string;
   let store: Store;
@@ -13,7 +13,7 @@ describe('API idempotency of bulk chunks (R13)', () => {
 
   beforeAll(async () => {
     env = { DESKCTL_NOW: '2026-11-02T12:00:00.000Z' };
-    api = await inProcessApi({ env });
+    api = await inProcessApi({ engine, env });
     ({ file, store } = api);
     const hd = await tenantAdmin(store, 'default', () => new Date(env.DESKCTL_NOW!));
     await hd.addDepartment('Suporte');

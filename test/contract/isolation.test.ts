@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { API, type OperationName } from '../../src/core/api.js';
-import type { Store } from '../../src/store/sqlite.js';
+import type { Store } from '../../src/store/store.js';
 import { fingerprint } from '../helpers/db.js';
-import { inProcessApi, tenantAdmin, type InProcessApi } from '../helpers/backends.js';
+import { inProcessApi, tenantAdmin, type InProcessApi, engines } from '../helpers/backends.js';
 
 /**
  * R1 as an attacker would test it: every id, name and e-mail of tenant A tried with tenant B's
@@ -10,7 +10,7 @@ import { inProcessApi, tenantAdmin, type InProcessApi } from '../helpers/backend
  * extended to every route the server has, to revoked tokens and to the other tenant's managers
  * and customers. Nothing of A is seen or changed.
  */
-describe('tenant isolation and the rest of the authorisation matrix (R1)', () => {
+describe.each(engines)('tenant isolation and the rest of the authorisation matrix (R1) (%s)', (engine) => {
   let api: InProcessApi;
   let file: string;
   const env = { DESKCTL_NOW: '2026-11-02T12:00:00.000Z' };
@@ -23,7 +23,7 @@ describe('tenant isolation and the rest of the authorisation matrix (R1)', () =>
   const operator = (slug: string) => tenantAdmin(store, slug, () => new Date(env.DESKCTL_NOW));
 
   beforeAll(async () => {
-    api = await inProcessApi({ env });
+    api = await inProcessApi({ engine, env });
     ({ file, store } = api);
     const hdA = await operator('default');
     await hdA.createTenant('tenant-b');
@@ -182,19 +182,20 @@ describe('tenant isolation and the rest of the authorisation matrix (R1)', () =>
     expect(fingerprint(file)).toBe(before);
   });
 
-  it('the matrix covers every route the server has: the operation table, /healthz and /v1/openapi.json, nothing else', async () => {
+  it('the matrix covers every route the server has: the operation table, /healthz, /readyz and /v1/openapi.json, nothing else', async () => {
     // printRoutes draws a tree; each method listed at a node is one route (HEAD comes with GET).
     const tree = api.app.printRoutes({ commonPrefix: false });
     const routes = [...tree.matchAll(/\(([A-Z, ]+)\)/g)].flatMap((m) => m[1]!.split(', ').filter((x) => x !== 'HEAD'));
-    expect(routes.length).toBe(names.length + 2);
+    expect(routes.length).toBe(names.length + 3);
     for (const name of names) {
       const op = API[name];
       const path = op.global ? op.path : `/v1/tenants/:tenant${op.path}`;
       expect(api.app.hasRoute({ method: op.method, url: path }), `${op.method} ${path}`).toBe(true);
     }
-    // The two routes outside the table answer without a token and carry nothing of a tenant.
+    // The three routes outside the table answer without a token and carry nothing of a tenant.
     const health = await fetch(`${url}/healthz`);
     expect(await health.json()).toEqual({ status: 'ok' });
+    expect(await (await fetch(`${url}/readyz`)).json()).toEqual({ status: 'ready' });
     const doc = await (await fetch(`${url}/v1/openapi.json`)).text();
     for (const s of ['segredo de A', ...a.emails]) expect(doc).not.toContain(s);
   });

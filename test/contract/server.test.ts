@@ -2,11 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openHttpHelpdesk } from '../../src/client/http.js';
 import type { Helpdesk } from '../../src/client/helpdesk.js';
 import { API } from '../../src/core/api.js';
-import type { Store } from '../../src/store/sqlite.js';
+import type { Store } from '../../src/store/store.js';
 import { fingerprint } from '../helpers/db.js';
-import { inProcessApi, tenantAdmin, type InProcessApi } from '../helpers/backends.js';
+import { inProcessApi, tenantAdmin, type InProcessApi, engines } from '../helpers/backends.js';
 
-describe('the API server: limits, pages and documents', () => {
+describe.each(engines)('the API server: limits, pages and documents (%s)', (engine) => {
   let api: InProcessApi;
   let file: string;
   let store: Store;
@@ -16,7 +16,7 @@ describe('the API server: limits, pages and documents', () => {
   const DRAFTS = 2_345;
 
   beforeAll(async () => {
-    api = await inProcessApi({ bodyLimit: 64 * 1024, rateLimit: { max: 40, timeWindowMs: 60_000 } });
+    api = await inProcessApi({ engine, bodyLimit: 64 * 1024, rateLimit: { max: 40, timeWindowMs: 60_000 } });
     ({ file, store } = api);
     const hd = await tenantAdmin(store);
     await hd.addDepartment('Suporte');

@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { authenticate } from '../../src/engine/tokens.js';
-import { openDatabase, openSqliteStore, type Store } from '../../src/store/sqlite.js';
+import { openDatabase, openSqliteStore } from '../../src/store/sqlite.js';
+import type { Store } from '../../src/store/store.js';
 import { tenantAdmin } from '../helpers/backends.js';
 
 // Watch the comparison the engine makes: the real timingSafeEqual, counted.

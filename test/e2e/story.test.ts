@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { engines } from '../helpers/backends.js';
 import { deskctl, deskctlJson, startServer, tempHome } from '../helpers/bin.js';
+import { freshPgDatabase } from '../helpers/postgres.js';
 
 interface Draft { id: number; requester: string; organization: string | null; channel: string; message: string | null; category: string | null }
 interface Ticket { id: number; protocol: string; status: string; requester: string; processRef: string | null; createdAt: string; dueAt: string }
@@ -10,9 +12,12 @@ interface Notification { kind: string; channel: string; to: string }
  * The whole story of the approval documentation (seed 000) and the reopen rules (seed 004), told
  * through the built binary on a temporary database, the way an admin would script it.
  */
-describe.each(['local', 'remote'] as const)('e2e (%s): the approval story of seed 000, through the built binary', (target) => {
+const cases = engines.flatMap((engine) => (['local', 'remote'] as const).map((target) => ({ target, engine })));
+
+describe.each(cases)('e2e ($target, $engine): the approval story of seed 000, through the built binary', ({ target, engine }) => {
   const home = tempHome();
   const local = { ...home.env, DESKCTL_DB: home.db };
+  let dropDatabase: (() => Promise<void>) | undefined;
   // Locally the commands open the database; remotely they speak to `deskctl serve` over it.
   let env: Record<string, string> = local;
   let server: ReturnType<typeof deskctl> | undefined;
@@ -30,6 +35,11 @@ describe.each(['local', 'remote'] as const)('e2e (%s): the approval story of see
     );
 
   beforeAll(async () => {
+    if (engine === 'postgres') {
+      const made = await freshPgDatabase();
+      local.DESKCTL_DB = made.url;
+      dropDatabase = made.dispose;
+    }
     if (target === 'remote') {
       const { url, token, proc } = await startServer(local);
       server = proc;
@@ -52,6 +62,7 @@ describe.each(['local', 'remote'] as const)('e2e (%s): the approval story of see
   });
 
   afterAll(async () => {
+    await dropDatabase?.();
     if (!server) return;
     server.kill('SIGTERM');
     const done = await server;

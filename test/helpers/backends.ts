@@ -10,7 +10,8 @@ import { now } from '../../src/core/time.js';
 import { tenantIdBySlug } from '../../src/engine/tenants.js';
 import type { FastifyInstance } from 'fastify';
 import { buildServer, type ServerOptions } from '../../src/server/app.js';
-import { openSqliteStore, type Store } from '../../src/store/sqlite.js';
+import { openStore, type Store } from '../../src/store/store.js';
+import { freshPgDatabase, hasPostgres } from './postgres.js';
 import { DeskctlError, type ErrorCode } from '../../src/core/errors.js';
 import type { DecisionReport, Draft, Ticket } from '../../src/core/schemas.js';
 
@@ -19,9 +20,20 @@ export async function tenantAdmin(store: Store, slug = 'default', clock: () => D
   return new LocalHelpdesk(slug, { store, tenantId: await tenantIdBySlug(store, slug), actor: { kind: 'admin', name }, now: clock }, false);
 }
 
-/** The database file of a test: the one given, or a new one in a temp folder that dispose() removes. */
-async function databaseFile(given: string | undefined): Promise<{ file: string; dispose(): Promise<void> }> {
+/** The stores the suites run on: SQLite always, PostgreSQL where the test cluster runs. */
+export type Engine = 'sqlite' | 'postgres';
+export const engines: Engine[] = hasPostgres ? ['sqlite', 'postgres'] : ['sqlite'];
+
+/**
+ * The database of a test: the one given (a file or a URL), or a new one that dispose() removes —
+ * a file in a temp folder, or a database on the test's PostgreSQL cluster.
+ */
+async function databaseFile(given: string | undefined, engine: Engine = 'sqlite'): Promise<{ file: string; dispose(): Promise<void> }> {
   if (given) return { file: given, dispose: async () => undefined };
+  if (engine === 'postgres') {
+    const { url, dispose } = await freshPgDatabase();
+    return { file: url, dispose };
+  }
   const dir = await mkdtemp(join(tmpdir(), 'deskctl-test-'));
   return { file: join(dir, 'helpdesk.db'), dispose: () => rm(dir, { recursive: true, force: true }) };
 }
@@ -32,7 +44,7 @@ export const START = '2026-11-02T12:00:00.000Z';
 export interface OpenOptions {
   tenant?: string;
   env?: Record<string, string>;
-  /** An existing database file (a second handle, or another tenant of the same file). */
+  /** An existing database (a file or a URL: a second handle, or another tenant of the same one). */
   file?: string;
 }
 
@@ -46,13 +58,15 @@ export interface Opened {
 
 export interface Backend {
   name: string;
+  engine: Engine;
   open(opts?: OpenOptions): Promise<Opened>;
 }
 
-const local: Backend = {
-  name: 'local',
+const local = (engine: Engine): Backend => ({
+  name: engine === 'sqlite' ? 'local' : 'local-postgres',
+  engine,
   async open(opts = {}) {
-    const { file, dispose } = await databaseFile(opts.file);
+    const { file, dispose } = await databaseFile(opts.file, engine);
     const env: Record<string, string | undefined> = { DESKCTL_NOW: START, ...opts.env };
     const hd = await openLocalHelpdesk({ file, tenant: opts.tenant ?? 'default', env, operator: 'test:admin' });
     return {
@@ -65,7 +79,7 @@ const local: Backend = {
       },
     };
   },
-};
+});
 
 export interface InProcessApi {
   file: string;
@@ -86,10 +100,10 @@ export interface InProcessApi {
  * `deskctl serve` in this process: a store on the file (default: a new database in a temp folder),
  * then the API over it, with no rate limit to speak of unless given.
  */
-export async function inProcessApi(o: Partial<Omit<ServerOptions, 'store'>> & { file?: string } = {}): Promise<InProcessApi> {
-  const { file: given, ...server } = o;
-  const { file, dispose } = await databaseFile(given);
-  const store = openSqliteStore(file);
+export async function inProcessApi(o: Partial<Omit<ServerOptions, 'store'>> & { file?: string; engine?: Engine } = {}): Promise<InProcessApi> {
+  const { file: given, engine, ...server } = o;
+  const { file, dispose } = await databaseFile(given, engine);
+  const store = await openStore(file);
   let app: FastifyInstance | undefined;
   return {
     file,
@@ -139,10 +153,11 @@ async function serve(file: string, env: Record<string, string | undefined>): Pro
  * the server itself (tokens belong to one tenant), so those calls go to the server's store, as an
  * operator on the server host would make them; everything else crosses the wire.
  */
-const http: Backend = {
-  name: 'http',
+const http = (engine: Engine): Backend => ({
+  name: engine === 'sqlite' ? 'http' : 'http-postgres',
+  engine,
   async open(opts = {}) {
-    const { file, dispose } = await databaseFile(opts.file);
+    const { file, dispose } = await databaseFile(opts.file, engine);
     const s = await serve(file, { DESKCTL_NOW: START, ...opts.env });
     const tenant = opts.tenant ?? 'default';
     const release = async () => {
@@ -181,13 +196,13 @@ const http: Backend = {
       },
     };
   },
-};
+});
 
 /** Audit rows of a backend's own set-up (the http backend creates an admin token per handle). */
 export const notSetUp = (e: { action: string; entityId: string | null }) => !(e.action === 'token.create' && e.entityId?.startsWith('contract-'));
 
-/** Every backend the contract suites run on. */
-export const backends: Backend[] = [local, http];
+/** Every backend the contract suites run on: local and over HTTP, on each store. */
+export const backends: Backend[] = engines.flatMap((e) => [local(e), http(e)]);
 
 /* ---- fixture ---- */
 

@@ -1,11 +1,14 @@
 import { createHash } from 'node:crypto';
 import { openDatabase } from '../../src/store/sqlite.js';
+import { isPostgresUrl } from '../../src/store/store.js';
+import { pgFingerprint, psql } from './postgres.js';
 
 /**
  * A fingerprint of every row of every table: equal fingerprints mean nothing was written
  * (the file's bytes are not compared because WAL checkpoints move pages around).
  */
 export function fingerprint(file: string): string {
+  if (isPostgresUrl(file)) return pgFingerprint(file);
   const db = openDatabase(file, { readonly: true });
   try {
     const hash = createHash('sha256');
@@ -23,6 +26,7 @@ export function fingerprint(file: string): string {
 }
 
 export function count(file: string, table: string, where = '1'): number {
+  if (isPostgresUrl(file)) return Number(psql(file, `SELECT count(*) FROM ${table} WHERE ${where === '1' ? 'true' : where}`));
   const db = openDatabase(file, { readonly: true });
   try {
     return (db.prepare(`SELECT count(*) AS n FROM ${table} WHERE ${where}`).get() as { n: number }).n;

@@ -1,5 +1,7 @@
 import { expect } from 'vitest';
 import { openDatabase } from '../../src/store/sqlite.js';
+import { isPostgresUrl } from '../../src/store/store.js';
+import { psql } from './postgres.js';
 import { execa } from 'execa';
 import { BIN, deskctl } from './bin.js';
 
@@ -38,16 +40,24 @@ export function copyDb(from: string, to: string): void {
   withDb(from, (db) => db.prepare('VACUUM INTO ?').run(to));
 }
 
-/** `PRAGMA integrity_check` and `foreign_key_check` both clean. */
+/** The rows of a query on either store (a SQLite file, or a PostgreSQL URL through psql). */
+export function rows<T = Record<string, unknown>>(file: string, query: string): T[] {
+  if (isPostgresUrl(file)) return JSON.parse(psql(file, `SELECT coalesce(json_agg(q), '[]') FROM (${query}) q`)) as T[];
+  return withDb(file, (db) => db.prepare(query).all() as T[]);
+}
+const firstColumn = (r: Record<string, unknown>) => Object.values(r)[0] as number;
+
+/** `PRAGMA integrity_check` and `foreign_key_check` both clean (PostgreSQL checks its references on every write). */
 export function expectIntact(file: string): void {
+  if (isPostgresUrl(file)) return;
   withDb(file, (db) => {
     expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
     expect(db.pragma('foreign_key_check')).toEqual([]);
   });
 }
 
-export const ids = (file: string, sql: string): number[] => withDb(file, (db) => (db.prepare(sql).raw().all() as [number][]).map((r) => r[0]));
-export const scalar = (file: string, sql: string): number => withDb(file, (db) => (db.prepare(sql).raw().get() as [number])[0]);
+export const ids = (file: string, sql: string): number[] => rows(file, sql).map(firstColumn);
+export const scalar = (file: string, sql: string): number => Number(firstColumn(rows(file, sql)[0]!));
 
 /**
  * The invariant of bulk decisions, whatever happened to the process deciding them: every draft of
@@ -58,42 +68,40 @@ export const scalar = (file: string, sql: string): number => withDb(file, (db) =
  */
 export function expectDecidedExactlyOnce(file: string, original: number[]): { pending: number; approved: number; rejected: number } {
   expectIntact(file);
-  return withDb(file, (db) => {
-    const col = (sql: string) => (db.prepare(sql).raw().all() as [number][]).map((r) => r[0]);
-    const one = (sql: string) => (db.prepare(sql).raw().get() as [number])[0];
-    /** How many times each value occurs (counted here rather than by correlated subqueries, which have no index to use). */
-    const tally = (values: unknown[]) => values.reduce<Map<string, number>>((m, v) => m.set(String(v), (m.get(String(v)) ?? 0) + 1), new Map());
-    const pending = col('SELECT id FROM drafts ORDER BY id');
-    const tickets = db.prepare('SELECT id, draft_id FROM tickets WHERE draft_id IS NOT NULL ORDER BY draft_id').all() as { id: number; draft_id: number }[];
-    const approved = tickets.map((t) => t.draft_id);
-    const rejected = col("SELECT draft_id FROM draft_decisions WHERE decision = 'rejected' ORDER BY draft_id");
-    // None doubled: a draft became at most one ticket, and is in exactly one of the three sets.
-    expect(new Set(approved).size, 'a draft became two tickets').toBe(approved.length);
-    expect(new Set(rejected).size, 'a draft was rejected twice').toBe(rejected.length);
-    const all = [...pending, ...approved, ...rejected].sort((a, b) => a - b);
-    // None lost: together they are exactly the drafts we started with.
-    expect(all).toEqual([...original].sort((a, b) => a - b));
-    // Each approval carries its decision record, its two notifications and its audit row — exactly one of each.
-    const decisions = db.prepare("SELECT draft_id, ticket_id FROM draft_decisions WHERE decision = 'approved'").all() as { draft_id: number; ticket_id: number }[];
-    expect(decisions.length).toBe(approved.length);
-    const decidedAs = new Map(decisions.map((d) => [d.draft_id, d.ticket_id]));
-    const notes = db.prepare("SELECT kind, ref_id FROM notifications WHERE ref_type = 'ticket' AND kind IN ('draft_approved', 'ticket_opened')").all() as { kind: string; ref_id: number }[];
-    const perTicket = tally(notes.map((n) => `${n.kind}:${n.ref_id}`));
-    const audited = tally(col("SELECT entity_id FROM audit WHERE action = 'draft.approve'"));
-    for (const t of tickets) {
-      expect(decidedAs.get(t.draft_id), `decision record of draft ${t.draft_id}`).toBe(t.id);
-      expect(perTicket.get(`draft_approved:${t.id}`) ?? 0, `draft_approved of ticket ${t.id}`).toBe(1);
-      expect(perTicket.get(`ticket_opened:${t.id}`) ?? 0, `ticket_opened of ticket ${t.id}`).toBe(1);
-      expect(audited.get(String(t.draft_id)) ?? 0, `draft.approve audit of draft ${t.draft_id}`).toBe(1);
-    }
-    expect(one("SELECT count(*) FROM notifications WHERE kind = 'draft_approved'")).toBe(approved.length);
-    expect(one("SELECT count(*) FROM audit WHERE action = 'draft.approve'")).toBe(approved.length);
-    expect(one("SELECT count(*) FROM notifications WHERE kind = 'draft_rejected'")).toBe(rejected.length);
-    expect(one("SELECT count(*) FROM audit WHERE action = 'draft.reject'")).toBe(rejected.length);
-    // Protocols stay unique per tenant.
-    expect(one('SELECT count(*) FROM (SELECT tenant_id, protocol FROM tickets GROUP BY 1, 2 HAVING count(*) > 1)')).toBe(0);
-    return { pending: pending.length, approved: approved.length, rejected: rejected.length };
-  });
+  const col = (sql: string) => ids(file, sql);
+  const one = (sql: string) => scalar(file, sql);
+  /** How many times each value occurs (counted here rather than by correlated subqueries, which have no index to use). */
+  const tally = (values: unknown[]) => values.reduce<Map<string, number>>((m, v) => m.set(String(v), (m.get(String(v)) ?? 0) + 1), new Map());
+  const pending = col('SELECT id FROM drafts ORDER BY id');
+  const tickets = rows<{ id: number; draft_id: number }>(file, 'SELECT id, draft_id FROM tickets WHERE draft_id IS NOT NULL ORDER BY draft_id');
+  const approved = tickets.map((t) => t.draft_id);
+  const rejected = col("SELECT draft_id FROM draft_decisions WHERE decision = 'rejected' ORDER BY draft_id");
+  // None doubled: a draft became at most one ticket, and is in exactly one of the three sets.
+  expect(new Set(approved).size, 'a draft became two tickets').toBe(approved.length);
+  expect(new Set(rejected).size, 'a draft was rejected twice').toBe(rejected.length);
+  const all = [...pending, ...approved, ...rejected].sort((a, b) => a - b);
+  // None lost: together they are exactly the drafts we started with.
+  expect(all).toEqual([...original].sort((a, b) => a - b));
+  // Each approval carries its decision record, its two notifications and its audit row — exactly one of each.
+  const decisions = rows<{ draft_id: number; ticket_id: number }>(file, "SELECT draft_id, ticket_id FROM draft_decisions WHERE decision = 'approved'");
+  expect(decisions.length).toBe(approved.length);
+  const decidedAs = new Map(decisions.map((d) => [d.draft_id, d.ticket_id]));
+  const notes = rows<{ kind: string; ref_id: number }>(file, "SELECT kind, ref_id FROM notifications WHERE ref_type = 'ticket' AND kind IN ('draft_approved', 'ticket_opened')");
+  const perTicket = tally(notes.map((n) => `${n.kind}:${n.ref_id}`));
+  const audited = tally(col("SELECT entity_id FROM audit WHERE action = 'draft.approve'"));
+  for (const t of tickets) {
+    expect(decidedAs.get(t.draft_id), `decision record of draft ${t.draft_id}`).toBe(t.id);
+    expect(perTicket.get(`draft_approved:${t.id}`) ?? 0, `draft_approved of ticket ${t.id}`).toBe(1);
+    expect(perTicket.get(`ticket_opened:${t.id}`) ?? 0, `ticket_opened of ticket ${t.id}`).toBe(1);
+    expect(audited.get(String(t.draft_id)) ?? 0, `draft.approve audit of draft ${t.draft_id}`).toBe(1);
+  }
+  expect(one("SELECT count(*) FROM notifications WHERE kind = 'draft_approved'")).toBe(approved.length);
+  expect(one("SELECT count(*) FROM audit WHERE action = 'draft.approve'")).toBe(approved.length);
+  expect(one("SELECT count(*) FROM notifications WHERE kind = 'draft_rejected'")).toBe(rejected.length);
+  expect(one("SELECT count(*) FROM audit WHERE action = 'draft.reject'")).toBe(rejected.length);
+  // Protocols stay unique per tenant.
+  expect(one('SELECT count(*) FROM (SELECT tenant_id, protocol FROM tickets GROUP BY 1, 2 HAVING count(*) > 1) d')).toBe(0);
+  return { pending: pending.length, approved: approved.length, rejected: rejected.length };
 }
 
 /** Polls `probe` every few milliseconds until it returns true or the process ends; bounded by `timeoutMs`. */

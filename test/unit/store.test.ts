@@ -4,7 +4,9 @@ import { join } from 'node:path';
 import { sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DeskctlError } from '../../src/core/errors.js';
-import { openDatabase, openSqliteStore, pageCache, type Tx } from '../../src/store/sqlite.js';
+import { sqliteDialect } from '../../src/store/dialect.js';
+import { openDatabase, openSqliteStore } from '../../src/store/sqlite.js';
+import type { Tx } from '../../src/store/store.js';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -110,7 +112,7 @@ describe('the SQLite store: page size and trusted bulk writes', () => {
     const store = openSqliteStore(fresh());
     const size = async () => (await sql<{ cache_size: number }>`PRAGMA cache_size`.execute(store.db)).rows[0]?.cache_size;
     const before = await size();
-    const restore = await pageCache(store.db, 65_536);
+    const restore = await sqliteDialect.pageCache(store.db, 65_536);
     expect(await size()).toBe(-65_536);
     await restore();
     expect(await size()).toBe(before);

@@ -24,7 +24,7 @@ export async function run(ctx: Context, o: { slug: string; reset?: boolean }): P
   else await build(hd, (line) => ctx.out.status(line));
 
   const drafts = await hd.listDrafts({});
-  if (ctx.out.format === 'table') ctx.out.status(`\npending drafts in tenant "${o.slug}" (${ctx.dbFile}):`);
+  if (ctx.out.format === 'table') ctx.out.status(`\npending drafts in tenant "${o.slug}" (${ctx.where}):`);
   await ctx.out.list(drafts, DRAFT_COLUMNS);
   if (ctx.out.format === 'table') {
     ctx.out.status(

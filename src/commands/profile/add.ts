@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { z } from 'zod';
 import { PROFILE_NAME, PROFILE_NAME_RULE, type Profile } from '../../config/profiles.js';
+import { displayTarget, isPostgresUrl } from '../../config/database.js';
 import { apiUrl } from '../../config/resolve.js';
 import { conflict, invalid } from '../../core/errors.js';
 import { Slug } from '../../core/schemas.js';
@@ -66,7 +67,7 @@ export async function run(ctx: Context, o: Options): Promise<void> {
   ]);
   if (o.db === undefined && o.api === undefined) throw invalid('give the target: --db FILE (a local database) or --api URL (a helpdesk API)');
   if (o.db !== undefined && o.tokenStdin) throw invalid('--token-stdin is for --api: a local database needs no token');
-  const profile: Profile = o.db !== undefined ? { db: resolve(o.db) } : { api: apiUrl(o.api!, '--api') };
+  const profile: Profile = o.db !== undefined ? { db: isPostgresUrl(o.db) ? o.db : resolve(o.db) } : { api: apiUrl(o.api!, '--api') };
   if (o.tenant !== undefined) profile.tenant = o.tenant;
 
   const { ProfileStore } = await import('../../config/store.js');
@@ -84,7 +85,7 @@ export async function run(ctx: Context, o: Options): Promise<void> {
   const current = store.current() === o.name;
 
   if (ctx.out.format === 'json') return ctx.out.json({ ...view(o.name, profile, current, token !== undefined), result });
-  const target = profile.db ?? profile.api;
+  const target = profile.db !== undefined ? displayTarget(profile.db) : profile.api;
   ctx.out.status(
     result === 'unchanged'
       ? `profile ${o.name} is already saved (${target}); nothing changed`

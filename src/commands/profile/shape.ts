@@ -1,4 +1,5 @@
 import type { Profile } from '../../config/profiles.js';
+import { displayTarget } from '../../config/database.js';
 
 /** A profile as deskctl prints it: never its token, only whether one is stored. */
 export interface ProfileView {
@@ -16,7 +17,7 @@ export function view(name: string, p: Profile, current: boolean, tokenSet: boole
     name,
     current,
     kind: p.api ? 'api' : 'local',
-    db: p.db ?? null,
+    db: p.db === undefined ? null : displayTarget(p.db),
     api: p.api ?? null,
     tenant: p.tenant ?? null,
     tokenSet: p.api ? tokenSet : false,

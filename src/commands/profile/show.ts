@@ -1,3 +1,4 @@
+import { displayTarget } from '../../config/database.js';
 import type { Command } from 'commander';
 import { notFound } from '../../core/errors.js';
 import type { Context } from '../../context.js';
@@ -66,7 +67,7 @@ export async function effective(ctx: Context): Promise<void> {
   const json = {
     profile: r.profile ?? null,
     kind: t.kind,
-    db: t.kind === 'local' ? t.db : null,
+    db: t.kind === 'local' ? displayTarget(t.db) : null,
     api: t.kind === 'api' ? t.url : null,
     tenant: r.tenant,
     tokenSet: t.kind === 'api' ? t.token !== undefined : false,
@@ -75,7 +76,7 @@ export async function effective(ctx: Context): Promise<void> {
   if (ctx.out.format === 'json') return ctx.out.json(json);
   await ctx.out.object(json, [
     ['profile', r.profile ?? '(none)'],
-    [t.kind === 'local' ? 'db' : 'api', `${t.kind === 'local' ? t.db : t.url}   (from ${r.from.target})`],
+    [t.kind === 'local' ? 'db' : 'api', `${t.kind === 'local' ? displayTarget(t.db) : t.url}   (from ${r.from.target})`],
     ['tenant', `${r.tenant}   (from ${r.from.tenant})`],
     ...(t.kind === 'api'
       ? ([['token', t.token !== undefined ? `set   (from ${r.from.token})` : 'not set: commands will fail (exit 4) until DESKCTL_TOKEN is set or the profile has one']] as [string, unknown][])

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { Option } from 'commander';
+import { isIP } from 'node:net';
 import { z } from 'zod';
 import { DeskctlError } from '../../core/errors.js';
 import { parseInput } from '../../core/validate.js';
@@ -12,6 +13,11 @@ const Options = z.object({
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
   rateLimit: z.coerce.number({ error: 'expected requests per minute' }).int().positive(),
   bodyLimit: z.coerce.number({ error: 'expected a size in bytes' }).int().min(1024),
+  trustProxy: z
+    .string()
+    .optional()
+    .transform((v) => (v === undefined ? [] : v.split(',').map((a) => a.trim())))
+    .refine((list) => list.every((a) => isIP(a.split('/')[0]!) !== 0), { message: 'expected addresses or CIDR ranges, e.g. 127.0.0.1,10.0.0.0/8' }),
 });
 
 export function register(cmd: Command, ctx: Context): void {
@@ -22,9 +28,14 @@ export function register(cmd: Command, ctx: Context): void {
       .addOption(new Option('--log-level <level>', 'structured (JSON) log level, on stdout').choices(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'))
       .option('--rate-limit <n>', 'requests per token (or per address) per minute', '600')
       .option('--body-limit <bytes>', 'largest request body', '1048576')
+      .option('--trust-proxy <addresses>', 'load balancers (addresses or CIDR ranges, comma-separated) whose X-Forwarded-For names the client')
       .description('Serve the helpdesk HTTP API (/v1, OpenAPI at /v1/openapi.json, /healthz) over the database; SIGTERM or Ctrl-C drains and stops')
       .action((o: Record<string, string>) => run(ctx, o)),
-    ['deskctl serve --db /srv/helpdesk.db --port 8080', 'deskctl --db /srv/helpdesk.db tokens create --name ci --role admin'],
+    [
+      'deskctl serve --db /srv/helpdesk.db --port 8080',
+      'deskctl serve --db postgres://deskctl@db.internal/helpdesk --port 8081 --trust-proxy 127.0.0.1',
+      'deskctl --db /srv/helpdesk.db tokens create --name ci --role admin',
+    ],
   );
 }
 
@@ -39,13 +50,14 @@ export async function run(ctx: Context, raw: Record<string, string>): Promise<vo
     port: o.port,
     logLevel: o.logLevel,
     bodyLimit: o.bodyLimit,
+    trustProxy: o.trustProxy,
     rateLimit: { max: o.rateLimit, timeWindowMs: 60_000 },
     env: ctx.env,
   }).catch((e: NodeJS.ErrnoException) => {
     if (e.code === 'EADDRINUSE' || e.code === 'EACCES' || e.code === 'EADDRNOTAVAIL') throw new DeskctlError('unavailable', `cannot listen on ${o.host}:${o.port}: ${e.code}`);
     throw e;
   });
-  ctx.out.status(`deskctl serve: listening on ${server.url} (database ${file})`);
+  ctx.out.status(`deskctl serve: listening on ${server.url} (database ${ctx.where})`);
   ctx.endsOnSignal = true;
   await new Promise<void>((resolve) => {
     if (!ctx.signal || ctx.signal.aborted) return resolve();

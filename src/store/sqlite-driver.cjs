@@ -10,7 +10,7 @@
 const { createRequire } = require('node:module');
 
 /** better-sqlite3 13 where it replaces 12 and works, resolved from `from` (a file URL or path); else null. */
-function successorDriver(from) {
+function node24Driver(from) {
   if (Number(process.versions.node.split('.')[0]) < 24) return null;
   try {
     const successor = createRequire(from)('better-sqlite3-13');
@@ -22,4 +22,4 @@ function successorDriver(from) {
   }
 }
 
-module.exports = { successorDriver };
+module.exports = { node24Driver };

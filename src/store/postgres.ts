@@ -1,0 +1,254 @@
+import pg from 'pg';
+import Cursor from 'pg-cursor';
+import { Kysely, PostgresDialect, sql } from 'kysely';
+import { DeskctlError } from '../core/errors.js';
+import { postgresDialect } from './dialect.js';
+import { POSTGRES_MIGRATIONS } from './postgres-migrations.js';
+import { displayTarget, type OpenOptions, type Store, type Tx } from './store.js';
+import type { DB } from './types.js';
+
+/*
+ * The PostgreSQL store. Any number of deskctl processes (CLIs and `deskctl serve` instances) may
+ * use one database at once:
+ * - every write transaction of a tenant first takes that tenant's transaction-scoped advisory lock,
+ *   so a tenant's use cases run one after another across all servers, exactly as SQLite's single
+ *   writer runs them (what one sees, the next sees changed: a draft decided once, a protocol
+ *   number used once, an Idempotency-Key stored once); reads never wait, and tenants write in
+ *   parallel;
+ * - a transaction that still loses a serialization race or a deadlock is run again, a few times;
+ * - migrations run once, under an advisory lock of their own, whoever starts first.
+ * Rows read back as the engine's row shapes: bigint ids and counts as numbers (refusing what a
+ * number cannot hold exactly), booleans as 1/0 as on SQLite, times as ISO-8601 UTC strings.
+ */
+
+/** The first key of every advisory lock deskctl takes ('desk'); the second is the tenant id, 0 for none, -1 for migrations. */
+const LOCK_CLASS = 0x6465736b;
+const MIGRATION_LOCK = -1;
+const MAX_ATTEMPTS = 5;
+
+/** PostgreSQL's answers a transaction may be retried after: serialization_failure, deadlock_detected. */
+const RETRYABLE = new Set(['40001', '40P01']);
+
+export async function openPostgresStore(url: string, options: OpenOptions = {}): Promise<Store> {
+  const shown = displayTarget(url);
+  const waitMs = options.busyTimeoutMs ?? 15_000;
+  let pool: pg.Pool;
+  try {
+    pool = new pg.Pool({
+      connectionString: url,
+      max: 10,
+      application_name: 'deskctl',
+      // Times are written and read in UTC, ISO style, whatever the server's defaults.
+      options: '-c TimeZone=UTC -c DateStyle=ISO',
+      types: { getTypeParser: typeParser },
+      Client: InputCheckedClient,
+      connectionTimeoutMillis: waitMs,
+    } as pg.PoolConfig);
+  } catch (e) {
+    throw unavailable(shown, e);
+  }
+  // A connection that breaks while idle in the pool is an event, not a crash of the process.
+  pool.on('error', () => undefined);
+  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool, cursor: Cursor }) });
+  try {
+    await migrate(db);
+  } catch (e) {
+    await db.destroy().catch(() => undefined);
+    throw e instanceof DeskctlError ? e : unavailable(shown, e);
+  }
+
+  const transaction = async <T>(fn: (tx: Tx) => Promise<T>, tenant: number | undefined): Promise<T> => {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await db.transaction().execute(async (tx) => {
+          await sql`SELECT set_config('lock_timeout', ${`${waitMs}ms`}, true)`.execute(tx);
+          await sql`SELECT pg_advisory_xact_lock(${LOCK_CLASS}::integer, ${tenant ?? 0}::integer)`.execute(tx);
+          return fn(tx);
+        });
+      } catch (e) {
+        const code = pgCode(e);
+        if (code && RETRYABLE.has(code) && attempt < MAX_ATTEMPTS) {
+          await new Promise((r) => setTimeout(r, 10 * 2 ** attempt * Math.random()));
+          continue;
+        }
+        throw translate(e, shown, waitMs);
+      }
+    }
+  };
+
+  return {
+    engine: 'postgres',
+    db,
+    dialect: postgresDialect,
+    write: (fn, tenant) => transaction(fn, tenant),
+    // PostgreSQL checks each reference against an index it keeps hot; there is nothing to switch off.
+    trustedWrite: (fn, tenant) => transaction(fn, tenant),
+    bulkInsert() {
+      throw new DeskctlError('internal', 'bulk loads on PostgreSQL go through COPY');
+    },
+    rateLimits: {
+      async hit(key, windowMs) {
+        // One statement, atomic on every server: a window that has ended starts again at 1.
+        const row = (
+          await sql<{ hits: number; ttl: number }>`
+            INSERT INTO rate_limits AS r (key, window_start, hits) VALUES (${key}, now(), 1)
+            ON CONFLICT (key) DO UPDATE SET
+              hits = CASE WHEN r.window_start + CAST(${windowMs} AS double precision) * interval '1 millisecond' <= now() THEN 1 ELSE r.hits + 1 END,
+              window_start = CASE WHEN r.window_start + CAST(${windowMs} AS double precision) * interval '1 millisecond' <= now() THEN now() ELSE r.window_start END
+            RETURNING hits, CAST(ceil(extract(epoch FROM (window_start + CAST(${windowMs} AS double precision) * interval '1 millisecond' - now())) * 1000) AS integer) AS ttl`.execute(db)
+        ).rows[0]!;
+        // Now and then, the keys whose windows ended long ago go (a flood of addresses leaves no pile).
+        if (Math.random() < 0.001) await sql`DELETE FROM rate_limits WHERE window_start < now() - interval '1 hour'`.execute(db);
+        return { current: row.hits, ttl: Math.max(0, row.ttl) };
+      },
+    },
+    async ping() {
+      await sql`SELECT 1`.execute(db);
+    },
+    close: () => db.destroy(),
+  };
+}
+
+/**
+ * PostgreSQL's refusals of a value (a NUL character in a text, a number past bigint, a malformed
+ * time), from any query: the input's fault, said as such (exit 2 / HTTP 400), never an internal
+ * error. SQLite stores such values; PostgreSQL cannot.
+ */
+const INPUT_REFUSALS: Record<string, string> = {
+  '22021': 'text: contains a character that cannot be stored (such as NUL)',
+  '22P05': 'text: contains a character that cannot be stored',
+  '22003': 'number: out of range',
+  '22P02': 'value: not of the expected kind',
+  '22007': 'time: not valid',
+  '22008': 'time: out of range',
+};
+
+function refusal(e: unknown): unknown {
+  const code = pgCode(e);
+  return code && INPUT_REFUSALS[code] ? new DeskctlError('invalid_input', INPUT_REFUSALS[code]!) : e;
+}
+
+/** pg's client, its refusals of values said as input errors (the one place every query passes). */
+class InputCheckedClient extends pg.Client {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  override query(...args: any[]): any {
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    const result = (super.query as (...a: any[]) => any)(...args);
+    return result && typeof result.then === 'function' ? result.catch((e: unknown) => Promise.reject(refusal(e))) : result;
+  }
+}
+
+/** The SQLSTATE of a PostgreSQL error, if it is one. */
+export function pgCode(e: unknown): string | undefined {
+  const code = (e as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) ? code : undefined;
+}
+
+function unavailable(shown: string, e: unknown): DeskctlError {
+  return new DeskctlError('unavailable', `cannot reach the database ${shown}: ${describe(e)}`);
+}
+
+/** A connection error's message names hosts and ports at most; never the URL it was given. */
+function describe(e: unknown): string {
+  const err = e as { message?: string; code?: string; errors?: { message?: string }[] };
+  const message = err?.message || err?.errors?.map((x) => x.message).join('; ') || err?.code || String(e);
+  return message.replace(/postgres(ql)?:\/\/\S+/gi, (u) => displayTarget(u));
+}
+
+/** The store's own failures as the contract's errors; the engine's DeskctlErrors pass as they are. */
+function translate(e: unknown, shown: string, waitMs: number): unknown {
+  if (e instanceof DeskctlError) return e;
+  const code = pgCode(e);
+  if (code === '55P03') {
+    return new DeskctlError('unavailable', `the database ${shown} stayed locked by another writer for ${waitMs / 1000} s; the step in progress was not made (what was committed before it stays), try again`);
+  }
+  if (code && RETRYABLE.has(code)) return new DeskctlError('unavailable', `the database ${shown} was too busy to finish the step in progress after ${MAX_ATTEMPTS} attempts; nothing of it was written, try again`);
+  if (code?.startsWith('08') || code === '57P01' || code === '57P03' || (!code && isConnectionError(e))) return unavailable(shown, e);
+  return e;
+}
+
+function isConnectionError(e: unknown): boolean {
+  const code = (e as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ENOTFOUND', 'EAI_AGAIN', 'EPIPE'].includes(code);
+}
+
+/* ---- rows as the engine reads them ---- */
+
+const INT8 = 20;
+const NUMERIC = 1700;
+const BOOL = 16;
+const TIMESTAMPTZ = 1184;
+
+function typeParser(oid: number, format?: string): (value: string) => unknown {
+  if (format === 'binary') return pg.types.getTypeParser(oid, 'binary' as 'text');
+  switch (oid) {
+    case INT8:
+      return exactInteger;
+    case NUMERIC:
+      return Number;
+    case BOOL:
+      return (v) => (v === 't' ? 1 : 0);
+    case TIMESTAMPTZ:
+      return isoInstant;
+    default:
+      return pg.types.getTypeParser(oid, 'text');
+  }
+}
+
+function exactInteger(value: string): number {
+  const n = Number(value);
+  if (!Number.isSafeInteger(n)) throw new DeskctlError('internal', `the database holds the integer ${value}, larger than deskctl can handle exactly (2^53)`);
+  return n;
+}
+
+/** `2026-11-02 12:00:00.123+00` (TimeZone UTC, DateStyle ISO) as `2026-11-02T12:00:00.123Z`. */
+function isoInstant(value: string): string {
+  const m = /^(\d{4})-(\d\d)-(\d\d) (\d\d:\d\d:\d\d)(?:\.(\d+))?\+00$/.exec(value);
+  if (!m) return value === 'infinity' || value === '-infinity' ? value : new Date(value).toISOString();
+  return `${m[1]}-${m[2]}-${m[3]}T${m[4]}.${(m[5] ?? '').padEnd(3, '0').slice(0, 3)}Z`;
+}
+
+/* ---- migrations ---- */
+
+/**
+ * Applies the migrations this database lacks, each in its own transaction under the migration
+ * lock: several servers starting together on an empty database run each migration once, the
+ * others wait and find it done. A schema newer than this deskctl knows is refused.
+ */
+async function migrate(db: Kysely<DB>): Promise<void> {
+  const current = await schemaVersion(db);
+  if (current === POSTGRES_MIGRATIONS.length) return;
+  if (current !== null && current > POSTGRES_MIGRATIONS.length) throw newerSchema(current);
+  for (;;) {
+    const done = await db.transaction().execute(async (tx) => {
+      await sql`SELECT pg_advisory_xact_lock(${LOCK_CLASS}::integer, ${MIGRATION_LOCK}::integer)`.execute(tx);
+      await sql`CREATE TABLE IF NOT EXISTS deskctl_schema (version integer NOT NULL, migrated_at timestamptz NOT NULL DEFAULT now())`.execute(tx);
+      const row = (await sql<{ version: number }>`SELECT max(version) AS version FROM deskctl_schema`.execute(tx)).rows[0];
+      const version = row?.version ?? 0;
+      if (version > POSTGRES_MIGRATIONS.length) throw newerSchema(version);
+      if (version === POSTGRES_MIGRATIONS.length) return true;
+      await sql.raw(POSTGRES_MIGRATIONS[version]!.sql).execute(tx);
+      await sql`INSERT INTO deskctl_schema (version) VALUES (${version + 1})`.execute(tx);
+      return version + 1 === POSTGRES_MIGRATIONS.length;
+    });
+    if (done) return;
+  }
+}
+
+/** The schema version, or null for a database deskctl has not migrated yet. */
+async function schemaVersion(db: Kysely<DB>): Promise<number | null> {
+  try {
+    const row = (await sql<{ version: number | null }>`SELECT max(version) AS version FROM deskctl_schema`.execute(db)).rows[0];
+    return row?.version ?? null;
+  } catch (e) {
+    if (pgCode(e) === '42P01') return null; // undefined_table
+    throw e;
+  }
+}
+
+function newerSchema(version: number): DeskctlError {
+  return new DeskctlError(
+    'precondition_failed',
+    `this database was written by a newer deskctl (schema ${version}, this one knows ${POSTGRES_MIGRATIONS.length}); upgrade deskctl`,
+  );
+}
