@@ -49,15 +49,18 @@ _deskctl_spec() {
     'customers set') _dk_cmds='' _dk_opts='--org --no-org --manager --no-manager --active --inactive --name --phone -h --help' _dk_vopts='--org --name --phone' ;;
     'customers remove') _dk_cmds='' _dk_opts='-h --help' _dk_vopts='' ;;
     'customers help') _dk_cmds='' _dk_opts='' _dk_vopts='' ;;
-    'agents') _dk_cmds='list add help' _dk_opts='-h --help' _dk_vopts='' ;;
+    'agents') _dk_cmds='list add set remove help' _dk_opts='-h --help' _dk_vopts='' ;;
     'agents list') _dk_cmds='' _dk_opts='-h --help' _dk_vopts='' ;;
     'agents add') _dk_cmds='' _dk_opts='--name --department --admin -h --help' _dk_vopts='--name --department' ;;
+    'agents set') _dk_cmds='' _dk_opts='--name --admin --no-admin --add-department --remove-department -h --help' _dk_vopts='--name --add-department --remove-department' ;;
+    'agents remove') _dk_cmds='' _dk_opts='-h --help' _dk_vopts='' ;;
     'agents help') _dk_cmds='' _dk_opts='' _dk_vopts='' ;;
-    'tickets') _dk_cmds='create list show solve close reopen reply link-process rate help' _dk_opts='-h --help' _dk_vopts='' ;;
+    'tickets') _dk_cmds='create list show solve assign close reopen reply link-process rate help' _dk_opts='-h --help' _dk_vopts='' ;;
     'tickets create') _dk_cmds='' _dk_opts='--requester --department --category --subject --message --channel --conversation --field --attach --internal --private -h --help' _dk_vopts='--requester --department --category --subject --message --channel --conversation --field --attach' ;;
-    'tickets list') _dk_cmds='' _dk_opts='--status --org --department --requester --overdue --due-today --limit --as -h --help' _dk_vopts='--status --org --department --requester --limit --as' ;;
+    'tickets list') _dk_cmds='' _dk_opts='--status --org --department --category --channel --agent --requester --overdue --due-today --limit --as -h --help' _dk_vopts='--status --org --department --category --channel --agent --requester --limit --as' ;;
     'tickets show') _dk_cmds='' _dk_opts='--as -h --help' _dk_vopts='--as' ;;
     'tickets solve') _dk_cmds='' _dk_opts='--message -h --help' _dk_vopts='--message' ;;
+    'tickets assign') _dk_cmds='' _dk_opts='--agent --none -h --help' _dk_vopts='--agent' ;;
     'tickets close') _dk_cmds='' _dk_opts='-h --help' _dk_vopts='' ;;
     'tickets reopen') _dk_cmds='' _dk_opts='-m --message -h --help' _dk_vopts='-m --message' ;;
     'tickets reply') _dk_cmds='' _dk_opts='-m --message -h --help' _dk_vopts='-m --message' ;;
@@ -79,7 +82,9 @@ _deskctl_spec() {
     'tokens list') _dk_cmds='' _dk_opts='-h --help' _dk_vopts='' ;;
     'tokens revoke') _dk_cmds='' _dk_opts='-h --help' _dk_vopts='' ;;
     'tokens help') _dk_cmds='' _dk_opts='' _dk_vopts='' ;;
-    'audit') _dk_cmds='' _dk_opts='--since --limit -h --help' _dk_vopts='--since --limit' ;;
+    'audit') _dk_cmds='list help' _dk_opts='-h --help' _dk_vopts='' ;;
+    'audit list') _dk_cmds='' _dk_opts='--since --action --entity --newest-first --limit -h --help' _dk_vopts='--since --action --entity --limit' ;;
+    'audit help') _dk_cmds='' _dk_opts='' _dk_vopts='' ;;
     'seed') _dk_cmds='' _dk_opts='--dry-run -h --help' _dk_vopts='' ;;
     'generate') _dk_cmds='' _dk_opts='--orgs --customers --tickets --drafts --random-seed -h --help' _dk_vopts='--orgs --customers --tickets --drafts --random-seed' ;;
     'stats') _dk_cmds='export approvals summary help' _dk_opts='-h --help' _dk_vopts='' ;;
@@ -126,9 +131,13 @@ _deskctl_value() {
     'tickets list|--status') echo 'choices:open in_progress waiting solved closed' ;;
     'tickets list|--org') echo 'dynamic:orgs' ;;
     'tickets list|--department') echo 'dynamic:departments' ;;
+    'tickets list|--category') echo 'dynamic:categories' ;;
+    'tickets list|--channel') echo 'choices:panel email api whatsapp app agent' ;;
+    'tickets list|--agent') echo 'dynamic:agents' ;;
     'tickets list|--requester') echo 'dynamic:customers' ;;
     'tickets list|--as') echo 'dynamic:customers' ;;
     'tickets show|--as') echo 'dynamic:customers' ;;
+    'tickets assign|--agent') echo 'dynamic:agents' ;;
     'drafts list|--org') echo 'dynamic:orgs' ;;
     'drafts list|--department') echo 'dynamic:departments' ;;
     'drafts list|--category') echo 'dynamic:categories' ;;
@@ -152,6 +161,8 @@ _deskctl_value() {
     'serve|--log-level') echo 'choices:fatal error warn info debug trace silent' ;;
     'tokens create|--role') echo 'choices:admin manager customer' ;;
     'tokens create|--customer') echo 'dynamic:customers' ;;
+    'stats export|--by') echo 'list:organization department category requester agent status channel day week month' ;;
+    'stats export|--metrics') echo 'list:opened solved backlog due_today overdue avg_resolution_hours avg_rating' ;;
     'stats export|--format') echo 'choices:csv json table' ;;
     'stats export|--out') echo 'files' ;;
     'stats approvals|--format') echo 'choices:csv json table' ;;
@@ -184,11 +195,12 @@ _deskctl_arg() {
     'customers set') case $2 in 0) echo 'dynamic:customers' ;; esac ;;
     'customers remove') case $2 in 0) echo 'dynamic:customers' ;; esac ;;
     'customers help') case $2 in 0) echo 'choices:list add set remove' ;; esac ;;
-    'agents help') case $2 in 0) echo 'choices:list add' ;; esac ;;
-    'tickets help') case $2 in 0) echo 'choices:create list show solve close reopen reply link-process rate' ;; esac ;;
+    'agents help') case $2 in 0) echo 'choices:list add set remove' ;; esac ;;
+    'tickets help') case $2 in 0) echo 'choices:create list show solve assign close reopen reply link-process rate' ;; esac ;;
     'drafts help') case $2 in 0) echo 'choices:list show approve reject' ;; esac ;;
     'notifications help') case $2 in 0) echo 'choices:list' ;; esac ;;
     'tokens help') case $2 in 0) echo 'choices:create list revoke' ;; esac ;;
+    'audit help') case $2 in 0) echo 'choices:list' ;; esac ;;
     'seed') case $2 in 0) echo 'files' ;; esac ;;
     'stats help') case $2 in 0) echo 'choices:export approvals summary' ;; esac ;;
     'profile show') case $2 in 0) echo 'dynamic:profiles' ;; esac ;;
@@ -200,17 +212,45 @@ _deskctl_arg() {
   esac
 }
 
+# A word as typed to the value it stands for: a leading quote (and its closing one) removed, or
+# backslash escapes undone (Filial\ Norte is "Filial Norte").
+_deskctl_dequote() {
+  local w="$1" out='' i
+  case "$w" in
+    \"*) w="${w#\"}"; printf '%s' "${w%\"}"; return ;;
+    \'*) w="${w#\'}"; printf '%s' "${w%\'}"; return ;;
+  esac
+  for ((i = 0; i < ${#w}; i++)); do
+    [[ ${w:i:1} == '\' ]] && ((i++))
+    out+="${w:i:1}"
+  done
+  printf '%s' "$out"
+}
+
 _deskctl_hint() {
-  local hint="$1" cur="$2" v IFS
+  local hint="$1" cur="$2" v q='' word head='' IFS
   shift 2
   COMPREPLY=()
   case "$hint" in
     choices:*) COMPREPLY=($(compgen -W "${hint#choices:}" -- "$cur")) ;;
+    list:*)
+      # A comma list: complete its last item, keep the ones before, never offer one twice.
+      [[ $cur == *,* ]] && head="${cur%,*},"
+      compopt -o nospace 2>/dev/null
+      for v in ${hint#list:}; do
+        [[ ",$head" == *",$v,"* ]] && continue
+        [[ $head$v == "$cur"* ]] && COMPREPLY+=("$head$v")
+      done ;;
     files) compopt -o filenames 2>/dev/null; IFS=$'\n'; COMPREPLY=($(compgen -f -- "$cur")) ;;
     dynamic:*)
+      # Names may hold spaces: the word typed so far is compared unquoted, and each name is given
+      # back quoted the way it was begun ("Filial S → "Filial Sul", Filial\ S → Filial\ Sul).
+      case "$cur" in \"*) q='"' ;; \'*) q="'" ;; esac
+      word=$(_deskctl_dequote "$cur")
       IFS=$'\n'
       for v in $("${COMP_WORDS[0]}" __complete "${hint#dynamic:}" "$@" 2>/dev/null); do
-        [[ $v == "$cur"* ]] && COMPREPLY+=("$(printf '%q' "$v")")
+        [[ $v == "$word"* ]] || continue
+        if [[ -n $q ]]; then COMPREPLY+=("$q$v$q"); else COMPREPLY+=("$(printf '%q' "$v")"); fi
       done ;;
   esac
 }
@@ -223,7 +263,7 @@ _deskctl() {
     # bash splits --option=value at "=": the next word is the value
     if [[ $w == '=' ]]; then expect=1; continue; fi
     if [[ -n $expect ]]; then
-      [[ -n $gopt ]] && globals+=("$gopt" "${w/#\~/$HOME}")
+      [[ -n $gopt ]] && globals+=("$gopt" "$(_deskctl_dequote "${w/#\~/$HOME}")")
       expect='' gopt=''
       continue
     fi

@@ -135,7 +135,7 @@ function __deskctl_spec --argument-names p
         set -g __deskctl_cmds 
         set -g __deskctl_vopts 
     case 'agents'
-        set -g __deskctl_cmds 'list' 'add' 'help'
+        set -g __deskctl_cmds 'list' 'add' 'set' 'remove' 'help'
         set -g __deskctl_vopts 
     case 'agents list'
         set -g __deskctl_cmds 
@@ -143,24 +143,33 @@ function __deskctl_spec --argument-names p
     case 'agents add'
         set -g __deskctl_cmds 
         set -g __deskctl_vopts '--name' '--department'
+    case 'agents set'
+        set -g __deskctl_cmds 
+        set -g __deskctl_vopts '--name' '--add-department' '--remove-department'
+    case 'agents remove'
+        set -g __deskctl_cmds 
+        set -g __deskctl_vopts 
     case 'agents help'
         set -g __deskctl_cmds 
         set -g __deskctl_vopts 
     case 'tickets'
-        set -g __deskctl_cmds 'create' 'list' 'show' 'solve' 'close' 'reopen' 'reply' 'link-process' 'rate' 'help'
+        set -g __deskctl_cmds 'create' 'list' 'show' 'solve' 'assign' 'close' 'reopen' 'reply' 'link-process' 'rate' 'help'
         set -g __deskctl_vopts 
     case 'tickets create'
         set -g __deskctl_cmds 
         set -g __deskctl_vopts '--requester' '--department' '--category' '--subject' '--message' '--channel' '--conversation' '--field' '--attach'
     case 'tickets list'
         set -g __deskctl_cmds 
-        set -g __deskctl_vopts '--status' '--org' '--department' '--requester' '--limit' '--as'
+        set -g __deskctl_vopts '--status' '--org' '--department' '--category' '--channel' '--agent' '--requester' '--limit' '--as'
     case 'tickets show'
         set -g __deskctl_cmds 
         set -g __deskctl_vopts '--as'
     case 'tickets solve'
         set -g __deskctl_cmds 
         set -g __deskctl_vopts '--message'
+    case 'tickets assign'
+        set -g __deskctl_cmds 
+        set -g __deskctl_vopts '--agent'
     case 'tickets close'
         set -g __deskctl_cmds 
         set -g __deskctl_vopts 
@@ -225,8 +234,14 @@ function __deskctl_spec --argument-names p
         set -g __deskctl_cmds 
         set -g __deskctl_vopts 
     case 'audit'
+        set -g __deskctl_cmds 'list' 'help'
+        set -g __deskctl_vopts 
+    case 'audit list'
         set -g __deskctl_cmds 
-        set -g __deskctl_vopts '--since' '--limit'
+        set -g __deskctl_vopts '--since' '--action' '--entity' '--limit'
+    case 'audit help'
+        set -g __deskctl_cmds 
+        set -g __deskctl_vopts 
     case 'seed'
         set -g __deskctl_cmds 
         set -g __deskctl_vopts 
@@ -335,6 +350,16 @@ function __deskctl_at --argument-names p n
     end
 end
 
+# A comma list's next item: the items typed so far, then each name not among them.
+function __deskctl_list
+    set -l cur (string replace -r -- '^--[^=]*=' '' (commandline -ct))
+    set -l head (string replace -r -- '[^,]*$' '' $cur)
+    set -l taken (string split , -- $head)
+    for v in $argv
+        contains -- $v $taken; or echo $head$v
+    end
+end
+
 function __deskctl_dynamic --argument-names kind
     set -l s (__deskctl_walk)
     set -l cmd (commandline -opc)[1]
@@ -440,9 +465,9 @@ complete -c deskctl -n '__deskctl_at \'categories\'' -a 'help' -d 'display help 
 complete -c deskctl -n '__deskctl_at \'categories\'' -s h -l help -d 'display help for command'
 complete -c deskctl -n '__deskctl_at \'categories list\'' -l department -x -a '(__deskctl_dynamic departments)' -d 'only this department'
 complete -c deskctl -n '__deskctl_at \'categories list\'' -s h -l help -d 'display help for command'
-complete -c deskctl -n '__deskctl_at \'categories add\'' -l department -x -a '(__deskctl_dynamic departments)' -d 'the department it belongs to'
+complete -c deskctl -n '__deskctl_at \'categories add\'' -l department -x -a '(__deskctl_dynamic departments)' -d 'the department it belongs to (required)'
 complete -c deskctl -n '__deskctl_at \'categories add\'' -s h -l help -d 'display help for command'
-complete -c deskctl -n '__deskctl_at \'categories remove\'' -l department -x -a '(__deskctl_dynamic departments)' -d 'the department it belongs to'
+complete -c deskctl -n '__deskctl_at \'categories remove\'' -l department -x -a '(__deskctl_dynamic departments)' -d 'the department it belongs to (required)'
 complete -c deskctl -n '__deskctl_at \'categories remove\'' -s h -l help -d 'display help for command'
 complete -c deskctl -n '__deskctl_at \'categories remove\' 0' -a '(__deskctl_dynamic categories)'
 complete -c deskctl -n '__deskctl_at \'categories help\' 0' -a 'list add remove'
@@ -471,7 +496,7 @@ complete -c deskctl -n '__deskctl_at \'customers\'' -s h -l help -d 'display hel
 complete -c deskctl -n '__deskctl_at \'customers list\'' -l org -x -a '(__deskctl_dynamic orgs)' -d 'only this organization'
 complete -c deskctl -n '__deskctl_at \'customers list\'' -l managers -d 'only managers'
 complete -c deskctl -n '__deskctl_at \'customers list\'' -s h -l help -d 'display help for command'
-complete -c deskctl -n '__deskctl_at \'customers add\'' -l name -x -d 'the customer\'s name'
+complete -c deskctl -n '__deskctl_at \'customers add\'' -l name -x -d 'the customer\'s name (required)'
 complete -c deskctl -n '__deskctl_at \'customers add\'' -l org -x -a '(__deskctl_dynamic orgs)' -d 'the organization they belong to (at most one, R3)'
 complete -c deskctl -n '__deskctl_at \'customers add\'' -l manager -d 'a manager of that organization: decides its drafts (R13)'
 complete -c deskctl -n '__deskctl_at \'customers add\'' -l phone -x -d 'phone (WhatsApp)'
@@ -491,18 +516,28 @@ complete -c deskctl -n '__deskctl_at \'customers remove\' 0' -a '(__deskctl_dyna
 complete -c deskctl -n '__deskctl_at \'customers help\' 0' -a 'list add set remove'
 complete -c deskctl -n '__deskctl_at \'agents\'' -a 'list' -d 'List agents'
 complete -c deskctl -n '__deskctl_at \'agents\'' -a 'add' -d 'Add an agent (a staff user)'
+complete -c deskctl -n '__deskctl_at \'agents\'' -a 'set' -d 'Change an agent\'s name, admin flag or departments; what already holds is reported, not failed'
+complete -c deskctl -n '__deskctl_at \'agents\'' -a 'remove' -d 'Remove an agent; the tickets assigned to them are left unassigned (and counted)'
 complete -c deskctl -n '__deskctl_at \'agents\'' -a 'help' -d 'display help for command'
 complete -c deskctl -n '__deskctl_at \'agents\'' -s h -l help -d 'display help for command'
 complete -c deskctl -n '__deskctl_at \'agents list\'' -s h -l help -d 'display help for command'
-complete -c deskctl -n '__deskctl_at \'agents add\'' -l name -x -d 'the agent\'s name'
+complete -c deskctl -n '__deskctl_at \'agents add\'' -l name -x -d 'the agent\'s name (required)'
 complete -c deskctl -n '__deskctl_at \'agents add\'' -l department -x -a '(__deskctl_dynamic departments)' -d 'a department the agent works in (repeatable)'
 complete -c deskctl -n '__deskctl_at \'agents add\'' -l admin -d 'an administrator of the account'
 complete -c deskctl -n '__deskctl_at \'agents add\'' -s h -l help -d 'display help for command'
-complete -c deskctl -n '__deskctl_at \'agents help\' 0' -a 'list add'
+complete -c deskctl -n '__deskctl_at \'agents set\'' -l name -x -d 'a new name'
+complete -c deskctl -n '__deskctl_at \'agents set\'' -l admin -d 'make an administrator of the account'
+complete -c deskctl -n '__deskctl_at \'agents set\'' -l no-admin -d 'no longer an administrator'
+complete -c deskctl -n '__deskctl_at \'agents set\'' -l add-department -x -d 'start working in this department (repeatable)'
+complete -c deskctl -n '__deskctl_at \'agents set\'' -l remove-department -x -d 'stop working in this department (repeatable)'
+complete -c deskctl -n '__deskctl_at \'agents set\'' -s h -l help -d 'display help for command'
+complete -c deskctl -n '__deskctl_at \'agents remove\'' -s h -l help -d 'display help for command'
+complete -c deskctl -n '__deskctl_at \'agents help\' 0' -a 'list add set remove'
 complete -c deskctl -n '__deskctl_at \'tickets\'' -a 'create' -d 'Open a ticket; when approval applies (R7) it becomes a draft for the managers'
 complete -c deskctl -n '__deskctl_at \'tickets\'' -a 'list' -d 'List tickets, oldest first'
 complete -c deskctl -n '__deskctl_at \'tickets\'' -a 'show' -d 'Show one ticket with its messages'
 complete -c deskctl -n '__deskctl_at \'tickets\'' -a 'solve' -d 'Mark tickets solved; the customer is told (R22)'
+complete -c deskctl -n '__deskctl_at \'tickets\'' -a 'assign' -d 'Assign tickets to an agent of their department, or unassign them (--none)'
 complete -c deskctl -n '__deskctl_at \'tickets\'' -a 'close' -d 'Close tickets'
 complete -c deskctl -n '__deskctl_at \'tickets\'' -a 'reopen' -d 'Reopen solved tickets: needs reopen.allowed, never with a linked process (R19)'
 complete -c deskctl -n '__deskctl_at \'tickets\'' -a 'reply' -d 'Answer a ticket as an agent; the customer is told (R22)'
@@ -510,11 +545,11 @@ complete -c deskctl -n '__deskctl_at \'tickets\'' -a 'link-process' -d 'Link a p
 complete -c deskctl -n '__deskctl_at \'tickets\'' -a 'rate' -d 'Rate a solved or closed ticket, once (R20)'
 complete -c deskctl -n '__deskctl_at \'tickets\'' -a 'help' -d 'display help for command'
 complete -c deskctl -n '__deskctl_at \'tickets\'' -s h -l help -d 'display help for command'
-complete -c deskctl -n '__deskctl_at \'tickets create\'' -l requester -x -a '(__deskctl_dynamic customers)' -d 'the customer asking'
-complete -c deskctl -n '__deskctl_at \'tickets create\'' -l department -x -a '(__deskctl_dynamic departments)' -d 'the department that will answer'
+complete -c deskctl -n '__deskctl_at \'tickets create\'' -l requester -x -a '(__deskctl_dynamic customers)' -d 'the customer asking (required)'
+complete -c deskctl -n '__deskctl_at \'tickets create\'' -l department -x -a '(__deskctl_dynamic departments)' -d 'the department that will answer (required)'
 complete -c deskctl -n '__deskctl_at \'tickets create\'' -l category -x -a '(__deskctl_dynamic categories)' -d 'a category of that department (never with --channel email, R9)'
-complete -c deskctl -n '__deskctl_at \'tickets create\'' -l subject -x -d 'subject'
-complete -c deskctl -n '__deskctl_at \'tickets create\'' -l message -x -d 'the request'
+complete -c deskctl -n '__deskctl_at \'tickets create\'' -l subject -x -d 'subject (required)'
+complete -c deskctl -n '__deskctl_at \'tickets create\'' -l message -x -d 'the request (required)'
 complete -c deskctl -n '__deskctl_at \'tickets create\'' -l channel -x -a 'panel email api whatsapp app agent' -d 'where the request came from; agent never needs approval (R8)'
 complete -c deskctl -n '__deskctl_at \'tickets create\'' -l conversation -x -d 'WhatsApp conversation: follow-ups join a pending draft (R16)'
 complete -c deskctl -n '__deskctl_at \'tickets create\'' -l field -x -d 'a custom field (repeatable)'
@@ -525,6 +560,9 @@ complete -c deskctl -n '__deskctl_at \'tickets create\'' -s h -l help -d 'displa
 complete -c deskctl -n '__deskctl_at \'tickets list\'' -l status -x -a 'open in_progress waiting solved closed' -d 'only this status'
 complete -c deskctl -n '__deskctl_at \'tickets list\'' -l org -x -a '(__deskctl_dynamic orgs)' -d 'only this organization'
 complete -c deskctl -n '__deskctl_at \'tickets list\'' -l department -x -a '(__deskctl_dynamic departments)' -d 'only this department'
+complete -c deskctl -n '__deskctl_at \'tickets list\'' -l category -x -a '(__deskctl_dynamic categories)' -d 'only this category (of --department, when given)'
+complete -c deskctl -n '__deskctl_at \'tickets list\'' -l channel -x -a 'panel email api whatsapp app agent' -d 'only tickets that came by this channel'
+complete -c deskctl -n '__deskctl_at \'tickets list\'' -l agent -x -a '(__deskctl_dynamic agents)' -d 'only tickets assigned to this agent'
 complete -c deskctl -n '__deskctl_at \'tickets list\'' -l requester -x -a '(__deskctl_dynamic customers)' -d 'only this requester'
 complete -c deskctl -n '__deskctl_at \'tickets list\'' -l overdue -d 'not solved or closed, and past the due time (R18)'
 complete -c deskctl -n '__deskctl_at \'tickets list\'' -l due-today -d 'not solved or closed, and due later today in the tenant\'s time zone (R18)'
@@ -535,15 +573,18 @@ complete -c deskctl -n '__deskctl_at \'tickets show\'' -l as -x -a '(__deskctl_d
 complete -c deskctl -n '__deskctl_at \'tickets show\'' -s h -l help -d 'display help for command'
 complete -c deskctl -n '__deskctl_at \'tickets solve\'' -l message -x -d 'a closing message to the customer'
 complete -c deskctl -n '__deskctl_at \'tickets solve\'' -s h -l help -d 'display help for command'
+complete -c deskctl -n '__deskctl_at \'tickets assign\'' -l agent -x -a '(__deskctl_dynamic agents)' -d 'the agent, who works in the ticket\'s department'
+complete -c deskctl -n '__deskctl_at \'tickets assign\'' -l none -d 'unassign: the tickets get no agent'
+complete -c deskctl -n '__deskctl_at \'tickets assign\'' -s h -l help -d 'display help for command'
 complete -c deskctl -n '__deskctl_at \'tickets close\'' -s h -l help -d 'display help for command'
-complete -c deskctl -n '__deskctl_at \'tickets reopen\'' -s m -l message -x -d 'why it is reopened (required, added to the ticket)'
+complete -c deskctl -n '__deskctl_at \'tickets reopen\'' -s m -l message -x -d 'why it is reopened (required, added to the ticket) (required)'
 complete -c deskctl -n '__deskctl_at \'tickets reopen\'' -s h -l help -d 'display help for command'
-complete -c deskctl -n '__deskctl_at \'tickets reply\'' -s m -l message -x -d 'the answer'
+complete -c deskctl -n '__deskctl_at \'tickets reply\'' -s m -l message -x -d 'the answer (required)'
 complete -c deskctl -n '__deskctl_at \'tickets reply\'' -s h -l help -d 'display help for command'
 complete -c deskctl -n '__deskctl_at \'tickets link-process\'' -s h -l help -d 'display help for command'
 complete -c deskctl -n '__deskctl_at \'tickets rate\'' -l comment -x -d 'a comment with the rating'
 complete -c deskctl -n '__deskctl_at \'tickets rate\'' -s h -l help -d 'display help for command'
-complete -c deskctl -n '__deskctl_at \'tickets help\' 0' -a 'create list show solve close reopen reply link-process rate'
+complete -c deskctl -n '__deskctl_at \'tickets help\' 0' -a 'create list show solve assign close reopen reply link-process rate'
 complete -c deskctl -n '__deskctl_at \'drafts\'' -a 'list' -d 'List pending drafts, oldest first'
 complete -c deskctl -n '__deskctl_at \'drafts\'' -a 'show' -d 'Show a pending draft with its message, custom fields and attachments'
 complete -c deskctl -n '__deskctl_at \'drafts\'' -a 'approve' -d 'Approve drafts: each becomes a ticket through the normal flow, exactly once (R13)'
@@ -615,16 +656,23 @@ complete -c deskctl -n '__deskctl_at \'tokens\'' -a 'list' -d 'List live tokens 
 complete -c deskctl -n '__deskctl_at \'tokens\'' -a 'revoke' -d 'Revoke a token: it stops working at once'
 complete -c deskctl -n '__deskctl_at \'tokens\'' -a 'help' -d 'display help for command'
 complete -c deskctl -n '__deskctl_at \'tokens\'' -s h -l help -d 'display help for command'
-complete -c deskctl -n '__deskctl_at \'tokens create\'' -l name -x -d 'a name to know it by (unique among live tokens)'
-complete -c deskctl -n '__deskctl_at \'tokens create\'' -l role -x -a 'admin manager customer' -d 'admin: the whole tenant; manager: decides its drafts (R13); customer: opens tickets (R12)'
+complete -c deskctl -n '__deskctl_at \'tokens create\'' -l name -x -d 'a name to know it by (unique among live tokens) (required)'
+complete -c deskctl -n '__deskctl_at \'tokens create\'' -l role -x -a 'admin manager customer' -d 'admin: the whole tenant; manager: decides its drafts (R13); customer: opens tickets (R12) (required)'
 complete -c deskctl -n '__deskctl_at \'tokens create\'' -l customer -x -a '(__deskctl_dynamic customers)' -d 'the manager or customer the token acts as'
 complete -c deskctl -n '__deskctl_at \'tokens create\'' -s h -l help -d 'display help for command'
 complete -c deskctl -n '__deskctl_at \'tokens list\'' -s h -l help -d 'display help for command'
 complete -c deskctl -n '__deskctl_at \'tokens revoke\'' -s h -l help -d 'display help for command'
 complete -c deskctl -n '__deskctl_at \'tokens help\' 0' -a 'create list revoke'
-complete -c deskctl -n '__deskctl_at \'audit\'' -l since -x -d 'only entries at or after this time'
-complete -c deskctl -n '__deskctl_at \'audit\'' -l limit -x -d 'at most this many'
+complete -c deskctl -n '__deskctl_at \'audit\'' -a 'list' -d 'The audit trail, oldest first unless --newest-first; filters by time, action and entity'
+complete -c deskctl -n '__deskctl_at \'audit\'' -a 'help' -d 'display help for command'
 complete -c deskctl -n '__deskctl_at \'audit\'' -s h -l help -d 'display help for command'
+complete -c deskctl -n '__deskctl_at \'audit list\'' -l since -x -d 'only entries at or after this time'
+complete -c deskctl -n '__deskctl_at \'audit list\'' -l action -x -d 'only this action (draft.approve), or every one of a kind with a final * (draft.*)'
+complete -c deskctl -n '__deskctl_at \'audit list\'' -l entity -x -d 'only entries about this kind of entity (draft, ticket …), or one of them (draft:17)'
+complete -c deskctl -n '__deskctl_at \'audit list\'' -l newest-first -d 'newest entries first (with --limit: the latest N)'
+complete -c deskctl -n '__deskctl_at \'audit list\'' -l limit -x -d 'at most this many'
+complete -c deskctl -n '__deskctl_at \'audit list\'' -s h -l help -d 'display help for command'
+complete -c deskctl -n '__deskctl_at \'audit help\' 0' -a 'list'
 complete -c deskctl -n '__deskctl_at \'seed\'' -l dry-run -d 'check the fixture and print what would change; write nothing'
 complete -c deskctl -n '__deskctl_at \'seed\'' -s h -l help -d 'display help for command'
 complete -c deskctl -n '__deskctl_at \'seed\' 0' -F
@@ -639,8 +687,8 @@ complete -c deskctl -n '__deskctl_at \'stats\'' -a 'approvals' -d 'Approval stat
 complete -c deskctl -n '__deskctl_at \'stats\'' -a 'summary' -d 'Per agent: tickets pending, due later today and overdue (R18, in the tenant\'s time zone), with a bar chart on a terminal'
 complete -c deskctl -n '__deskctl_at \'stats\'' -a 'help' -d 'display help for command'
 complete -c deskctl -n '__deskctl_at \'stats\'' -s h -l help -d 'display help for command'
-complete -c deskctl -n '__deskctl_at \'stats export\'' -l by -x -d 'comma list of organization, department, category, requester, agent, status, channel, day, week, month (org and collaborator are aliases)'
-complete -c deskctl -n '__deskctl_at \'stats export\'' -l metrics -x -d 'comma list of metrics (default all): opened (creation), solved (solution), backlog (creation), due_today (creation), overdue (creation), avg_resolution_hours (solution), avg_rating (solution)'
+complete -c deskctl -n '__deskctl_at \'stats export\'' -l by -x -a '(__deskctl_list organization department category requester agent status channel day week month)' -d 'comma list of organization, department, category, requester, agent, status, channel, day, week, month (org and collaborator are aliases)'
+complete -c deskctl -n '__deskctl_at \'stats export\'' -l metrics -x -a '(__deskctl_list opened solved backlog due_today overdue avg_resolution_hours avg_rating)' -d 'comma list of metrics (default all): opened (creation), solved (solution), backlog (creation), due_today (creation), overdue (creation), avg_resolution_hours (solution), avg_rating (solution)'
 complete -c deskctl -n '__deskctl_at \'stats export\'' -l from -x -d 'first day, in the tenant\'s time zone (YYYY-MM-DD)'
 complete -c deskctl -n '__deskctl_at \'stats export\'' -l to -x -d 'last day, inclusive, in the tenant\'s time zone (YYYY-MM-DD)'
 complete -c deskctl -n '__deskctl_at \'stats export\'' -l format -x -a 'csv json table' -d 'output format; wins over -o (default csv)'

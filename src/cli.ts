@@ -1,6 +1,8 @@
 import { Command, CommanderError, Option } from 'commander';
 import { DeskctlError, EXIT } from './core/errors.js';
+import { editDistance } from './core/suggest.js';
 import { groupExamples } from './commands/help/examples.js';
+import { HELP_TOPICS } from './commands/help/names.js';
 import { NOUNS } from './commands/index.js';
 import { Context, type Io } from './context.js';
 import { FORMATS, Output } from './output/render.js';
@@ -41,8 +43,7 @@ export function processIo(): Io {
 /** Global options that take a value, so the command word can be found without loading anything. */
 const VALUE_OPTIONS = new Set(['-o', '--output', '--db', '--api', '--profile', '--tenant']);
 
-/** The topics of `deskctl help <topic>` (their text lives in commands/help/topics.ts, loaded only for them). */
-export const HELP_TOPICS = ['exit-codes', 'environment'] as const;
+export { HELP_TOPICS };
 
 /** The words before any option that is not global: the command path, roughly. */
 function words(argv: string[]): string[] {
@@ -68,16 +69,6 @@ function unknownHelp(argv: string[]): string | undefined {
   if (names.includes(w[1]!)) return undefined;
   const close = names.filter((n) => editDistance(n, w[1]!) <= Math.max(1, Math.floor(n.length / 3)));
   return `error: no command or help topic '${w[1]}'${close.length ? ` (Did you mean ${close.join(', ')}?)` : ''}; topics: ${HELP_TOPICS.join(', ')}; commands: deskctl --help\n`;
-}
-
-function editDistance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const row = [i];
-    for (let j = 1; j <= b.length; j++) row[j] = Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    prev = row;
-  }
-  return prev[b.length]!;
 }
 
 function helpTopic(argv: string[]): (typeof HELP_TOPICS)[number] | undefined {
@@ -120,8 +111,12 @@ Examples:
 
 Exit codes: 0 ok, 1 refused or failed, 2 usage or invalid input, 3 bulk partly failed,
 4 unauthenticated or forbidden, 5 backend unreachable, 130 interrupted.
-More: deskctl help exit-codes, deskctl help environment, deskctl <command> --help.`,
+More: deskctl help exit-codes, deskctl help environment, deskctl <command> --help.
+Rule numbers (R7, R13 …) in help and messages: docs/rules.md in the deskctl package.`,
     );
+  // The whole tree, for the completion scripts: handed over through the context, so that no command
+  // module imports this one (no import cycle).
+  ctx.wholeProgram ??= () => fullProgram(ctx);
   program.hook('preAction', (_root, action) => {
     ctx.globals = action.optsWithGlobals();
     void ctx.format; // validates --output before any work
@@ -151,7 +146,7 @@ export async function main(argv: string[], io?: Io): Promise<number> {
     await program.parseAsync(argv, { from: 'user' });
     return ctx.signal?.aborted && !ctx.endsOnSignal ? EXIT.interrupted : ctx.exitCode;
   } catch (e) {
-    return report(e, ctx);
+    return report(e, ctx, argv);
   } finally {
     await ctx.close();
   }
@@ -163,10 +158,17 @@ async function addNouns(program: Command, ctx: Context, load: (name: string) => 
     const cmd = program.command(noun.name, { hidden: Boolean(noun.hidden) }).description(noun.summary);
     if (!load(noun.name)) continue;
     (await noun.load()).register(cmd, ctx);
+    markRequired(cmd);
     // A group's `help` explains its verbs; the help topics belong to the program's own `help`.
     if (cmd.commands.length) cmd.helpCommand('help [command]', 'display help for command');
     groupExamples(cmd);
   }
+}
+
+/** Help says which options a command cannot run without: "(required)" after their description. */
+function markRequired(cmd: Command): void {
+  for (const o of cmd.options) if (o.mandatory && !o.description.endsWith('(required)')) o.description = `${o.description} (required)`;
+  for (const sub of cmd.commands) markRequired(sub);
 }
 
 /** The whole program tree with every command module loaded: for completions and for tests that walk every command. */
@@ -176,10 +178,27 @@ export async function fullProgram(ctx: Context): Promise<Command> {
   return program;
 }
 
-function report(e: unknown, ctx: Context): number {
+/** `-o json`, `--output json`, `--output=json` or `-ojson` among the arguments (before commander has parsed them). */
+function jsonAsked(argv: string[]): boolean {
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '--') break;
+    if ((a === '-o' || a === '--output') && argv[i + 1] === 'json') return true;
+    if (a === '--output=json' || a === '-ojson') return true;
+  }
+  return false;
+}
+
+function report(e: unknown, ctx: Context, argv: string[] = []): number {
   if (e instanceof CommanderError) {
     if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version') return EXIT.ok;
-    return e.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    if (e.exitCode === 0) return EXIT.ok;
+    // Commander has printed its one line; with -o json the contract's error document follows it.
+    if (jsonAsked(argv)) {
+      const message = e.message.trim().replace(/\s*\n\s*/g, ' ').replace(/^error: /, '');
+      ctx.io.stderr.write(`${JSON.stringify({ error: { code: 'invalid_input', message } })}\n`);
+    }
+    return EXIT.usage;
   }
   let out: Output;
   try {
@@ -187,9 +206,11 @@ function report(e: unknown, ctx: Context): number {
   } catch {
     out = new Output(ctx.io.stdout, ctx.io.stderr, { format: 'table', tty: false });
   }
+  // An interrupted job ends with what it says about where it stopped, and exit 130.
+  const interrupted = Boolean(ctx.signal?.aborted && !ctx.endsOnSignal);
   if (e instanceof DeskctlError) {
     out.error(e);
-    return e.exitCode;
+    return interrupted ? EXIT.interrupted : e.exitCode;
   }
   if (e instanceof Error && (e.name === 'ExitPromptError' || e.name === 'AbortPromptError')) {
     out.error(new DeskctlError('internal', 'interrupted'));

@@ -4,18 +4,22 @@ import { displayTarget } from './config/database.js';
 import { configDir } from './config/paths.js';
 import { FileProfiles } from './config/profiles.js';
 import { missingToken, resolveTarget, type Resolution } from './config/resolve.js';
-import { invalid } from './core/errors.js';
+import { existsSync } from 'node:fs';
+import { dirname, resolve as resolvePath } from 'node:path';
+import { DeskctlError, invalid } from './core/errors.js';
 import { FORMATS, Output, type Format, type Paint, type Sink } from './output/render.js';
 
 /** What the process gives a run of deskctl; tests build one around buffers. */
 export interface Io {
-  stdout: Sink & { isTTY?: boolean; columns?: number };
+  stdout: Sink & { isTTY?: boolean; columns?: number; rows?: number };
   stderr: Sink & { isTTY?: boolean; columns?: number };
   stdin: Readable & { isTTY?: boolean };
   env: NodeJS.ProcessEnv;
   /** Answers a yes/no question on the terminal; only called when stdin and stdout are TTYs. */
   confirm?: (message: string) => Promise<boolean>;
   signal?: AbortSignal;
+  /** Runs the pager command on this text (tests give their own; by default a child process on the terminal). */
+  pager?: (command: string, text: string) => Promise<void>;
 }
 
 export interface GlobalOptions {
@@ -40,6 +44,8 @@ export class Context {
   private chalk?: Paint;
   globals: GlobalOptions = {};
   exitCode = 0;
+  /** The program tree with every command loaded (set by the CLI; the completion scripts are made from it). */
+  wholeProgram?: () => Promise<import('commander').Command>;
   /** Set by a command whose normal end is a signal (`serve`): then an interrupt is not exit 130. */
   endsOnSignal = false;
 
@@ -93,8 +99,37 @@ export class Context {
       tty: Boolean(this.io.stdout.isTTY),
       paint: this.color ? this.chalk : undefined,
       columns: this.io.stdout.columns,
+      rows: this.io.stdout.rows,
+      page: this.pagerCommand ? (text) => this.page(this.pagerCommand!, text) : undefined,
+      timeZone: this.timeZone,
     });
     return this.outCache;
+  }
+
+  /** $DESKCTL_PAGER or $PAGER, for long tables on a terminal (never when stdout is piped). */
+  private get pagerCommand(): string | undefined {
+    if (!this.io.stdout.isTTY) return undefined;
+    const cmd = (this.env.DESKCTL_PAGER ?? this.env.PAGER)?.trim();
+    return cmd && cmd !== 'cat' ? cmd : undefined;
+  }
+
+  /** Shows text through the pager on the terminal; if it cannot be started, the text is printed. */
+  private async page(command: string, text: string): Promise<void> {
+    if (this.io.pager) return this.io.pager(command, text);
+    const { spawn } = await import('node:child_process');
+    await new Promise<void>((resolve) => {
+      const child = spawn(command, { shell: true, stdio: ['pipe', 'inherit', 'inherit'], env: { LESS: 'FRX', ...this.env } });
+      child.on('error', () => {
+        this.io.stdout.write(text);
+        resolve();
+      });
+      child.stdin.on('error', () => {}); // the pager quit before reading everything (q in less)
+      child.on('close', (code) => {
+        if (code === 127) this.io.stdout.write(text); // the shell found no such pager
+        resolve();
+      });
+      child.stdin.end(text);
+    });
   }
 
   /** The saved profiles, read from $XDG_CONFIG_HOME/deskctl only if resolution needs them. */
@@ -112,10 +147,24 @@ export class Context {
     return this.resolution.tenant;
   }
 
-  /** Where the data lives: the local database file, or the API's URL. */
+  /**
+   * Where the data lives: the local database file, or the API's URL. The default location's
+   * folders are created as needed; a file named by --db, DESKCTL_DB or a profile must be in a
+   * folder that exists (a mistyped path never makes a tree of folders).
+   */
   get dbFile(): string {
-    const t = this.resolution.target;
-    return t.kind === 'local' ? t.db : t.url;
+    const r = this.resolution;
+    const t = r.target;
+    if (t.kind !== 'local') return t.url;
+    // A URL (a PostgreSQL database) has no folder to check.
+    const isUrl = /^[a-z][a-z0-9+.-]*:\/\//i.test(t.db);
+    if (r.from.target !== 'default' && !isUrl && t.db !== ':memory:' && !existsSync(dirname(resolvePath(t.db)))) {
+      throw new DeskctlError(
+        'unavailable',
+        `cannot open database ${t.db} (from ${r.from.target}): the folder ${dirname(resolvePath(t.db))} does not exist; create it first (deskctl creates only the default location's folders)`,
+      );
+    }
+    return t.db;
   }
 
   /** The database or API as it may be shown to people (a PostgreSQL URL without its password). */
@@ -123,21 +172,43 @@ export class Context {
     return displayTarget(this.dbFile);
   }
 
-  /** The backend the flags, environment, profile and defaults point at, opened once per run. */
-  helpdesk(): Promise<Helpdesk> {
+  /**
+   * The backend the flags, environment, profile and defaults point at, opened once per run.
+   * `anyTenant`: for the tenants commands, which act on the database rather than in the tenant the
+   * run points at, so that tenant need not exist.
+   */
+  helpdesk(o: { anyTenant?: boolean } = {}): Promise<Helpdesk> {
     this.hd ??= (async () => {
       const r = this.resolution;
       const t = r.target;
+      let hd: Helpdesk;
       if (t.kind === 'local') {
+        const file = this.dbFile;
         const { openLocalHelpdesk } = await import('./client/local.js');
-        return openLocalHelpdesk({ file: t.db, tenant: r.tenant, env: this.env });
+        hd = await openLocalHelpdesk({ file, tenant: r.tenant, env: this.env, tenantMayBeMissing: o.anyTenant });
+      } else {
+        if (t.token === undefined) throw missingToken(r);
+        const { openHttpHelpdesk } = await import('./client/http.js');
+        hd = await openHttpHelpdesk({ url: t.url, token: t.token, tenant: r.tenant, env: this.env });
       }
-      if (t.token === undefined) throw missingToken(r);
-      const { openHttpHelpdesk } = await import('./client/http.js');
-      return openHttpHelpdesk({ url: t.url, token: t.token, tenant: r.tenant, env: this.env });
+      await this.readTimeZone(hd);
+      return hd;
     })();
     return this.hd;
   }
+
+  /** A drawn table shows times in the tenant's zone: read it once, only for a table on a terminal (UTC if it cannot be read). */
+  private async readTimeZone(hd: Helpdesk): Promise<void> {
+    if (!this.io.stdout.isTTY || this.format !== 'table') return;
+    try {
+      this.timeZone = (await hd.getSettings()).timezone;
+    } catch {
+      this.timeZone = undefined;
+    }
+    if (this.outCache) this.outCache.options.timeZone = this.timeZone;
+  }
+
+  private timeZone?: string;
 
   /** Points the rest of this run at another tenant of the same backend. */
   async switchTenant(slug: string): Promise<Helpdesk> {
@@ -178,6 +249,8 @@ export class Context {
       update(done, total) {
         const pct = total ? Math.floor((done / total) * 100) : 100;
         spinner.text = `${label} ${done.toLocaleString('en-US')}/${total.toLocaleString('en-US')} (${pct}%)`;
+        // Redrawn at once (one line per chunk of work), not only at the spinner's next frame.
+        spinner.render();
       },
       stop(finalMessage) {
         if (finalMessage) spinner.succeed(finalMessage);
@@ -186,10 +259,15 @@ export class Context {
     };
   }
 
-  /** Ids given as `-`: read from stdin, one per line (JSON arrays of drafts are accepted too). */
-  async readStdin(): Promise<string> {
+  /** The one reader of stdin: all of it, as bytes (a fixture checks its UTF-8 itself). */
+  async readStdinBytes(): Promise<Buffer> {
     const chunks: Buffer[] = [];
     for await (const chunk of this.io.stdin) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
-    return Buffer.concat(chunks).toString('utf8');
+    return Buffer.concat(chunks);
+  }
+
+  /** All of stdin as text (ids given as `-`, a token for --token-stdin). */
+  async readStdin(): Promise<string> {
+    return (await this.readStdinBytes()).toString('utf8');
   }
 }

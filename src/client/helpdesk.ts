@@ -21,6 +21,7 @@ import type {
   TicketFilter,
 } from '../core/schemas.js';
 import type { NewCustomer, CustomerPatch } from '../engine/customers.js';
+import type { AgentPatch } from '../engine/catalog.js';
 import type { DecideHooks, DecideRequest } from '../engine/drafts.js';
 import type { RuleSpec } from '../engine/rules.js';
 import type { BatchReport } from '../engine/tickets.js';
@@ -29,7 +30,7 @@ import type { GenerateHooks, GenerateOptions, GenerateReport } from '../engine/g
 import type { SeedOptions, SeedReport } from '../engine/seed.js';
 import type { TokenInfo } from '../engine/tokens.js';
 
-export type { NewCustomer, CustomerPatch, DecideHooks, DecideRequest, RuleSpec, BatchReport, TokenInfo };
+export type { AgentPatch, NewCustomer, CustomerPatch, DecideHooks, DecideRequest, RuleSpec, BatchReport, TokenInfo };
 
 /** Acting as a customer (`--as EMAIL`): a manager within R13, or a requester within R12. */
 export interface As {
@@ -45,6 +46,10 @@ export interface NotificationFilter {
 }
 export interface AuditFilter {
   since?: string;
+  /** An action (`draft.approve`), or every action of a kind with a final `*` (`draft.*`). */
+  action?: string;
+  entity?: string;
+  entityId?: string;
   limit?: number;
   after?: number;
 }
@@ -88,6 +93,9 @@ export interface Helpdesk {
 
   listAgents(): Promise<Agent[]>;
   addAgent(input: { email: string; name: string; departments?: string[]; admin?: boolean }): Promise<Agent>;
+  setAgent(email: string, patch: AgentPatch): Promise<Agent & { changed: boolean }>;
+  /** Removes an agent; their tickets are left unassigned. */
+  removeAgent(email: string): Promise<{ removed: string; ticketsUnassigned: number }>;
 
   createTicket(request: unknown): Promise<CreateOutcome>;
   listTickets(filter: TicketFilter, opts?: As): Promise<Ticket[]>;
@@ -98,6 +106,8 @@ export interface Helpdesk {
   replyTicket(id: number, message: string): Promise<BatchReport>;
   linkProcess(id: number, ref: string): Promise<BatchReport>;
   rateTicket(id: number, rating: number, comment?: string): Promise<BatchReport>;
+  /** Assigns tickets to an agent of their department, or unassigns them (null). */
+  assignTickets(ids: number[], agent: string | null): Promise<BatchReport>;
 
   listDrafts(filter: DraftFilter, opts?: As): Promise<Draft[]>;
   getDraft(id: number, opts?: As): Promise<Draft>;

@@ -202,6 +202,8 @@ class HttpHelpdesk implements Helpdesk {
 
   listAgents: Helpdesk['listAgents'] = () => this.call('listAgents');
   addAgent: Helpdesk['addAgent'] = (input) => this.call('addAgent', { body: input });
+  setAgent: Helpdesk['setAgent'] = (email, patch) => this.call('setAgent', { params: { email }, body: patch });
+  removeAgent: Helpdesk['removeAgent'] = (email) => this.call('removeAgent', { params: { email } });
 
   /** One key per ticket request, so a retry after a lost answer opens one ticket, not two. */
   createTicket: Helpdesk['createTicket'] = (request) => this.call('createTicket', { body: request, idempotencyKey: randomUUID() });
@@ -211,6 +213,7 @@ class HttpHelpdesk implements Helpdesk {
   };
   getTicket: Helpdesk['getTicket'] = (ref, opts) => this.call('getTicket', { params: { ref }, query: { as: opts?.as } });
   solveTickets: Helpdesk['solveTickets'] = (ids, message) => this.call('solveTickets', { body: { ids, message } });
+  assignTickets: Helpdesk['assignTickets'] = (ids, agent) => this.call('assignTickets', { body: { ids, agent } });
   closeTickets: Helpdesk['closeTickets'] = (ids) => this.call('closeTickets', { body: { ids } });
   reopenTickets: Helpdesk['reopenTickets'] = (ids, message) => this.call('reopenTickets', { body: { ids, message } });
   replyTicket: Helpdesk['replyTicket'] = (id, message) => this.call('replyTicket', { params: { id }, body: { message } });
@@ -233,7 +236,7 @@ class HttpHelpdesk implements Helpdesk {
 
   seed: Helpdesk['seed'] = (fixture, opts) => this.call('seed', { body: { fixture, dryRun: opts?.dryRun } });
   createTenantFromFixture: Helpdesk['createTenantFromFixture'] = (slug, fixture, opts) =>
-    this.call('createTenantFromFixture', { body: { slug, fixture, ...opts } });
+    this.call('createTenantFromFixture', { body: { slug, fixture, name: opts?.name, dryRun: opts?.dryRun } });
   generate: Helpdesk['generate'] = (options) => this.call('generate', { body: options });
   exportStats: Helpdesk['exportStats'] = (query) => this.stream('exportStats', { query: query as Record<string, unknown> });
   approvalStats: Helpdesk['approvalStats'] = (query) => this.call('approvalStats', { query: query as Record<string, unknown> });

@@ -1,3 +1,4 @@
+import type { Command } from 'commander';
 import type { BatchReport } from '../client/helpdesk.js';
 import { EXIT, invalid } from '../core/errors.js';
 import type { Context } from '../context.js';
@@ -5,11 +6,54 @@ import type { Column } from '../output/render.js';
 
 export { examples } from './help/examples.js';
 
+/**
+ * The one rule for things that exclude each other (gh's MutuallyExclusive): of the named
+ * conditions, at most one may hold; two are a usage error naming both (exit 2), never "the last
+ * one wins". Names are as the user typed them (`--category`, `draft ids`).
+ */
+export function excludeEachOther(conditions: [name: string, given: boolean][]): void {
+  const given = conditions.filter(([, g]) => g).map(([n]) => n);
+  if (given.length > 1) {
+    const names = given.length === 2 ? `${given[0]} and ${given[1]}` : `${given.slice(0, -1).join(', ')} and ${given.at(-1)}`;
+    throw invalid(`${names} exclude each other: give one`);
+  }
+}
+
+/**
+ * Flags of one group exclude each other (`--category C` / `--no-category` / `--all-categories`):
+ * commander keeps only the last of a pair that sets the same value, so which flags were typed is
+ * recorded as they are parsed and checked, by excludeEachOther, before the command runs.
+ */
+export function exclusiveFlags(cmd: Command, ...groups: string[][]): Command {
+  EXCLUSIVE.set(cmd, [...(EXCLUSIVE.get(cmd) ?? []), ...groups]);
+  const seen = new Set<string>();
+  for (const flag of groups.flat()) {
+    if (!cmd.options.some((o) => o.long === flag)) throw new Error(`exclusiveFlags: ${cmd.name()} has no option ${flag}`);
+    cmd.on(`option:${flag.replace(/^--/, '')}`, () => seen.add(flag));
+  }
+  cmd.hook('preAction', () => {
+    for (const group of groups) excludeEachOther(group.map((f) => [f, seen.has(f)]));
+  });
+  return cmd;
+}
+
+const EXCLUSIVE = new WeakMap<Command, string[][]>();
+
+/** The groups of flags exclusiveFlags declared on a command (so a test can hold every command to them). */
+export const exclusiveGroupsOf = (cmd: Command): string[][] => EXCLUSIVE.get(cmd) ?? [];
+
 /** For repeatable options (`--field a=1 --field b=2`). */
 export const collect = (value: string, previous: string[] = []) => [...previous, value];
 
 /** Ids from arguments, or from stdin when the only argument is `-` (one per line, or a JSON array of objects with an id). */
 export async function readIds(ctx: Context, args: string[]): Promise<number[]> {
+  const raw = await readRefs(ctx, args);
+  const [{ z }, { Id }, { parseInput }] = await Promise.all([import('zod'), import('../core/schemas.js'), import('../core/validate.js')]);
+  return parseInput(z.array(Id), raw, 'ids');
+}
+
+/** The arguments, or the lines (or JSON array items, or their `id`s) of stdin when the only argument is `-`. */
+async function readRefs(ctx: Context, args: string[]): Promise<unknown[]> {
   let raw: unknown[] = args;
   if (args.length === 1 && args[0] === '-') {
     const text = (await ctx.readStdin()).trim();
@@ -28,24 +72,54 @@ export async function readIds(ctx: Context, args: string[]): Promise<number[]> {
   } else if (args.includes('-')) {
     throw invalid('"-" reads ids from stdin and stands alone');
   }
-  const [{ z }, { Id }, { parseInput }] = await Promise.all([import('zod'), import('../core/schemas.js'), import('../core/validate.js')]);
-  return parseInput(z.array(Id), raw, 'ids');
+  return raw;
 }
 
-/** The exit code of a batch: 0 all done, 1 none done, 3 partly done. */
-export function batchExit(requested: number, failed: number): number {
-  if (failed === 0) return EXIT.ok;
-  return failed === requested ? EXIT.failed : EXIT.partial;
+/**
+ * Tickets from arguments (or `-` for stdin): ids or protocols, as `tickets show` takes them. Each
+ * protocol is looked up to its id; one that does not exist stops the command before anything changes.
+ */
+export async function readTicketIds(ctx: Context, args: string[]): Promise<number[]> {
+  const refs = await readRefs(ctx, args);
+  const [{ z }, { TicketRef }, { parseInput }] = await Promise.all([import('zod'), import('../core/schemas.js'), import('../core/validate.js')]);
+  const valid = parseInput(z.array(TicketRef), refs.map(String), 'ids');
+  if (valid.every((r) => !r.includes('-'))) return valid.map(Number);
+  const hd = await ctx.helpdesk();
+  const ids: number[] = [];
+  for (const ref of valid) ids.push(ref.includes('-') ? (await hd.getTicket(ref)).id : Number(ref));
+  return ids;
 }
+
+/** One ticket by id or protocol (`tickets reply`, `rate`, `link-process`). */
+export async function readTicketId(ctx: Context, ref: string): Promise<number> {
+  if (ref === '-') throw invalid('id: give one ticket id or protocol (- reads a list only where a command takes several)');
+  const [id] = await readTicketIds(ctx, [ref]);
+  return id!;
+}
+
+/**
+ * The exit code of a batch: 0 all done, 3 partly done; none done is 4 when every one was refused
+ * as forbidden (`--as` a manager outside their organizations), 1 otherwise.
+ */
+export function batchExit(requested: number, failed: number, forbidden = 0): number {
+  if (failed === 0) return EXIT.ok;
+  if (failed !== requested) return EXIT.partial;
+  return forbidden === failed ? EXIT.auth : EXIT.failed;
+}
+
+const isForbidden = (r: { ok: boolean; error?: { code: string } }) => !r.ok && (r.error?.code === 'forbidden' || r.error?.code === 'unauthenticated');
+
+/** How many results of a batch were refused as forbidden (for batchExit). */
+export const countForbidden = (results: { ok: boolean; error?: { code: string } }[]) => results.filter(isForbidden).length;
 
 /** Prints a per-ticket batch result (solve, close, reopen ...) and sets the exit code. */
-export async function printBatch(ctx: Context, report: BatchReport, verb: string): Promise<void> {
-  ctx.exitCode = batchExit(report.requested, report.failed);
+export async function printBatch(ctx: Context, report: BatchReport, verb: string, unchanged?: string): Promise<void> {
+  ctx.exitCode = batchExit(report.requested, report.failed, countForbidden(report.results));
   if (ctx.out.format === 'json') return ctx.out.json(report);
   await ctx.out.list(report.results, [
     { header: 'id', value: (r) => r.id },
     { header: 'protocol', value: (r) => r.ticket?.protocol ?? '' },
-    { header: 'result', value: (r) => (r.ok ? (r.changed === false ? `already ${r.ticket?.status}` : verb) : `failed: ${r.error?.code}`) },
+    { header: 'result', value: (r) => (r.ok ? (r.changed === false ? (unchanged ?? `already ${r.ticket?.status}`) : verb) : `failed: ${r.error?.code}`) },
     { header: 'status', value: (r) => r.ticket?.status ?? '' },
     { header: 'detail', value: (r) => r.error?.message ?? '' },
   ]);

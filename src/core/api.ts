@@ -118,8 +118,15 @@ export const Bodies = {
     phone: z.string().nullable().optional(),
   }),
   agent: z.strictObject({ email: z.string(), name: z.string(), departments: z.array(z.string()).optional(), admin: z.boolean().optional() }),
+  agentPatch: z.strictObject({
+    name: z.string().optional(),
+    admin: z.boolean().optional(),
+    addDepartments: z.array(z.string()).optional(),
+    removeDepartments: z.array(z.string()).optional(),
+  }),
   solve: z.strictObject({ ids: z.array(z.number().int().positive()).min(1).max(10_000), message: z.string().optional() }),
   reopen: z.strictObject({ ids: z.array(z.number().int().positive()).min(1).max(10_000), message: z.string() }),
+  assign: z.strictObject({ ids: z.array(z.number().int().positive()).min(1).max(10_000), agent: z.string().nullable() }),
   message: z.strictObject({ message: z.string() }),
   process: z.strictObject({ ref: z.string() }),
   rating: z.strictObject({ rating: z.number(), comment: z.string().optional() }),
@@ -202,6 +209,8 @@ export const API = {
 
   listAgents: op({ method: 'GET', path: '/agents', summary: 'Agents', roles: ADMIN, response: z.array(Agent) }),
   addAgent: op({ method: 'POST', path: '/agents', summary: 'Add an agent', roles: ADMIN, response: Agent, status: 201, body: Bodies.agent }),
+  setAgent: op({ method: 'PATCH', path: '/agents/:email', summary: "Change an agent's name, admin flag or departments", roles: ADMIN, response: Agent.extend(Changed.shape), body: Bodies.agentPatch }),
+  removeAgent: op({ method: 'DELETE', path: '/agents/:email', summary: 'Remove an agent (their tickets are left unassigned)', roles: ADMIN, response: z.object({ removed: z.string(), ticketsUnassigned: z.number() }) }),
 
   createTicket: op({
     body: Bodies.ticket,
@@ -221,6 +230,7 @@ export const API = {
   replyTicket: op({ method: 'POST', path: '/tickets/:id/replies', summary: "An agent's answer", roles: ADMIN, response: BatchReport, body: Bodies.message }),
   linkProcess: op({ method: 'PUT', path: '/tickets/:id/process', summary: 'Link a process (R19)', roles: ADMIN, response: BatchReport, body: Bodies.process }),
   rateTicket: op({ method: 'PUT', path: '/tickets/:id/rating', summary: 'Rate a solved or closed ticket (R20)', roles: ADMIN, response: BatchReport, body: Bodies.rating }),
+  assignTickets: op({ method: 'POST', path: '/tickets/assign', summary: 'Assign tickets to an agent of their department, or unassign them', roles: ADMIN, response: BatchReport, body: Bodies.assign }),
 
   listDrafts: op({ method: 'GET', path: '/drafts', summary: 'Pending drafts the caller may see (R12, R13)', roles: ANYONE, response: Page(DraftShape), paginated: true }),
   getDraft: op({ method: 'GET', path: '/drafts/:id', summary: 'One draft with its details (managers, R12)', roles: ANYONE, response: DraftShape }),
@@ -276,6 +286,9 @@ export const TicketQuery = ListQuery.extend({
   status: z.enum(STATUSES).optional(),
   org: z.string().optional(),
   department: z.string().optional(),
+  category: z.string().optional(),
+  channel: z.enum(CHANNELS).optional(),
+  agent: z.string().optional(),
   requester: z.string().optional(),
   overdue: queryBool,
   dueToday: queryBool,
@@ -286,6 +299,9 @@ export const NotificationQuery = ListQuery.extend({
   kind: z.enum(NOTIFICATION_KINDS, { error: `expected one of ${NOTIFICATION_KINDS.join(', ')}` }).optional(),
 });
 export const AuditQuery = ListQuery.extend({
+  action: z.string().optional(),
+  entity: z.string().optional(),
+  entityId: z.string().optional(),
   since: z
     .string()
     .refine((s) => !Number.isNaN(Date.parse(s)), 'expected a date or time such as 2026-11-01 or 2026-11-01T12:00:00Z')

@@ -30,6 +30,12 @@ export function chunkSizeFrom(env: NodeJS.ProcessEnv | undefined): number | unde
   return Number.isInteger(n) && n > 0 ? n : undefined;
 }
 
+/**
+ * Lets the event loop run between chunks: a local chunk is synchronous SQLite under its promises,
+ * so without this a signal handler (Ctrl-C, SIGTERM) or a progress redraw would wait for the end.
+ */
+export const yieldToEvents = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 export interface DecideLoopHooks {
   onProgress?: (done: number, total: number) => void;
   onResults?: (results: DecisionResult[]) => void;
@@ -60,6 +66,7 @@ export async function decideInChunks(
     for (let i = 0; i < ids.length && !hooks.signal?.aborted; i += chunkSize) {
       take((await exec({ ...base, ids: ids.slice(i, i + chunkSize) })).results);
       hooks.onProgress?.(Math.min(i + chunkSize, ids.length), ids.length);
+      await yieldToEvents();
     }
     return report;
   }
@@ -77,6 +84,7 @@ export async function decideInChunks(
     done += chunk.results.length;
     take(chunk.results);
     hooks.onProgress?.(done, total);
+    await yieldToEvents();
   }
   return report;
 }

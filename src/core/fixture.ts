@@ -5,7 +5,7 @@ import { APPROVAL_MODES, CHANNELS, Message, Name, RULE_SCOPES, STATUSES, Subject
 import { formatPath, inspectJson } from './validate.js';
 
 /*
- * The tenant fixture of `deskctl seed` (see ../shared/spec/fixture-example.yaml and the README).
+ * The tenant fixture of `deskctl seed` (see test/fixtures/example.yaml and the README).
  * Every schema here is also the source of schemas/fixture.schema.json (`npm run schema:fixture`),
  * so it sticks to shapes JSON Schema can say: trims and lower-casing are fine, transforms are not
  * needed to read a fixture.
@@ -200,10 +200,98 @@ const ITEMS = {
   drafts: FixtureDraft,
 } as const;
 
+const KINDS: Record<string, string> = {
+  array: 'a list',
+  object: 'a mapping of keys to values',
+  record: 'a mapping of keys to values',
+  string: 'text',
+  number: 'a number',
+  int: 'a whole number',
+  boolean: 'true or false',
+};
+
+/** What a value is, in the words of a fixture's author. */
+function kindOf(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'a list';
+  if (typeof v === 'object') return 'a mapping';
+  if (typeof v === 'string') return `the text "${v.length > 40 ? `${v.slice(0, 40)}…` : v}"`;
+  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
+  return typeof v;
+}
+
+/**
+ * The fixture's own wording for the problems its schemas leave to the validator ("Invalid input:
+ * expected array, received string" becomes "expected a list, got the text "Suporte""). Messages the
+ * schemas set themselves take precedence.
+ */
+function fixtureIssue(iss: z.core.$ZodRawIssue): string | undefined {
+  switch (iss.code) {
+    case 'invalid_type': {
+      const expected = KINDS[String(iss.expected)] ?? String(iss.expected);
+      return iss.input === undefined ? `required (${expected})` : `expected ${expected}, got ${kindOf(iss.input)}`;
+    }
+    case 'unrecognized_keys': {
+      const keys = (iss.keys as string[]).map((k) => `"${k}"`).join(', ');
+      return `unknown key${iss.keys.length === 1 ? '' : 's'} ${keys}`;
+    }
+    case 'too_small':
+      return iss.origin === 'string' ? 'must not be empty' : iss.origin === 'array' ? `at least ${String(iss.minimum)} item(s)` : `at least ${String(iss.minimum)}`;
+    case 'too_big':
+      return iss.origin === 'string' ? `at most ${String(iss.maximum)} characters` : `at most ${String(iss.maximum)}`;
+    case 'invalid_value':
+      return `expected one of ${(iss.values as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`;
+    default:
+      return undefined;
+  }
+}
+
+const PARSE = { error: fixtureIssue } as const;
+
+/** The fields an item must have for its references to be checked (its natural key and what it points at). */
+const KEYS: Record<keyof typeof ITEMS, string[]> = {
+  departments: ['name'],
+  organizations: ['name'],
+  customers: ['email'],
+  agents: ['email'],
+  rules: ['department'],
+  tickets: ['ref', 'requester', 'department'],
+  drafts: ['ref', 'requester', 'department'],
+};
+
+/**
+ * What can be read of an item that is not well formed: each field that is valid on its own, so the
+ * item's references are checked in the same run as its shape (a customer with a bad phone and an
+ * unknown organization gets both problems at once). Undefined when its key fields are not usable.
+ */
+function salvage(key: keyof typeof ITEMS, raw: unknown): unknown {
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) return undefined;
+  const shape = (ITEMS[key] as unknown as { shape: Record<string, z.ZodType> }).shape;
+  const out: Record<string, unknown> = {};
+  for (const [field, schema] of Object.entries(shape)) {
+    // A field that is not valid takes its default (an empty list of categories), if it has one.
+    const r = schema.safeParse((raw as Record<string, unknown>)[field]);
+    const fallback = r.success ? r : schema.safeParse(undefined);
+    if (fallback.success && fallback.data !== undefined) out[field] = fallback.data;
+  }
+  return KEYS[key].every((k) => out[k] !== undefined) ? out : undefined;
+}
+
+/** The settings of a fixture whose settings are not all valid: the ones that are. */
+function salvageSettings(raw: unknown): Record<string, unknown> | undefined {
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) return undefined;
+  const out: Record<string, unknown> = {};
+  for (const [key, schema] of Object.entries(FixtureSettings.shape)) {
+    const r = (schema as z.ZodType).safeParse((raw as Record<string, unknown>)[key]);
+    if (r.success && r.data !== undefined) out[key] = r.data;
+  }
+  return out;
+}
+
 /** Checks a parsed fixture's shape: every problem with its path, and what is usable of it. */
 export function inspectFixture(value: unknown): InspectedFixture {
   const input = value ?? {};
-  const full = Fixture.safeParse(input);
+  const full = Fixture.safeParse(input, PARSE);
   const problems: FixtureProblem[] = full.success ? [] : full.error.issues.map((i) => ({ path: i.path.map((p) => (typeof p === 'symbol' ? String(p) : p)), message: i.message }));
   // Text that is not valid Unicode or holds NUL, anywhere (a key, a field value, a comment): refused by its path.
   const text = inspectJson(input, Number.MAX_SAFE_INTEGER).problem;
@@ -214,12 +302,12 @@ export function inspectFixture(value: unknown): InspectedFixture {
     if (!Array.isArray(list)) return [];
     return list.map((x) => {
       const r = ITEMS[key].safeParse(x);
-      return r.success ? r.data : undefined;
+      return r.success ? r.data : salvage(key, x);
     });
   };
   const settings = FixtureSettings.safeParse(raw.settings ?? {});
   const lenient = {
-    settings: settings.success ? settings.data : {},
+    settings: settings.success ? settings.data : ((salvageSettings(raw.settings) ?? {}) as z.infer<typeof FixtureSettings>),
     departments: items('departments'),
     organizations: items('organizations'),
     customers: items('customers'),

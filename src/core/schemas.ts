@@ -53,6 +53,12 @@ export const Id = z.preprocess(
     .positive('an id is a positive whole number')
     .max(Number.MAX_SAFE_INTEGER, 'an id is a positive whole number'),
 );
+/** A ticket as people name it: its id (42) or its protocol (2026-000042). */
+export const TicketRef = z
+  .string()
+  .trim()
+  .regex(/^(\d+|\d{4}-\d{6,})$/, { error: 'a ticket is its id (42) or its protocol (2026-000042)', abort: true })
+  .refine((s) => s.includes('-') || (Number(s) > 0 && Number.isSafeInteger(Number(s))), 'an id is a positive whole number');
 export const Subject = z.string().trim().min(1, 'must not be empty').max(500, 'at most 500 characters').superRefine(validText);
 export const Message = z.string().trim().min(1, 'must not be empty').max(100_000, 'at most 100000 characters').superRefine(validText);
 export const Limit = z.coerce
@@ -154,6 +160,9 @@ export const TicketFilter = z.object({
   status: z.enum(STATUSES, { error: `expected one of ${STATUSES.join(', ')}` }).optional(),
   org: Name.optional(),
   department: Name.optional(),
+  category: Name.optional(),
+  channel: z.enum(CHANNELS, { error: `expected one of ${CHANNELS.join(', ')}` }).optional(),
+  agent: Email.optional(),
   requester: Email.optional(),
   overdue: z.boolean().optional(),
   dueToday: z.boolean().optional(),

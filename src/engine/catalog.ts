@@ -1,4 +1,5 @@
-import { conflict, notFound, precondition } from '../core/errors.js';
+import { conflict, invalid, notFound, precondition } from '../core/errors.js';
+import { didYouMean } from '../core/suggest.js';
 import { parseInput } from '../core/validate.js';
 import { Email, Name, type Agent, type Category, type Department, type Organization } from '../core/schemas.js';
 import type { Tx } from '../store/store.js';
@@ -224,8 +225,67 @@ export async function addAgent(ctx: EngineContext, input: { email: string; name:
   }, ctx.tenantId);
 }
 
+export interface AgentPatch {
+  name?: string;
+  admin?: boolean;
+  /** Departments the agent starts working in. */
+  addDepartments?: string[];
+  /** Departments the agent stops working in. */
+  removeDepartments?: string[];
+}
+
+/** Changes an agent: name, admin flag, departments; what already holds is reported unchanged. */
+export async function setAgent(ctx: EngineContext, emailIn: string, patch: AgentPatch): Promise<Agent & { changed: boolean }> {
+  const email = parseInput(Email, emailIn, 'email');
+  const name = patch.name === undefined ? undefined : parseInput(Name, patch.name, 'name');
+  const changed = await ctx.store.write(async (tx) => {
+    const id = await agentId(tx, ctx.tenantId, email);
+    const before = await tx.selectFrom('agents').select(['name', 'is_admin']).where('id', '=', id).executeTakeFirstOrThrow();
+    const current = new Set((await tx.selectFrom('agent_departments').select('department_id').where('agent_id', '=', id).execute()).map((r) => r.department_id));
+    const add: number[] = [];
+    for (const d of new Set(patch.addDepartments ?? [])) {
+      const dept = await departmentId(tx, ctx.tenantId, d);
+      if (!current.has(dept)) add.push(dept);
+    }
+    const remove: number[] = [];
+    for (const d of new Set(patch.removeDepartments ?? [])) {
+      const dept = await departmentId(tx, ctx.tenantId, d);
+      if (add.includes(dept)) throw invalid(`department ${d} is both added and removed`);
+      if (current.has(dept)) remove.push(dept);
+    }
+    const updates: { name?: string; is_admin?: number } = {};
+    if (name !== undefined && name !== before.name) updates.name = name;
+    if (patch.admin !== undefined && (patch.admin ? 1 : 0) !== before.is_admin) updates.is_admin = patch.admin ? 1 : 0;
+    if (!Object.keys(updates).length && !add.length && !remove.length) return false;
+    if (Object.keys(updates).length) await tx.updateTable('agents').set(updates).where('id', '=', id).execute();
+    if (add.length) await tx.insertInto('agent_departments').values(add.map((department_id) => ({ agent_id: id, department_id }))).execute();
+    if (remove.length) await tx.deleteFrom('agent_departments').where('agent_id', '=', id).where('department_id', 'in', remove).execute();
+    await audit(tx, ctx, 'agent.set', 'agent', id, { email, ...updates, addDepartments: patch.addDepartments ?? [], removeDepartments: patch.removeDepartments ?? [] });
+    return true;
+  });
+  const agent = (await listAgents(ctx)).find((a) => a.email === email)!;
+  return { ...agent, changed };
+}
+
+/** Removes an agent; the tickets assigned to them are left unassigned (counted, and audited). */
+export async function removeAgent(ctx: EngineContext, emailIn: string): Promise<{ removed: string; ticketsUnassigned: number }> {
+  const email = parseInput(Email, emailIn, 'email');
+  return ctx.store.write(async (tx) => {
+    const id = await agentId(tx, ctx.tenantId, email);
+    const unassigned = await tx.updateTable('tickets').set({ agent_id: null }).where('tenant_id', '=', ctx.tenantId).where('agent_id', '=', id).executeTakeFirst();
+    const ticketsUnassigned = Number(unassigned.numUpdatedRows ?? 0);
+    await tx.deleteFrom('agent_departments').where('agent_id', '=', id).execute();
+    await tx.deleteFrom('agents').where('id', '=', id).execute();
+    await audit(tx, ctx, 'agent.remove', 'agent', id, { email, ticketsUnassigned });
+    return { removed: email, ticketsUnassigned };
+  });
+}
+
 export async function agentId(tx: Tx, tenantId: number, email: string): Promise<number> {
   const row = await tx.selectFrom('agents').select('id').where('tenant_id', '=', tenantId).where('email', '=', email).executeTakeFirst();
-  if (!row) throw notFound(`agent ${email} not found`);
+  if (!row) {
+    const known = (await tx.selectFrom('agents').select('email').where('tenant_id', '=', tenantId).execute()).map((r) => r.email);
+    throw notFound(`agent ${email} not found${didYouMean(email, known, false)}`);
+  }
   return row.id;
 }

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import { notFound } from '../core/errors.js';
+import { didYouMean } from '../core/suggest.js';
 import { DEFAULT_SETTINGS, SETTING_KEYS, type NotificationKind, type SettingKey, type Settings } from '../core/model.js';
 import type { Store, Tx } from '../store/store.js';
 
@@ -85,7 +86,10 @@ const nfc = (name: string) => name.normalize('NFC');
 
 export async function departmentId(tx: Tx, tenantId: number, name: string): Promise<number> {
   const row = await tx.selectFrom('departments').select('id').where('tenant_id', '=', tenantId).where('name', '=', nfc(name)).executeTakeFirst();
-  if (!row) throw notFound(`department "${name}" not found`);
+  if (!row) {
+    const known = await tx.selectFrom('departments').select('name').where('tenant_id', '=', tenantId).execute();
+    throw notFound(`department "${name}" not found${didYouMean(name, known.map((r) => r.name))}`);
+  }
   return row.id;
 }
 
@@ -97,13 +101,19 @@ export async function categoryId(tx: Tx, tenantId: number, departmentIdValue: nu
     .where('department_id', '=', departmentIdValue)
     .where('name', '=', nfc(name))
     .executeTakeFirst();
-  if (!row) throw notFound(`category "${name}" not found in department "${department}"`);
+  if (!row) {
+    const known = await tx.selectFrom('categories').select('name').where('tenant_id', '=', tenantId).where('department_id', '=', departmentIdValue).execute();
+    throw notFound(`category "${name}" not found in department "${department}"${didYouMean(name, known.map((r) => r.name))}`);
+  }
   return row.id;
 }
 
 export async function organizationId(tx: Tx, tenantId: number, name: string): Promise<number> {
   const row = await tx.selectFrom('organizations').select('id').where('tenant_id', '=', tenantId).where('name', '=', nfc(name)).executeTakeFirst();
-  if (!row) throw notFound(`organization "${name}" not found`);
+  if (!row) {
+    const known = await tx.selectFrom('organizations').select('name').where('tenant_id', '=', tenantId).execute();
+    throw notFound(`organization "${name}" not found${didYouMean(name, known.map((r) => r.name))}`);
+  }
   return row.id;
 }
 
@@ -125,7 +135,10 @@ export async function findCustomer(tx: Tx, tenantId: number, email: string): Pro
     .where('email', '=', email)
     .where('deleted_at', 'is', null)
     .executeTakeFirst();
-  if (!row) throw notFound(`customer ${email} not found`);
+  if (!row) {
+    const known = await tx.selectFrom('customers').select('email').where('tenant_id', '=', tenantId).where('deleted_at', 'is', null).execute();
+    throw notFound(`customer ${email} not found${didYouMean(email, known.map((r) => r.email), false)}`);
+  }
   return row;
 }
 
@@ -181,6 +194,10 @@ export function dueAt(created: Date, forecastHours: number): string {
 /** The id of a tenant by its slug (R1: every use case is scoped by it). */
 export async function tenantIdBySlug(store: Store, slug: string): Promise<number> {
   const row = await store.db.selectFrom('tenants').select('id').where('slug', '=', slug).executeTakeFirst();
-  if (!row) throw notFound(`tenant "${slug}" not found (deskctl tenants list shows the tenants)`);
+  if (!row) {
+    const known = await store.db.selectFrom('tenants').select('slug').execute();
+    const close = didYouMean(slug, known.map((r) => r.slug));
+    throw notFound(`tenant "${slug}" not found${close || ' (deskctl tenants list shows the tenants)'}`);
+  }
   return row.id;
 }

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { AuditEntry, Notification } from '../core/schemas.js';
 import type { EngineContext } from './context.js';
 
@@ -26,13 +27,31 @@ export async function listNotifications(
   }));
 }
 
-export async function listAudit(ctx: EngineContext, filter: { since?: string; limit?: number; after?: number }): Promise<AuditEntry[]> {
+export interface AuditListFilter {
+  since?: string;
+  /** An action (`draft.approve`), or all of a kind with a final `*` (`draft.*`). */
+  action?: string;
+  /** The kind of entity (`draft`, `ticket`, `customer` …), and with entityId one of them. */
+  entity?: string;
+  entityId?: string;
+  limit?: number;
+  after?: number;
+}
+
+export async function listAudit(ctx: EngineContext, filter: AuditListFilter): Promise<AuditEntry[]> {
   let q = ctx.store.db
     .selectFrom('audit')
     .select(['id', 'at', 'actor', 'action', 'entity', 'entity_id', 'details'])
     .where('tenant_id', '=', ctx.tenantId)
     .orderBy('id');
   if (filter.since) q = q.where('at', '>=', filter.since);
+  if (filter.action?.endsWith('*')) {
+    const prefix = filter.action.slice(0, -1);
+    q = q.where(sql<string>`substr(action, 1, ${prefix.length})`, '=', prefix);
+  } else if (filter.action) q = q.where('action', '=', filter.action);
+  else if (filter.action) q = q.where('action', '=', filter.action);
+  if (filter.entity) q = q.where('entity', '=', filter.entity);
+  if (filter.entityId) q = q.where('entity_id', '=', filter.entityId);
   if (filter.after) q = q.where('id', '>', filter.after);
   if (filter.limit) q = q.limit(filter.limit);
   return (await q.execute()).map((r) => ({

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { conflict, DeskctlError, forbidden, invalid } from '../core/errors.js';
+import { conflict, DeskctlError, forbidden, invalid, precondition } from '../core/errors.js';
 import { fieldsText, inspectFixture, invalidFixture, type Fixture, type FixtureProblem, type FixtureTicket, type InspectedFixture, type LenientFixture } from '../core/fixture.js';
 import { Name, Slug, TicketRequest, type RuleScope, type Tenant } from '../core/schemas.js';
 import { formatPath, parseInput } from '../core/validate.js';
@@ -32,7 +32,14 @@ export interface SeedReport {
 
 export interface SeedOptions {
   dryRun?: boolean;
+  /** Tickets and drafts written so far, of all the fixture's (local runs only). */
+  onProgress?: (done: number, total: number) => void;
+  /** Aborted (Ctrl-C, SIGTERM): the transaction is rolled back at the next step and nothing is seeded. */
+  signal?: AbortSignal;
 }
+
+/** Between this many tickets and drafts, a seed reports progress and lets signals in. */
+const SEED_STEP = 100;
 
 /** Thrown inside the transaction to roll a dry run back, carrying what it would have done. */
 class DryRunRollback extends Error {
@@ -486,7 +493,18 @@ async function applyFixture(tx: Tx, ctx: EngineContext, inspected: InspectedFixt
 
   const settings = await readSettings(tx, tid);
   const fx_i = (list: string, i: number) => `${list}[${i}]`;
+  const total = fx.tickets.length + fx.drafts.length;
+  let done = 0;
+  // Each ticket is synchronous SQLite under its promises: every SEED_STEP of them the event loop
+  // runs (a signal handler, a progress redraw), and an interrupt rolls the one transaction back.
+  const step = async () => {
+    if (++done % SEED_STEP !== 0 && done !== total) return;
+    opts.onProgress?.(done, total);
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    if (opts.signal?.aborted) throw precondition('interrupted: nothing was seeded (the transaction was rolled back)');
+  };
   for (const [i, t] of fx.tickets.entries()) {
+    await step();
     if (w.refs.has(t.ref)) {
       counts.tickets.unchanged++;
       continue;
@@ -504,6 +522,7 @@ async function applyFixture(tx: Tx, ctx: EngineContext, inspected: InspectedFixt
   }
 
   for (const d of fx.drafts) {
+    await step();
     if (w.refs.has(d.ref)) {
       counts.drafts.unchanged++;
       continue;

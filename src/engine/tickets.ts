@@ -3,6 +3,7 @@ import { DeskctlError, conflict, forbidden, invalid, notFound, precondition } fr
 import { assertRateable, assertReopenable } from '../core/reopen.js';
 import { TicketRequest, type CreateOutcome, type Settings, type Ticket, type TicketDetail, type TicketFilter } from '../core/schemas.js';
 import { localDayBounds } from '../core/time.js';
+import { didYouMean } from '../core/suggest.js';
 import { parseInput } from '../core/validate.js';
 import type { Insertable } from 'kysely';
 import type { Tx } from '../store/store.js';
@@ -221,6 +222,18 @@ export async function listTickets(ctx: EngineContext, filter: TicketFilter): Pro
   if (filter.status) q = q.where('t.status', '=', filter.status);
   if (filter.org !== undefined) q = q.where('t.organization_id', '=', await organizationId(db, ctx.tenantId, filter.org));
   if (filter.department !== undefined) q = q.where('t.department_id', '=', await departmentId(db, ctx.tenantId, filter.department));
+  if (filter.category !== undefined) {
+    // A category of the department given, or of any department; one that does not exist is not found.
+    if (filter.department !== undefined) {
+      await categoryId(db, ctx.tenantId, await departmentId(db, ctx.tenantId, filter.department), filter.department, filter.category);
+    } else {
+      const known = (await db.selectFrom('categories').select('name').where('tenant_id', '=', ctx.tenantId).execute()).map((r) => r.name);
+      if (!known.includes(filter.category)) throw notFound(`category "${filter.category}" not found${didYouMean(filter.category, known)}`);
+    }
+    q = q.where('c.name', '=', filter.category);
+  }
+  if (filter.channel !== undefined) q = q.where('t.channel', '=', filter.channel);
+  if (filter.agent !== undefined) q = q.where('a.email', '=', filter.agent);
   if (filter.requester !== undefined) q = q.where('rq.email', '=', filter.requester);
   if (filter.overdue || filter.dueToday) q = q.where('t.status', 'not in', ['solved', 'closed']);
   const current = ctx.now();
@@ -372,6 +385,36 @@ export async function linkProcess(ctx: EngineContext, id: number, ref: string): 
     if (t.process_ref === processRef) return false;
     await tx.updateTable('tickets').set({ process_ref: processRef, updated_at: ctx.now().toISOString() }).where('id', '=', t.id).execute();
     await audit(tx, ctx, 'ticket.link_process', 'ticket', t.id, { protocol: t.protocol, from: t.process_ref, to: processRef });
+    return true;
+  });
+}
+
+/**
+ * Assigns tickets to an agent who works in each ticket's department (a ticket of another
+ * department is refused and left as it was), or unassigns them (agent null). Asking for the agent
+ * a ticket already has is reported unchanged.
+ */
+export async function assignTickets(ctx: EngineContext, ids: number[], agentEmail: string | null): Promise<BatchReport> {
+  let agent: { id: number; email: string; departments: Set<number> } | null = null;
+  if (agentEmail !== null) {
+    const email = agentEmail.trim().toLowerCase();
+    const row = await ctx.store.db.selectFrom('agents').select(['id', 'email']).where('tenant_id', '=', ctx.tenantId).where('email', '=', email).executeTakeFirst();
+    if (!row) {
+      const known = (await ctx.store.db.selectFrom('agents').select('email').where('tenant_id', '=', ctx.tenantId).execute()).map((r) => r.email);
+      throw notFound(`agent ${email} not found${didYouMean(email, known, false)}`);
+    }
+    const depts = await ctx.store.db.selectFrom('agent_departments').select('department_id').where('agent_id', '=', row.id).execute();
+    agent = { id: row.id, email: row.email, departments: new Set(depts.map((d) => d.department_id)) };
+  }
+  return eachTicket(ctx, ids, async (tx, t) => {
+    if ((t.agent ?? null) === (agent?.email ?? null)) return false;
+    if (t.status === 'closed') throw precondition(`ticket ${t.protocol} is closed`);
+    if (agent) {
+      const { department_id } = await tx.selectFrom('tickets').select('department_id').where('id', '=', t.id).executeTakeFirstOrThrow();
+      if (!agent.departments.has(department_id)) throw precondition(`${agent.email} does not work in department ${t.department}, the department of ticket ${t.protocol}`);
+    }
+    await tx.updateTable('tickets').set({ agent_id: agent?.id ?? null, updated_at: ctx.now().toISOString() }).where('id', '=', t.id).execute();
+    await audit(tx, ctx, 'ticket.assign', 'ticket', t.id, { protocol: t.protocol, from: t.agent ?? null, to: agent?.email ?? null });
     return true;
   });
 }

@@ -24,6 +24,17 @@ export interface Paint {
   gray: Style;
 }
 
+/**
+ * A table cell in colour: plain text to measure, wrap, pipe and escape, and the styles the output
+ * layer applies last, on a terminal with colour on (a command never hands a table escape codes).
+ */
+export class Styled {
+  constructor(readonly parts: readonly [text: string, style: keyof Paint][]) {}
+  toString(): string {
+    return this.parts.map(([t]) => t).join('');
+  }
+}
+
 const same: Style = (text) => text;
 /** No colour: every style leaves the text as it is. */
 export const PLAIN: Paint = { bold: same, red: same, yellow: same, cyan: same, gray: same };
@@ -36,6 +47,30 @@ export interface OutputOptions {
   paint?: Paint;
   /** Terminal width, to fit tables. */
   columns?: number;
+  /** Terminal height: a table taller than this goes through `page` when there is one. */
+  rows?: number;
+  /** Shows long output through the user's pager ($PAGER), on a terminal only. */
+  page?: (text: string) => Promise<void>;
+  /** The tenant's time zone: a drawn table shows instants in it (piped tables, CSV and JSON stay UTC). */
+  timeZone?: string;
+}
+
+const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
+
+/** An ISO-8601 UTC instant as a person in `zone` reads it: `2026-11-02 09:00 -03:00`. */
+export function localTime(iso: string, zone: string): string {
+  try {
+    const d = new Date(iso);
+    const parts = Object.fromEntries(
+      new Intl.DateTimeFormat('en-US', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZoneName: 'longOffset' })
+        .formatToParts(d)
+        .map((p) => [p.type, p.value]),
+    );
+    const offset = parts.timeZoneName === 'GMT' ? '+00:00' : String(parts.timeZoneName).replace('GMT', '');
+    return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute} ${offset}`;
+  } catch {
+    return iso;
+  }
 }
 
 /** Renders results on stdout and status lines on stderr, by the chosen format. */
@@ -53,6 +88,16 @@ export class Output {
 
   get format(): Format {
     return this.options.format;
+  }
+
+  /** Data as it is (a protocol, ids one a line, a token, a script): stdout, nothing added. */
+  write(text: string): void {
+    this.stdout.write(text);
+  }
+
+  /** Where data goes, for writers that stream with backpressure (a stats export). */
+  get sink(): Sink {
+    return this.stdout;
   }
 
   json(value: unknown): void {
@@ -87,12 +132,15 @@ export class Output {
 
   /** A table: drawn with borders on a terminal, tab-separated and colour-free when piped. */
   async table(header: string[], rows: unknown[][], opts: { keyValue?: boolean } = {}): Promise<void> {
-    const text = rows.map((r) => r.map((v) => printable(cellText(v).replace(/[\t\r\n]+/g, ' '))));
+    const text = rows.map((r) => r.map((v) => printable((v instanceof Styled ? String(v) : cellText(v)).replace(/[\t\r\n]+/g, ' '))));
     if (!this.options.tty) {
       const lines = opts.keyValue ? text : [header, ...text];
       this.stdout.write(lines.map((l) => l.join('\t')).join('\n') + (lines.length ? '\n' : ''));
       return;
     }
+    // For people, instants in the tenant's zone (the data stays UTC everywhere else).
+    const zone = this.options.timeZone;
+    if (zone) for (const r of text) r.forEach((s, i) => INSTANT.test(s) && (r[i] = localTime(s, zone)));
     const { default: Table } = await import('cli-table3');
     const width = this.options.columns ?? 100;
     const colWidths = fitWidths(header.length, opts.keyValue ? text : [header, ...text], width);
@@ -104,8 +152,15 @@ export class Output {
       style: { head: [], border: [], compact: true },
       colWidths,
     });
-    for (const r of text) table.push(r.map(cell));
-    this.stdout.write(`${table.toString()}\n`);
+    // A styled cell keeps its colours when it fits on one line (its text is plain otherwise).
+    const paint = (v: unknown, s: string) =>
+      v instanceof Styled && !s.includes('\n') ? v.parts.map(([t, style]) => (t ? this.paint[style](printable(t)) : '')).join('') : s;
+    text.forEach((r, row) => table.push(r.map((s, i) => paint(rows[row]![i], cell(s, i)))));
+    const drawn = `${table.toString()}\n`;
+    // Longer than the terminal is tall: through the pager, as gh and git do (never when piped).
+    const { page, rows: height } = this.options;
+    if (page && height && drawn.split('\n').length - 1 > height) return page(drawn);
+    this.stdout.write(drawn);
   }
 
   /** A line for the person at the terminal: stderr, never mixed with data. */

@@ -1,3 +1,4 @@
+import { refusal } from '../core/refusals.js';
 import { STATUS_CODES, createServer } from 'node:http';
 import type { Socket } from 'node:net';
 import rateLimit, { type RateLimitPluginOptions } from '@fastify/rate-limit';
@@ -303,7 +304,7 @@ export async function buildServer(o: ServerOptions): Promise<FastifyInstance> {
         // R1: a token never reaches another tenant, nor learns whether it exists.
         if (!op.global && params.tenant !== principal.tenant) throw notFound(`tenant "${params.tenant}" not found`);
         const actor = await actorOf(o.store, principal);
-        if (!op.roles.includes(actor.kind)) throw forbidden(`a ${actor.kind} token cannot ${op.summary.toLowerCase()}`);
+        if (!op.roles.includes(actor.kind)) throw forbidden(refusal(name, actor.kind, op.roles));
         if (!op.body && hasBody(req)) throw invalid(`body: ${name} takes no body`);
         req.actor = actor;
         return payload;

@@ -113,6 +113,8 @@ export const HANDLERS: Record<OperationName, Handler> = {
 
   listAgents: (hd) => hd.listAgents(),
   addAgent: (hd, i) => hd.addAgent(body('agent', i)),
+  setAgent: (hd, i) => hd.setAgent(i.params.email!, body('agentPatch', i)),
+  removeAgent: (hd, i) => hd.removeAgent(i.params.email!),
 
   // With an Idempotency-Key the key is stored in the ticket's own transaction: a retried create opens one ticket.
   createTicket: (hd, i) => {
@@ -127,6 +129,10 @@ export const HANDLERS: Record<OperationName, Handler> = {
     // A ref of digits is an id, spelt one way (`03` is not ticket 3); anything else is a protocol.
     if (/^\d+$/.test(i.params.ref!)) parseInput(Id, i.params.ref, 'ref');
     return hd.getTicket(i.params.ref!, { as: parseInput(AsQuery, i.query).as });
+  },
+  assignTickets: (hd, i) => {
+    const b = body('assign', i);
+    return hd.assignTickets(b.ids, b.agent);
   },
   solveTickets: (hd, i) => {
     const b = body('solve', i);

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { openLocalHelpdesk } from '../../src/client/local.js';
+import { fullProgram } from '../../src/cli.js';
 import { completionScript, programModel } from '../../src/commands/completion/generate.js';
 import { SCRIPT_FILES, SHELLS } from '../../src/commands/completion/scripts.js';
 import { Context } from '../../src/context.js';
@@ -13,7 +14,11 @@ import { runDeskctl } from '../helpers/run.js';
 
 const COMPLETIONS = fileURLToPath(new URL('../../completions/', import.meta.url));
 const BASH_SCRIPT = join(COMPLETIONS, SCRIPT_FILES.bash);
-const quietCtx = () => new Context({ stdout: { write: () => true }, stderr: { write: () => true }, stdin: process.stdin, env: {} });
+const quietCtx = () => {
+  const ctx = new Context({ stdout: { write: () => true }, stderr: { write: () => true }, stdin: process.stdin, env: {} });
+  ctx.wholeProgram = () => fullProgram(ctx);
+  return ctx;
+};
 /** A home of its own for shells that write their own files (fish does). */
 const shellHome = () => {
   const home = mkdtempSync(join(tmpdir(), 'deskctl-shell-'));
@@ -119,6 +124,34 @@ describe('shell completions', () => {
       expect(complete('deskctl', 'orgs', 'remove', 'Fil')).toEqual(['Filial\\ Norte']);
       // --db on the line being completed is the target asked.
       expect(complete('deskctl', '--db', join(dir, 'other.db'), 'departments', 'remove', '')).toEqual([]);
+    });
+
+    it('defect 10 (issue 12): completes names with spaces typed escaped or in quotes', async () => {
+      const hd = await openLocalHelpdesk({ file: env.DESKCTL_DB!, tenant: 'default' });
+      await hd.addOrganization('Filial Sul');
+      await hd.close();
+      expect(complete('deskctl', 'drafts', 'list', '--org', 'Filial\\ S')).toEqual(['Filial\\ Sul']);
+      expect(complete('deskctl', 'drafts', 'list', '--org', 'Filial\\ ')).toEqual(['Filial\\ Norte', 'Filial\\ Sul']);
+      expect(complete('deskctl', 'drafts', 'list', '--org', '"Filial S')).toEqual(['"Filial Sul"']);
+      expect(complete('deskctl', 'orgs', 'remove', "'Filial N")).toEqual(["'Filial Norte'"]);
+    });
+
+    it('defect 10 (issue 12): completes the next item of a comma list, never one already given', () => {
+      expect(complete('deskctl', 'stats', 'export', '--by', 'department,')).toEqual([
+        'department,organization',
+        'department,category',
+        'department,requester',
+        'department,agent',
+        'department,status',
+        'department,channel',
+        'department,day',
+        'department,week',
+        'department,month',
+      ]);
+      expect(complete('deskctl', 'stats', 'export', '--by', 'department,mo')).toEqual(['department,month']);
+      expect(complete('deskctl', 'stats', 'export', '--by', 'dep')).toEqual(['department']);
+      expect(complete('deskctl', 'stats', 'export', '--metrics', 'solved,avg_')).toEqual(['solved,avg_resolution_hours', 'solved,avg_rating']);
+      expect(complete('deskctl', 'stats', 'export', '--metrics', '=', 'op')).toEqual(['opened']);
     });
 
     it('completes profile names', async () => {

@@ -1,3 +1,4 @@
+import { refusal } from '../../src/core/refusals.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { API, type OperationName, type Role } from '../../src/core/api.js';
 import type { Store } from '../../src/store/store.js';
@@ -82,10 +83,13 @@ describe.each(engines)('API authorisation matrix (R1, R12, R13) (%s)', (engine) 
     removeCustomer: { params: { email: 'nobody@x.example' } },
     listAgents: {},
     addAgent: { body: { email: 'agente@x.example', name: 'Agente' } },
+    setAgent: { params: { email: 'nobody@x.example' }, body: { name: 'X' } },
+    removeAgent: { params: { email: 'nobody@x.example' } },
     createTicket: { body: { requester: 'ana@norte.example', department: 'Suporte', subject: 's', message: 'm', channel: 'api' } },
     listTickets: {},
     getTicket: { params: { ref: 'TICKET' } },
     solveTickets: { body: { ids: [999] } },
+    assignTickets: { body: { ids: [999], agent: null } },
     closeTickets: { body: { ids: [999] } },
     reopenTickets: { body: { ids: [999], message: 'm' } },
     replyTicket: { params: { id: '999' }, body: { message: 'm' } },
@@ -162,6 +166,10 @@ describe.each(engines)('API authorisation matrix (R1, R12, R13) (%s)', (engine) 
     } else {
       expect(r.status, JSON.stringify(r.body)).toBe(403);
       expect((r.body.error as { code: string }).code).toBe('forbidden');
+      // Issue 12, defect 5: a sentence a person wrote, never the operation's summary.
+      const message = (r.body.error as { message: string }).message;
+      expect(message).toBe(refusal(name, role, API[name].roles));
+      expect(message).not.toMatch(/\(R\d/);
       expect(fingerprint(file)).toBe(before);
     }
   });

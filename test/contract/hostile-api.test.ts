@@ -58,6 +58,7 @@ describe.each(engines)('API under hostile input (property-based) (%s)', (engine)
       body: { requester: 'ana@norte.example', department: 'Suporte', category: 'Acesso', subject: 's', message: 'm', channel: 'api', fields: { k: 'v' }, attachments: [{ name: 'a.png', size: 1, sha256: 'ab' }] },
     },
     solveTickets: { body: { ids: [1], message: 'ok' } },
+    assignTickets: { body: { ids: [1], agent: null } },
     closeTickets: { body: { ids: [1] } },
     reopenTickets: { body: { ids: [1], message: 'again' } },
     replyTicket: { params: { id: '1' }, body: { message: 'hi' } },

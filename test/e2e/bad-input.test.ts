@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { openDatabase } from '../../src/store/sqlite.js';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -30,7 +30,7 @@ describe('e2e: bad input exits 2 with one line and writes nothing', () => {
   const cases: [string, string[], RegExp, string?][] = [
     ['bulk by filter off a terminal without --yes', ['drafts', 'approve', '--all'], /without --yes/],
     ['a decision with nothing selected', ['drafts', 'reject'], /give draft ids/],
-    ['ids and --all together', ['drafts', 'approve', '1', '--all', '--yes'], /not both/],
+    ['ids and --all together', ['drafts', 'approve', '1', '--all', '--yes'], /draft ids and --all exclude each other/],
     ['filters without --all', ['drafts', 'approve', '1', '--org', 'Matriz'], /only with --all/],
     ['a draft id that is not a number', ['drafts', 'approve', 'abc'], /ids\[0\]: an id is a positive whole number/],
     ['ids on stdin that are not numbers', ['drafts', 'approve', '-'], /ids\[1\]/, '1\nx\n'],
@@ -46,7 +46,7 @@ describe('e2e: bad input exits 2 with one line and writes nothing', () => {
     ['a field without =', ['tickets', 'create', '--requester', 'ana@matriz.example', '--department', 'Suporte', '--subject', 's', '--message', 'm', '--field', 'x'], /--field "x"/],
     ['an attachment that does not exist', ['tickets', 'create', '--requester', 'ana@matriz.example', '--department', 'Suporte', '--subject', 's', '--message', 'm', '--attach', '/nonexistent/file.pdf'], /--attach/],
     ['a rule without a scope', ['rules', 'add', '--department', 'Suporte'], /exactly one of/],
-    ['a rule with two scopes', ['rules', 'add', '--department', 'Suporte', '--category', 'Acesso', '--all-categories'], /exactly one of/],
+    ['a rule with two scopes', ['rules', 'add', '--department', 'Suporte', '--category', 'Acesso', '--all-categories'], /--category and --all-categories exclude each other/],
     ['rules edit', ['rules', 'edit', '1'], /cannot be edited/],
     ['an unknown approval mode', ['approval', 'set', 'sometimes'], /sometimes/],
     ['an unknown setting', ['settings', 'set', 'nope', '1'], /unknown setting "nope"/],
@@ -100,6 +100,26 @@ describe('e2e: a --db that can never be a database', () => {
     expect(r.timedOut).toBe(false);
     expect(r.exitCode).toBe(5);
     expect(r.stderr).toMatch(/^error: cannot (open|prepare) database .*\n$/);
+  });
+});
+
+describe('e2e: a --db whose folder does not exist (issue 12, defect 8)', () => {
+  const home = tempHome();
+  it.each(['--db', 'DESKCTL_DB'])('defect 8: %s naming a file in a missing folder is an error naming the folder, and no folder is made', async (how) => {
+    const path = join(home.dir, 'nonexistent', 'dir', 'h.db');
+    const args = how === '--db' ? ['--db', path, 'tenants', 'list'] : ['tenants', 'list'];
+    const r = await deskctl(args, { env: how === '--db' ? home.env : { ...home.env, DESKCTL_DB: path } });
+    expect(r.exitCode).toBe(5);
+    expect(r.stderr).toBe(
+      `error: cannot open database ${path} (from ${how}): the folder ${join(home.dir, 'nonexistent', 'dir')} does not exist; create it first (deskctl creates only the default location's folders)\n`,
+    );
+    expect(existsSync(join(home.dir, 'nonexistent'))).toBe(false);
+  });
+
+  it('defect 8: the default location is still created, folders and all', async () => {
+    const r = await deskctl(['tenants', 'list'], { env: home.env });
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(existsSync(join(home.env.XDG_DATA_HOME!, 'deskctl', 'helpdesk.db'))).toBe(true);
   });
 });
 

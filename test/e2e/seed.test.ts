@@ -61,7 +61,7 @@ describe('e2e: deskctl seed', () => {
   });
 
   const invalid: [string, string, RegExp[]][] = [
-    ['wrong types', 'customers:\n  - email: not-an-email\n    name: 42\n', [/customers\[0\]\.email: invalid e-mail/, /customers\[0\]\.name: Invalid input: expected string/]],
+    ['wrong types', 'customers:\n  - email: not-an-email\n    name: 42\n', [/customers\[0\]\.email: invalid e-mail/, /customers\[0\]\.name: expected text, got 42/]],
     [
       'unknown references',
       'tickets:\n  - ref: X-1\n    requester: ghost@x.example\n    department: Vendas\n    subject: s\n    message: m\n',

@@ -130,4 +130,4 @@ export function mutate(doc: unknown, m: Mutation): unknown {
  * An error message that says where the problem is: `<path>: <problem>` (a field, `body`, `path`, a
  * query parameter, `file: line N`), or one of the few messages that name the thing itself.
  */
-export const NAMES_A_PLACE = /\S: |Unrecognized key|unknown setting "/;
+export const NAMES_A_PLACE = /\S: |Unrecognized key|unknown key|unknown setting "/;

@@ -10,6 +10,12 @@ export interface RunOptions {
   /** Answer to a confirmation prompt (only asked on a TTY). */
   confirm?: boolean;
   columns?: number;
+  /** Terminal height (with tty). */
+  rows?: number;
+  /** Receives what would go through $PAGER (with tty). */
+  pager?: (command: string, text: string) => Promise<void>;
+  /** The run's interrupt signal (what Ctrl-C or SIGTERM aborts in the real process). */
+  signal?: AbortSignal;
 }
 
 export interface RunResult {
@@ -24,6 +30,7 @@ class Capture extends PassThrough {
   constructor(
     readonly isTTY: boolean,
     readonly columns?: number,
+    readonly rows?: number,
   ) {
     super();
     this.on('data', (c: Buffer) => (this.text += c.toString('utf8')));
@@ -42,7 +49,7 @@ class Capture extends PassThrough {
 
 /** Runs deskctl in-process around buffers: the house style's `runDeskctl(argv, { tty })`. */
 export async function runDeskctl(argv: string[], o: RunOptions = {}): Promise<RunResult> {
-  const stdout = new Capture(Boolean(o.tty), o.columns ?? 120);
+  const stdout = new Capture(Boolean(o.tty), o.columns ?? 120, o.rows);
   const stderr = new Capture(Boolean(o.tty), o.columns ?? 120);
   const stdin = Object.assign(Readable.from(o.stdin === undefined ? [] : [Buffer.isBuffer(o.stdin) ? o.stdin : Buffer.from(o.stdin)]), { isTTY: Boolean(o.tty) });
   const prompts: string[] = [];
@@ -51,6 +58,8 @@ export async function runDeskctl(argv: string[], o: RunOptions = {}): Promise<Ru
     stderr,
     stdin,
     env: { HOME: '/nonexistent', PATH: process.env.PATH, ...o.env },
+    signal: o.signal,
+    pager: o.pager,
     confirm: async (message) => {
       prompts.push(message);
       return o.confirm ?? false;

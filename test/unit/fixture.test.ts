@@ -56,7 +56,7 @@ describe('the fixture format', () => {
   it('e-mails are trimmed and lower-cased; unknown keys are errors, not silently dropped', () => {
     expect(parseFixture({ customers: [{ email: ' Ana@Norte.Example ', name: 'Ana' }] }).customers[0]!.email).toBe('ana@norte.example');
     expect(fail(() => parseFixture({ customers: [{ email: 'a@b.example', name: 'A', organisation: 'X' }] })).details).toEqual([
-      'customers[0]: Unrecognized key: "organisation"',
+      'customers[0]: unknown key "organisation"',
     ]);
   });
 });

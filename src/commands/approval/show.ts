@@ -12,7 +12,7 @@ export function register(parent: Command, ctx: Context): void {
 export async function run(ctx: Context): Promise<void> {
   const approval = await (await ctx.helpdesk()).getApproval();
   if (ctx.out.format !== 'table') return ctx.out.format === 'json' ? ctx.out.json(approval) : ctx.out.list(approval.rules, RULE_COLUMNS);
-  ctx.io.stdout.write(`mode: ${approval.mode}\n`);
+  ctx.out.write(`mode: ${approval.mode}\n`);
   if (approval.mode === 'departments' || approval.rules.length) await ctx.out.list(approval.rules, RULE_COLUMNS);
   if (approval.mode !== 'departments' && approval.rules.length) ctx.out.status(`(rules apply only in mode "departments")`);
 }

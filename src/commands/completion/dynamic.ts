@@ -19,7 +19,7 @@ export function register(cmd: Command, ctx: Context): void {
         names = [];
       }
       const out = [...new Set(names)].filter((n) => !prefix || n.startsWith(prefix));
-      if (out.length) ctx.io.stdout.write(`${out.join('\n')}\n`);
+      if (out.length) ctx.out.write(`${out.join('\n')}\n`);
     });
 }
 
@@ -42,5 +42,7 @@ export async function values(ctx: Context, kind: DynamicKind): Promise<string[]>
       return (await hd.listOrganizations()).map((o) => o.name);
     case 'customers':
       return (await hd.listCustomers({})).map((c) => c.email);
+    case 'agents':
+      return (await hd.listAgents()).map((a) => a.email);
   }
 }

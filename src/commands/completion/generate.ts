@@ -1,11 +1,12 @@
-import { fullProgram, HELP_TOPICS } from '../../cli.js';
 import type { Context } from '../../context.js';
+import { HELP_TOPICS } from '../help/names.js';
 import { completionModel, type CompletionModel } from './model.js';
 import { script, type Shell } from './scripts.js';
 
-/** The completion model of the whole program, every command module loaded. */
+/** The completion model of the whole program, every command module loaded (the tree comes through the context). */
 export async function programModel(ctx: Context): Promise<CompletionModel> {
-  return completionModel(await fullProgram(ctx), HELP_TOPICS);
+  if (!ctx.wholeProgram) throw new Error('the completion model needs the program tree (Context.wholeProgram)');
+  return completionModel(await ctx.wholeProgram(), HELP_TOPICS);
 }
 
 /** The completion script of a shell, exactly as checked in under completions/. */

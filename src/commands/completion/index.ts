@@ -10,7 +10,7 @@ export function register(cmd: Command, ctx: Context): void {
       .description('Print the completion script for bash, zsh or fish: commands, options, fixed values, and names from the current target')
       .action(async (shell: Shell) => {
         const { completionScript } = await import('./generate.js');
-        ctx.io.stdout.write(await completionScript(ctx, shell));
+        ctx.out.write(await completionScript(ctx, shell));
       }),
     [
       'source <(deskctl completion bash)                                   # bash, this shell (add it to ~/.bashrc)',

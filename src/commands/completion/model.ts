@@ -1,12 +1,13 @@
 import type { Argument, Command, Option } from 'commander';
 import { SETTING_KEYS } from '../../core/schemas.js';
+import { STAT_DIMENSIONS, STAT_METRICS } from '../../core/stats.js';
 
 /** Values `deskctl __complete <kind>` can list from the current target. */
-export const DYNAMIC_KINDS = ['profiles', 'tenants', 'departments', 'categories', 'orgs', 'customers'] as const;
+export const DYNAMIC_KINDS = ['profiles', 'tenants', 'departments', 'categories', 'orgs', 'customers', 'agents'] as const;
 export type DynamicKind = (typeof DYNAMIC_KINDS)[number];
 
-/** How to complete a value: fixed choices, names from the current target, or file names. */
-export type ValueHint = { choices: string[] } | { dynamic: DynamicKind } | { files: true } | { free: true };
+/** How to complete a value: fixed choices, a comma list of them, names from the current target, or file names. */
+export type ValueHint = { choices: string[] } | { list: string[] } | { dynamic: DynamicKind } | { files: true } | { free: true };
 
 export interface OptionSpec {
   names: string[];
@@ -49,6 +50,13 @@ const DYNAMIC_OPTIONS: Record<string, DynamicKind> = {
   '--requester': 'customers',
   '--as': 'customers',
   '--customer': 'customers',
+  '--agent': 'agents',
+};
+
+/** Options whose value is a comma list of fixed names (`--by department,month`), by command path and option. */
+const LIST_OPTIONS: Record<string, readonly string[]> = {
+  'stats export|--by': STAT_DIMENSIONS,
+  'stats export|--metrics': STAT_METRICS,
 };
 
 /** First arguments that name things in the helpdesk, by command path. */
@@ -76,12 +84,15 @@ function valueName(flags: string): string | undefined {
   return /[<[]([^>\]]+)[>\]]/.exec(flags)?.[1]?.replace(/\.\.\.$/, '');
 }
 
-function optionSpec(o: Option): OptionSpec {
+function optionSpec(o: Option, path: string[] = []): OptionSpec {
   const names = [o.short, o.long].filter((n): n is string => Boolean(n));
   const spec: OptionSpec = { names, description: o.description };
   if (o.required || o.optional) {
     const vname = valueName(o.flags) ?? '';
-    spec.value = o.argChoices
+    const list = LIST_OPTIONS[`${path.join(' ')}|${o.long}`];
+    spec.value = list
+      ? { list: [...list] }
+      : o.argChoices
       ? { choices: [...o.argChoices] }
       : o.long && DYNAMIC_OPTIONS[o.long]
         ? { dynamic: DYNAMIC_OPTIONS[o.long]! }
@@ -113,7 +124,7 @@ function argSpec(a: Argument, path: string[], index: number): ArgSpec {
 export function completionModel(program: Command, helpTopics: readonly string[] = []): CompletionModel {
   const help = program.createHelp();
   const isMeta = (o: OptionSpec) => o.names.some((n) => n === '--help' || n === '--version');
-  const globals = help.visibleOptions(program).map(optionSpec).filter((o) => !isMeta(o));
+  const globals = help.visibleOptions(program).map((o) => optionSpec(o)).filter((o) => !isMeta(o));
   const commands: CommandSpec[] = [];
 
   const visit = (cmd: Command, path: string[]) => {
@@ -122,7 +133,7 @@ export function completionModel(program: Command, helpTopics: readonly string[] 
       path,
       description: path.length ? cmd.description() : program.description(),
       commands: subs.map((c) => ({ name: c.name(), description: c.summary() || c.description() })),
-      options: help.visibleOptions(cmd).map(optionSpec).filter((o) => path.length === 0 || !globals.some((g) => g.names.join() === o.names.join())),
+      options: help.visibleOptions(cmd).map((o) => optionSpec(o, path)).filter((o) => path.length === 0 || !globals.some((g) => g.names.join() === o.names.join())),
       args: cmd.registeredArguments.map((a, i) => argSpec(a, path, i)),
     };
     if (path.length === 0) spec.options = spec.options.filter((o) => isMeta(o));

@@ -17,6 +17,7 @@ const oneLine = (s: string) => s.replace(/\s+/g, ' ').trim();
 
 function hintText(h: ValueHint): string {
   if ('choices' in h) return `choices:${h.choices.join(' ')}`;
+  if ('list' in h) return `list:${h.list.join(' ')}`;
   if ('dynamic' in h) return `dynamic:${h.dynamic}`;
   if ('files' in h) return 'files';
   return 'free';
@@ -97,17 +98,45 @@ ${argCases(model, sq).join('\n')}
   esac
 }
 
+# A word as typed to the value it stands for: a leading quote (and its closing one) removed, or
+# backslash escapes undone (Filial\\ Norte is "Filial Norte").
+${fn}_dequote() {
+  local w="$1" out='' i
+  case "$w" in
+    \\"*) w="\${w#\\"}"; printf '%s' "\${w%\\"}"; return ;;
+    \\'*) w="\${w#\\'}"; printf '%s' "\${w%\\'}"; return ;;
+  esac
+  for ((i = 0; i < \${#w}; i++)); do
+    [[ \${w:i:1} == '\\' ]] && ((i++))
+    out+="\${w:i:1}"
+  done
+  printf '%s' "$out"
+}
+
 ${fn}_hint() {
-  local hint="$1" cur="$2" v IFS
+  local hint="$1" cur="$2" v q='' word head='' IFS
   shift 2
   COMPREPLY=()
   case "$hint" in
     choices:*) COMPREPLY=($(compgen -W "\${hint#choices:}" -- "$cur")) ;;
+    list:*)
+      # A comma list: complete its last item, keep the ones before, never offer one twice.
+      [[ $cur == *,* ]] && head="\${cur%,*},"
+      compopt -o nospace 2>/dev/null
+      for v in \${hint#list:}; do
+        [[ ",$head" == *",$v,"* ]] && continue
+        [[ $head$v == "$cur"* ]] && COMPREPLY+=("$head$v")
+      done ;;
     files) compopt -o filenames 2>/dev/null; IFS=$'\\n'; COMPREPLY=($(compgen -f -- "$cur")) ;;
     dynamic:*)
+      # Names may hold spaces: the word typed so far is compared unquoted, and each name is given
+      # back quoted the way it was begun ("Filial S → "Filial Sul", Filial\\ S → Filial\\ Sul).
+      case "$cur" in \\"*) q='"' ;; \\'*) q="'" ;; esac
+      word=$(${fn}_dequote "$cur")
       IFS=$'\\n'
       for v in $("\${COMP_WORDS[0]}" __complete "\${hint#dynamic:}" "$@" 2>/dev/null); do
-        [[ $v == "$cur"* ]] && COMPREPLY+=("$(printf '%q' "$v")")
+        [[ $v == "$word"* ]] || continue
+        if [[ -n $q ]]; then COMPREPLY+=("$q$v$q"); else COMPREPLY+=("$(printf '%q' "$v")"); fi
       done ;;
   esac
 }
@@ -120,7 +149,7 @@ ${fn}() {
     # bash splits --option=value at "=": the next word is the value
     if [[ $w == '=' ]]; then expect=1; continue; fi
     if [[ -n $expect ]]; then
-      [[ -n $gopt ]] && globals+=("$gopt" "\${w/#\\~/$HOME}")
+      [[ -n $gopt ]] && globals+=("$gopt" "$(${fn}_dequote "\${w/#\\~/$HOME}")")
       expect='' gopt=''
       continue
     fi
@@ -249,6 +278,7 @@ ${fn}() {
   fi
   case $hint in
     (choices:*) vals=(\${=hint#choices:}); compadd -a vals ;;
+    (list:*) vals=(\${=hint#list:}); _values -s , 'value' $vals ;;
     (files) _files ;;
     (dynamic:*) vals=(\${(f)"$(\${words[1]} __complete \${hint#dynamic:} $globals 2>/dev/null)"}); compadd -a vals ;;
     (*) _message 'a value' ;;
@@ -278,6 +308,7 @@ export function fishScript(model: CompletionModel): string {
     if (o.value) {
       const v = o.value;
       if ('choices' in v) parts.push(`-x -a ${fq(v.choices.join(' '))}`);
+      else if ('list' in v) parts.push(`-x -a ${fq(`(${fn}_list ${v.list.join(' ')})`)}`);
       else if ('dynamic' in v) parts.push(`-x -a ${fq(`(${fn}_dynamic ${v.dynamic})`)}`);
       else if ('files' in v) parts.push('-r -F');
       else parts.push('-x');
@@ -362,6 +393,16 @@ function ${fn}_at --argument-names p n
         test $s[2] -ge (string trim -r -c + -- $n)
     else
         test $s[2] = $n
+    end
+end
+
+# A comma list's next item: the items typed so far, then each name not among them.
+function ${fn}_list
+    set -l cur (string replace -r -- '^--[^=]*=' '' (commandline -ct))
+    set -l head (string replace -r -- '[^,]*$' '' $cur)
+    set -l taken (string split , -- $head)
+    for v in $argv
+        contains -- $v $taken; or echo $head$v
     end
 end
 

@@ -3,7 +3,7 @@ import { invalid } from '../../core/errors.js';
 import type { Customer } from '../../core/schemas.js';
 import type { Context } from '../../context.js';
 import type { Column } from '../../output/render.js';
-import { examples, yesNo } from '../shared.js';
+import { examples, exclusiveFlags, yesNo } from '../shared.js';
 
 const COLUMNS: Column<Customer>[] = [
   { header: 'id', value: (c) => c.id },
@@ -37,7 +37,8 @@ export function register(cmd: Command, ctx: Context): void {
     ['deskctl customers add gerente@matriz.example --name "Gerente" --org Matriz --manager', 'deskctl customers add ana@norte.example --name Ana --org "Filial Norte"'],
   );
   examples(
-    cmd
+    exclusiveFlags(
+      cmd
       .command('set')
       .argument('<email>')
       .option('--org <name>', 'move to this organization')
@@ -50,6 +51,10 @@ export function register(cmd: Command, ctx: Context): void {
       .option('--phone <phone>', 'a new phone')
       .description('Change a customer; what already holds is reported, not failed')
       .action((email: string, o: SetFlags) => set(ctx, email, o)),
+      ['--org', '--no-org'],
+      ['--manager', '--no-manager'],
+      ['--active', '--inactive'],
+    ),
     ['deskctl customers set ana@norte.example --manager', 'deskctl customers set gerente@matriz.example --inactive'],
   );
   examples(
@@ -82,7 +87,6 @@ interface SetFlags {
 }
 
 export async function set(ctx: Context, email: string, o: SetFlags): Promise<void> {
-  if (o.active && o.inactive) throw invalid('--active and --inactive exclude each other');
   const patch = {
     org: o.org === undefined ? undefined : o.org === false ? null : o.org,
     manager: o.manager,

@@ -2,7 +2,8 @@ import type { Command } from 'commander';
 import type { DecisionResult } from '../../core/schemas.js';
 import { DeskctlError, invalid } from '../../core/errors.js';
 import type { Context } from '../../context.js';
-import { batchExit, examples, readIds } from '../shared.js';
+import { batchExit, countForbidden, examples, excludeEachOther, readIds } from '../shared.js';
+import { JsonStream } from '../../output/json-stream.js';
 import { describeFilter, filterOptions, hasFilter, toFilter, type FilterFlags } from './filters.js';
 
 interface Flags extends FilterFlags {
@@ -50,7 +51,10 @@ const PAST = { approve: 'approved', reject: 'rejected' } as const;
 const SHOWN = 200;
 
 export async function run(ctx: Context, decision: 'approve' | 'reject', args: string[], o: Flags): Promise<void> {
-  if (args.length && o.all) throw invalid('give draft ids or --all with filters, not both');
+  excludeEachOther([
+    ['draft ids', args.length > 0],
+    ['--all', Boolean(o.all)],
+  ]);
   if (args.length && hasFilter(o)) throw invalid('filters select drafts only with --all');
   if (!args.length && !o.all) throw invalid('give draft ids, - to read them from stdin, or --all with filters');
   const filter = o.all ? toFilter(o) : undefined;
@@ -63,16 +67,20 @@ export async function run(ctx: Context, decision: 'approve' | 'reject', args: st
     const dry = await hd.decideDrafts({ ...base, dryRun: true });
     if (ctx.out.format === 'json') return ctx.out.json(dry);
     if (dry.dryRun) {
-      ctx.io.stdout.write(dry.ids.map((id) => `${id}\n`).join(''));
+      ctx.out.write(dry.ids.map((id) => `${id}\n`).join(''));
       ctx.out.status(`dry run: would ${decision} ${dry.matched} draft${dry.matched === 1 ? '' : 's'}; nothing changed`);
     }
     return;
   }
 
   if (o.all && !o.yes) {
-    if (!ctx.interactive) throw invalid(`refusing to ${decision} drafts by filter without --yes when not on a terminal`);
     const dry = await hd.decideDrafts({ ...base, dryRun: true });
     const n = dry.dryRun ? dry.matched : 0;
+    const drafts = `${n.toLocaleString('en-US')} draft${n === 1 ? '' : 's'}`;
+    // The one confirmation rule: off a terminal, never without --yes (exit 2), whatever the count.
+    if (!ctx.interactive) {
+      throw invalid(`refusing to ${decision} ${drafts} (${describeFilter(o)}) without --yes when not on a terminal: see which with --dry-run, then add --yes`);
+    }
     if (n === 0) {
       ctx.out.status('no pending drafts match; nothing to do');
       return;
@@ -90,34 +98,30 @@ export async function run(ctx: Context, decision: 'approve' | 'reject', args: st
   let successesShown = 0;
   // The JSON document is streamed chunk by chunk (flat memory on 100,000 drafts), opened only once
   // there is something to say, so an error before the first chunk leaves stdout empty.
-  let opened = false;
-  const openJson = () => {
-    if (!opened) ctx.io.stdout.write('{\n  "dryRun": false,\n  "results": [');
-    opened = true;
-  };
+  const doc = new JsonStream({ head: { dryRun: false }, list: 'results' });
   const progress = await ctx.progress(decision === 'approve' ? 'approving drafts' : 'rejecting drafts');
   const sofar = { requested: 0, succeeded: 0, failed: 0 };
-  const totals = (r: typeof sofar) => `"requested": ${r.requested},\n  "succeeded": ${r.succeeded},\n  "failed": ${r.failed}`;
+  let refused = 0;
+  const totals = (r: typeof sofar) => ({ requested: r.requested, succeeded: r.succeeded, failed: r.failed });
   let report;
   try {
     report = await hd.decideDrafts(base, {
       signal: ctx.signal,
       onProgress: (done, total) => progress.update(done, total),
       onResults: (results) => {
+        refused += countForbidden(results);
         for (const r of results) {
           sofar.requested++;
           if (r.ok) sofar.succeeded++;
           else sofar.failed++;
         }
         if (json) {
-          if (results.length === 0) return;
-          const comma = opened ? ',' : '';
-          openJson();
-          ctx.io.stdout.write(`${comma}${results.map((r) => `\n    ${JSON.stringify(r)}`).join(',')}`);
+          ctx.out.write(doc.items(results));
           return;
         }
         for (const r of results) {
-          if (!r.ok || successesShown < SHOWN) shown.push(r);
+          // Piped, every row is listed (a script reads them all); on a terminal, the first SHOWN successes.
+          if (!r.ok || successesShown < SHOWN || !ctx.io.stdout.isTTY) shown.push(r);
           if (r.ok) successesShown++;
         }
       },
@@ -129,7 +133,7 @@ export async function run(ctx: Context, decision: 'approve' | 'reject', args: st
     if (sofar.requested > 0) {
       if (json) {
         const stopped = e instanceof DeskctlError ? e.toJSON() : { code: 'internal', message: (e as Error).message };
-        ctx.io.stdout.write(`\n  ],\n  ${totals(sofar)},\n  "stopped": ${JSON.stringify(stopped)}\n}\n`);
+        ctx.out.write(doc.close({ ...totals(sofar), stopped }));
       } else {
         ctx.out.status(`stopped after ${sofar.requested} draft${sofar.requested === 1 ? '' : 's'}: ${sofar.succeeded} ${PAST[decision]} (they stay so), ${sofar.failed} failed; the rest are still pending`);
       }
@@ -139,8 +143,7 @@ export async function run(ctx: Context, decision: 'approve' | 'reject', args: st
   progress.stop();
   if (report.dryRun) return;
   if (json) {
-    openJson();
-    ctx.io.stdout.write(`\n  ],\n  ${totals(report)}\n}\n`);
+    ctx.out.write(doc.close(totals(report)));
   } else {
     await ctx.out.list(shown, [
       { header: 'id', value: (r) => r.id },
@@ -149,10 +152,10 @@ export async function run(ctx: Context, decision: 'approve' | 'reject', args: st
       { header: 'protocol', value: (r) => r.ticket?.protocol ?? '' },
       { header: 'detail', value: (r) => r.error?.message ?? '' },
     ]);
-    if (report.succeeded > SHOWN) ctx.out.status(`(showing ${SHOWN} of ${report.succeeded} successes)`);
+    if (report.succeeded > SHOWN && ctx.io.stdout.isTTY) ctx.out.status(`(showing ${SHOWN} of ${report.succeeded} successes; piped, every row is listed)`);
     const interrupted = ctx.signal?.aborted ? ' (interrupted: the rest were left pending)' : '';
     ctx.out.status(`${PAST[decision]} ${report.succeeded} of ${report.requested} draft${report.requested === 1 ? '' : 's'}; ${report.failed} failed${interrupted}`);
     if (report.requested === 0) ctx.out.status('no pending drafts matched');
   }
-  ctx.exitCode = batchExit(report.requested, report.failed);
+  ctx.exitCode = batchExit(report.requested, report.failed, refused);
 }

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { Option } from 'commander';
 import { CHANNELS, DraftFilter, DurationText } from '../../core/schemas.js';
 import { parseInput } from '../../core/validate.js';
+import { exclusiveFlags } from '../shared.js';
 
 export interface FilterFlags {
   org?: string;
@@ -16,7 +17,7 @@ export interface FilterFlags {
 
 /** The draft filters shared by list, approve --all and reject --all. */
 export function filterOptions(cmd: Command): Command {
-  return cmd
+  cmd
     .option('--org <name>', 'drafts of this organization')
     .option('--include-children', 'with --org: and of its child organizations')
     .option('--department <name>', 'drafts for this department')
@@ -26,6 +27,7 @@ export function filterOptions(cmd: Command): Command {
     .option('--requester <email>', 'drafts of this customer')
     .option('--older-than <age>', 'drafts waiting longer than this: 30m, 12h, 7d')
     .option('--limit <n>', 'at most this many, oldest first');
+  return exclusiveFlags(cmd, ['--category', '--no-category']);
 }
 
 export function hasFilter(o: FilterFlags): boolean {

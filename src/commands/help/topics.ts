@@ -38,6 +38,9 @@ Output:
   NO_COLOR          any value but empty: no colour (as does --no-color)
   TERM=dumb         no colour and no spinners
   FORCE_COLOR       colour even when stdout is not a terminal (not with NO_COLOR)
+  DESKCTL_PAGER, PAGER
+                    a table taller than the terminal is shown through this pager (e.g. less);
+                    never when stdout is piped; DESKCTL_PAGER=cat turns it off
 
 Files:
   XDG_CONFIG_HOME   profiles live in $XDG_CONFIG_HOME/deskctl (default ~/.config/deskctl):

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import type { Context } from '../../context.js';
-import { examples } from '../shared.js';
+import { examples, exclusiveFlags } from '../shared.js';
 
 export function register(cmd: Command, ctx: Context): void {
   examples(cmd.command('list').description('List organizations with their parent').action(() => list(ctx)), ['deskctl orgs list -o json']);
@@ -14,13 +14,16 @@ export function register(cmd: Command, ctx: Context): void {
     ['deskctl orgs add Matriz', 'deskctl orgs add "Filial Norte" --parent Matriz'],
   );
   examples(
-    cmd
-      .command('set')
-      .argument('<name>')
-      .option('--parent <name>', 'a new parent organization')
-      .option('--no-parent', 'no parent')
-      .description('Change the parent of an organization (never a cycle, R2)')
-      .action((name: string, o: { parent?: string | false }) => setParent(ctx, name, o.parent)),
+    exclusiveFlags(
+      cmd
+        .command('set')
+        .argument('<name>')
+        .option('--parent <name>', 'a new parent organization')
+        .option('--no-parent', 'no parent')
+        .description('Change the parent of an organization (never a cycle, R2)')
+        .action((name: string, o: { parent?: string | false }) => setParent(ctx, name, o.parent)),
+      ['--parent', '--no-parent'],
+    ),
     ['deskctl orgs set "Filial Norte" --parent Matriz', 'deskctl orgs set "Filial Norte" --no-parent'],
   );
   examples(

@@ -8,7 +8,7 @@ import { conflict, invalid } from '../../core/errors.js';
 import { Slug } from '../../core/schemas.js';
 import { parseInput } from '../../core/validate.js';
 import type { Context } from '../../context.js';
-import { examples } from '../shared.js';
+import { examples, excludeEachOther } from '../shared.js';
 import { view } from './shape.js';
 
 const Options = z.object({
@@ -61,7 +61,10 @@ async function readToken(ctx: Context): Promise<string> {
 }
 
 export async function run(ctx: Context, o: Options): Promise<void> {
-  if (o.db !== undefined && o.api !== undefined) throw invalid('give --db FILE or --api URL, not both');
+  excludeEachOther([
+    ['--db', o.db !== undefined],
+    ['--api', o.api !== undefined],
+  ]);
   if (o.db === undefined && o.api === undefined) throw invalid('give the target: --db FILE (a local database) or --api URL (a helpdesk API)');
   if (o.db !== undefined && o.tokenStdin) throw invalid('--token-stdin is for --api: a local database needs no token');
   const profile: Profile = o.db !== undefined ? { db: isPostgresUrl(o.db) ? o.db : resolve(o.db) } : { api: apiUrl(o.api!, '--api') };

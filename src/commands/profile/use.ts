@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { invalid, notFound } from '../../core/errors.js';
 import type { Context } from '../../context.js';
-import { examples } from '../shared.js';
+import { examples, excludeEachOther } from '../shared.js';
 
 export function register(parent: Command, ctx: Context): void {
   examples(
@@ -37,7 +37,11 @@ function overriddenBy(env: NodeJS.ProcessEnv): string[] {
 }
 
 export async function use(ctx: Context, name: string | undefined, none: boolean): Promise<void> {
-  if (none === (name !== undefined)) throw invalid('give a profile name, or --none for no profile');
+  excludeEachOther([
+    ['a profile name', name !== undefined],
+    ['--none', none],
+  ]);
+  if (!none && name === undefined) throw invalid('give a profile name, or --none for no profile');
   const store = await openStore(ctx);
   const before = store.current();
   if (name !== undefined && !store.get(name)) throw notFound(`no profile named "${name}"; see: deskctl profile list`);

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { invalid } from '../../core/errors.js';
 import type { Context } from '../../context.js';
-import { RULE_COLUMNS, examples, readIds } from '../shared.js';
+import { RULE_COLUMNS, examples, excludeEachOther, readIds } from '../shared.js';
 import { scopeOptions, toSpec, type ScopeFlags } from './spec.js';
 
 export function register(parent: Command, ctx: Context): void {
@@ -16,7 +16,10 @@ export function register(parent: Command, ctx: Context): void {
 export async function run(ctx: Context, ids: string[], o: ScopeFlags): Promise<void> {
   const hd = await ctx.helpdesk();
   const byFlags = o.department !== undefined || o.category !== undefined || o.allCategories || o.noCategory;
-  if (ids.length && byFlags) throw invalid('give rule ids or --department with a scope, not both');
+  excludeEachOther([
+    ['rule ids', ids.length > 0],
+    ['--department with a scope', Boolean(byFlags)],
+  ]);
   if (!ids.length && !byFlags) throw invalid('give rule ids, or --department with --category C, --no-category or --all-categories');
   const result = ids.length ? await hd.removeRules(await readIds(ctx, ids)) : await hd.removeRuleMatching(toSpec(o));
   if (ctx.out.format !== 'table') return ctx.out.format === 'json' ? ctx.out.json(result) : ctx.out.list(result.removed, RULE_COLUMNS);

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import type { RuleSpec } from '../../client/helpdesk.js';
 import { invalid } from '../../core/errors.js';
+import { exclusiveFlags } from '../shared.js';
 
 export interface ScopeFlags {
   department?: string;
@@ -11,11 +12,12 @@ export interface ScopeFlags {
 
 /** The rule flags shared by `rules add` and `rules remove`. */
 export function scopeOptions(cmd: Command): Command {
-  return cmd
+  cmd
     .option('--department <name>', 'the department the rule is for')
     .option('--category <name>', 'one category of that department')
     .option('--no-category', 'tickets opened without a category')
     .option('--all-categories', 'every category and no category');
+  return exclusiveFlags(cmd, ['--category', '--no-category', '--all-categories']);
 }
 
 /** Exactly one scope flag: --category C, --no-category or --all-categories (R6). */

@@ -8,9 +8,7 @@ import type { Context } from '../../context.js';
 export async function readFixture(ctx: Context, file: string): Promise<unknown> {
   let bytes: Buffer;
   if (file === '-') {
-    const chunks: Buffer[] = [];
-    for await (const chunk of ctx.io.stdin) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
-    bytes = Buffer.concat(chunks);
+    bytes = await ctx.readStdinBytes();
   } else {
     try {
       bytes = await readFile(file);

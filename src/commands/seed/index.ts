@@ -24,6 +24,13 @@ export function register(cmd: Command, ctx: Context): void {
 
 export async function run(ctx: Context, file: string, o: { dryRun?: boolean }): Promise<void> {
   const fixture = await readFixture(ctx, file);
-  const report = await (await ctx.helpdesk()).seed(fixture, { dryRun: o.dryRun });
+  const hd = await ctx.helpdesk();
+  const progress = await ctx.progress('seeding');
+  let report;
+  try {
+    report = await hd.seed(fixture, { dryRun: o.dryRun, signal: ctx.signal, onProgress: (done, total) => progress.update(done, total) });
+  } finally {
+    progress.stop();
+  }
   await printSeedReport(ctx, report, file === '-' ? 'stdin' : file);
 }

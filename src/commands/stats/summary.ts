@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import type { AgentSummaryRow } from '../../core/stats.js';
 import type { Context } from '../../context.js';
+import { Styled } from '../../output/render.js';
 import { examples } from '../shared.js';
 
 const BAR = 24;
@@ -34,15 +35,23 @@ export async function run(ctx: Context): Promise<void> {
     overdue: rows.reduce((n, r) => n + r.overdue, 0),
   };
   const tty = Boolean(ctx.io.stdout.isTTY);
-  const max = Math.max(1, ...rows.map((r) => r.pending));
+  // Bars compare agents: the longest is the busiest agent's (the unassigned tickets get no bar,
+  // or a queue nobody works would shrink every agent's to nothing).
+  const max = Math.max(1, ...rows.filter((r) => r.agent !== null).map((r) => r.pending));
   const p = ctx.out.paint;
-  // One bar per agent, as long as their pending tickets: overdue first (red), then due today (cyan), then the rest.
-  const bar = (r: AgentSummaryRow) => {
-    const len = (n: number) => Math.round((n / max) * BAR);
+  // One bar per agent, as long as their pending tickets (at least one block for any): overdue
+  // first (red), then due today (cyan), then the rest. The output layer colours it.
+  const bar = (r: AgentSummaryRow): Styled | string => {
+    if (r.agent === null) return '';
+    const len = (n: number) => (n > 0 ? Math.max(1, Math.round((n / max) * BAR)) : 0);
     const overdue = len(r.overdue);
-    const today = Math.min(BAR - overdue, len(r.overdue + r.dueToday) - overdue);
+    const today = Math.max(0, len(r.overdue + r.dueToday) - overdue);
     const rest = Math.max(0, len(r.pending) - overdue - today);
-    return p.red('█'.repeat(overdue)) + p.cyan('▓'.repeat(today)) + p.gray('░'.repeat(rest));
+    return new Styled([
+      ['█'.repeat(overdue), 'red'],
+      ['▓'.repeat(today), 'cyan'],
+      ['░'.repeat(rest), 'gray'],
+    ]);
   };
   const label = (r: AgentSummaryRow) => (r.agent === null ? '(unassigned)' : `${r.name} <${r.agent}>`);
   const body = rows.map((r) => [label(r), r.pending, r.dueToday, r.overdue, ...(tty ? [bar(r)] : [])]);

@@ -4,8 +4,9 @@ import { rename, rm } from 'node:fs/promises';
 import { once } from 'node:events';
 import { basename, dirname, join } from 'node:path';
 import { stringify } from 'csv-stringify';
-import { invalid } from '../../core/errors.js';
+import { invalid, precondition } from '../../core/errors.js';
 import { LINE_BREAK, neutraliseCell } from '../../output/csv.js';
+import { JsonStream } from '../../output/json-stream.js';
 import { Output, type Sink } from '../../output/render.js';
 import type { Context } from '../../context.js';
 
@@ -37,6 +38,8 @@ export function writeOptions(ctx: Context, o: WriteFlags, fallback: StatsFormat)
   if (format !== 'csv' && o.bom) throw invalid('--bom applies to --format csv only');
   return { format, out: o.out, delimiter, bom: Boolean(o.bom) };
 }
+
+const ROWS_PER_STEP = 1_000;
 
 type Emitter = Partial<NodeJS.EventEmitter> & { destroyed?: boolean };
 
@@ -70,7 +73,7 @@ async function put(sink: Sink, chunk: string): Promise<boolean> {
  * renamed when complete, so a failed export never leaves half a file. Returns the number of rows.
  */
 export async function writeRows(ctx: Context, columns: string[], rows: AsyncIterable<Record<string, unknown>>, o: WriteOptions): Promise<number> {
-  let sink: Sink = ctx.io.stdout;
+  let sink: Sink = ctx.out.sink;
   let file: { tmp: string; stream: NodeJS.WritableStream & { close(): void } } | undefined;
   if (o.out) {
     const tmp = join(dirname(o.out), `.${basename(o.out)}.${randomBytes(4).toString('hex')}.tmp`);
@@ -84,6 +87,17 @@ export async function writeRows(ctx: Context, columns: string[], rows: AsyncIter
     sink = stream;
   }
   let count = 0;
+  // Rows come from synchronous SQLite under their promises: every ROWS_PER_STEP rows the event loop
+  // runs, and an interrupt (Ctrl-C, SIGTERM) stops the export there: stdout gets whole rows (a
+  // complete JSON array), a file is not written at all.
+  let stopped = false;
+  const step = async (): Promise<boolean> => {
+    if (count % ROWS_PER_STEP === 0) {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      stopped = Boolean(ctx.signal?.aborted);
+    }
+    return stopped;
+  };
   try {
     if (o.format === 'csv') {
       const csv = stringify({
@@ -108,27 +122,32 @@ export async function writeRows(ctx: Context, columns: string[], rows: AsyncIter
         if (gone) break;
         count++;
         if (!csv.write(row)) await either(csv, ['drain', 'close']);
+        if (await step()) break;
       }
       if (!gone) csv.end();
       await pump;
     } else if (o.format === 'json') {
-      let first = true;
+      const doc = new JsonStream('array');
       let open = true;
       for await (const row of rows) {
-        open = await put(sink, `${first ? '[\n' : ',\n'}  ${JSON.stringify(row)}`);
+        open = await put(sink, doc.items([row]));
         if (!open) break;
-        first = false;
         count++;
+        if (await step()) break;
       }
-      if (open) await put(sink, first ? '[]\n' : '\n]\n');
+      if (open) await put(sink, doc.close());
     } else {
       const all: unknown[][] = [];
-      for await (const row of rows) all.push(columns.map((c) => row[c]));
-      count = all.length;
+      for await (const row of rows) {
+        all.push(columns.map((c) => row[c]));
+        count++;
+        if (await step()) break;
+      }
       const out = file ? new Output(sink, ctx.io.stderr, { format: 'table', tty: false }) : ctx.out;
       await out.table(columns, all);
       if (all.length === 0 && !file && ctx.io.stdout.isTTY) ctx.out.status('(no rows)');
     }
+    if (stopped) throw precondition(`interrupted after ${count} row${count === 1 ? '' : 's'}${o.out ? `: ${o.out} was not written` : ''}`);
     if (file) {
       const stream = file.stream as NodeJS.WritableStream & { errored?: Error | null };
       if (stream.errored) throw invalid(`--out ${o.out}: ${stream.errored.message}`);

@@ -24,11 +24,18 @@ export function register(parent: Command, ctx: Context): void {
 export async function run(ctx: Context, slug: string, o: { name?: string; from?: string }): Promise<void> {
   if (o.from !== undefined) {
     const fixture = await readFixture(ctx, o.from);
-    const report = await (await ctx.helpdesk()).createTenantFromFixture(slug, fixture, { name: o.name });
+    const hd = await ctx.helpdesk({ anyTenant: true });
+    const progress = await ctx.progress('seeding');
+    let report;
+    try {
+      report = await hd.createTenantFromFixture(slug, fixture, { name: o.name, signal: ctx.signal, onProgress: (done, total) => progress.update(done, total) });
+    } finally {
+      progress.stop();
+    }
     ctx.out.status(`created tenant ${report.created.slug}`);
     return printSeedReport(ctx, report, o.from === '-' ? 'stdin' : o.from);
   }
-  const tenant = await (await ctx.helpdesk()).createTenant(slug, o.name);
+  const tenant = await (await ctx.helpdesk({ anyTenant: true })).createTenant(slug, o.name);
   if (ctx.out.format === 'json') return ctx.out.json(tenant);
   ctx.out.status(`created tenant ${tenant.slug}`);
 }

@@ -7,7 +7,7 @@ export function register(parent: Command, ctx: Context): void {
 }
 
 export async function run(ctx: Context): Promise<void> {
-  const tenants = await (await ctx.helpdesk()).listTenants();
+  const tenants = await (await ctx.helpdesk({ anyTenant: true })).listTenants();
   await ctx.out.list(tenants, [
     { header: 'slug', value: (t) => t.slug },
     { header: 'name', value: (t) => t.name },

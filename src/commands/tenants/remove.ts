@@ -15,7 +15,7 @@ export function register(parent: Command, ctx: Context): void {
 }
 
 export async function run(ctx: Context, slug: string, yes?: boolean): Promise<void> {
-  const hd = await ctx.helpdesk();
+  const hd = await ctx.helpdesk({ anyTenant: true });
   if (!(await ctx.confirm(`Remove tenant "${slug}" and all its data?`, yes))) {
     ctx.out.status('nothing removed');
     ctx.exitCode = 1;

@@ -6,7 +6,7 @@ import { Option } from 'commander';
 import { invalid } from '../../core/errors.js';
 import { CHANNELS, type Attachment } from '../../core/schemas.js';
 import type { Context } from '../../context.js';
-import { collect, examples } from '../shared.js';
+import { collect, examples, exclusiveFlags } from '../shared.js';
 
 interface Flags {
   requester: string;
@@ -24,7 +24,8 @@ interface Flags {
 
 export function register(parent: Command, ctx: Context): void {
   examples(
-    parent
+    exclusiveFlags(
+      parent
       .command('create')
       .requiredOption('--requester <email>', 'the customer asking')
       .requiredOption('--department <name>', 'the department that will answer')
@@ -39,6 +40,8 @@ export function register(parent: Command, ctx: Context): void {
       .option('--private', "a manager's own ticket hidden from the other managers (R21)")
       .description('Open a ticket; when approval applies (R7) it becomes a draft for the managers')
       .action((o: Flags) => run(ctx, o)),
+    ['--internal', '--private'],
+    ),
     [
       'deskctl tickets create --requester ana@norte.example --department Suporte --category Acesso --subject "ERP" --message "Sem acesso"',
       'deskctl tickets create --requester ana@norte.example --department Suporte --channel email --subject "Falha" --message "..."',
@@ -84,14 +87,13 @@ export async function run(ctx: Context, o: Flags): Promise<void> {
     attachments: await readAttachments(o.attach),
     visibility: o.internal ? 'internal' : o.private ? 'private' : 'public',
   };
-  if (o.internal && o.private) throw invalid('--internal and --private exclude each other');
   const outcome = await (await ctx.helpdesk()).createTicket(request);
   if (ctx.out.format === 'json') return ctx.out.json(outcome);
   if (outcome.outcome === 'ticket') {
-    ctx.io.stdout.write(`${outcome.ticket.protocol}\n`);
+    ctx.out.write(`${outcome.ticket.protocol}\n`);
     ctx.out.status(`created ticket ${outcome.ticket.protocol} (id ${outcome.ticket.id}), due ${outcome.ticket.dueAt}`);
   } else {
-    ctx.io.stdout.write(`draft ${outcome.draft.id}\n`);
+    ctx.out.write(`draft ${outcome.draft.id}\n`);
     ctx.out.status(
       outcome.appended
         ? `added the message to pending draft ${outcome.draft.id}; the customer was told it waits for approval (R16)`

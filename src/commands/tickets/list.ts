@@ -1,17 +1,21 @@
 import type { Command } from 'commander';
 import { Option } from 'commander';
-import { STATUSES, TicketFilter } from '../../core/schemas.js';
+import { CHANNELS, STATUSES, TicketFilter } from '../../core/schemas.js';
 import { parseInput } from '../../core/validate.js';
 import type { Context } from '../../context.js';
-import { TICKET_COLUMNS, examples } from '../shared.js';
+import { TICKET_COLUMNS, examples, exclusiveFlags } from '../shared.js';
 
 export function register(parent: Command, ctx: Context): void {
   examples(
-    parent
+    exclusiveFlags(
+      parent
       .command('list')
       .addOption(new Option('--status <status>', 'only this status').choices(STATUSES))
       .option('--org <name>', 'only this organization')
       .option('--department <name>', 'only this department')
+      .option('--category <name>', 'only this category (of --department, when given)')
+      .addOption(new Option('--channel <channel>', 'only tickets that came by this channel').choices(CHANNELS))
+      .option('--agent <email>', 'only tickets assigned to this agent')
       .option('--requester <email>', 'only this requester')
       .option('--overdue', 'not solved or closed, and past the due time (R18)')
       .option('--due-today', "not solved or closed, and due later today in the tenant's time zone (R18)")
@@ -19,7 +23,9 @@ export function register(parent: Command, ctx: Context): void {
       .option('--as <email>', "a customer's view: a manager sees the public tickets of their organization (R21)")
       .description('List tickets, oldest first')
       .action((o: Record<string, unknown>) => run(ctx, o)),
-    ['deskctl tickets list --status open --department Suporte', 'deskctl tickets list --overdue -o csv > overdue.csv'],
+      ['--overdue', '--due-today'],
+    ),
+    ['deskctl tickets list --status open --department Suporte', 'deskctl tickets list --overdue -o csv > overdue.csv', 'deskctl tickets list --agent joao@helpdesk.example --channel whatsapp'],
   );
 }
 

@@ -1,5 +1,7 @@
 import type { Command } from 'commander';
 import type { Context } from '../../context.js';
+import { TicketRef } from '../../core/schemas.js';
+import { parseInput } from '../../core/validate.js';
 import { examples } from '../shared.js';
 
 export function register(parent: Command, ctx: Context): void {
@@ -15,7 +17,8 @@ export function register(parent: Command, ctx: Context): void {
 }
 
 export async function run(ctx: Context, ref: string, as?: string): Promise<void> {
-  const t = await (await ctx.helpdesk()).getTicket(ref, { as });
+  // Neither an id nor a protocol is invalid input (exit 2), as for `drafts show abc`.
+  const t = await (await ctx.helpdesk()).getTicket(parseInput(TicketRef, ref, 'ref'), { as });
   if (ctx.out.format === 'json') return ctx.out.json(t);
   const { messages, ...rest } = t;
   await ctx.out.object(rest);

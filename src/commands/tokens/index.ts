@@ -28,7 +28,7 @@ export function register(cmd: Command, ctx: Context): void {
 export async function create(ctx: Context, o: { name: string; role: string; customer?: string }): Promise<void> {
   const t = await (await ctx.helpdesk()).createToken({ name: o.name, role: o.role, customer: o.customer ?? null });
   if (ctx.out.format === 'json') return ctx.out.json(t);
-  ctx.io.stdout.write(`${t.token}\n`);
+  ctx.out.write(`${t.token}\n`);
   ctx.out.status(`created ${t.role} token "${t.name}"${t.customer ? ` for ${t.customer}` : ''}; it is shown only now, keep it safe (e.g. DESKCTL_TOKEN)`);
 }
 
