@@ -262,7 +262,7 @@ export async function setAgent(ctx: EngineContext, emailIn: string, patch: Agent
     if (remove.length) await tx.deleteFrom('agent_departments').where('agent_id', '=', id).where('department_id', 'in', remove).execute();
     await audit(tx, ctx, 'agent.set', 'agent', id, { email, ...updates, addDepartments: patch.addDepartments ?? [], removeDepartments: patch.removeDepartments ?? [] });
     return true;
-  });
+  }, ctx.tenantId);
   const agent = (await listAgents(ctx)).find((a) => a.email === email)!;
   return { ...agent, changed };
 }
@@ -278,7 +278,7 @@ export async function removeAgent(ctx: EngineContext, emailIn: string): Promise<
     await tx.deleteFrom('agents').where('id', '=', id).execute();
     await audit(tx, ctx, 'agent.remove', 'agent', id, { email, ticketsUnassigned });
     return { removed: email, ticketsUnassigned };
-  });
+  }, ctx.tenantId);
 }
 
 export async function agentId(tx: Tx, tenantId: number, email: string): Promise<number> {
