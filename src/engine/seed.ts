@@ -84,11 +84,11 @@ export async function createTenantFromFixture(
     const ctx: EngineContext = { store, tenantId: row.id, actor: { kind: 'admin', name: operator }, now };
     const report = await applyFixture(tx, ctx, inspected, opts, slug);
     return { ...report, changed: true, created: { slug, name, createdAt: row.created_at } };
-  });
+  }, null);
 }
 
 /** One write transaction; a dry run computes everything, then rolls it back. */
-async function runSeed<T extends SeedReport>(store: Store, opts: SeedOptions, fn: (tx: Tx) => Promise<T>, tenant?: number): Promise<T> {
+async function runSeed<T extends SeedReport>(store: Store, opts: SeedOptions, fn: (tx: Tx) => Promise<T>, tenant: number | null): Promise<T> {
   try {
     return await store.write(async (tx) => {
       const report = await fn(tx);

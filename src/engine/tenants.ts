@@ -28,7 +28,8 @@ export async function createTenant(store: Store, actor: string, slugIn: string, 
       .values({ tenant_id: row.id, at: at.toISOString(), actor, action: 'tenant.create', entity: 'tenant', entity_id: slug, details: JSON.stringify({ name }) })
       .execute();
     return toTenant(row);
-  });
+    // No tenant's lock: creating tenants is serialised by the lock of no tenant.
+  }, null);
 }
 
 /** Removes a tenant and everything it owns (R1), recording the removal in the audit of no tenant. */
@@ -57,5 +58,5 @@ export async function removeTenant(store: Store, actor: string, slug: string, at
       .values({ tenant_id: null, at: at.toISOString(), actor, action: 'tenant.remove', entity: 'tenant', entity_id: slug, details: null })
       .execute();
     return { removed: slug };
-  }, known?.id);
+  }, known?.id ?? null);
 }

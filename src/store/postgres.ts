@@ -60,7 +60,7 @@ export async function openPostgresStore(url: string, options: OpenOptions = {}):
 
   /** The bulk loads of each transaction still open: abandoned when its function throws, before the ROLLBACK. */
   const loads = new WeakMap<Tx, Set<CopyLoad>>();
-  const transaction = async <T>(fn: (tx: Tx) => Promise<T>, tenant: number | undefined): Promise<T> => {
+  const transaction = async <T>(fn: (tx: Tx) => Promise<T>, tenant: number | null): Promise<T> => {
     for (let attempt = 1; ; attempt++) {
       try {
         return await db.transaction().execute(async (tx) => {

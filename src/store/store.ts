@@ -17,18 +17,19 @@ export interface Store {
   readonly dialect: Dialect;
   /**
    * Runs `fn` in one write transaction: all of it commits, or none of it. `tenant` is the tenant
-   * whose data it writes (omitted: writes that belong to no one tenant, such as creating one).
+   * whose data it writes, or null for writes that belong to no one tenant (creating one): never
+   * left out, so no write forgets the lock that serialises its tenant across servers.
    * On PostgreSQL a transaction that lost a serialization race or a deadlock is run again, a few
    * times at most, so `fn` must do nothing outside `tx` that cannot be done twice.
    */
-  write<T>(fn: (tx: Tx) => Promise<T>, tenant?: number): Promise<T>;
+  write<T>(fn: (tx: Tx) => Promise<T>, tenant: number | null): Promise<T>;
   /**
    * write() for a bulk load whose every reference is an id it has just read or written in the same
    * transaction (deskctl generate): SQLite's per-row foreign-key lookups are off for it, since they
    * cost a million tickets more than a second to confirm what the loader built them from. The
    * tests hold such loads to `PRAGMA foreign_key_check`.
    */
-  trustedWrite<T>(fn: (tx: Tx) => Promise<T>, tenant?: number): Promise<T>;
+  trustedWrite<T>(fn: (tx: Tx) => Promise<T>, tenant: number | null): Promise<T>;
   /**
    * Loads rows into `table` inside the write transaction `tx` (deskctl generate): SQLite through
    * multi-row prepared INSERTs on the transaction's connection, PostgreSQL through COPY FROM STDIN

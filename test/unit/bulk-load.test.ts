@@ -94,7 +94,7 @@ describe.each(engines)('bulk loads on %s', (engine) => {
       const a = await store.reserveIds(tx, 'drafts', 3);
       const b = await store.reserveIds(tx, 'drafts', 2);
       return [...a, ...b];
-    });
+    }, null);
     expect(new Set(ids).size).toBe(5);
     expect(Math.min(...ids)).toBeGreaterThan(0);
     await store.write(async (tx) => {

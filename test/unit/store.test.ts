@@ -23,7 +23,7 @@ describe('the SQLite store under a lock it cannot get', () => {
     other.pragma('busy_timeout = 50');
     other.exec('BEGIN IMMEDIATE');
     try {
-      const attempt = store.write((tx) => sql`UPDATE tenants SET name = 'changed'`.execute(tx));
+      const attempt = store.write((tx) => sql`UPDATE tenants SET name = 'changed'`.execute(tx), null);
       await expect(attempt).rejects.toBeInstanceOf(DeskctlError);
       await expect(attempt).rejects.toMatchObject({ code: 'unavailable', exitCode: 5, message: expect.stringMatching(/locked by another writer .* the step in progress was not made/) });
     } finally {
@@ -32,7 +32,7 @@ describe('the SQLite store under a lock it cannot get', () => {
     }
     const names = await sql<{ name: string }>`SELECT name FROM tenants`.execute(store.db);
     expect(names.rows.map((r) => r.name)).not.toContain('changed');
-    await store.write((tx) => sql`UPDATE tenants SET name = 'after'`.execute(tx));
+    await store.write((tx) => sql`UPDATE tenants SET name = 'after'`.execute(tx), null);
     expect((await sql<{ name: string }>`SELECT name FROM tenants`.execute(store.db)).rows[0]?.name).toBe('after');
     await store.close();
   });
@@ -65,7 +65,7 @@ describe('the SQLite store: page size and trusted bulk writes', () => {
     raw.close();
     expect(pragma(old, 'page_size')).toBe(4096);
     const store = openSqliteStore(old);
-    await store.write((tx) => sql`UPDATE tenants SET name = 'works'`.execute(tx));
+    await store.write((tx) => sql`UPDATE tenants SET name = 'works'`.execute(tx), null);
     expect((await sql<{ name: string }>`SELECT name FROM tenants`.execute(store.db)).rows[0]?.name).toBe('works');
     expect((await sql<{ wal_autocheckpoint: number }>`PRAGMA wal_autocheckpoint`.execute(store.db)).rows[0]?.wal_autocheckpoint).toBe(10_240);
     await store.close();
@@ -77,19 +77,19 @@ describe('the SQLite store: page size and trusted bulk writes', () => {
     let n = 0;
     const dangling = (tx: Tx) => sql`INSERT INTO departments (tenant_id, name, created_at) VALUES (999, ${`nowhere ${++n}`}, '2026-01-01T00:00:00.000Z')`.execute(tx);
     const fk = async () => (await sql<{ foreign_keys: number }>`PRAGMA foreign_keys`.execute(store.db)).rows[0]?.foreign_keys;
-    await expect(store.write(dangling)).rejects.toThrow(/FOREIGN KEY/);
+    await expect(store.write(dangling, null)).rejects.toThrow(/FOREIGN KEY/);
     await expect(
       store.trustedWrite(async (tx) => {
         await dangling(tx);
         throw new Error('stop');
-      }),
+      }, null),
     ).rejects.toThrow('stop');
     expect(await fk()).toBe(1);
-    await expect(store.write(dangling)).rejects.toThrow(/FOREIGN KEY/);
-    await store.trustedWrite(dangling);
+    await expect(store.write(dangling, null)).rejects.toThrow(/FOREIGN KEY/);
+    await store.trustedWrite(dangling, null);
     expect(await fk()).toBe(1);
     expect((await sql<{ n: number }>`SELECT count(*) AS n FROM departments WHERE tenant_id = 999`.execute(store.db)).rows[0]?.n).toBe(1);
-    await expect(store.write(dangling)).rejects.toThrow(/FOREIGN KEY/);
+    await expect(store.write(dangling, null)).rejects.toThrow(/FOREIGN KEY/);
     await store.close();
   });
 
@@ -99,7 +99,7 @@ describe('the SQLite store: page size and trusted bulk writes', () => {
     const other = openDatabase(file);
     other.exec('BEGIN IMMEDIATE');
     try {
-      await expect(store.trustedWrite(async () => undefined)).rejects.toMatchObject({ code: 'unavailable' });
+      await expect(store.trustedWrite(async () => undefined, null)).rejects.toMatchObject({ code: 'unavailable' });
     } finally {
       other.exec('ROLLBACK');
       other.close();
