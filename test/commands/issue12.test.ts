@@ -124,10 +124,12 @@ describe('defect 4 and defect 11: exit codes of refusals and invalid ids; batch 
     expect(protocols).toHaveLength(3);
   });
 
-  it('defect 4: a decision --as a manager outside every draft\'s organizations is exit 4 (all refused), nothing decided', async () => {
+  it("defect 4 with R12/R13: drafts outside the --as manager's organizations are not found for them (a 403 would tell which ids exist): exit 1, nothing decided", async () => {
     const r = await runDeskctl(['drafts', 'approve', ...theirs.map(String), '--as', 'gerente@matriz.example', '-o', 'json'], { env });
-    expect(r.exitCode, r.stderr).toBe(4);
-    expect(JSON.parse(r.stdout)).toMatchObject({ succeeded: 0, failed: 2 });
+    expect(r.exitCode, r.stderr).toBe(1);
+    const report = JSON.parse(r.stdout) as { succeeded: number; failed: number; results: { error?: { code: string } }[] };
+    expect(report).toMatchObject({ succeeded: 0, failed: 2 });
+    expect(report.results.map((x) => x.error?.code)).toEqual(['not_found', 'not_found']);
     expect(count(db, 'drafts')).toBe(4);
   });
 
