@@ -2,15 +2,16 @@
 // set-up (test/setup/postgres.ts) and the bench (scripts/bench.mjs): initdb and pg_ctl in a temp
 // folder, a free port on 127.0.0.1, trust authentication, and the folder removed by stop().
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { chownSync, existsSync, mkdtempSync, readdirSync, realpathSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 
 /** The folder of initdb and pg_ctl: on PATH, or Debian's /usr/lib/postgresql/<version>/bin; null without them. */
 export function serverBinaries() {
   const onPath = spawnSync('sh', ['-c', 'command -v initdb'], { encoding: 'utf8' }).stdout.trim();
-  if (onPath) return join(onPath, '..');
+  // Through a link (/usr/local/bin/initdb here) to the folder of the real binaries, psql's too.
+  if (onPath) return dirname(realpathSync(onPath));
   const root = '/usr/lib/postgresql';
   if (!existsSync(root)) return null;
   const versions = readdirSync(root)
@@ -19,7 +20,8 @@ export function serverBinaries() {
   return versions.length ? join(root, versions[0], 'bin') : null;
 }
 
-function freePort() {
+/** A port on 127.0.0.1 that nothing listens on now. */
+export function freePort() {
   return new Promise((resolve, reject) => {
     const s = createServer();
     s.once('error', reject);

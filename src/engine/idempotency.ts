@@ -20,8 +20,10 @@ export const IDEMPOTENCY_TTL_MS = 24 * 3_600_000;
 export async function once<T>(tx: Tx, ctx: EngineContext, guard: IdempotencyGuard | undefined, fn: () => Promise<T>): Promise<T> {
   if (!guard) return fn();
   const now = ctx.now();
+  // This token's expired keys (another tenant's are that tenant's to expire, under its own lock).
   await tx
     .deleteFrom('idempotency_keys')
+    .where('token_id', '=', guard.tokenId)
     .where('created_at', '<', new Date(now.getTime() - IDEMPOTENCY_TTL_MS).toISOString())
     .execute();
   const prior = await tx

@@ -19,7 +19,7 @@ import { readSettings, type EngineContext } from './context.js';
 
 /*
  * R23 by SQL aggregation: each statement scans an index range of the tenant's tickets and groups
- * in SQLite; no ticket is ever loaded into memory, and the groups are streamed out row by row.
+ * in the database; no ticket is ever loaded into memory, and the groups are streamed out row by row.
  *
  * A ticket is two events: its creation (opened, and its state now: backlog, due today, overdue)
  * and its solution (solved, resolution hours, rating). Each event falls in the --from/--to range
@@ -30,7 +30,7 @@ import { readSettings, type EngineContext } from './context.js';
 
 const OPEN = sql.raw(`('open', 'in_progress', 'waiting')`);
 const RESOLVED = sql.raw(`('solved', 'closed')`);
-/** The solution instant; the same expression as the index tickets_stats_solved, so that index serves it. */
+/** The solution instant: the expression of SQLite's index tickets_stats_solved, so that it serves ranges (PostgreSQL scans the tenant's tickets). */
 const SOLUTION = sql.raw('coalesce(t.solved_at, t.closed_at)');
 const CREATION = sql.raw('t.created_at');
 
@@ -65,7 +65,7 @@ function inRange(column: RawBuilder<unknown>, r: Range) {
 /** An average to two decimals (PostgreSQL rounds only numerics to a number of places). */
 const rounded = (average: RawBuilder<unknown>) => sql`round(CAST(${average} AS numeric), 2)`;
 
-/** The rows of `stats export`, one per group, streamed from SQLite as they are produced. */
+/** The rows of `stats export`, one per group, streamed from the database as they are produced. */
 export async function* exportStats(ctx: EngineContext, input: unknown): AsyncGenerator<StatsRow> {
   if (ctx.actor.kind !== 'admin') throw forbidden('only the tenant admin exports statistics');
   const q = parseInput(StatsQuery, input);
@@ -141,19 +141,19 @@ export async function* exportStats(ctx: EngineContext, input: unknown): AsyncGen
       FROM (${sql.join(streams, sql` UNION ALL `)}) e ${groupBy}`;
   }
 
-  // Names for the ids, and the order: each dimension in turn, by its name or period.
+  // Names for the ids, and the order: each dimension in turn, by its name or period, byte by byte
+  // on both stores, groups without a name (no organization, no agent) first.
   const joins: RawBuilder<unknown>[] = [];
   const labels: RawBuilder<unknown>[] = [];
+  const order: RawBuilder<unknown>[] = [];
   q.by.forEach((d, i) => {
     const named = NAMED[d];
-    if (named) {
-      joins.push(sql`LEFT JOIN ${sql.raw(named.table)} ${sql.raw(`n${i}`)} ON ${sql.raw(`n${i}.id = g.d${i}`)}`);
-      labels.push(sql`${sql.raw(`n${i}.${named.label}`)} AS ${sql.raw(`"${d}"`)}`);
-    } else labels.push(sql`${sql.raw(`g.d${i}`)} AS ${sql.raw(`"${d}"`)}`);
+    const value = named ? sql.raw(`n${i}.${named.label}`) : sql.raw(`g.d${i}`);
+    if (named) joins.push(sql`LEFT JOIN ${sql.raw(named.table)} ${sql.raw(`n${i}`)} ON ${sql.raw(`n${i}.id = g.d${i}`)}`);
+    labels.push(sql`${value} AS ${sql.raw(`"${d}"`)}`);
+    order.push(sql`${dialect.orderText(value)} NULLS FIRST`);
   });
   const metrics = q.metrics.map((m) => sql.raw(`g.${m}`));
-  // Groups without a name (no organization, no agent) first, as SQLite orders NULL; PostgreSQL is told.
-  const order = q.by.map((_, i) => sql.raw(`${i + 1} NULLS FIRST`));
   const query = sql<StatsRow>`SELECT ${sql.join([...labels, ...metrics])} FROM (${grouped}) g ${sql.join(joins, sql` `)}
     ${order.length ? sql`ORDER BY ${sql.join(order)}` : sql``}`;
 
@@ -198,7 +198,7 @@ export async function approvalStats(ctx: EngineContext, input: unknown): Promise
           FROM draft_decisions WHERE tenant_id = ${tid} AND ${inRange(sql.raw('decided_at'), range)}
       ) e GROUP BY e.k
     ) g LEFT JOIN ${table} n ON n.id = g.k
-    ORDER BY n.name IS NULL, n.name`.execute(db);
+    ORDER BY n.name IS NULL, ${ctx.store.dialect.orderText(sql`n.name`)}`.execute(db);
   return rows.rows.map((r) => {
     const base = { pending: r.pending, approved: r.approved, rejected: r.rejected, avg_decision_hours: r.avg_decision_hours };
     return q.by ? { [q.by]: r.name, ...base } : base;
@@ -224,6 +224,6 @@ export async function agentSummary(ctx: EngineContext): Promise<AgentSummaryRow[
       WHERE a.tenant_id = ${tid} GROUP BY a.id
       UNION ALL
       SELECT 1, NULL, NULL, ${counts} FROM tickets t WHERE t.tenant_id = ${tid} AND t.agent_id IS NULL AND t.status IN ${OPEN}
-    ) s ORDER BY unassigned, name, agent`.execute(db);
+    ) s ORDER BY unassigned, ${ctx.store.dialect.orderText(sql`name`)}, ${ctx.store.dialect.orderText(sql`agent`)}`.execute(db);
   return rows.rows;
 }

@@ -6,7 +6,7 @@ import { localDayBounds } from '../core/time.js';
 import { didYouMean } from '../core/suggest.js';
 import { parseInput } from '../core/validate.js';
 import type { Insertable } from 'kysely';
-import type { Tx } from '../store/store.js';
+import { failedStatement, type Tx } from '../store/store.js';
 import type { DB } from '../store/types.js';
 import {
   activeManagers,
@@ -305,7 +305,7 @@ async function eachTicket(
         const after = await tx.selectFrom('tickets').select(['status']).where('id', '=', t.id).executeTakeFirstOrThrow();
         results.push({ id, ok: true, changed, ticket: { id: t.id, protocol: t.protocol, status: after.status } });
       } catch (e) {
-        if (!(e instanceof DeskctlError)) throw e;
+        if (!(e instanceof DeskctlError) || failedStatement(e)) throw e;
         results.push({ id, ok: false, error: e.toJSON() });
       }
     }

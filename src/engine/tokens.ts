@@ -104,9 +104,18 @@ export async function authenticate(store: Store, token: string, at: Date): Promi
     .where('k.revoked_at', 'is', null)
     .executeTakeFirst();
   if (!row || !timingSafeEqual(Buffer.from(row.hash, 'hex'), Buffer.from(hash, 'hex'))) return null;
-  // Record use at most once a minute, so reads do not each become a write.
+  // Record use at most once a minute, so reads do not each become a write. Bookkeeping, not a use
+  // case: one guarded UPDATE of its own, outside the tenant's write lock (a request never queues
+  // behind the tenant's writers to stamp it), and a stamp that cannot be made costs the request nothing.
   if (!row.last_used_at || at.getTime() - Date.parse(row.last_used_at) > 60_000) {
-    await store.write((tx) => tx.updateTable('api_tokens').set({ last_used_at: at.toISOString() }).where('id', '=', row.id).execute(), row.tenant_id);
+    const stale = new Date(at.getTime() - 60_000).toISOString();
+    await store.db
+      .updateTable('api_tokens')
+      .set({ last_used_at: at.toISOString() })
+      .where('id', '=', row.id)
+      .where((eb) => eb.or([eb('last_used_at', 'is', null), eb('last_used_at', '<', stale)]))
+      .execute()
+      .catch(() => undefined);
   }
   return { tokenId: row.id, tokenName: row.name, tenantId: row.tenant_id, tenant: row.slug, role: row.role as TokenRole, customerId: row.customer_id };
 }

@@ -35,6 +35,11 @@ export interface Dialect {
    */
   localPeriods(db: Kysely<DB>, tenantId: number, timeZone: string, range: TimeRange, nowMs: number): Promise<(period: Period, ts: RawBuilder<unknown>) => RawBuilder<string>>;
   /**
+   * A text to sort by, byte by byte (SQLite's order): PostgreSQL would otherwise sort by the
+   * database's collation (`en_US`: case and accents folded), and the two stores' lists would differ.
+   */
+  orderText(value: RawBuilder<unknown>): RawBuilder<unknown>;
+  /**
    * Sets the page cache of the connection for one job (SQLite: `PRAGMA cache_size`; PostgreSQL's
    * buffers are the server's, so nothing); the function returned puts the setting back.
    */
@@ -50,6 +55,7 @@ export const sqliteDialect: Dialect = {
   hoursBetween: (later, earlier) => sql<number>`((julianday(${later}) - julianday(${earlier})) * 24)`,
   jsonObject: (entries) => sql<string>`json_object(${sql.join(entries.flatMap(([k, v]) => [sql.lit(k), v]))})`,
   protocol: (year, seq) => sql<string>`printf('%d-%06d', ${year}, ${seq})`,
+  orderText: (value) => value,
   async localPeriods(db, tenantId, timeZone, range, nowMs) {
     // The zone's UTC offsets over the data's range are a few segments between DST transitions,
     // written as a CASE of strftime modifiers ('-180 minutes').
@@ -92,6 +98,7 @@ export const postgresDialect: Dialect = {
   hoursBetween: (later, earlier) => sql<number>`(extract(epoch FROM (${later} - ${earlier})) / 3600)`,
   jsonObject: (entries) => sql<string>`CAST(json_build_object(${sql.join(entries.flatMap(([k, v]) => [sql.lit(k), v]))}) AS text)`,
   protocol: (year, seq) => sql<string>`(${sql.lit(String(year))} || '-' || lpad(CAST(${seq} AS text), 6, '0'))`,
+  orderText: (value) => sql`${value} COLLATE "C"`,
   async localPeriods(_db, _tenantId, timeZone) {
     return (period, ts) => sql<string>`to_char(${ts} AT TIME ZONE ${sql.lit(timeZone)}, ${sql.lit(POSTGRES_PERIOD_FORMAT[period])})`;
   },

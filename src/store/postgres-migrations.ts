@@ -234,10 +234,9 @@ CREATE TABLE idempotency_keys (
   status       integer NOT NULL,
   response     text NOT NULL,
   created_at   timestamptz NOT NULL,
-  PRIMARY KEY (token_id, key)                             -- a key is honoured once, on every server
+  -- a key is honoured once, on every server; and a keyed request expires its token's old keys
+  PRIMARY KEY (token_id, key)
 );
--- the expiry of keys older than a day, in every keyed request
-CREATE INDEX idempotency_keys_created ON idempotency_keys(created_at);
 -- The API's rate limits, counted for all servers together (R43): one row per key (a token's hash
 -- or a client address) and fixed window. UNLOGGED: a counter is not worth a WAL write, and a
 -- crash that forgets the current minute's counts forgets nothing a user did.

@@ -5,7 +5,8 @@ import { CompiledQuery, Kysely, PostgresDialect, sql } from 'kysely';
 import { DeskctlError } from '../core/errors.js';
 import { postgresDialect } from './dialect.js';
 import { POSTGRES_MIGRATIONS } from './postgres-migrations.js';
-import { displayTarget, type BulkLoad, type OpenOptions, type Store, type Tx } from './store.js';
+import { displayTarget } from '../config/database.js';
+import type { BulkLoad, OpenOptions, Store, Tx } from './store.js';
 import type { DB } from './types.js';
 
 /*
@@ -22,9 +23,16 @@ import type { DB } from './types.js';
  * number cannot hold exactly), booleans as 1/0 as on SQLite, times as ISO-8601 UTC strings.
  */
 
-/** The first key of every advisory lock deskctl takes ('desk'); the second is the tenant id, 0 for none, -1 for migrations. */
-const LOCK_CLASS = 0x6465736b;
-const MIGRATION_LOCK = -1;
+/**
+ * deskctl's advisory locks are one bigint each: 'desk' in the high 32 bits, and in the low ones
+ * the tenant id (0 for writes of no tenant, 2^32 - 1 for migrations).
+ */
+const LOCK_CLASS = 0x6465736bn << 32n;
+const MIGRATION_LOCK = String(LOCK_CLASS + 0xffffffffn);
+function tenantLock(tenant: number | null): string {
+  if (tenant !== null && (!Number.isSafeInteger(tenant) || tenant < 1 || tenant >= 0xffffffff)) throw new DeskctlError('internal', `no lock for tenant id ${tenant}`);
+  return String(LOCK_CLASS + BigInt(tenant ?? 0));
+}
 const MAX_ATTEMPTS = 5;
 
 /** PostgreSQL's answers a transaction may be retried after: serialization_failure, deadlock_detected. */
@@ -50,7 +58,13 @@ export async function openPostgresStore(url: string, options: OpenOptions = {}):
   }
   // A connection that breaks while idle in the pool is an event, not a crash of the process.
   pool.on('error', () => undefined);
-  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool, cursor: Cursor }) });
+  // A pool with no connection free within the wait (every one busy) is `unavailable`, as a lock
+  // held past it is, for reads as for writes.
+  const waitingPool = {
+    connect: () => pool.connect().catch((e: unknown) => Promise.reject(isPoolTimeout(e) ? new DeskctlError('unavailable', `the database ${shown} had no connection free for ${waitMs / 1000} s; try again`) : e)),
+    end: () => pool.end(),
+  };
+  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool: waitingPool as unknown as pg.Pool, cursor: Cursor }) });
   try {
     await migrate(db);
   } catch (e) {
@@ -60,12 +74,27 @@ export async function openPostgresStore(url: string, options: OpenOptions = {}):
 
   /** The bulk loads of each transaction still open: abandoned when its function throws, before the ROLLBACK. */
   const loads = new WeakMap<Tx, Set<CopyLoad>>();
-  const transaction = async <T>(fn: (tx: Tx) => Promise<T>, tenant: number | null): Promise<T> => {
+  // A tenant's writers in this process take turns before they take a pooled connection: at most
+  // one connection per tenant waits on the tenant's lock, so a queue of writers never holds the
+  // pool that reads, authentication, rate limits and /readyz need.
+  const turns = new Map<number | null, Promise<void>>();
+  const inTurn = <T>(tenant: number | null, fn: () => Promise<T>): Promise<T> => {
+    const before = turns.get(tenant) ?? Promise.resolve();
+    let done!: () => void;
+    const mine = before.then(() => new Promise<void>((r) => (done = r)));
+    turns.set(tenant, mine);
+    return before.then(fn).finally(() => {
+      done();
+      if (turns.get(tenant) === mine) turns.delete(tenant);
+    });
+  };
+  const transaction = <T>(fn: (tx: Tx) => Promise<T>, tenant: number | null, attempts: number): Promise<T> => inTurn(tenant, () => attempt(fn, tenant, attempts));
+  const attempt = async <T>(fn: (tx: Tx) => Promise<T>, tenant: number | null, attempts: number): Promise<T> => {
     for (let attempt = 1; ; attempt++) {
       try {
         return await db.transaction().execute(async (tx) => {
           await sql`SELECT set_config('lock_timeout', ${`${waitMs}ms`}, true)`.execute(tx);
-          await sql`SELECT pg_advisory_xact_lock(${LOCK_CLASS}::integer, ${tenant ?? 0}::integer)`.execute(tx);
+          await sql`SELECT pg_advisory_xact_lock(CAST(${tenantLock(tenant)} AS bigint))`.execute(tx);
           const open = new Set<CopyLoad>();
           loads.set(tx, open);
           let result: T;
@@ -84,7 +113,7 @@ export async function openPostgresStore(url: string, options: OpenOptions = {}):
         });
       } catch (e) {
         const code = pgCode(e);
-        if (code && RETRYABLE.has(code) && attempt < MAX_ATTEMPTS) {
+        if (code && RETRYABLE.has(code) && attempt < attempts) {
           await new Promise((r) => setTimeout(r, 10 * 2 ** attempt * Math.random()));
           continue;
         }
@@ -97,9 +126,11 @@ export async function openPostgresStore(url: string, options: OpenOptions = {}):
     engine: 'postgres',
     db,
     dialect: postgresDialect,
-    write: (fn, tenant) => transaction(fn, tenant),
-    // PostgreSQL checks each reference against an index it keeps hot; there is nothing to switch off.
-    trustedWrite: (fn, tenant) => transaction(fn, tenant),
+    write: (fn, tenant) => transaction(fn, tenant, MAX_ATTEMPTS),
+    // PostgreSQL checks each reference against an index it keeps hot; there is nothing to switch
+    // off. A bulk load is not run again (its progress and its minutes would start over): a lost
+    // race is reported, and nothing of it was written.
+    trustedWrite: (fn, tenant) => transaction(fn, tenant, 1),
     bulkLoad(tx, table, columns) {
       const open = loads.get(tx);
       if (!open) throw new Error('bulkLoad runs inside store.write()');
@@ -154,7 +185,8 @@ const INPUT_REFUSALS: Record<string, string> = {
 
 function refusal(e: unknown): unknown {
   const code = pgCode(e);
-  return code && INPUT_REFUSALS[code] ? new DeskctlError('invalid_input', INPUT_REFUSALS[code]!) : e;
+  // A failed statement ends PostgreSQL's transaction: it is marked so that no use case goes on after it.
+  return code && INPUT_REFUSALS[code] ? Object.assign(new DeskctlError('invalid_input', INPUT_REFUSALS[code]!), { failedStatement: true }) : e;
 }
 
 /** pg's client, its refusals of values said as input errors (the one place every query passes). */
@@ -291,10 +323,13 @@ function translate(e: unknown, shown: string, waitMs: number): unknown {
   if (code === '55P03') {
     return new DeskctlError('unavailable', `the database ${shown} stayed locked by another writer for ${waitMs / 1000} s; the step in progress was not made (what was committed before it stays), try again`);
   }
-  if (code && RETRYABLE.has(code)) return new DeskctlError('unavailable', `the database ${shown} was too busy to finish the step in progress after ${MAX_ATTEMPTS} attempts; nothing of it was written, try again`);
+  if (code && RETRYABLE.has(code)) return new DeskctlError('unavailable', `the database ${shown} was too busy to finish the step in progress (it lost to other writers again and again); nothing of it was written, try again`);
   if (code?.startsWith('08') || code === '57P01' || code === '57P03' || (!code && isConnectionError(e))) return unavailable(shown, e);
   return e;
 }
+
+/** pg-pool's answer when no connection came free within connectionTimeoutMillis. */
+const isPoolTimeout = (e: unknown) => /timeout exceeded when trying to connect/i.test((e as Error)?.message ?? '');
 
 function isConnectionError(e: unknown): boolean {
   const code = (e as { code?: unknown } | null)?.code;
@@ -350,7 +385,7 @@ async function migrate(db: Kysely<DB>): Promise<void> {
   if (current !== null && current > POSTGRES_MIGRATIONS.length) throw newerSchema(current);
   for (;;) {
     const done = await db.transaction().execute(async (tx) => {
-      await sql`SELECT pg_advisory_xact_lock(${LOCK_CLASS}::integer, ${MIGRATION_LOCK}::integer)`.execute(tx);
+      await sql`SELECT pg_advisory_xact_lock(CAST(${MIGRATION_LOCK} AS bigint))`.execute(tx);
       await sql`CREATE TABLE IF NOT EXISTS deskctl_schema (version integer NOT NULL, migrated_at timestamptz NOT NULL DEFAULT now())`.execute(tx);
       const row = (await sql<{ version: number }>`SELECT max(version) AS version FROM deskctl_schema`.execute(tx)).rows[0];
       const version = row?.version ?? 0;

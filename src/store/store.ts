@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { displayTarget, isPostgresUrl } from '../config/database.js';
+import { isPostgresUrl } from '../config/database.js';
 import type { Dialect } from './dialect.js';
 import type { DB } from './types.js';
 
@@ -84,7 +84,12 @@ export interface OpenOptions {
   readonly?: boolean;
 }
 
-export { displayTarget, isPostgresUrl };
+/**
+ * Whether an error came from a statement the database refused. On PostgreSQL the transaction
+ * cannot go on after one, so a use case that reports refusals item by item rethrows it (the whole
+ * step is refused, nothing written) rather than carry on.
+ */
+export const failedStatement = (e: unknown) => (e as { failedStatement?: unknown } | null)?.failedStatement === true;
 
 /** Opens the store a target names: a PostgreSQL URL, or a SQLite file (created and migrated on first use). */
 export async function openStore(target: string, options: OpenOptions = {}): Promise<Store> {

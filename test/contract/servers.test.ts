@@ -41,7 +41,7 @@ describe.skipIf(!hasPostgres)('two API servers on one PostgreSQL database (R43)'
       body: JSON.stringify(body),
     });
 
-  it('R43: eight identical creates under one Idempotency-Key, split over both servers at once, open one ticket with one answer', async () => {
+  it('R43: eight identical creates under one Idempotency-Key, split over both servers at once, open one request (a draft, as approval applies) with one answer', async () => {
     const before = count(a.file, 'drafts');
     const body = { requester: 'ana@matriz.example', department: 'Financeiro', subject: 'uma vez só', message: 'm' };
     const answers = await Promise.all(Array.from({ length: 8 }, (_, i) => post(i, '/tickets', body, 'across-servers-1')));

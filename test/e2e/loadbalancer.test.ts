@@ -1,9 +1,9 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
+import { freePort } from '../../scripts/pg-cluster.mjs';
 import { deskctl, tempHome } from '../helpers/bin.js';
 import { adminToken, serveBinary, sleep } from '../helpers/integrity.js';
 import { freshPgDatabase, hasPostgres } from '../helpers/postgres.js';
@@ -14,17 +14,6 @@ import { freshPgDatabase, hasPostgres } from '../helpers/postgres.js';
  * server, see the same data, and a token's rate limit counts its requests on all of them (R43).
  */
 const NGINX = spawnSync('sh', ['-c', 'command -v nginx || ls /usr/sbin/nginx'], { encoding: 'utf8' }).stdout.trim().split('\n')[0] ?? '';
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 describe.skipIf(!hasPostgres || !NGINX)('e2e: nginx in front of three servers on one PostgreSQL (examples/nginx.conf)', () => {
   it('R43: requests through the load balancer reach every server, and a token is limited across all of them', async () => {

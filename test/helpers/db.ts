@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { openDatabase } from '../../src/store/sqlite.js';
-import { isPostgresUrl } from '../../src/store/store.js';
+import { isPostgresUrl } from '../../src/config/database.js';
 import { pgFingerprint, psql } from './postgres.js';
 
 /**

@@ -1,6 +1,6 @@
 import { expect } from 'vitest';
 import { openDatabase } from '../../src/store/sqlite.js';
-import { isPostgresUrl } from '../../src/store/store.js';
+import { isPostgresUrl } from '../../src/config/database.js';
 import { psql } from './postgres.js';
 import { execa } from 'execa';
 import { BIN, deskctl } from './bin.js';

@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
+import { serverBinaries } from '../../scripts/pg-cluster.mjs';
 import { join } from 'node:path';
 import { inject } from 'vitest';
+import { TEMPLATE } from '../setup/postgres.js';
 
-const TEMPLATE = 'deskctl_template';
 
 /** The test cluster's admin URL, or '' where no PostgreSQL is available (its suites are skipped). */
 export const pgAdminUrl: string = inject('pgUrl') ?? '';
@@ -17,12 +18,8 @@ export function databaseUrl(name: string): string {
   return u.toString();
 }
 
-/** psql itself (Debian's /usr/bin/psql is a Perl wrapper that costs a start of its own). */
-const PSQL = (() => {
-  const root = '/usr/lib/postgresql';
-  const versions = existsSync(root) ? readdirSync(root).filter((v) => existsSync(join(root, v, 'bin', 'psql'))).sort((a, b) => Number(b) - Number(a)) : [];
-  return versions.length ? join(root, versions[0]!, 'bin', 'psql') : 'psql';
-})();
+/** psql beside the server binaries (Debian's /usr/bin/psql is a Perl wrapper that costs a start of its own). */
+const PSQL = ((bin) => (bin && existsSync(join(bin, 'psql')) ? join(bin, 'psql') : 'psql'))(serverBinaries());
 
 /** Runs SQL through psql and returns its unaligned output (the tests' synchronous look into a database). */
 export function psql(url: string, query: string): string {

@@ -1,11 +1,12 @@
-import { sql } from 'kysely';
+import { sql, type RawBuilder } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DeskctlError } from '../../src/core/errors.js';
 import { openPostgresStore } from '../../src/store/postgres.js';
 import { POSTGRES_MIGRATIONS } from '../../src/store/postgres-migrations.js';
-import { displayTarget, isPostgresUrl, type Store } from '../../src/store/store.js';
+import { displayTarget, isPostgresUrl } from '../../src/config/database.js';
+import type { Store } from '../../src/store/store.js';
 import { expectCode } from '../helpers/backends.js';
-import { freshPgDatabase, hasPostgres, psql } from '../helpers/postgres.js';
+import { databaseUrl, freshPgDatabase, hasPostgres, pgAdminUrl, psql } from '../helpers/postgres.js';
 
 describe('database targets', () => {
   it('postgres:// and postgresql:// URLs name PostgreSQL; anything else is a SQLite file', () => {
@@ -18,8 +19,12 @@ describe('database targets', () => {
   it('a password in a URL is never shown', () => {
     expect(displayTarget('postgres://deskctl:s3cr3t@db:5432/helpdesk?sslmode=require')).toBe('postgres://deskctl:***@db:5432/helpdesk?sslmode=require');
     expect(displayTarget('postgres://deskctl@db/helpdesk')).toBe('postgres://deskctl@db/helpdesk');
+    // libpq's parameters can carry it too.
+    expect(displayTarget('postgres://deskctl@db/helpdesk?password=TOPSECRET&sslmode=disable')).toBe('postgres://deskctl@db/helpdesk?password=***&sslmode=disable');
+    expect(displayTarget('postgresql://db/h?sslpassword=K3Y')).not.toContain('K3Y');
     // Not a URL the parser takes: only what follows the last @ is shown.
     expect(displayTarget('postgres://u:p%zz@[bad/x')).not.toContain('p%zz');
+    expect(displayTarget('postgres://u:p%zz@[bad/x?password=SECRET')).not.toContain('SECRET');
     expect(displayTarget('/srv/helpdesk.db')).toBe('/srv/helpdesk.db');
   });
 });
@@ -99,6 +104,37 @@ describe.skipIf(!hasPostgres)('the PostgreSQL store', () => {
       expect(psql(url, 'SELECT string_agg(name, \',\') FROM departments')).toBe('Primeiro');
     } finally {
       await impatient.close();
+    }
+  });
+
+  it('texts sort byte by byte, as on SQLite, whatever the database\'s collation (an ICU "en" database here)', async () => {
+    const name = `icu_${Date.now()}`;
+    psql(pgAdminUrl, `CREATE DATABASE ${name} TEMPLATE template0 LOCALE_PROVIDER icu ICU_LOCALE 'en' LOCALE 'C'`);
+    const icu = await openPostgresStore(databaseUrl(name));
+    try {
+      const words = (order: (v: RawBuilder<unknown>) => RawBuilder<unknown>) =>
+        sql<{ w: string }>`SELECT w FROM (VALUES ('beta'), ('Zeta'), ('_x'), ('Émile'), ('alpha'), ('Alpha')) v(w) ORDER BY ${order(sql`w`)}`.execute(icu.db).then((r) => r.rows.map((x) => x.w));
+      // The collation alone folds case and accents; orderText sorts as SQLite does.
+      expect(await words((v) => v)).not.toEqual(['Alpha', 'Zeta', '_x', 'alpha', 'beta', 'Émile']);
+      expect(await words((v) => icu.dialect.orderText(v))).toEqual(['Alpha', 'Zeta', '_x', 'alpha', 'beta', 'Émile']);
+    } finally {
+      await icu.close();
+      psql(pgAdminUrl, `DROP DATABASE ${name} WITH (FORCE)`);
+    }
+  });
+
+  it('R43: five stores opened at once on an empty database migrate it once, in order', async () => {
+    const name = `empty_${Date.now()}`;
+    psql(pgAdminUrl, `CREATE DATABASE ${name}`);
+    try {
+      const stores = await Promise.all(Array.from({ length: 5 }, () => openPostgresStore(databaseUrl(name))));
+      await Promise.all(stores.map((x) => x.close()));
+      expect(psql(databaseUrl(name), "SELECT string_agg(version::text, ',' ORDER BY migrated_at, version) FROM deskctl_schema")).toBe(
+        POSTGRES_MIGRATIONS.map((_, i) => i + 1).join(','),
+      );
+      expect(psql(databaseUrl(name), 'SELECT count(*) FROM tenants')).toBe('1');
+    } finally {
+      psql(pgAdminUrl, `DROP DATABASE ${name} WITH (FORCE)`);
     }
   });
 

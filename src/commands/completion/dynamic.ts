@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { isPostgresUrl } from '../../config/database.js';
 import type { Command } from 'commander';
 import type { Context } from '../../context.js';
 import { DYNAMIC_KINDS, type DynamicKind } from './model.js';
@@ -27,9 +28,10 @@ export async function values(ctx: Context, kind: DynamicKind): Promise<string[]>
   if (kind === 'profiles') {
     return ctx.profiles.names();
   }
-  // Completing must never create a database: a local target that does not exist has no names.
+  // Completing must never create a database file: a local file that does not exist has no names.
+  // (A PostgreSQL database exists or the connection fails; opening it is what every command does.)
   const target = ctx.resolution.target;
-  if (target.kind === 'local' && !existsSync(target.db)) return [];
+  if (target.kind === 'local' && !isPostgresUrl(target.db) && !existsSync(target.db)) return [];
   const hd = await ctx.helpdesk();
   switch (kind) {
     case 'tenants':

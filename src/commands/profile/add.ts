@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { z } from 'zod';
 import { PROFILE_NAME, PROFILE_NAME_RULE, type Profile } from '../../config/profiles.js';
-import { displayTarget, isPostgresUrl } from '../../config/database.js';
+import { displayTarget, hasPassword, isPostgresUrl } from '../../config/database.js';
 import { apiUrl } from '../../config/resolve.js';
 import { conflict, invalid } from '../../core/errors.js';
 import { Slug } from '../../core/schemas.js';
@@ -91,6 +91,9 @@ export async function run(ctx: Context, o: Options): Promise<void> {
       ? `profile ${o.name} is already saved (${target}); nothing changed`
       : `${result === 'added' ? 'added' : 'replaced'} profile ${o.name}: ${target}${profile.tenant ? `, tenant ${profile.tenant}` : ''}`,
   );
+  if (profile.db !== undefined && result !== 'unchanged' && hasPassword(profile.db)) {
+    ctx.out.warn(`the database URL's password is stored in plain text in ${store.configPath}; PGPASSWORD or ~/.pgpass keep it out of the profile`);
+  }
   if (profile.api !== undefined && result !== 'unchanged') {
     if (token !== undefined && !keptToken) {
       ctx.out.status(`token stored in plain text in ${store.credentialsPath} (readable only by you: mode 0600)`);
