@@ -168,7 +168,6 @@ _deskctl_value() {
     'stats approvals|--format') echo 'choices:csv json table' ;;
     'stats approvals|--out') echo 'files' ;;
     *'|-o'|*'|--output') echo 'choices:table json csv' ;;
-    *'|--db') echo 'files' ;;
     *'|--profile') echo 'dynamic:profiles' ;;
     *'|--tenant') echo 'dynamic:tenants' ;;
     *) echo free ;;

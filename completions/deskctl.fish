@@ -368,7 +368,7 @@ end
 
 complete -c deskctl -f
 complete -c deskctl -s o -l output -x -a 'table json csv' -d 'output format'
-complete -c deskctl -l db -r -F -d 'local SQLite database (default: $DESKCTL_DB, the profile, or ~/.local/share/deskctl/helpdesk.db)'
+complete -c deskctl -l db -x -d 'a SQLite file or a postgres:// URL (default: $DESKCTL_DB, the profile, or ~/.local/share/deskctl/helpdesk.db)'
 complete -c deskctl -l api -x -d 'a helpdesk HTTP API instead of a database (also $DESKCTL_API_URL; token from $DESKCTL_TOKEN or the profile)'
 complete -c deskctl -l profile -x -a '(__deskctl_dynamic profiles)' -d 'use this saved profile (also $DESKCTL_PROFILE; see deskctl profile)'
 complete -c deskctl -l tenant -x -a '(__deskctl_dynamic tenants)' -d 'tenant to act on (default: $DESKCTL_TENANT, the profile, or "default")'
@@ -386,7 +386,7 @@ complete -c deskctl -n '__deskctl_at \'\'' -a 'agents' -d 'Agents (staff users)'
 complete -c deskctl -n '__deskctl_at \'\'' -a 'tickets' -d 'Open, list, solve, close, reopen and rate tickets'
 complete -c deskctl -n '__deskctl_at \'\'' -a 'drafts' -d 'Ticket drafts waiting for approval: list, approve, reject (R10-R13)'
 complete -c deskctl -n '__deskctl_at \'\'' -a 'notifications' -d 'The notification outbox (R22)'
-complete -c deskctl -n '__deskctl_at \'\'' -a 'serve' -d 'Serve the helpdesk HTTP API (/v1, OpenAPI at /v1/openapi.json, /healthz) over the database; SIGTERM or Ctrl-C drains and stops'
+complete -c deskctl -n '__deskctl_at \'\'' -a 'serve' -d 'Serve the helpdesk HTTP API (/v1, OpenAPI at /v1/openapi.json, /healthz, /readyz) over the database, SQLite or PostgreSQL (as many servers as wanted on one); SIGTERM or Ctrl-C drains and stops'
 complete -c deskctl -n '__deskctl_at \'\'' -a 'tokens' -d 'API tokens: create (shown once), list, revoke'
 complete -c deskctl -n '__deskctl_at \'\'' -a 'audit' -d 'The audit trail of every change'
 complete -c deskctl -n '__deskctl_at \'\'' -a 'seed' -d 'Create a known state in the tenant from a fixture, in one transaction. Idempotent by natural keys (names, e-mails, refs): a second run changes nothing. Invalid input writes nothing and lists every problem with its path (exit 2).'

@@ -81,7 +81,7 @@ export function buildProgram(ctx: Context): Command {
     .description('Administer and operate a helpdesk: approval rules, bulk draft decisions, tickets, audit.')
     .version(VERSION, '-V, --version', 'print the version')
     .addOption(new Option('-o, --output <format>', 'output format').choices(FORMATS))
-    .option('--db <file>', 'local SQLite database (default: $DESKCTL_DB, the profile, or ~/.local/share/deskctl/helpdesk.db)')
+    .option('--db <file|url>', 'a SQLite file or a postgres:// URL (default: $DESKCTL_DB, the profile, or ~/.local/share/deskctl/helpdesk.db)')
     .option('--api <url>', 'a helpdesk HTTP API instead of a database (also $DESKCTL_API_URL; token from $DESKCTL_TOKEN or the profile)')
     .option('--profile <name>', 'use this saved profile (also $DESKCTL_PROFILE; see deskctl profile)')
     .option('--tenant <slug>', 'tenant to act on (default: $DESKCTL_TENANT, the profile, or "default")')

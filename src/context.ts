@@ -1,6 +1,6 @@
 import type { Readable } from 'node:stream';
 import type { Helpdesk } from './client/helpdesk.js';
-import { displayTarget } from './config/database.js';
+import { checkTarget, displayTarget, isPostgresUrl } from './config/database.js';
 import { configDir } from './config/paths.js';
 import { FileProfiles } from './config/profiles.js';
 import { missingToken, resolveTarget, type Resolution } from './config/resolve.js';
@@ -156,9 +156,9 @@ export class Context {
     const r = this.resolution;
     const t = r.target;
     if (t.kind !== 'local') return t.url;
-    // A URL (a PostgreSQL database) has no folder to check.
-    const isUrl = /^[a-z][a-z0-9+.-]*:\/\//i.test(t.db);
-    if (r.from.target !== 'default' && !isUrl && t.db !== ':memory:' && !existsSync(dirname(resolvePath(t.db)))) {
+    // A PostgreSQL URL has no folder to check; a URL of another kind is no file either.
+    checkTarget(t.db);
+    if (r.from.target !== 'default' && !isPostgresUrl(t.db) && t.db !== ':memory:' && !existsSync(dirname(resolvePath(t.db)))) {
       throw new DeskctlError(
         'unavailable',
         `cannot open database ${t.db} (from ${r.from.target}): the folder ${dirname(resolvePath(t.db))} does not exist; create it first (deskctl creates only the default location's folders)`,

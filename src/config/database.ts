@@ -1,7 +1,20 @@
 /** What a database target (`--db`, DESKCTL_DB, a profile's db) names, and how it is shown. */
 
+import { invalid } from '../core/errors.js';
+
 /** `postgres://…` and `postgresql://…` name a PostgreSQL database; anything else is a SQLite file. */
 export const isPostgresUrl = (target: string) => /^postgres(ql)?:\/\//i.test(target);
+
+/**
+ * Refuses a target that looks like a URL deskctl does not take (`postgres:/…`, `postgresql:host`,
+ * `sqlite://…`): it is never a file made under a folder named after the scheme, with the
+ * password in its path. Only its scheme is shown (the rest may hold a password).
+ */
+export function checkTarget(target: string): void {
+  if (!isPostgresUrl(target) && /^[a-z][a-z0-9+.-]+:/i.test(target)) {
+    throw invalid(`database: "${target.slice(0, target.indexOf(':') + 1)}…" is neither a PostgreSQL URL (postgres://user@host/database) nor a file path`);
+  }
+}
 
 /** The URL parameters libpq and pg read secrets from. */
 const SECRET_PARAMETERS = ['password', 'sslpassword', 'sslkey'];

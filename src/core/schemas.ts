@@ -127,6 +127,9 @@ export const TicketRequest = z
   });
 export type TicketRequest = z.infer<typeof TicketRequest>;
 
+/** The longest age a filter takes (`--older-than`): 100 years. */
+export const MAX_AGE_MS = 36_500 * 86_400_000;
+
 export const DurationText = z
   .string()
   .regex(/^\d+(m|h|d)$/, 'expected a duration such as 30m, 12h or 7d')
@@ -134,7 +137,10 @@ export const DurationText = z
     const n = Number(v.slice(0, -1));
     const unit = v.at(-1) === 'm' ? 60_000 : v.at(-1) === 'h' ? 3_600_000 : 86_400_000;
     return n * unit;
-  });
+  })
+  // A draft waits days or years, never centuries: an age past 100 years is a typo, and its instant
+  // would fall outside the years every store can hold.
+  .refine((ms) => ms <= MAX_AGE_MS, 'at most 100 years (36500d)');
 
 export const DraftFilter = z
   .object({
@@ -145,7 +151,7 @@ export const DraftFilter = z
     noCategory: z.boolean().optional(),
     channel: z.enum(CHANNELS, { error: `expected one of ${CHANNELS.join(', ')}` }).optional(),
     requester: Email.optional(),
-    olderThanMs: z.number().int().nonnegative().optional(),
+    olderThanMs: z.number().int().nonnegative().max(MAX_AGE_MS, 'at most 100 years (36500d)').optional(),
     limit: Limit.optional(),
     /** Only drafts with a greater id: the cursor of paged listings. */
     after: z.number().int().nonnegative().optional(),

@@ -38,7 +38,9 @@ export const DateText = z
   .refine((s) => {
     const d = new Date(`${s}T00:00:00Z`);
     return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
-  }, 'not a calendar date');
+  }, 'not a calendar date')
+  // Years every store holds, with a day to spare on both sides for the tenant's zone.
+  .refine((s) => s >= '0100-01-01' && s <= '9998-12-31', 'a date from 0100-01-01 to 9998-12-31');
 
 const list = <T extends string>(values: readonly T[], what: string, aliases: Record<string, T> = {}) =>
   z.preprocess(

@@ -40,6 +40,13 @@ const RETRYABLE = new Set(['40001', '40P01']);
 
 export async function openPostgresStore(url: string, options: OpenOptions = {}): Promise<Store> {
   const shown = displayTarget(url);
+  // A URL that does not parse is the user's typo (exit 2), not an unreachable server.
+  try {
+    const u = new URL(url);
+    if (u.port !== '' && !/^\d+$/.test(u.port)) throw new Error('port');
+  } catch {
+    throw new DeskctlError('invalid_input', `database URL: not a valid PostgreSQL URL (${shown}); expected postgres://user@host:5432/database, with a password's special characters percent-encoded`);
+  }
   const waitMs = options.busyTimeoutMs ?? 15_000;
   let pool: pg.Pool;
   try {
@@ -61,7 +68,16 @@ export async function openPostgresStore(url: string, options: OpenOptions = {}):
   // A pool with no connection free within the wait (every one busy) is `unavailable`, as a lock
   // held past it is, for reads as for writes.
   const waitingPool = {
-    connect: () => pool.connect().catch((e: unknown) => Promise.reject(isPoolTimeout(e) ? new DeskctlError('unavailable', `the database ${shown} had no connection free for ${waitMs / 1000} s; try again`) : e)),
+    connect: () =>
+      pool.connect().catch((e: unknown) =>
+        Promise.reject(
+          isPoolTimeout(e)
+            ? new DeskctlError('unavailable', `the database ${shown} had no connection free for ${waitMs / 1000} s; try again`)
+            : unreachable(e)
+              ? unavailable(shown, e)
+              : e,
+        ),
+      ),
     end: () => pool.end(),
   };
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool: waitingPool as unknown as pg.Pool, cursor: Cursor }) });
@@ -306,7 +322,32 @@ export function pgCode(e: unknown): string | undefined {
 }
 
 function unavailable(shown: string, e: unknown): DeskctlError {
+  const code = pgCode(e);
+  const message = (e as Error)?.message ?? '';
+  // Reached, but it would not let deskctl in: said as such, with where a password may come from.
+  if (/client password must be a string|password authentication is required|no password supplied/i.test(message)) {
+    return new DeskctlError('unavailable', `cannot open the database ${shown}: the server asks for a password; give it in the URL, in PGPASSWORD or in ~/.pgpass`);
+  }
+  if (code === '28P01' || code === '28000' || code === '3D000') return new DeskctlError('unavailable', `cannot open the database ${shown}: ${describe(e)}`);
   return new DeskctlError('unavailable', `cannot reach the database ${shown}: ${describe(e)}`);
+}
+
+/** Whether an error means the database could not be reached or entered (rather than a query's fault). */
+function unreachable(e: unknown): boolean {
+  const code = pgCode(e);
+  // 08: connection exceptions; 28: authorization; 3D000: no such database; 57P01-57P03: shutting
+  // down or starting; 55000 at connection time: the database accepts no connections now.
+  return (
+    code?.startsWith('08') ||
+    code?.startsWith('28') ||
+    code === '3D000' ||
+    code === '57P01' ||
+    code === '57P02' ||
+    code === '57P03' ||
+    (code === '55000' && /not currently accepting connections/i.test((e as Error)?.message ?? '')) ||
+    (!code && isConnectionError(e)) ||
+    /client password must be a string|Connection terminated/i.test((e as Error)?.message ?? '')
+  );
 }
 
 /** A connection error's message names hosts and ports at most; never the URL it was given. */
@@ -324,7 +365,7 @@ function translate(e: unknown, shown: string, waitMs: number): unknown {
     return new DeskctlError('unavailable', `the database ${shown} stayed locked by another writer for ${waitMs / 1000} s; the step in progress was not made (what was committed before it stays), try again`);
   }
   if (code && RETRYABLE.has(code)) return new DeskctlError('unavailable', `the database ${shown} was too busy to finish the step in progress (it lost to other writers again and again); nothing of it was written, try again`);
-  if (code?.startsWith('08') || code === '57P01' || code === '57P03' || (!code && isConnectionError(e))) return unavailable(shown, e);
+  if (unreachable(e)) return unavailable(shown, e);
   return e;
 }
 

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { isPostgresUrl } from '../config/database.js';
+import { checkTarget, isPostgresUrl } from '../config/database.js';
 import type { Dialect } from './dialect.js';
 import type { DB } from './types.js';
 
@@ -93,6 +93,7 @@ export const failedStatement = (e: unknown) => (e as { failedStatement?: unknown
 
 /** Opens the store a target names: a PostgreSQL URL, or a SQLite file (created and migrated on first use). */
 export async function openStore(target: string, options: OpenOptions = {}): Promise<Store> {
+  checkTarget(target);
   if (isPostgresUrl(target)) {
     const { openPostgresStore } = await import('./postgres.js');
     return openPostgresStore(target, options);

@@ -100,8 +100,9 @@ describe('help that teaches', () => {
       Global Options:
         -V, --version          print the version
         -o, --output <format>  output format (choices: "table", "json", "csv")
-        --db <file>            local SQLite database (default: $DESKCTL_DB, the
-                               profile, or ~/.local/share/deskctl/helpdesk.db)
+        --db <file|url>        a SQLite file or a postgres:// URL (default:
+                               $DESKCTL_DB, the profile, or
+                               ~/.local/share/deskctl/helpdesk.db)
         --api <url>            a helpdesk HTTP API instead of a database (also
                                $DESKCTL_API_URL; token from $DESKCTL_TOKEN or the
                                profile)
@@ -138,8 +139,9 @@ describe('help that teaches', () => {
       Global Options:
         -V, --version          print the version
         -o, --output <format>  output format (choices: "table", "json", "csv")
-        --db <file>            local SQLite database (default: $DESKCTL_DB, the
-                               profile, or ~/.local/share/deskctl/helpdesk.db)
+        --db <file|url>        a SQLite file or a postgres:// URL (default:
+                               $DESKCTL_DB, the profile, or
+                               ~/.local/share/deskctl/helpdesk.db)
         --api <url>            a helpdesk HTTP API instead of a database (also
                                $DESKCTL_API_URL; token from $DESKCTL_TOKEN or the
                                profile)
@@ -171,8 +173,9 @@ describe('help that teaches', () => {
       Global Options:
         -V, --version          print the version
         -o, --output <format>  output format (choices: "table", "json", "csv")
-        --db <file>            local SQLite database (default: $DESKCTL_DB, the
-                               profile, or ~/.local/share/deskctl/helpdesk.db)
+        --db <file|url>        a SQLite file or a postgres:// URL (default:
+                               $DESKCTL_DB, the profile, or
+                               ~/.local/share/deskctl/helpdesk.db)
         --api <url>            a helpdesk HTTP API instead of a database (also
                                $DESKCTL_API_URL; token from $DESKCTL_TOKEN or the
                                profile)

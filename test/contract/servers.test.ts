@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { count } from '../helpers/db.js';
 import { inProcessApi, tenantAdmin, type InProcessApi } from '../helpers/backends.js';
-import { hasPostgres } from '../helpers/postgres.js';
+import { hasPostgres, pgAdminUrl, psql } from '../helpers/postgres.js';
 
 /**
  * R43 in one process: two API servers on one PostgreSQL database, as two `deskctl serve` behind a
@@ -72,5 +72,34 @@ describe.skipIf(!hasPostgres)('two API servers on one PostgreSQL database (R43)'
     // The requests of the tests above counted too: at most LIMIT in the window, whichever server.
     expect(statuses.filter((s) => s === 200).length).toBeLessThanOrEqual(LIMIT);
     expect(statuses.filter((s) => s === 429).length).toBeGreaterThanOrEqual(10);
+  });
+});
+
+describe.skipIf(!hasPostgres)('a server whose PostgreSQL database stops answering (R43)', () => {
+  it('/healthz stays 200, /readyz says 503 at once, requests are unavailable (503, exit 5), and all comes back with the database', async () => {
+    const api = await inProcessApi({ engine: 'postgres' });
+    const name = new URL(api.file).pathname.slice(1);
+    try {
+      const hd = await tenantAdmin(api.store);
+      const token = (await hd.createToken({ name: 'ops', role: 'admin' })).token;
+      const url = await api.listen([token]);
+      const get = (path: string) => fetch(`${url}${path}`, { headers: { authorization: `Bearer ${token}` } });
+      expect((await get('/readyz')).status).toBe(200);
+      // The database takes no connections, and those the server had are cut.
+      psql(pgAdminUrl, `ALTER DATABASE ${name} ALLOW_CONNECTIONS false`);
+      psql(pgAdminUrl, `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '${name}'`);
+      expect((await get('/healthz')).status).toBe(200);
+      const ready = await get('/readyz');
+      expect(ready.status).toBe(503);
+      const call = await get('/v1/tenants/default/departments');
+      expect(call.status).toBe(503);
+      expect(((await call.json()) as { error: { code: string } }).error.code).toBe('unavailable');
+      psql(pgAdminUrl, `ALTER DATABASE ${name} ALLOW_CONNECTIONS true`);
+      expect((await get('/readyz')).status).toBe(200);
+      expect((await get('/v1/tenants/default/departments')).status).toBe(200);
+    } finally {
+      psql(pgAdminUrl, `ALTER DATABASE ${name} ALLOW_CONNECTIONS true`);
+      await api.close();
+    }
   });
 });

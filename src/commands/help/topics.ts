@@ -23,7 +23,8 @@ Examples:
   environment: `Environment variables
 
 Where deskctl points (flags beat environment variables, which beat the profile, which beats the default):
-  DESKCTL_DB        a local SQLite database file (like --db)
+  DESKCTL_DB        a SQLite database file, or a PostgreSQL URL postgres://user@host:5432/db (like --db)
+  PGPASSWORD        the PostgreSQL password when the URL has none (or ~/.pgpass)
   DESKCTL_API_URL   a helpdesk HTTP API, e.g. https://helpdesk.example.com (like --api)
   DESKCTL_TOKEN     the API token; a token is never taken as a command-line argument
   DESKCTL_PROFILE   a saved profile to use (like --profile); see: deskctl profile --help

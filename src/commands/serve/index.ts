@@ -31,7 +31,7 @@ export function register(cmd: Command, ctx: Context): void {
       .option('--body-limit <bytes>', 'largest request body', '1048576')
       .option('--trust-proxy <addresses>', 'load balancers (addresses or CIDR ranges, comma-separated) whose X-Forwarded-For names the client')
       .option('--drain-timeout <seconds>', 'on SIGTERM, how long requests in flight may finish before their connections are cut', '10')
-      .description('Serve the helpdesk HTTP API (/v1, OpenAPI at /v1/openapi.json, /healthz) over the database; SIGTERM or Ctrl-C drains and stops')
+      .description('Serve the helpdesk HTTP API (/v1, OpenAPI at /v1/openapi.json, /healthz, /readyz) over the database, SQLite or PostgreSQL (as many servers as wanted on one); SIGTERM or Ctrl-C drains and stops')
       .action((o: Record<string, string>) => run(ctx, o)),
     [
       'deskctl serve --db /srv/helpdesk.db --port 8080',
