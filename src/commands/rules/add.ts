@@ -1,13 +1,17 @@
 import type { Command } from 'commander';
 import type { Context } from '../../context.js';
-import { RULE_COLUMNS, examples } from '../shared.js';
-import { scopeOptions, toSpec, type ScopeFlags } from './spec.js';
+import { RULE_COLUMNS, examples, parsedAction } from '../shared.js';
+import { ScopeFlags, scopeOptions, toSpec } from './spec.js';
+
+export const Options = ScopeFlags;
 
 export function register(parent: Command, ctx: Context): void {
   examples(
-    scopeOptions(parent.command('add'))
-      .description('Add an approval rule for a department and a category scope; the same rule twice is a conflict (R6)')
-      .action((o: ScopeFlags) => run(ctx, o)),
+    parsedAction(
+      scopeOptions(parent.command('add')).description('Add an approval rule for a department and a category scope; the same rule twice is a conflict (R6)'),
+      Options,
+      (o) => run(ctx, o),
+    ),
     [
       'deskctl rules add --department Suporte --category Acesso',
       'deskctl rules add --department Financeiro --no-category',
