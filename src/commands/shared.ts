@@ -50,23 +50,32 @@ export const exclusiveGroupsOf = (cmd: Command): string[][] => EXCLUSIVE.get(cmd
  * (parseInput: one line per field, exit 2) and the parsed options handed to `run`. `input` says
  * what is parsed when a command reads more than its own arguments and flags (`profile add` reads
  * the global --db, --api and --tenant). Flags that exclude each other are checked before (exclusiveFlags).
+ *
+ * The schema may come from a loader (`() => import('./options.js').then((m) => m.Options)`): a
+ * noun whose other verbs need no zod (`approval show`, `rules list` read the local database
+ * without it) keeps its schemas in a module of their own, loaded when the action runs.
  */
 export function parsedAction<S extends z.ZodObject>(
   cmd: Command,
-  Options: S,
+  Options: S | (() => Promise<S>),
   run: (options: z.output<S>) => unknown,
   input: (given: Record<string, unknown>, cmd: Command) => Record<string, unknown> = (given) => given,
 ): Command {
   OPTIONS.set(cmd, Options);
   return cmd.action(async (...args: unknown[]) => {
-    await run(parseInput(Options, input(commandInput(cmd, args), cmd)));
+    const given = input(commandInput(cmd, args), cmd);
+    const schema = typeof Options === 'function' ? await Options() : Options;
+    await run(parseInput(schema, given));
   });
 }
 
-const OPTIONS = new WeakMap<Command, z.ZodObject>();
+const OPTIONS = new WeakMap<Command, z.ZodObject | (() => Promise<z.ZodObject>)>();
 
 /** The Options schema parsedAction wired to a command (so a test can hold every command to one). */
-export const optionsSchemaOf = (cmd: Command): z.ZodObject | undefined => OPTIONS.get(cmd);
+export async function optionsSchemaOf(cmd: Command): Promise<z.ZodObject | undefined> {
+  const options = OPTIONS.get(cmd);
+  return typeof options === 'function' ? options() : options;
+}
 
 /** The names an Options schema gets for a command's arguments: `<ids...>` is `ids`, `[dry-run]` would be `dryRun`. */
 export const argumentKey = (name: string): string => name.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
