@@ -1,12 +1,10 @@
 import type { Command } from 'commander';
-import { z } from 'zod';
+import type { z } from 'zod';
 import { invalid } from '../../core/errors.js';
 import type { Context } from '../../context.js';
 import { RULE_COLUMNS, examples, excludeEachOther, parsedAction, readIds } from '../shared.js';
-import { ScopeFlags, scopeOptions, toSpec } from './spec.js';
-
-/** Rule ids as typed (or `-` for stdin: readIds reads and checks them), or the scope flags. */
-export const Options = ScopeFlags.extend({ ids: z.array(z.string()) });
+import type { RemoveOptions } from './options.js';
+import { scopeOptions, toSpec } from './spec.js';
 
 export function register(parent: Command, ctx: Context): void {
   examples(
@@ -14,14 +12,14 @@ export function register(parent: Command, ctx: Context): void {
       scopeOptions(parent.command('remove').argument('[ids...]', 'rule ids (or - to read them from stdin)')).description(
         'Remove rules by id, or the rule that matches a department and scope',
       ),
-      Options,
+      async () => (await import('./options.js')).RemoveOptions,
       (o) => run(ctx, o),
     ),
     ['deskctl rules remove 3 4', 'deskctl rules remove --department Suporte --category Acesso'],
   );
 }
 
-export async function run(ctx: Context, o: z.infer<typeof Options>): Promise<void> {
+export async function run(ctx: Context, o: z.infer<typeof RemoveOptions>): Promise<void> {
   const { ids } = o;
   const hd = await ctx.helpdesk();
   const byFlags = o.department !== undefined || o.category !== undefined || o.allCategories;

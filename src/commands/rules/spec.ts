@@ -1,19 +1,8 @@
 import type { Command } from 'commander';
-import { z } from 'zod';
 import type { RuleSpec } from '../../client/helpdesk.js';
 import { invalid } from '../../core/errors.js';
 import { exclusiveFlags } from '../shared.js';
-
-/**
- * The rule flags as typed: commander turns --no-category into category: false. Which of them make
- * a rule (exactly one scope, R6) is toSpec's to say, after `rules remove` has seen ids or flags.
- */
-export const ScopeFlags = z.object({
-  department: z.string().optional(),
-  category: z.union([z.string(), z.literal(false)]).optional(),
-  allCategories: z.boolean().optional(),
-});
-export type ScopeFlags = z.infer<typeof ScopeFlags>;
+import type { ScopeFlags } from './options.js';
 
 /** The rule flags shared by `rules add` and `rules remove`. */
 export function scopeOptions(cmd: Command): Command {
