@@ -1,6 +1,8 @@
 import type { Command } from 'commander';
+import type { z } from 'zod';
 import type { BatchReport } from '../client/helpdesk.js';
 import { EXIT, invalid } from '../core/errors.js';
+import { parseInput } from '../core/validate.js';
 import type { Context } from '../context.js';
 import type { Column } from '../output/render.js';
 
@@ -41,6 +43,53 @@ const EXCLUSIVE = new WeakMap<Command, string[][]>();
 
 /** The groups of flags exclusiveFlags declared on a command (so a test can hold every command to them). */
 export const exclusiveGroupsOf = (cmd: Command): string[][] => EXCLUSIVE.get(cmd) ?? [];
+
+/**
+ * The house style's action (gh's options + run, shadcn's zod options): commander's arguments, by
+ * their names, and the command's options are parsed once by the command's `Options` zod schema
+ * (parseInput: one line per field, exit 2) and the parsed options handed to `run`. `input` says
+ * what is parsed when a command reads more than its own arguments and flags (`profile add` reads
+ * the global --db, --api and --tenant). Flags that exclude each other are checked before (exclusiveFlags).
+ *
+ * The schema may come from a loader (`() => import('./options.js').then((m) => m.Options)`): a
+ * noun whose other verbs need no zod (`approval show`, `rules list` read the local database
+ * without it) keeps its schemas in a module of their own, loaded when the action runs.
+ */
+export function parsedAction<S extends z.ZodObject>(
+  cmd: Command,
+  Options: S | (() => Promise<S>),
+  run: (options: z.output<S>) => unknown,
+  input: (given: Record<string, unknown>, cmd: Command) => Record<string, unknown> = (given) => given,
+): Command {
+  OPTIONS.set(cmd, Options);
+  return cmd.action(async (...args: unknown[]) => {
+    const given = input(commandInput(cmd, args), cmd);
+    const schema = typeof Options === 'function' ? await Options() : Options;
+    await run(parseInput(schema, given));
+  });
+}
+
+const OPTIONS = new WeakMap<Command, z.ZodObject | (() => Promise<z.ZodObject>)>();
+
+/** The Options schema parsedAction wired to a command (so a test can hold every command to one). */
+export async function optionsSchemaOf(cmd: Command): Promise<z.ZodObject | undefined> {
+  const options = OPTIONS.get(cmd);
+  return typeof options === 'function' ? options() : options;
+}
+
+/** The names an Options schema gets for a command's arguments: `<ids...>` is `ids`, `[dry-run]` would be `dryRun`. */
+export const argumentKey = (name: string): string => name.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+
+/** What commander gave an action: its arguments by name, and the command's options. */
+function commandInput(cmd: Command, args: unknown[]): Record<string, unknown> {
+  const given: Record<string, unknown> = {};
+  cmd.registeredArguments.forEach((a, i) => (given[argumentKey(a.name())] = args[i]));
+  const opts = cmd.opts();
+  for (const key of Object.keys(opts)) {
+    if (key in given) throw new Error(`${cmd.name()}: the argument and the option ${key} share a name`);
+  }
+  return { ...given, ...opts };
+}
 
 /** For repeatable options (`--field a=1 --field b=2`). */
 export const collect = (value: string, previous: string[] = []) => [...previous, value];

@@ -2,16 +2,15 @@ import type { Command } from 'commander';
 import { z } from 'zod';
 import type { AuditEntry } from '../../core/schemas.js';
 import { Limit } from '../../core/schemas.js';
-import { parseInput } from '../../core/validate.js';
 import type { Context } from '../../context.js';
-import { examples } from '../shared.js';
+import { examples, parsedAction } from '../shared.js';
 
 const Since = z
   .string()
   .refine((s) => !Number.isNaN(Date.parse(s)), 'expected a date or time such as 2026-11-01 or 2026-11-01T12:00:00Z')
   .transform((s) => new Date(s).toISOString());
 
-const Options = z.object({
+export const Options = z.object({
   since: Since.optional(),
   limit: Limit.optional(),
   action: z.string().trim().min(1, 'must not be empty').optional(),
@@ -24,14 +23,6 @@ const Options = z.object({
   newestFirst: z.boolean().optional(),
 });
 type Options = z.infer<typeof Options>;
-
-interface Flags {
-  since?: string;
-  limit?: string;
-  action?: string;
-  entity?: string;
-  newestFirst?: boolean;
-}
 
 function options(cmd: Command): Command {
   return cmd
@@ -48,15 +39,16 @@ function options(cmd: Command): Command {
  */
 export function register(cmd: Command, ctx: Context): void {
   examples(
-    options(cmd.command('list', { isDefault: true }))
-      .description('The audit trail, oldest first unless --newest-first; filters by time, action and entity')
-      .action((o: Flags) => run(ctx, o)),
+    parsedAction(
+      options(cmd.command('list', { isDefault: true })).description('The audit trail, oldest first unless --newest-first; filters by time, action and entity'),
+      Options,
+      (o) => run(ctx, o),
+    ),
     ['deskctl audit list --newest-first --limit 20', 'deskctl audit list --action "draft.*" --since 2026-11-01', 'deskctl audit list --entity draft:17 -o json'],
   );
 }
 
-export async function run(ctx: Context, flags: Flags): Promise<void> {
-  const o: Options = parseInput(Options, flags);
+export async function run(ctx: Context, o: Options): Promise<void> {
   const [entity, entityId] = o.entity === undefined ? [] : [o.entity.split(':')[0], o.entity.includes(':') ? o.entity.slice(o.entity.indexOf(':') + 1) : undefined];
   const filter = { since: o.since, action: o.action, entity, entityId };
   const hd = await ctx.helpdesk();

@@ -1,20 +1,26 @@
 import type { Command } from 'commander';
+import { z } from 'zod';
 import type { Helpdesk } from '../../client/helpdesk.js';
 import type { Context } from '../../context.js';
-import { DRAFT_COLUMNS, examples } from '../shared.js';
+import { DRAFT_COLUMNS, examples, parsedAction } from '../shared.js';
+
+export const Options = z.object({ slug: z.string(), reset: z.boolean().optional() });
 
 export function register(cmd: Command, ctx: Context): void {
   examples(
-    cmd
-      .option('--slug <slug>', 'the tenant to create', 'demo')
-      .option('--reset', 'remove the demo tenant first and build it again')
-      .description('Create a sample tenant (approval rules, organizations, managers, tickets from several channels) and show its pending drafts')
-      .action((o: { slug: string; reset?: boolean }) => run(ctx, o)),
+    parsedAction(
+      cmd
+        .option('--slug <slug>', 'the tenant to create', 'demo')
+        .option('--reset', 'remove the demo tenant first and build it again')
+        .description('Create a sample tenant (approval rules, organizations, managers, tickets from several channels) and show its pending drafts'),
+      Options,
+      (o) => run(ctx, o),
+    ),
     ['deskctl demo', 'deskctl demo --reset', 'deskctl --db /tmp/try.db demo'],
   );
 }
 
-export async function run(ctx: Context, o: { slug: string; reset?: boolean }): Promise<void> {
+export async function run(ctx: Context, o: z.infer<typeof Options>): Promise<void> {
   const admin = await ctx.helpdesk();
   const exists = (await admin.listTenants()).some((t) => t.slug === o.slug);
   if (exists && o.reset) await admin.removeTenant(o.slug);

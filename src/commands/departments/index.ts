@@ -1,19 +1,26 @@
 import type { Command } from 'commander';
+import { z } from 'zod';
 import type { Context } from '../../context.js';
-import { examples } from '../shared.js';
+import { examples, parsedAction } from '../shared.js';
+
+export const AddOptions = z.object({ name: z.string() });
+export const RemoveOptions = z.object({ name: z.string() });
 
 export function register(cmd: Command, ctx: Context): void {
   examples(cmd.command('list').description('List departments and their categories').action(() => list(ctx)), ['deskctl departments list']);
   examples(
-    cmd.command('add').argument('<name>').description('Add a department').action((name: string) => add(ctx, name)),
+    parsedAction(cmd.command('add').argument('<name>').description('Add a department'), AddOptions, (o) => add(ctx, o)),
     ['deskctl departments add Suporte'],
   );
   examples(
-    cmd
-      .command('remove')
-      .argument('<name>')
-      .description('Remove a department no ticket or draft uses (its categories and rules go with it)')
-      .action((name: string) => remove(ctx, name)),
+    parsedAction(
+      cmd
+        .command('remove')
+        .argument('<name>')
+        .description('Remove a department no ticket or draft uses (its categories and rules go with it)'),
+      RemoveOptions,
+      (o) => remove(ctx, o),
+    ),
     ['deskctl departments remove Comercial'],
   );
 }
@@ -27,14 +34,14 @@ export async function list(ctx: Context): Promise<void> {
   ]);
 }
 
-export async function add(ctx: Context, name: string): Promise<void> {
-  const dept = await (await ctx.helpdesk()).addDepartment(name);
+export async function add(ctx: Context, o: z.infer<typeof AddOptions>): Promise<void> {
+  const dept = await (await ctx.helpdesk()).addDepartment(o.name);
   if (ctx.out.format === 'json') return ctx.out.json(dept);
   ctx.out.status(`added department ${dept.name}`);
 }
 
-export async function remove(ctx: Context, name: string): Promise<void> {
-  const result = await (await ctx.helpdesk()).removeDepartment(name);
+export async function remove(ctx: Context, o: z.infer<typeof RemoveOptions>): Promise<void> {
+  const result = await (await ctx.helpdesk()).removeDepartment(o.name);
   if (ctx.out.format === 'json') return ctx.out.json(result);
-  ctx.out.status(`removed department ${name}`);
+  ctx.out.status(`removed department ${o.name}`);
 }

@@ -1,18 +1,22 @@
 import type { Command } from 'commander';
+import { z } from 'zod';
 import type { DecisionResult } from '../../core/schemas.js';
 import { DeskctlError, invalid } from '../../core/errors.js';
 import type { Context } from '../../context.js';
-import { batchExit, countForbidden, examples, excludeEachOther, readIds } from '../shared.js';
+import { batchExit, countForbidden, examples, excludeEachOther, parsedAction, readIds } from '../shared.js';
 import { JsonStream } from '../../output/json-stream.js';
-import { describeFilter, filterOptions, hasFilter, toFilter, type FilterFlags } from './filters.js';
+import { FilterFlags, describeFilter, filterOptions, hasFilter, toFilter } from './filters.js';
 
-interface Flags extends FilterFlags {
-  all?: boolean;
-  as?: string;
-  dryRun?: boolean;
-  yes?: boolean;
-  reason?: string;
-}
+/** Draft ids as typed (or `-` for stdin: readIds reads and checks them), or --all with the filters. */
+export const ApproveOptions = FilterFlags.extend({
+  ids: z.array(z.string()),
+  all: z.boolean().optional(),
+  as: z.string().optional(),
+  dryRun: z.boolean().optional(),
+  yes: z.boolean().optional(),
+});
+export const RejectOptions = ApproveOptions.extend({ reason: z.string().optional() });
+type Options = z.infer<typeof RejectOptions>;
 
 /** `drafts approve` and `drafts reject`: the same selection, confirmation and reporting. */
 export function registerDecision(parent: Command, ctx: Context, decision: 'approve' | 'reject'): void {
@@ -31,8 +35,8 @@ export function registerDecision(parent: Command, ctx: Context, decision: 'appro
       decision === 'approve'
         ? 'Approve drafts: each becomes a ticket through the normal flow, exactly once (R13)'
         : 'Reject drafts: each is deleted and its requester told by e-mail (R13)',
-    )
-    .action((ids: string[], o: Flags) => run(ctx, decision, ids, o));
+    );
+  parsedAction(cmd, decision === 'approve' ? ApproveOptions : RejectOptions, (o) => run(ctx, decision, o));
   examples(
     cmd,
     decision === 'approve'
@@ -50,7 +54,8 @@ const PAST = { approve: 'approved', reject: 'rejected' } as const;
 /** In table and CSV output, at most this many successes are kept to show (failures are all shown). */
 const SHOWN = 200;
 
-export async function run(ctx: Context, decision: 'approve' | 'reject', args: string[], o: Flags): Promise<void> {
+export async function run(ctx: Context, decision: 'approve' | 'reject', o: Options): Promise<void> {
+  const args = o.ids;
   excludeEachOther([
     ['draft ids', args.length > 0],
     ['--all', Boolean(o.all)],

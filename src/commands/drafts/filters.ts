@@ -1,19 +1,26 @@
 import type { Command } from 'commander';
 import { Option } from 'commander';
+import { z } from 'zod';
 import { CHANNELS, DraftFilter, DurationText } from '../../core/schemas.js';
 import { parseInput } from '../../core/validate.js';
 import { exclusiveFlags } from '../shared.js';
 
-export interface FilterFlags {
-  org?: string;
-  includeChildren?: boolean;
-  department?: string;
-  category?: string | false;
-  channel?: string;
-  requester?: string;
-  olderThan?: string;
-  limit?: string;
-}
+/**
+ * The filter flags as typed (commander turns --no-category into category: false). They become the
+ * API's DraftFilter in toFilter, only when they select (with --all, or for list), and refused in
+ * its words (`older-than: …`, `limit: …`), as every path refuses them.
+ */
+export const FilterFlags = z.object({
+  org: z.string().optional(),
+  includeChildren: z.boolean().optional(),
+  department: z.string().optional(),
+  category: z.union([z.string(), z.literal(false)]).optional(),
+  channel: z.string().optional(),
+  requester: z.string().optional(),
+  olderThan: z.string().optional(),
+  limit: z.string().optional(),
+});
+export type FilterFlags = z.infer<typeof FilterFlags>;
 
 /** The draft filters shared by list, approve --all and reject --all. */
 export function filterOptions(cmd: Command): Command {

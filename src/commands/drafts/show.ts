@@ -1,22 +1,27 @@
 import type { Command } from 'commander';
+import { z } from 'zod';
 import { Id } from '../../core/schemas.js';
-import { parseInput } from '../../core/validate.js';
 import type { Context } from '../../context.js';
-import { examples } from '../shared.js';
+import { examples, parsedAction } from '../shared.js';
+
+export const Options = z.object({ id: Id, as: z.string().optional() });
 
 export function register(parent: Command, ctx: Context): void {
   examples(
-    parent
-      .command('show')
-      .argument('<id>')
-      .option('--as <email>', 'as this manager (R12: requesters cannot see details)')
-      .description('Show a pending draft with its message, custom fields and attachments')
-      .action((id: string, o: { as?: string }) => run(ctx, id, o.as)),
+    parsedAction(
+      parent
+        .command('show')
+        .argument('<id>')
+        .option('--as <email>', 'as this manager (R12: requesters cannot see details)')
+        .description('Show a pending draft with its message, custom fields and attachments'),
+      Options,
+      (o) => run(ctx, o),
+    ),
     ['deskctl drafts show 17', 'deskctl drafts show 17 --as gerente@matriz.example -o json'],
   );
 }
 
-export async function run(ctx: Context, id: string, as?: string): Promise<void> {
-  const d = await (await ctx.helpdesk()).getDraft(parseInput(Id, id, 'id'), { as });
+export async function run(ctx: Context, o: z.infer<typeof Options>): Promise<void> {
+  const d = await (await ctx.helpdesk()).getDraft(o.id, { as: o.as });
   await ctx.out.object(d);
 }

@@ -1,20 +1,26 @@
 import type { Command } from 'commander';
+import { z } from 'zod';
 import { DeskctlError, EXIT } from '../../core/errors.js';
 import type { Context } from '../../context.js';
-import { examples } from '../shared.js';
+import { examples, parsedAction } from '../shared.js';
 
-interface Flags {
-  orgs?: string;
-  customers?: string;
-  tickets?: string;
-  drafts?: string;
-  randomSeed?: string;
-}
+/**
+ * The counts as typed: the engine's GenerateOptions counts them (its limits and defaults), so the
+ * local and the remote paths refuse the same flags in the same words.
+ */
+export const Options = z.object({
+  orgs: z.string().optional(),
+  customers: z.string().optional(),
+  tickets: z.string().optional(),
+  drafts: z.string().optional(),
+  randomSeed: z.string().optional(),
+});
 
 /** `deskctl generate`: a command of its own (no verb). */
 export function register(cmd: Command, ctx: Context): void {
   examples(
-    cmd
+    parsedAction(
+      cmd
       .option('--orgs <n>', 'organizations, about a third of them branches of another (default 50)')
       .option('--customers <n>', 'customers, most in an organization, some managers (default 1000)')
       .option('--tickets <n>', 'tickets over the last year, in every status, some rated (default 20000)')
@@ -22,8 +28,10 @@ export function register(cmd: Command, ctx: Context): void {
       .option('--random-seed <s>', 'the same seed (and DESKCTL_NOW) gives the same data (default "deskctl")')
       .description(
         'Fill an empty tenant with deterministic synthetic data of realistic shape (departments, agents, organizations with branches and managers, a year of tickets, decided and pending drafts). All or nothing.',
-      )
-      .action((o: Flags) => run(ctx, o)),
+      ),
+      Options,
+      (o) => run(ctx, o),
+    ),
     [
       'deskctl tenants create synthetic && deskctl --tenant synthetic generate',
       'deskctl --db /tmp/big.db generate --tickets 1000000 --random-seed 42',
@@ -32,7 +40,7 @@ export function register(cmd: Command, ctx: Context): void {
   );
 }
 
-export async function run(ctx: Context, o: Flags): Promise<void> {
+export async function run(ctx: Context, o: z.infer<typeof Options>): Promise<void> {
   const hd = await ctx.helpdesk();
   const progress = await ctx.progress('generating');
   const started = Date.now();

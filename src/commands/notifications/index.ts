@@ -2,29 +2,30 @@ import type { Command } from 'commander';
 import { Option } from 'commander';
 import { z } from 'zod';
 import { Email, Limit, NOTIFICATION_KINDS } from '../../core/schemas.js';
-import { parseInput } from '../../core/validate.js';
 import type { Context } from '../../context.js';
-import { examples } from '../shared.js';
+import { examples, parsedAction } from '../shared.js';
 
-const Filter = z.object({ pending: z.boolean().optional(), to: Email.optional(), kind: z.string().optional(), limit: Limit.optional() });
+export const Options = z.object({ pending: z.boolean().optional(), to: Email.optional(), kind: z.string().optional(), limit: Limit.optional() });
 
 export function register(cmd: Command, ctx: Context): void {
   examples(
-    cmd
-      .command('list')
-      .option('--pending', 'only those not delivered yet')
-      .option('--to <email>', 'only to this address')
-      .addOption(new Option('--kind <kind>', 'only this kind').choices(NOTIFICATION_KINDS))
-      .option('--limit <n>', 'at most this many')
-      .description('List the notification outbox, oldest first (R22)')
-      .action((o: Record<string, unknown>) => list(ctx, o)),
+    parsedAction(
+      cmd
+        .command('list')
+        .option('--pending', 'only those not delivered yet')
+        .option('--to <email>', 'only to this address')
+        .addOption(new Option('--kind <kind>', 'only this kind').choices(NOTIFICATION_KINDS))
+        .option('--limit <n>', 'at most this many')
+        .description('List the notification outbox, oldest first (R22)'),
+      Options,
+      (o) => list(ctx, o),
+    ),
     ['deskctl notifications list --pending --kind draft_pending', 'deskctl notifications list --to ana@norte.example -o json'],
   );
 }
 
-export async function list(ctx: Context, o: Record<string, unknown>): Promise<void> {
-  const filter = parseInput(Filter, o);
-  const rows = await (await ctx.helpdesk()).listNotifications(filter);
+export async function list(ctx: Context, o: z.infer<typeof Options>): Promise<void> {
+  const rows = await (await ctx.helpdesk()).listNotifications(o);
   await ctx.out.list(rows, [
     { header: 'id', value: (n) => n.id },
     { header: 'kind', value: (n) => n.kind },

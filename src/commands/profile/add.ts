@@ -6,12 +6,12 @@ import { displayTarget, hasPassword, isPostgresUrl } from '../../config/database
 import { apiUrl } from '../../config/resolve.js';
 import { conflict, invalid } from '../../core/errors.js';
 import { Slug } from '../../core/schemas.js';
-import { parseInput } from '../../core/validate.js';
 import type { Context } from '../../context.js';
-import { examples, excludeEachOther } from '../shared.js';
+import { examples, excludeEachOther, parsedAction } from '../shared.js';
 import { view } from './shape.js';
 
-const Options = z.object({
+/** The target is the global --db or --api (and --tenant): the profile saves what they say. */
+export const Options = z.object({
   name: z.string().regex(PROFILE_NAME, PROFILE_NAME_RULE),
   db: z.string().min(1, 'must not be empty').optional(),
   api: z.string().min(1, 'must not be empty').optional(),
@@ -23,17 +23,21 @@ type Options = z.infer<typeof Options>;
 
 export function register(parent: Command, ctx: Context): void {
   examples(
-    parent
-      .command('add')
-      .argument('<name>', 'the profile name (letters, digits, . _ -)')
-      .usage('<name> (--db FILE | --api URL [--token-stdin]) [--tenant SLUG] [--force]')
-      .option('--token-stdin', 'read the API token from stdin (a terminal asks for it, hidden); stored in plain text, mode 0600')
-      .option('--force', 'replace a profile of that name')
-      .description('Save a target under a name: a local database (--db) or an API (--api), with an optional --tenant')
-      .action((name: string, _o: unknown, cmd: Command) => {
+    parsedAction(
+      parent
+        .command('add')
+        .argument('<name>', 'the profile name (letters, digits, . _ -)')
+        .usage('<name> (--db FILE | --api URL [--token-stdin]) [--tenant SLUG] [--force]')
+        .option('--token-stdin', 'read the API token from stdin (a terminal asks for it, hidden); stored in plain text, mode 0600')
+        .option('--force', 'replace a profile of that name')
+        .description('Save a target under a name: a local database (--db) or an API (--api), with an optional --tenant'),
+      Options,
+      (o) => run(ctx, o),
+      ({ name }, cmd) => {
         const o = cmd.optsWithGlobals<{ db?: string; api?: string; tenant?: string; tokenStdin?: boolean; force?: boolean }>();
-        return run(ctx, parseInput(Options, { name, db: o.db, api: o.api, tenant: o.tenant, tokenStdin: o.tokenStdin, force: o.force }));
-      }),
+        return { name, db: o.db, api: o.api, tenant: o.tenant, tokenStdin: o.tokenStdin, force: o.force };
+      },
+    ),
     [
       'deskctl profile add local --db ~/helpdesk.db --tenant acme',
       'deskctl profile add staging --api https://staging.example.com --token-stdin < token.txt',

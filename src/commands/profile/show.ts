@@ -1,8 +1,11 @@
 import { displayTarget } from '../../config/database.js';
 import type { Command } from 'commander';
+import { z } from 'zod';
 import { notFound } from '../../core/errors.js';
 import type { Context } from '../../context.js';
-import { examples } from '../shared.js';
+import { examples, parsedAction } from '../shared.js';
+
+export const ShowOptions = z.object({ name: z.string().optional() });
 import { targetText, tokenText, view } from './shape.js';
 
 export function registerList(parent: Command, ctx: Context): void {
@@ -14,11 +17,14 @@ export function registerList(parent: Command, ctx: Context): void {
 
 export function register(parent: Command, ctx: Context): void {
   examples(
-    parent
-      .command('show')
-      .argument('[name]', 'a saved profile; without it, what this command line and environment point at')
-      .description('Show a profile, or where commands go now and where each setting came from (never the token)')
-      .action((name: string | undefined) => (name === undefined ? effective(ctx) : show(ctx, name))),
+    parsedAction(
+      parent
+        .command('show')
+        .argument('[name]', 'a saved profile; without it, what this command line and environment point at')
+        .description('Show a profile, or where commands go now and where each setting came from (never the token)'),
+      ShowOptions,
+      ({ name }) => (name === undefined ? effective(ctx) : show(ctx, name)),
+    ),
     ['deskctl profile show', 'deskctl profile show staging', 'DESKCTL_TENANT=acme deskctl --profile staging profile show -o json'],
   );
 }

@@ -1,27 +1,37 @@
 import type { Command } from 'commander';
+import { z } from 'zod';
 import { invalid, notFound } from '../../core/errors.js';
 import type { Context } from '../../context.js';
-import { examples, excludeEachOther } from '../shared.js';
+import { examples, excludeEachOther, parsedAction } from '../shared.js';
+
+export const UseOptions = z.object({ name: z.string().optional(), none: z.boolean().optional() });
+export const RemoveOptions = z.object({ name: z.string() });
 
 export function register(parent: Command, ctx: Context): void {
   examples(
-    parent
-      .command('use')
-      .argument('[name]', 'the profile every command uses from now on')
-      .option('--none', 'use no profile: back to the environment and the defaults')
-      .description('Choose the profile commands use when no flag or environment variable says otherwise')
-      .action((name: string | undefined, o: { none?: boolean }) => use(ctx, name, Boolean(o.none))),
+    parsedAction(
+      parent
+        .command('use')
+        .argument('[name]', 'the profile every command uses from now on')
+        .option('--none', 'use no profile: back to the environment and the defaults')
+        .description('Choose the profile commands use when no flag or environment variable says otherwise'),
+      UseOptions,
+      (o) => use(ctx, o.name, Boolean(o.none)),
+    ),
     ['deskctl profile use staging', 'deskctl profile use --none'],
   );
 }
 
 export function registerRemove(parent: Command, ctx: Context): void {
   examples(
-    parent
-      .command('remove')
-      .argument('<name>')
-      .description('Remove a profile and its stored token (if it is the current one, no profile is current afterwards)')
-      .action((name: string) => remove(ctx, name)),
+    parsedAction(
+      parent
+        .command('remove')
+        .argument('<name>')
+        .description('Remove a profile and its stored token (if it is the current one, no profile is current afterwards)'),
+      RemoveOptions,
+      (o) => remove(ctx, o.name),
+    ),
     ['deskctl profile remove staging'],
   );
 }

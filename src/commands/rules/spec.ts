@@ -2,13 +2,7 @@ import type { Command } from 'commander';
 import type { RuleSpec } from '../../client/helpdesk.js';
 import { invalid } from '../../core/errors.js';
 import { exclusiveFlags } from '../shared.js';
-
-export interface ScopeFlags {
-  department?: string;
-  category?: string;
-  noCategory?: boolean;
-  allCategories?: boolean;
-}
+import type { ScopeFlags } from './options.js';
 
 /** The rule flags shared by `rules add` and `rules remove`. */
 export function scopeOptions(cmd: Command): Command {
@@ -25,7 +19,7 @@ export function toSpec(o: ScopeFlags): RuleSpec {
   if (!o.department) throw invalid('--department is required');
   // commander turns --no-category into category === false.
   const category = typeof o.category === 'string' ? o.category : undefined;
-  const noCategory = (o.category as unknown) === false || o.noCategory === true;
+  const noCategory = o.category === false;
   const chosen = [category !== undefined, noCategory, Boolean(o.allCategories)].filter(Boolean).length;
   if (chosen !== 1) throw invalid('give exactly one of --category C, --no-category or --all-categories');
   if (category !== undefined) return { department: o.department, scope: 'category', category };

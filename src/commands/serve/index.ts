@@ -3,11 +3,10 @@ import { Option } from 'commander';
 import { isIP } from 'node:net';
 import { z } from 'zod';
 import { DeskctlError } from '../../core/errors.js';
-import { parseInput } from '../../core/validate.js';
 import type { Context } from '../../context.js';
-import { examples } from '../shared.js';
+import { examples, parsedAction } from '../shared.js';
 
-const Options = z.object({
+export const Options = z.object({
   host: z.string().min(1),
   port: z.coerce.number({ error: 'expected a port number' }).int('expected a port number').min(0).max(65535),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
@@ -23,7 +22,8 @@ const Options = z.object({
 
 export function register(cmd: Command, ctx: Context): void {
   examples(
-    cmd
+    parsedAction(
+      cmd
       .option('--host <address>', 'address to listen on', '127.0.0.1')
       .option('--port <port>', 'port to listen on (0 picks a free one)', '8080')
       .addOption(new Option('--log-level <level>', 'structured (JSON) log level, on stdout').choices(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'))
@@ -31,8 +31,10 @@ export function register(cmd: Command, ctx: Context): void {
       .option('--body-limit <bytes>', 'largest request body', '1048576')
       .option('--trust-proxy <addresses>', 'load balancers (addresses or CIDR ranges, comma-separated) whose X-Forwarded-For names the client')
       .option('--drain-timeout <seconds>', 'on SIGTERM, how long requests in flight may finish before their connections are cut', '10')
-      .description('Serve the helpdesk HTTP API (/v1, OpenAPI at /v1/openapi.json, /healthz, /readyz) over the database, SQLite or PostgreSQL (as many servers as wanted on one); SIGTERM or Ctrl-C drains and stops')
-      .action((o: Record<string, string>) => run(ctx, o)),
+      .description('Serve the helpdesk HTTP API (/v1, OpenAPI at /v1/openapi.json, /healthz, /readyz) over the database, SQLite or PostgreSQL (as many servers as wanted on one); SIGTERM or Ctrl-C drains and stops'),
+      Options,
+      (o) => run(ctx, o),
+    ),
     [
       'deskctl serve --db /srv/helpdesk.db --port 8080',
       'deskctl serve --db postgres://deskctl@db.internal/helpdesk --port 8081 --trust-proxy 127.0.0.1',
@@ -41,8 +43,7 @@ export function register(cmd: Command, ctx: Context): void {
   );
 }
 
-export async function run(ctx: Context, raw: Record<string, string>): Promise<void> {
-  const o = parseInput(Options, raw);
+export async function run(ctx: Context, o: z.infer<typeof Options>): Promise<void> {
   if (ctx.globals.api) throw new DeskctlError('invalid_input', 'serve runs over a database (--db), not over another API (--api)');
   const { startServer } = await import('../../server/index.js');
   const file = ctx.dbFile;

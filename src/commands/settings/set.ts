@@ -1,21 +1,29 @@
 import type { Command } from 'commander';
+import { z } from 'zod';
 import { SETTING_KEYS } from '../../core/schemas.js';
 import type { Context } from '../../context.js';
-import { examples } from '../shared.js';
+import { examples, parsedAction } from '../shared.js';
+
+/** A setting's value is text here: each key's own schema (setSetting) reads it, on every path. */
+export const Options = z.object({ key: z.string(), value: z.string() });
 
 export function register(parent: Command, ctx: Context): void {
   examples(
-    parent
-      .command('set')
-      .argument('<key>', SETTING_KEYS.join(' | '))
-      .argument('<value>')
-      .description('Change one account setting')
-      .action((key: string, value: string) => run(ctx, key, value)),
+    parsedAction(
+      parent
+        .command('set')
+        .argument('<key>', SETTING_KEYS.join(' | '))
+        .argument('<value>')
+        .description('Change one account setting'),
+      Options,
+      (o) => run(ctx, o),
+    ),
     ['deskctl settings set reopen.allowed true', 'deskctl settings set response.forecastHours 8', 'deskctl settings set timezone America/Sao_Paulo'],
   );
 }
 
-export async function run(ctx: Context, key: string, value: string): Promise<void> {
+export async function run(ctx: Context, o: z.infer<typeof Options>): Promise<void> {
+  const { key, value } = o;
   const result = await (await ctx.helpdesk()).setSetting(key, value);
   if (ctx.out.format === 'json') return ctx.out.json(result);
   ctx.out.status(result.changed ? `${key} set to ${String(result.value)}` : `${key} is already ${String(result.value)}`);

@@ -1,20 +1,18 @@
 import type { Command } from 'commander';
 import { Option } from 'commander';
+import type { z } from 'zod';
 import { APPROVAL_METRICS, ApprovalStatsQuery } from '../../core/stats.js';
-import { parseInput } from '../../core/validate.js';
 import type { Context } from '../../context.js';
-import { examples } from '../shared.js';
-import { STATS_FORMATS, fromArray, writeOptions, writeRows, type WriteFlags } from './write.js';
+import { examples, parsedAction } from '../shared.js';
+import { STATS_FORMATS, WriteFlags, fromArray, writeOptions, writeRows } from './write.js';
 
-interface Flags extends WriteFlags {
-  by?: string;
-  from?: string;
-  to?: string;
-}
+/** The query is the API's ApprovalStatsQuery (org is organization, dates checked and in order); then how to write it. */
+export const Options = ApprovalStatsQuery.safeExtend(WriteFlags.shape);
 
 export function register(parent: Command, ctx: Context): void {
   examples(
-    parent
+    parsedAction(
+      parent
       .command('approvals')
       .option('--by <dim>', 'org (organization) or department; without it, one total row')
       .option('--from <date>', "first day, in the tenant's time zone (YYYY-MM-DD)")
@@ -25,14 +23,16 @@ export function register(parent: Command, ctx: Context): void {
       .option('--bom', 'start the CSV with a UTF-8 byte order mark')
       .description(
         'Approval statistics (R23): drafts pending (by creation time), approved and rejected, and the average hours from draft to decision (by decision time)',
-      )
-      .action((o: Flags) => run(ctx, o)),
+      ),
+      Options,
+      (o) => run(ctx, o),
+    ),
     ['deskctl stats approvals --by org', 'deskctl stats approvals --by department --from 2026-10-01 --to 2026-10-31 --format csv'],
   );
 }
 
-export async function run(ctx: Context, o: Flags): Promise<void> {
-  const query = parseInput(ApprovalStatsQuery, { by: o.by, from: o.from, to: o.to });
+export async function run(ctx: Context, o: z.infer<typeof Options>): Promise<void> {
+  const { format, out, delimiter, bom, ...query } = o;
   const write = writeOptions(ctx, o, 'table');
   const rows = await (await ctx.helpdesk()).approvalStats(query);
   const columns = [...(query.by ? [query.by] : []), ...APPROVAL_METRICS];

@@ -1,22 +1,19 @@
 import type { Command } from 'commander';
 import { Option } from 'commander';
+import type { z } from 'zod';
 import { METRIC_CLOCK, STAT_DIMENSIONS, STAT_METRICS, StatsQuery, statsColumns } from '../../core/stats.js';
-import { parseInput } from '../../core/validate.js';
 import type { Context } from '../../context.js';
-import { examples } from '../shared.js';
-import { STATS_FORMATS, writeOptions, writeRows, type WriteFlags } from './write.js';
+import { examples, parsedAction } from '../shared.js';
+import { STATS_FORMATS, WriteFlags, writeOptions, writeRows } from './write.js';
 
-interface Flags extends WriteFlags {
-  by?: string;
-  metrics?: string;
-  from?: string;
-  to?: string;
-}
+/** The query is the API's StatsQuery (comma lists become lists, dates checked and in order); then how to write it. */
+export const Options = StatsQuery.safeExtend(WriteFlags.shape);
 
 export function register(parent: Command, ctx: Context): void {
   const clocks = STAT_METRICS.map((m) => `${m} (${METRIC_CLOCK[m]})`).join(', ');
   examples(
-    parent
+    parsedAction(
+      parent
       .command('export')
       .option('--by <dims>', `comma list of ${STAT_DIMENSIONS.join(', ')} (org and collaborator are aliases)`)
       .option('--metrics <list>', `comma list of metrics (default all): ${clocks}`)
@@ -26,8 +23,10 @@ export function register(parent: Command, ctx: Context): void {
       .option('--out <file>', 'write to this file (complete or not at all) instead of stdout')
       .option('--delimiter <char>', 'CSV field delimiter, e.g. ";" for spreadsheets in pt-BR, or tab (default ",")')
       .option('--bom', 'start the CSV with a UTF-8 byte order mark (Excel then reads accents right)')
-      .description('Ticket statistics (R23) grouped by any dimensions, computed by SQL and streamed row by row')
-      .action((o: Flags) => run(ctx, o)),
+      .description('Ticket statistics (R23) grouped by any dimensions, computed by SQL and streamed row by row'),
+      Options,
+      (o) => run(ctx, o),
+    ),
     [
       'deskctl stats export --by department,category',
       'deskctl stats export --by organization,requester --from 2026-10-01 --to 2026-10-31 --format json',
@@ -37,8 +36,8 @@ export function register(parent: Command, ctx: Context): void {
   );
 }
 
-export async function run(ctx: Context, o: Flags): Promise<void> {
-  const query = parseInput(StatsQuery, { by: o.by, metrics: o.metrics, from: o.from, to: o.to });
+export async function run(ctx: Context, o: z.infer<typeof Options>): Promise<void> {
+  const query = o;
   const write = writeOptions(ctx, o, 'csv');
   const hd = await ctx.helpdesk();
   const rows = hd.exportStats({ by: query.by, metrics: query.metrics, from: query.from, to: query.to });

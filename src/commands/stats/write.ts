@@ -4,6 +4,7 @@ import { rename, rm } from 'node:fs/promises';
 import { once } from 'node:events';
 import { basename, dirname, join } from 'node:path';
 import { stringify } from 'csv-stringify';
+import { z } from 'zod';
 import { invalid, precondition } from '../../core/errors.js';
 import { LINE_BREAK, neutraliseCell } from '../../output/csv.js';
 import { JsonStream } from '../../output/json-stream.js';
@@ -13,12 +14,17 @@ import type { Context } from '../../context.js';
 export const STATS_FORMATS = ['csv', 'json', 'table'] as const;
 export type StatsFormat = (typeof STATS_FORMATS)[number];
 
-export interface WriteFlags {
-  format?: string;
-  out?: string;
-  delimiter?: string;
-  bom?: boolean;
-}
+/**
+ * The output flags as typed: writeOptions reads them with the global -o (which --format beats),
+ * after the query, in the words it always used (`--delimiter: …`).
+ */
+export const WriteFlags = z.object({
+  format: z.string().optional(),
+  out: z.string().optional(),
+  delimiter: z.string().optional(),
+  bom: z.boolean().optional(),
+});
+export type WriteFlags = z.infer<typeof WriteFlags>;
 
 export interface WriteOptions {
   format: StatsFormat;

@@ -1,17 +1,24 @@
 import type { Command } from 'commander';
+import { z } from 'zod';
 import type { Context } from '../../context.js';
 import { printSeedReport, readFixture } from '../seed/fixture.js';
-import { examples } from '../shared.js';
+import { examples, parsedAction } from '../shared.js';
+
+/** The slug and name are the API's to check (createTenant), with the same words on every path. */
+export const Options = z.object({ slug: z.string(), name: z.string().optional(), from: z.string().optional() });
 
 export function register(parent: Command, ctx: Context): void {
   examples(
-    parent
-      .command('create')
-      .argument('<slug>', 'lower-case letters, digits and dashes')
-      .option('--name <name>', 'display name (default: the slug)')
-      .option('--from <fixture>', 'seed the new tenant from this fixture (YAML or JSON, - for stdin) in the same transaction')
-      .description('Create a tenant (an account) with default settings, or from a fixture')
-      .action((slug: string, o: { name?: string; from?: string }) => run(ctx, slug, o)),
+    parsedAction(
+      parent
+        .command('create')
+        .argument('<slug>', 'lower-case letters, digits and dashes')
+        .option('--name <name>', 'display name (default: the slug)')
+        .option('--from <fixture>', 'seed the new tenant from this fixture (YAML or JSON, - for stdin) in the same transaction')
+        .description('Create a tenant (an account) with default settings, or from a fixture'),
+      Options,
+      (o) => run(ctx, o),
+    ),
     [
       'deskctl tenants create acme --name "ACME Ltda"',
       'deskctl --tenant acme approval show',
@@ -21,7 +28,8 @@ export function register(parent: Command, ctx: Context): void {
   );
 }
 
-export async function run(ctx: Context, slug: string, o: { name?: string; from?: string }): Promise<void> {
+export async function run(ctx: Context, o: z.infer<typeof Options>): Promise<void> {
+  const { slug } = o;
   if (o.from !== undefined) {
     const fixture = await readFixture(ctx, o.from);
     const hd = await ctx.helpdesk({ anyTenant: true });

@@ -3,28 +3,36 @@ import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { Command } from 'commander';
 import { Option } from 'commander';
+import { z } from 'zod';
 import { invalid } from '../../core/errors.js';
 import { CHANNELS, type Attachment } from '../../core/schemas.js';
 import type { Context } from '../../context.js';
-import { collect, examples, exclusiveFlags } from '../shared.js';
+import { collect, examples, exclusiveFlags, parsedAction } from '../shared.js';
 
-interface Flags {
-  requester: string;
-  department: string;
-  category?: string;
-  subject: string;
-  message: string;
-  channel: string;
-  conversation?: string;
-  field: string[];
-  attach: string[];
-  internal?: boolean;
-  private?: boolean;
-}
+/**
+ * The request's own fields are checked by the API's schema (createTicket), so that the local and
+ * the remote paths refuse the same input with the same words; the flags here are their text.
+ * `--field` pairs are split, and `--attach` files read, in run (a file is I/O).
+ */
+export const Options = z.object({
+  requester: z.string(),
+  department: z.string(),
+  category: z.string().optional(),
+  subject: z.string(),
+  message: z.string(),
+  channel: z.string(),
+  conversation: z.string().optional(),
+  field: z.array(z.string()),
+  attach: z.array(z.string()),
+  internal: z.boolean().optional(),
+  private: z.boolean().optional(),
+});
+type Options = z.infer<typeof Options>;
 
 export function register(parent: Command, ctx: Context): void {
   examples(
     exclusiveFlags(
+      parsedAction(
       parent
       .command('create')
       .requiredOption('--requester <email>', 'the customer asking')
@@ -38,8 +46,10 @@ export function register(parent: Command, ctx: Context): void {
       .option('--attach <file>', 'attach a file (repeatable; its name, size and SHA-256 are recorded)', collect, [])
       .option('--internal', 'an internal ticket, staff only (with --channel agent)')
       .option('--private', "a manager's own ticket hidden from the other managers (R21)")
-      .description('Open a ticket; when approval applies (R7) it becomes a draft for the managers')
-      .action((o: Flags) => run(ctx, o)),
+      .description('Open a ticket; when approval applies (R7) it becomes a draft for the managers'),
+      Options,
+      (o) => run(ctx, o),
+      ),
     ['--internal', '--private'],
     ),
     [
@@ -74,7 +84,7 @@ async function readAttachments(files: string[]): Promise<Attachment[]> {
   );
 }
 
-export async function run(ctx: Context, o: Flags): Promise<void> {
+export async function run(ctx: Context, o: Options): Promise<void> {
   const request = {
     requester: o.requester,
     department: o.department,

@@ -1,13 +1,17 @@
 import type { Command } from 'commander';
 import { Option } from 'commander';
+import { z } from 'zod';
 import { CHANNELS, STATUSES, TicketFilter } from '../../core/schemas.js';
-import { parseInput } from '../../core/validate.js';
 import type { Context } from '../../context.js';
-import { TICKET_COLUMNS, examples, exclusiveFlags } from '../shared.js';
+import { TICKET_COLUMNS, examples, exclusiveFlags, parsedAction } from '../shared.js';
+
+/** The flags are the API's ticket filter (but its paging cursor), and whose view (--as). */
+export const Options = TicketFilter.omit({ after: true }).extend({ as: z.string().optional() });
 
 export function register(parent: Command, ctx: Context): void {
   examples(
     exclusiveFlags(
+      parsedAction(
       parent
       .command('list')
       .addOption(new Option('--status <status>', 'only this status').choices(STATUSES))
@@ -21,16 +25,18 @@ export function register(parent: Command, ctx: Context): void {
       .option('--due-today', "not solved or closed, and due later today in the tenant's time zone (R18)")
       .option('--limit <n>', 'at most this many')
       .option('--as <email>', "a customer's view: a manager sees the public tickets of their organization (R21)")
-      .description('List tickets, oldest first')
-      .action((o: Record<string, unknown>) => run(ctx, o)),
+      .description('List tickets, oldest first'),
+      Options,
+      (o) => run(ctx, o),
+      ),
       ['--overdue', '--due-today'],
     ),
     ['deskctl tickets list --status open --department Suporte', 'deskctl tickets list --overdue -o csv > overdue.csv', 'deskctl tickets list --agent joao@helpdesk.example --channel whatsapp'],
   );
 }
 
-export async function run(ctx: Context, o: Record<string, unknown>): Promise<void> {
-  const filter = parseInput(TicketFilter, { ...o, as: undefined });
-  const tickets = await (await ctx.helpdesk()).listTickets(filter, { as: o.as as string | undefined });
+export async function run(ctx: Context, o: z.infer<typeof Options>): Promise<void> {
+  const { as, ...filter } = o;
+  const tickets = await (await ctx.helpdesk()).listTickets(filter, { as });
   await ctx.out.list(tickets, TICKET_COLUMNS);
 }

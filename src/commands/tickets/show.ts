@@ -1,24 +1,29 @@
 import type { Command } from 'commander';
+import { z } from 'zod';
 import type { Context } from '../../context.js';
 import { TicketRef } from '../../core/schemas.js';
-import { parseInput } from '../../core/validate.js';
-import { examples } from '../shared.js';
+import { examples, parsedAction } from '../shared.js';
+
+// Neither an id nor a protocol is invalid input (exit 2), as for `drafts show abc`.
+export const Options = z.object({ ref: TicketRef, as: z.string().optional() });
 
 export function register(parent: Command, ctx: Context): void {
   examples(
-    parent
-      .command('show')
-      .argument('<ref>', 'ticket id or protocol')
-      .option('--as <email>', "a customer's view (R21)")
-      .description('Show one ticket with its messages')
-      .action((ref: string, o: { as?: string }) => run(ctx, ref, o.as)),
+    parsedAction(
+      parent
+        .command('show')
+        .argument('<ref>', 'ticket id or protocol')
+        .option('--as <email>', "a customer's view (R21)")
+        .description('Show one ticket with its messages'),
+      Options,
+      (o) => run(ctx, o),
+    ),
     ['deskctl tickets show 2026-000042', 'deskctl tickets show 42 -o json'],
   );
 }
 
-export async function run(ctx: Context, ref: string, as?: string): Promise<void> {
-  // Neither an id nor a protocol is invalid input (exit 2), as for `drafts show abc`.
-  const t = await (await ctx.helpdesk()).getTicket(parseInput(TicketRef, ref, 'ref'), { as });
+export async function run(ctx: Context, o: z.infer<typeof Options>): Promise<void> {
+  const t = await (await ctx.helpdesk()).getTicket(o.ref, { as: o.as });
   if (ctx.out.format === 'json') return ctx.out.json(t);
   const { messages, ...rest } = t;
   await ctx.out.object(rest);
