@@ -2,6 +2,7 @@ import type {
   Agent,
   ApprovalMode,
   AuditEntry,
+  AuditFilter,
   Category,
   CreateOutcome,
   Customer,
@@ -41,15 +42,6 @@ export interface NotificationFilter {
   pending?: boolean;
   to?: string;
   kind?: string;
-  limit?: number;
-  after?: number;
-}
-export interface AuditFilter {
-  since?: string;
-  /** An action (`draft.approve`), or every action of a kind with a final `*` (`draft.*`). */
-  action?: string;
-  entity?: string;
-  entityId?: string;
   limit?: number;
   after?: number;
 }

@@ -276,6 +276,17 @@ export const AuditEntryShape = z.object({
   details: z.unknown(),
 });
 export type AuditEntry = z.infer<typeof AuditEntryShape>;
+/** Which audit rows `audit list` reads (the engine and both backends take the same). */
+export interface AuditFilter {
+  since?: string;
+  /** An action (`draft.approve`), or every action of a kind with a final `*` (`draft.*`). */
+  action?: string;
+  /** The kind of entity (`draft`, `ticket`, `customer` …), and with entityId one of them. */
+  entity?: string;
+  entityId?: string;
+  limit?: number;
+  after?: number;
+}
 
 export const TenantShape = z.object({ slug: z.string(), name: z.string(), createdAt: z.string() });
 export type Tenant = z.infer<typeof TenantShape>;

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { AuditEntry, Notification } from '../core/schemas.js';
+import type { AuditEntry, AuditFilter, Notification } from '../core/schemas.js';
 import type { EngineContext } from './context.js';
 
 export async function listNotifications(
@@ -27,18 +27,7 @@ export async function listNotifications(
   }));
 }
 
-export interface AuditListFilter {
-  since?: string;
-  /** An action (`draft.approve`), or all of a kind with a final `*` (`draft.*`). */
-  action?: string;
-  /** The kind of entity (`draft`, `ticket`, `customer` …), and with entityId one of them. */
-  entity?: string;
-  entityId?: string;
-  limit?: number;
-  after?: number;
-}
-
-export async function listAudit(ctx: EngineContext, filter: AuditListFilter): Promise<AuditEntry[]> {
+export async function listAudit(ctx: EngineContext, filter: AuditFilter): Promise<AuditEntry[]> {
   let q = ctx.store.db
     .selectFrom('audit')
     .select(['id', 'at', 'actor', 'action', 'entity', 'entity_id', 'details'])

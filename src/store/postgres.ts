@@ -321,11 +321,13 @@ export function pgCode(e: unknown): string | undefined {
   return typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) ? code : undefined;
 }
 
+/** pg's words when the server asks for a password and the URL, PGPASSWORD and ~/.pgpass gave none. */
+const NO_PASSWORD = /client password must be a string|password authentication is required|no password supplied/i;
+
 function unavailable(shown: string, e: unknown): DeskctlError {
   const code = pgCode(e);
-  const message = (e as Error)?.message ?? '';
   // Reached, but it would not let deskctl in: said as such, with where a password may come from.
-  if (/client password must be a string|password authentication is required|no password supplied/i.test(message)) {
+  if (NO_PASSWORD.test((e as Error)?.message ?? '')) {
     return new DeskctlError('unavailable', `cannot open the database ${shown}: the server asks for a password; give it in the URL, in PGPASSWORD or in ~/.pgpass`);
   }
   if (code === '28P01' || code === '28000' || code === '3D000') return new DeskctlError('unavailable', `cannot open the database ${shown}: ${describe(e)}`);
@@ -346,7 +348,8 @@ function unreachable(e: unknown): boolean {
     code === '57P03' ||
     (code === '55000' && /not currently accepting connections/i.test((e as Error)?.message ?? '')) ||
     (!code && isConnectionError(e)) ||
-    /client password must be a string|Connection terminated/i.test((e as Error)?.message ?? '')
+    NO_PASSWORD.test((e as Error)?.message ?? '') ||
+    /Connection terminated/i.test((e as Error)?.message ?? '')
   );
 }
 
