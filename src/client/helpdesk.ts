@@ -30,6 +30,7 @@ import type { AgentSummaryRow, ApprovalStatsQuery, ApprovalStatsRow, StatsQuery,
 import type { GenerateHooks, GenerateOptions, GenerateReport } from '../engine/generate.js';
 import type { SeedOptions, SeedReport } from '../engine/seed.js';
 import type { TokenInfo } from '../engine/tokens.js';
+import type { WhatsappConnectRequest, WhatsappConnectResult, WhatsappDisconnectResult, WhatsappStatus } from '../core/whatsapp-connection.js';
 
 export type { AgentPatch, NewCustomer, CustomerPatch, DecideHooks, DecideRequest, RuleSpec, BatchReport, TokenInfo };
 
@@ -108,6 +109,12 @@ export interface Helpdesk {
   createToken(input: { name: string; role: string; customer?: string | null }): Promise<{ name: string; role: string; customer: string | null; token: string }>;
   listTokens(): Promise<TokenInfo[]>;
   revokeToken(name: string): Promise<{ revoked: string }>;
+
+  /** `whatsapp show`: the connection (never a secret) and the whatsapp.* settings. */
+  whatsappStatus(): Promise<WhatsappStatus>;
+  /** `whatsapp connect`: the secrets go in here and are never returned. */
+  connectWhatsapp(input: WhatsappConnectRequest): Promise<WhatsappConnectResult>;
+  disconnectWhatsapp(): Promise<WhatsappDisconnectResult>;
 
   listNotifications(filter: NotificationFilter): Promise<Notification[]>;
   listAudit(filter: AuditFilter): Promise<AuditEntry[]>;

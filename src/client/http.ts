@@ -246,6 +246,10 @@ class HttpHelpdesk implements Helpdesk {
   listTokens: Helpdesk['listTokens'] = () => this.call('listTokens');
   revokeToken: Helpdesk['revokeToken'] = (name) => this.call('revokeToken', { params: { name } });
 
+  whatsappStatus: Helpdesk['whatsappStatus'] = () => this.call('getWhatsapp');
+  connectWhatsapp: Helpdesk['connectWhatsapp'] = (input) => this.call('connectWhatsapp', { body: input });
+  disconnectWhatsapp: Helpdesk['disconnectWhatsapp'] = () => this.call('disconnectWhatsapp');
+
   listNotifications: Helpdesk['listNotifications'] = (filter) => {
     const { limit, ...rest } = filter;
     return this.all('listNotifications', rest, limit);

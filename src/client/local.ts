@@ -14,6 +14,8 @@ import type * as generator from '../engine/generate.js';
 import type * as seeding from '../engine/seed.js';
 import type { StatsRow } from '../core/stats.js';
 import { openStore, type Store } from '../store/store.js';
+import { lazySecretsKey } from '../config/secrets-key.js';
+import type { WhatsappConnectRequest } from '../core/whatsapp-connection.js';
 import type { As, Helpdesk } from './helpdesk.js';
 
 export interface LocalOptions {
@@ -49,6 +51,7 @@ const E = {
   tenants: () => import('../engine/tenants.js'),
   tickets: () => import('../engine/tickets.js'),
   tokens: () => import('../engine/tokens.js'),
+  whatsappConnection: () => import('../engine/whatsapp-connection.js'),
 };
 
 /** The embedded backend: the engine in-process over a SQLite file. */
@@ -68,6 +71,7 @@ export async function openLocalHelpdesk(o: LocalOptions): Promise<Helpdesk> {
       actor: { kind: 'admin', name: o.operator ?? operatorName() },
       now: () => clock(o.env),
       chunkSize: chunkSizeFrom(o.env),
+      secretsKey: lazySecretsKey(o.env ?? process.env),
     };
     if ('id' in missing) ctx.tenantId = missing.id;
     else {
@@ -171,6 +175,10 @@ export class LocalHelpdesk implements Helpdesk {
   createToken = async (input: { name: string; role: string; customer?: string | null }) => (await E.tokens()).createToken(this.ctx, input);
   listTokens = async () => (await E.tokens()).listTokens(this.ctx);
   revokeToken = async (name: string) => (await E.tokens()).revokeToken(this.ctx, name);
+
+  whatsappStatus = async () => (await E.whatsappConnection()).whatsappStatus(this.ctx);
+  connectWhatsapp = async (input: WhatsappConnectRequest) => (await E.whatsappConnection()).connectWhatsapp(this.ctx, input);
+  disconnectWhatsapp = async () => (await E.whatsappConnection()).disconnectWhatsapp(this.ctx);
 
   listNotifications = async (filter: Parameters<typeof journal.listNotifications>[1]) => (await E.journal()).listNotifications(this.ctx, filter);
   listAudit = async (filter: Parameters<typeof journal.listAudit>[1]) => (await E.journal()).listAudit(this.ctx, filter);

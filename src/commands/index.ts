@@ -21,6 +21,7 @@ export const NOUNS: { name: string; summary: string; hidden?: boolean; load: () 
   { name: 'drafts', summary: 'Ticket drafts waiting for approval: list, approve, reject (R10-R13)', load: () => import('./drafts/index.js') },
   { name: 'notifications', summary: 'The notification outbox (R22)', load: () => import('./notifications/index.js') },
   { name: 'serve', summary: 'Run the helpdesk HTTP API over a database', load: () => import('./serve/index.js') },
+  { name: 'whatsapp', summary: 'The WhatsApp connection: connect (secrets from stdin), show, disconnect', load: () => import('./whatsapp/index.js') },
   { name: 'tokens', summary: 'API tokens: create (shown once), list, revoke', load: () => import('./tokens/index.js') },
   { name: 'audit', summary: 'The audit trail of every change', load: () => import('./audit/index.js') },
   { name: 'seed', summary: 'Bring the tenant to a known state from a YAML/JSON fixture (idempotent)', load: () => import('./seed/index.js') },

@@ -24,6 +24,7 @@ import {
   TicketShape,
   VISIBILITIES,
 } from './schemas.js';
+import { WhatsappConnectInput, WhatsappConnectResultShape, WhatsappDisconnectShape, WhatsappStatusShape } from './whatsapp-connection.js';
 
 /**
  * The helpdesk's HTTP API, described once: the server registers these operations, the remote
@@ -154,6 +155,8 @@ export const Bodies = {
     randomSeed: z.union([z.string(), z.number()]).optional(),
   }),
   /** A ticket request (R8): its fields are checked in full by the engine, as for every other channel. */
+  /** The WhatsApp connection: its secrets travel only here, in the body (never in a path, a query or a log). */
+  whatsappConnect: WhatsappConnectInput,
   ticket: z.strictObject({
     requester: z.string().optional(),
     department: z.string(),
@@ -254,6 +257,10 @@ export const API = {
   exportStats: op({ method: 'GET', path: '/stats/tickets', summary: 'Ticket statistics (R23), one NDJSON row per group', roles: ADMIN, response: StatsRow, stream: true }),
   approvalStats: op({ method: 'GET', path: '/stats/approvals', summary: 'Approval statistics (R23)', roles: ADMIN, response: z.array(z.record(z.string(), z.unknown())) }),
   agentSummary: op({ method: 'GET', path: '/stats/agents', summary: 'Per agent: pending, due today, overdue', roles: ADMIN, response: z.array(z.record(z.string(), z.unknown())) }),
+
+  getWhatsapp: op({ method: 'GET', path: '/whatsapp/connection', summary: 'The WhatsApp connection (never its secrets) and the whatsapp.* settings', roles: ADMIN, response: WhatsappStatusShape }),
+  connectWhatsapp: op({ method: 'PUT', path: '/whatsapp/connection', summary: 'Connect a WhatsApp Business number, or replace the connection (secrets in the body, never shown again)', roles: ADMIN, response: WhatsappConnectResultShape, body: Bodies.whatsappConnect }),
+  disconnectWhatsapp: op({ method: 'DELETE', path: '/whatsapp/connection', summary: 'Remove the WhatsApp connection and its secrets', roles: ADMIN, response: WhatsappDisconnectShape }),
 
   listNotifications: op({ method: 'GET', path: '/notifications', summary: 'The notification outbox (R22)', roles: ADMIN, response: Page(Notification), paginated: true }),
   listAudit: op({ method: 'GET', path: '/audit', summary: 'The audit trail', roles: ADMIN, response: Page(AuditEntry), paginated: true }),

@@ -3,6 +3,7 @@ import { notFound } from '../core/errors.js';
 import { didYouMean } from '../core/suggest.js';
 import { DEFAULT_SETTINGS, SETTING_KEYS, type NotificationKind, type SettingKey, type Settings } from '../core/model.js';
 import type { Store, Tx } from '../store/store.js';
+import type { SecretsKey } from './secrets.js';
 
 /** Who is acting: the tenant's admin (the local operator or an admin token) or a customer (`--as`). */
 export type Actor =
@@ -17,6 +18,8 @@ export interface EngineContext {
   now: () => Date;
   /** Drafts decided per transaction (default DECIDE_CHUNK); smaller values interleave concurrent deciders in tests. */
   chunkSize?: number;
+  /** The operator's key for secrets at rest (DESKCTL_SECRETS_KEY…), read on first use; null when none is given. */
+  secretsKey?: () => SecretsKey | null;
 }
 
 export const actorLabel = (a: Actor) => (a.kind === 'admin' ? a.name : `${a.kind}:${a.name}`);

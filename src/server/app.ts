@@ -17,6 +17,9 @@ import { sharedRateStore } from './rate-store.js';
 import { fromFastify, statusOf } from './errors.js';
 import { HANDLERS } from './handlers.js';
 import { openApiDocument } from './openapi.js';
+import { registerWhatsappWebhook } from './webhook.js';
+import { lazySecretsKey } from '../config/secrets-key.js';
+import type { SecretsKey } from '../engine/secrets.js';
 
 export interface ServerOptions {
   store: Store;
@@ -35,6 +38,10 @@ export interface ServerOptions {
   env?: NodeJS.ProcessEnv;
   /** How long a client may take (milliseconds): see SERVER_TIMEOUTS. */
   timeouts?: Partial<ServerTimeouts>;
+  /** Deliveries to /webhooks/whatsapp per client address per window (default 10 × rateLimit.max). */
+  webhookRateLimit?: number;
+  /** The key of secrets at rest (default: DESKCTL_SECRETS_KEY or DESKCTL_SECRETS_KEY_FILE of `env`), read when the server is built. */
+  secretsKey?: SecretsKey | null;
 }
 
 export interface ServerTimeouts {
@@ -80,6 +87,8 @@ declare module 'fastify' {
   }
   interface FastifyContextConfig {
     operation?: OperationName;
+    /** The WhatsApp webhook: no token, a raw body, its own checks (server/webhook.ts). */
+    webhook?: boolean;
   }
 }
 
@@ -187,6 +196,9 @@ export async function buildServer(o: ServerOptions): Promise<FastifyInstance> {
     clientErrorHandler,
   });
   const now = () => clock(o.env);
+  // A key that cannot be read stops the server from starting (exit 2), not a delivery later.
+  const key = o.secretsKey !== undefined ? o.secretsKey : lazySecretsKey(o.env ?? process.env)();
+  const secretsKey = () => key;
   const work: ServerWork = { bodiesRead: 0, bodyBytes: 0, validatorSteps: 0, tokenLookups: 0 };
   app.decorate('work', work);
   // JSON only: any other body is 415, never a string handed to a handler.
@@ -217,7 +229,7 @@ export async function buildServer(o: ServerOptions): Promise<FastifyInstance> {
     const e = err instanceof DeskctlError ? err : fromFastify(err as { statusCode?: number; code?: string; message: string });
     const status = statusOf(e);
     if (status >= 500) req.log.error({ err }, 'request failed');
-    if (status === 401) reply.header('www-authenticate', 'Bearer');
+    if (status === 401 && !req.routeOptions.config.webhook) reply.header('www-authenticate', 'Bearer');
     // Refused before its body was read (no token, a role that may not, too large): the body is
     // never read, and the connection closes once the answer is out.
     if (!req.raw.complete) reply.header('connection', 'close');
@@ -225,7 +237,7 @@ export async function buildServer(o: ServerOptions): Promise<FastifyInstance> {
   });
   // Every body of the API is a JSON object of bounded depth and valid text: anything else is a 400 naming where.
   app.addHook('preValidation', async (req) => {
-    if (req.body === undefined) return;
+    if (req.body === undefined || req.routeOptions.config.webhook) return;
     if (req.body === null || typeof req.body !== 'object' || Array.isArray(req.body)) throw invalid('body: expected a JSON object');
     const { problem, steps } = inspectJson(req.body, MAX_BODY_DEPTH);
     work.validatorSteps += steps;
@@ -237,6 +249,8 @@ export async function buildServer(o: ServerOptions): Promise<FastifyInstance> {
   // Authentication reads the headers alone, before anything else of the request: the token is
   // looked up here, so that the rate limit below knows whose request it is.
   app.addHook('onRequest', async (req) => {
+    // The webhook's credential is its signature, checked by its own route (server/webhook.ts).
+    if (req.routeOptions.config.webhook) return;
     if (!req.routeOptions.config.operation) {
       // No operation, no body to read: an unknown path is 404 and /healthz or the document take none.
       if (req.is404) throw notFound(`no route ${req.method} ${req.url.split('?')[0]}`);
@@ -320,7 +334,7 @@ export async function buildServer(o: ServerOptions): Promise<FastifyInstance> {
         const principal = req.principal!;
         const actor = req.actor!;
         const params = req.params as Record<string, string>;
-        const engine = { store: o.store, tenantId: principal.tenantId, actor, now };
+        const engine = { store: o.store, tenantId: principal.tenantId, actor, now, secretsKey };
         const hd = new LocalHelpdesk(principal.tenant, engine, false);
         const key = req.headers['idempotency-key'];
         const result = await HANDLERS[name](hd, {
@@ -336,6 +350,13 @@ export async function buildServer(o: ServerOptions): Promise<FastifyInstance> {
       },
     });
   }
+  await registerWhatsappWebhook(app, {
+    store: o.store,
+    now,
+    secretsKey,
+    work,
+    rateLimit: { max: o.webhookRateLimit ?? 10 * (o.rateLimit?.max ?? 600), timeWindowMs: windowMs },
+  });
   return app;
 }
 

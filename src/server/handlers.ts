@@ -187,6 +187,10 @@ export const HANDLERS: Record<OperationName, Handler> = {
   listTokens: (hd) => hd.listTokens(),
   revokeToken: (hd, i) => hd.revokeToken(i.params.name!),
 
+  getWhatsapp: (hd) => hd.whatsappStatus(),
+  connectWhatsapp: (hd, i) => hd.connectWhatsapp(body('whatsappConnect', i)),
+  disconnectWhatsapp: (hd) => hd.disconnectWhatsapp(),
+
   listNotifications: (hd, i) => {
     const { limit, after, as: _as, ...filter } = parseInput(NotificationQuery, i.query);
     return page({ limit, after }, (size, cursor) => hd.listNotifications({ ...filter, limit: size, after: cursor }));

@@ -8,6 +8,8 @@ export interface StartOptions {
   logLevel: string;
   bodyLimit?: number;
   rateLimit?: { max: number; timeWindowMs: number };
+  /** WhatsApp webhook deliveries per client address per minute. */
+  webhookRateLimit?: number;
   trustProxy?: string[];
   env?: NodeJS.ProcessEnv;
   /** On close, how long the requests in flight may take before their connections are cut (default 10 s). */
@@ -29,6 +31,7 @@ export async function startServer(o: StartOptions): Promise<{ url: string; close
       env: o.env,
       bodyLimit: o.bodyLimit,
       rateLimit: o.rateLimit,
+      webhookRateLimit: o.webhookRateLimit,
       trustProxy: o.trustProxy,
       timeouts: o.timeouts,
       logger: o.logLevel === 'silent' ? false : { level: o.logLevel, redact: ['req.headers.authorization'] },

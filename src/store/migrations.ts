@@ -245,4 +245,29 @@ CREATE INDEX drafts_created ON drafts(tenant_id, created_at);
 CREATE INDEX tickets_tenant ON tickets(tenant_id);
 `,
   },
+  {
+    // WhatsApp connection (issue 15): one per tenant; the webhook finds the tenant by phone_number_id
+    // and answers Meta's handshake by the verify token's SHA-256. The three secrets are stored as
+    // given, or sealed with AES-256-GCM when the operator gives a key (engine/secrets.ts): then
+    // `encrypted` is 1 and `key_id` names the key they were sealed with.
+    name: 'whatsapp connections',
+    sql: `
+CREATE TABLE whatsapp_connections (
+  id                INTEGER PRIMARY KEY AUTOINCREMENT,
+  tenant_id         INTEGER NOT NULL UNIQUE REFERENCES tenants(id) ON DELETE CASCADE,
+  phone_number_id   TEXT NOT NULL UNIQUE,
+  display_number    TEXT,
+  app_secret        TEXT NOT NULL,
+  access_token      TEXT NOT NULL,
+  verify_token      TEXT NOT NULL,
+  verify_token_hash TEXT NOT NULL,
+  encrypted         INTEGER NOT NULL CHECK (encrypted IN (0, 1)),
+  key_id            TEXT,
+  created_at        TEXT NOT NULL,
+  updated_at        TEXT NOT NULL,
+  CHECK ((encrypted = 1) = (key_id IS NOT NULL))
+);
+CREATE INDEX whatsapp_connections_verify ON whatsapp_connections(verify_token_hash);
+`,
+  },
 ];

@@ -126,4 +126,21 @@ export interface DB {
     entity_id: string | null;
     details: string | null;
   };
+  whatsapp_connections: {
+    id: Generated<number>;
+    tenant_id: number;
+    phone_number_id: string;
+    display_number: string | null;
+    /** The secrets: as given, or sealed (`encrypted` 1, engine/secrets.ts). */
+    app_secret: string;
+    access_token: string;
+    verify_token: string;
+    /** SHA-256 (hex) of the verify token: Meta's handshake finds the connection by it. */
+    verify_token_hash: string;
+    encrypted: number;
+    /** Which key sealed the secrets (a fingerprint, never the key); null when stored in plain text. */
+    key_id: string | null;
+    created_at: string;
+    updated_at: string;
+  };
 }

@@ -11,6 +11,7 @@ export const Options = z.object({
   port: z.coerce.number({ error: 'expected a port number' }).int('expected a port number').min(0).max(65535),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
   rateLimit: z.coerce.number({ error: 'expected requests per minute' }).int().positive(),
+  webhookRateLimit: z.coerce.number({ error: 'expected deliveries per minute' }).int().positive().optional(),
   bodyLimit: z.coerce.number({ error: 'expected a size in bytes' }).int().min(1024),
   trustProxy: z
     .string()
@@ -28,10 +29,11 @@ export function register(cmd: Command, ctx: Context): void {
       .option('--port <port>', 'port to listen on (0 picks a free one)', '8080')
       .addOption(new Option('--log-level <level>', 'structured (JSON) log level, on stdout').choices(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'))
       .option('--rate-limit <n>', 'requests per token (or per address) per minute', '600')
+      .option('--webhook-rate-limit <n>', 'WhatsApp webhook deliveries per client address per minute (default 10 × --rate-limit)')
       .option('--body-limit <bytes>', 'largest request body', '1048576')
       .option('--trust-proxy <addresses>', 'load balancers (addresses or CIDR ranges, comma-separated) whose X-Forwarded-For names the client')
       .option('--drain-timeout <seconds>', 'on SIGTERM, how long requests in flight may finish before their connections are cut', '10')
-      .description('Serve the helpdesk HTTP API (/v1, OpenAPI at /v1/openapi.json, /healthz, /readyz) over the database, SQLite or PostgreSQL (as many servers as wanted on one); SIGTERM or Ctrl-C drains and stops'),
+      .description('Serve the helpdesk HTTP API (/v1, OpenAPI at /v1/openapi.json, /healthz, /readyz, the WhatsApp webhook at /webhooks/whatsapp) over the database, SQLite or PostgreSQL (as many servers as wanted on one); SIGTERM or Ctrl-C drains and stops'),
       Options,
       (o) => run(ctx, o),
     ),
@@ -55,6 +57,7 @@ export async function run(ctx: Context, o: z.infer<typeof Options>): Promise<voi
     bodyLimit: o.bodyLimit,
     trustProxy: o.trustProxy,
     rateLimit: { max: o.rateLimit, timeWindowMs: 60_000 },
+    webhookRateLimit: o.webhookRateLimit,
     drainMs: o.drainTimeout * 1000,
     env: ctx.env,
   }).catch((e: NodeJS.ErrnoException) => {

@@ -1,0 +1,94 @@
+import { z } from 'zod';
+import { closest } from './suggest.js';
+
+/*
+ * The WhatsApp connection of a tenant (issue 15, point 6): its input and what is shown of it.
+ * The secrets are checked without ever repeating them: no message quotes a value, and an unknown
+ * key is named only when it is a near miss of a known one (a key could be a pasted secret).
+ */
+
+export const SECRET_NAMES = ['appSecret', 'accessToken', 'verifyToken'] as const;
+export type SecretName = (typeof SECRET_NAMES)[number];
+
+const SECRETS_SHAPE = '{"appSecret":"…","accessToken":"…","verifyToken":"…"}';
+
+function unknownKeys(keys: readonly PropertyKey[]): string {
+  const named: string[] = [];
+  let others = 0;
+  for (const k of keys) {
+    const near = typeof k === 'string' && k.length <= 20 ? closest(k, SECRET_NAMES, 1)[0] : undefined;
+    if (near) named.push(`"${String(k)}" (did you mean "${near}"?)`);
+    else others++;
+  }
+  const expected = 'expected only appSecret, accessToken and verifyToken';
+  if (named.length === 0) return `${others === 1 ? 'an unknown key' : `${others} unknown keys`} (not repeated here: one could hold a secret); ${expected}`;
+  const rest = others ? ` and ${others} other${others > 1 ? 's' : ''} (not repeated here: one could hold a secret)` : '';
+  return `unknown key${keys.length > 1 ? 's' : ''} ${named.join(', ')}${rest}; ${expected}`;
+}
+
+const secret = () =>
+  z
+    .string({ error: (iss) => (iss.input === undefined ? 'required (text)' : 'expected text') })
+    .min(1, 'must not be empty')
+    .max(4_096, 'at most 4,096 characters')
+    .refine((s) => s.trim() === s, 'must not start or end with spaces or line breaks')
+    .refine((s) => !/[\p{Cc}\p{Cf}]/u.test(s), 'must not hold control or invisible characters');
+
+/** The three secrets, strictly: each present and non-empty, nothing else. */
+export const WhatsappSecrets = z.strictObject(
+  { appSecret: secret(), accessToken: secret(), verifyToken: secret() },
+  {
+    error: (iss) =>
+      iss.code === 'unrecognized_keys' ? unknownKeys(iss.keys) : iss.code === 'invalid_type' ? `expected a JSON object ${SECRETS_SHAPE}` : undefined,
+  },
+);
+export type WhatsappSecretValues = z.infer<typeof WhatsappSecrets>;
+
+/** Meta's id of the business phone number (WhatsApp > API Setup): digits. */
+export const PhoneNumberId = z
+  .string({ error: 'required: the phone number id Meta shows (WhatsApp > API Setup)' })
+  .trim()
+  .regex(/^\d{1,30}$/, 'expected the digits of the phone number id Meta shows (WhatsApp > API Setup)');
+
+/** The business number as people dial it (`+55 11 91234-5678`); 8 to 15 digits. */
+export const DisplayNumber = z
+  .string()
+  .trim()
+  .refine((s) => /^\+?[\d\s().-]+$/.test(s) && s.replace(/\D/g, '').length >= 8 && s.replace(/\D/g, '').length <= 15, 'expected a phone number such as +55 11 91234-5678');
+
+/** `whatsapp connect` / PUT …/whatsapp/connection. */
+export const WhatsappConnectInput = z.strictObject({
+  phoneNumberId: PhoneNumberId,
+  displayNumber: DisplayNumber.nullish(),
+  secrets: WhatsappSecrets,
+});
+export type WhatsappConnectRequest = z.input<typeof WhatsappConnectInput>;
+
+/** What is shown of a connection: never a secret, only whether each is set and how it is stored. */
+export const WhatsappConnectionShape = z.object({
+  phoneNumberId: z.string(),
+  displayNumber: z.string().nullable(),
+  secrets: z.object({ appSecret: z.boolean(), accessToken: z.boolean(), verifyToken: z.boolean() }),
+  /** Sealed with AES-256-GCM under the operator's key (else plain text in the database). */
+  encrypted: z.boolean(),
+  /** The fingerprint of the key that sealed them (null in plain text). */
+  keyId: z.string().nullable(),
+  /** Whether the key given now is that key (null in plain text). */
+  keyMatches: z.boolean().nullable(),
+  connectedAt: z.string(),
+  updatedAt: z.string(),
+});
+export type WhatsappConnection = z.infer<typeof WhatsappConnectionShape>;
+
+export const WhatsappConnectResultShape = WhatsappConnectionShape.extend({ changed: z.boolean(), replaced: z.boolean() });
+export type WhatsappConnectResult = z.infer<typeof WhatsappConnectResultShape>;
+
+export const WhatsappStatusShape = z.object({
+  connection: WhatsappConnectionShape.nullable(),
+  /** The tenant's whatsapp.* settings (R24). */
+  settings: z.record(z.string(), z.unknown()),
+});
+export type WhatsappStatus = z.infer<typeof WhatsappStatusShape>;
+
+export const WhatsappDisconnectShape = z.object({ disconnected: z.boolean(), phoneNumberId: z.string().nullable() });
+export type WhatsappDisconnectResult = z.infer<typeof WhatsappDisconnectShape>;
