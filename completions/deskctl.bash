@@ -6,7 +6,7 @@
 _deskctl_spec() {
   _dk_cmds='' _dk_opts='' _dk_vopts=''
   case "$1" in
-    '') _dk_cmds='demo tenants settings approval rules departments categories orgs customers agents tickets drafts notifications serve tokens audit seed generate stats profile completion help' _dk_opts='-V --version -h --help' _dk_vopts='' ;;
+    '') _dk_cmds='demo tenants settings approval rules departments categories orgs customers agents tickets drafts notifications serve whatsapp tokens audit seed generate stats profile completion help' _dk_opts='-V --version -h --help' _dk_vopts='' ;;
     'demo') _dk_cmds='' _dk_opts='--slug --reset -h --help' _dk_vopts='--slug' ;;
     'tenants') _dk_cmds='list create remove help' _dk_opts='-h --help' _dk_vopts='' ;;
     'tenants list') _dk_cmds='' _dk_opts='-h --help' _dk_vopts='' ;;
@@ -76,7 +76,12 @@ _deskctl_spec() {
     'notifications') _dk_cmds='list help' _dk_opts='-h --help' _dk_vopts='' ;;
     'notifications list') _dk_cmds='' _dk_opts='--pending --to --kind --limit -h --help' _dk_vopts='--to --kind --limit' ;;
     'notifications help') _dk_cmds='' _dk_opts='' _dk_vopts='' ;;
-    'serve') _dk_cmds='' _dk_opts='--host --port --log-level --rate-limit --body-limit --trust-proxy --drain-timeout -h --help' _dk_vopts='--host --port --log-level --rate-limit --body-limit --trust-proxy --drain-timeout' ;;
+    'serve') _dk_cmds='' _dk_opts='--host --port --log-level --rate-limit --webhook-rate-limit --body-limit --trust-proxy --drain-timeout -h --help' _dk_vopts='--host --port --log-level --rate-limit --webhook-rate-limit --body-limit --trust-proxy --drain-timeout' ;;
+    'whatsapp') _dk_cmds='connect show disconnect help' _dk_opts='-h --help' _dk_vopts='' ;;
+    'whatsapp connect') _dk_cmds='' _dk_opts='--phone-number-id --display-number --secrets-stdin -h --help' _dk_vopts='--phone-number-id --display-number' ;;
+    'whatsapp show') _dk_cmds='' _dk_opts='-h --help' _dk_vopts='' ;;
+    'whatsapp disconnect') _dk_cmds='' _dk_opts='-y --yes -h --help' _dk_vopts='' ;;
+    'whatsapp help') _dk_cmds='' _dk_opts='' _dk_vopts='' ;;
     'tokens') _dk_cmds='create list revoke help' _dk_opts='-h --help' _dk_vopts='' ;;
     'tokens create') _dk_cmds='' _dk_opts='--name --role --customer -h --help' _dk_vopts='--name --role --customer' ;;
     'tokens list') _dk_cmds='' _dk_opts='-h --help' _dk_vopts='' ;;
@@ -198,6 +203,7 @@ _deskctl_arg() {
     'tickets help') case $2 in 0) echo 'choices:create list show solve assign close reopen reply link-process rate' ;; esac ;;
     'drafts help') case $2 in 0) echo 'choices:list show approve reject' ;; esac ;;
     'notifications help') case $2 in 0) echo 'choices:list' ;; esac ;;
+    'whatsapp help') case $2 in 0) echo 'choices:connect show disconnect' ;; esac ;;
     'tokens help') case $2 in 0) echo 'choices:create list revoke' ;; esac ;;
     'audit help') case $2 in 0) echo 'choices:list' ;; esac ;;
     'seed') case $2 in 0) echo 'files' ;; esac ;;
@@ -207,7 +213,7 @@ _deskctl_arg() {
     'profile remove') case $2 in 0) echo 'dynamic:profiles' ;; esac ;;
     'profile help') case $2 in 0) echo 'choices:add list show use remove' ;; esac ;;
     'completion') case $2 in 0) echo 'choices:bash zsh fish' ;; esac ;;
-    'help') case $2 in 0) echo 'choices:demo tenants settings approval rules departments categories orgs customers agents tickets drafts notifications serve tokens audit seed generate stats profile completion exit-codes environment' ;; esac ;;
+    'help') case $2 in 0) echo 'choices:demo tenants settings approval rules departments categories orgs customers agents tickets drafts notifications serve whatsapp tokens audit seed generate stats profile completion exit-codes environment' ;; esac ;;
   esac
 }
 

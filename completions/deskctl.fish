@@ -6,7 +6,7 @@ function __deskctl_spec --argument-names p
     set -g __deskctl_vopts
     switch $p
     case ''
-        set -g __deskctl_cmds 'demo' 'tenants' 'settings' 'approval' 'rules' 'departments' 'categories' 'orgs' 'customers' 'agents' 'tickets' 'drafts' 'notifications' 'serve' 'tokens' 'audit' 'seed' 'generate' 'stats' 'profile' 'completion' 'help'
+        set -g __deskctl_cmds 'demo' 'tenants' 'settings' 'approval' 'rules' 'departments' 'categories' 'orgs' 'customers' 'agents' 'tickets' 'drafts' 'notifications' 'serve' 'whatsapp' 'tokens' 'audit' 'seed' 'generate' 'stats' 'profile' 'completion' 'help'
         set -g __deskctl_vopts 
     case 'demo'
         set -g __deskctl_cmds 
@@ -217,7 +217,22 @@ function __deskctl_spec --argument-names p
         set -g __deskctl_vopts 
     case 'serve'
         set -g __deskctl_cmds 
-        set -g __deskctl_vopts '--host' '--port' '--log-level' '--rate-limit' '--body-limit' '--trust-proxy' '--drain-timeout'
+        set -g __deskctl_vopts '--host' '--port' '--log-level' '--rate-limit' '--webhook-rate-limit' '--body-limit' '--trust-proxy' '--drain-timeout'
+    case 'whatsapp'
+        set -g __deskctl_cmds 'connect' 'show' 'disconnect' 'help'
+        set -g __deskctl_vopts 
+    case 'whatsapp connect'
+        set -g __deskctl_cmds 
+        set -g __deskctl_vopts '--phone-number-id' '--display-number'
+    case 'whatsapp show'
+        set -g __deskctl_cmds 
+        set -g __deskctl_vopts 
+    case 'whatsapp disconnect'
+        set -g __deskctl_cmds 
+        set -g __deskctl_vopts 
+    case 'whatsapp help'
+        set -g __deskctl_cmds 
+        set -g __deskctl_vopts 
     case 'tokens'
         set -g __deskctl_cmds 'create' 'list' 'revoke' 'help'
         set -g __deskctl_vopts 
@@ -386,7 +401,8 @@ complete -c deskctl -n '__deskctl_at \'\'' -a 'agents' -d 'Agents (staff users)'
 complete -c deskctl -n '__deskctl_at \'\'' -a 'tickets' -d 'Open, list, solve, close, reopen and rate tickets'
 complete -c deskctl -n '__deskctl_at \'\'' -a 'drafts' -d 'Ticket drafts waiting for approval: list, approve, reject (R10-R13)'
 complete -c deskctl -n '__deskctl_at \'\'' -a 'notifications' -d 'The notification outbox (R22)'
-complete -c deskctl -n '__deskctl_at \'\'' -a 'serve' -d 'Serve the helpdesk HTTP API (/v1, OpenAPI at /v1/openapi.json, /healthz, /readyz) over the database, SQLite or PostgreSQL (as many servers as wanted on one); SIGTERM or Ctrl-C drains and stops'
+complete -c deskctl -n '__deskctl_at \'\'' -a 'serve' -d 'Serve the helpdesk HTTP API (/v1, OpenAPI at /v1/openapi.json, /healthz, /readyz, the WhatsApp webhook at /webhooks/whatsapp) over the database, SQLite or PostgreSQL (as many servers as wanted on one); SIGTERM or Ctrl-C drains and stops'
+complete -c deskctl -n '__deskctl_at \'\'' -a 'whatsapp' -d 'The WhatsApp connection: connect (secrets from stdin), show, disconnect'
 complete -c deskctl -n '__deskctl_at \'\'' -a 'tokens' -d 'API tokens: create (shown once), list, revoke'
 complete -c deskctl -n '__deskctl_at \'\'' -a 'audit' -d 'The audit trail of every change'
 complete -c deskctl -n '__deskctl_at \'\'' -a 'seed' -d 'Create a known state in the tenant from a fixture, in one transaction. Idempotent by natural keys (names, e-mails, refs): a second run changes nothing. Invalid input writes nothing and lists every problem with its path (exit 2).'
@@ -647,10 +663,24 @@ complete -c deskctl -n '__deskctl_at \'serve\'' -l host -x -d 'address to listen
 complete -c deskctl -n '__deskctl_at \'serve\'' -l port -x -d 'port to listen on (0 picks a free one)'
 complete -c deskctl -n '__deskctl_at \'serve\'' -l log-level -x -a 'fatal error warn info debug trace silent' -d 'structured (JSON) log level, on stdout'
 complete -c deskctl -n '__deskctl_at \'serve\'' -l rate-limit -x -d 'requests per token (or per address) per minute'
+complete -c deskctl -n '__deskctl_at \'serve\'' -l webhook-rate-limit -x -d 'WhatsApp webhook deliveries per client address per minute (default 10 × --rate-limit)'
 complete -c deskctl -n '__deskctl_at \'serve\'' -l body-limit -x -d 'largest request body'
 complete -c deskctl -n '__deskctl_at \'serve\'' -l trust-proxy -x -d 'load balancers (addresses or CIDR ranges, comma-separated) whose X-Forwarded-For names the client'
 complete -c deskctl -n '__deskctl_at \'serve\'' -l drain-timeout -x -d 'on SIGTERM, how long requests in flight may finish before their connections are cut'
 complete -c deskctl -n '__deskctl_at \'serve\'' -s h -l help -d 'display help for command'
+complete -c deskctl -n '__deskctl_at \'whatsapp\'' -a 'connect' -d 'Connect the tenant to its WhatsApp Business number (again: replace the connection); the secrets are never shown again'
+complete -c deskctl -n '__deskctl_at \'whatsapp\'' -a 'show' -d 'Show the WhatsApp connection (never its secrets: only whether each is set, and how it is stored) and the whatsapp.* settings'
+complete -c deskctl -n '__deskctl_at \'whatsapp\'' -a 'disconnect' -d 'Remove the WhatsApp connection and its secrets: the webhook refuses its deliveries from then on (asks first on a terminal)'
+complete -c deskctl -n '__deskctl_at \'whatsapp\'' -a 'help' -d 'display help for command'
+complete -c deskctl -n '__deskctl_at \'whatsapp\'' -s h -l help -d 'display help for command'
+complete -c deskctl -n '__deskctl_at \'whatsapp connect\'' -l phone-number-id -x -d 'Meta\'s id of the business phone number (WhatsApp > API Setup) (required)'
+complete -c deskctl -n '__deskctl_at \'whatsapp connect\'' -l display-number -x -d 'the business number as customers dial it, e.g. "+55 11 3000-0000"'
+complete -c deskctl -n '__deskctl_at \'whatsapp connect\'' -l secrets-stdin -d 'read the secrets from stdin as JSON {"appSecret":"…","accessToken":"…","verifyToken":"…"} (a terminal asks for each, hidden) (required)'
+complete -c deskctl -n '__deskctl_at \'whatsapp connect\'' -s h -l help -d 'display help for command'
+complete -c deskctl -n '__deskctl_at \'whatsapp show\'' -s h -l help -d 'display help for command'
+complete -c deskctl -n '__deskctl_at \'whatsapp disconnect\'' -s y -l yes -d 'do not ask for confirmation'
+complete -c deskctl -n '__deskctl_at \'whatsapp disconnect\'' -s h -l help -d 'display help for command'
+complete -c deskctl -n '__deskctl_at \'whatsapp help\' 0' -a 'connect show disconnect'
 complete -c deskctl -n '__deskctl_at \'tokens\'' -a 'create' -d 'Create an API token; it is printed this once, and only its hash is stored'
 complete -c deskctl -n '__deskctl_at \'tokens\'' -a 'list' -d 'List live tokens (never the tokens themselves)'
 complete -c deskctl -n '__deskctl_at \'tokens\'' -a 'revoke' -d 'Revoke a token: it stops working at once'
@@ -727,4 +757,4 @@ complete -c deskctl -n '__deskctl_at \'profile remove\' 0' -a '(__deskctl_dynami
 complete -c deskctl -n '__deskctl_at \'profile help\' 0' -a 'add list show use remove'
 complete -c deskctl -n '__deskctl_at \'completion\'' -s h -l help -d 'display help for command'
 complete -c deskctl -n '__deskctl_at \'completion\' 0' -a 'bash zsh fish'
-complete -c deskctl -n '__deskctl_at \'help\' 0' -a 'demo tenants settings approval rules departments categories orgs customers agents tickets drafts notifications serve tokens audit seed generate stats profile completion exit-codes environment'
+complete -c deskctl -n '__deskctl_at \'help\' 0' -a 'demo tenants settings approval rules departments categories orgs customers agents tickets drafts notifications serve whatsapp tokens audit seed generate stats profile completion exit-codes environment'

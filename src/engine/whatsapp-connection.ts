@@ -137,7 +137,7 @@ export async function disconnectWhatsapp(ctx: EngineContext): Promise<WhatsappDi
   }, ctx.tenantId);
 }
 
-/** The tenant's connection with its secrets opened, for sending messages (R33); null when not connected. */
+/** The tenant's connection with its secrets opened, for sending messages; null when not connected. */
 export async function connectionSecrets(
   ctx: EngineContext,
 ): Promise<({ phoneNumberId: string; displayNumber: string | null } & WhatsappSecretValues) | null> {

@@ -50,6 +50,13 @@ Files:
                     (default ~/.local/share/deskctl/helpdesk.db)
   HOME              the base of both defaults
 
+Secrets at rest (the WhatsApp connection's app secret, access token and verify token):
+  DESKCTL_SECRETS_KEY       base64 of 32 random bytes (openssl rand -base64 32): the secrets are
+                            sealed with AES-256-GCM under it; without a key they are stored in
+                            plain text (and deskctl says so). Where the database is written: on
+                            the server for --api
+  DESKCTL_SECRETS_KEY_FILE  a file holding that key instead (not both)
+
 Diagnostics and reproducible runs:
   DESKCTL_DEBUG         print the stack trace of an internal error
   DESKCTL_NOW           pin the clock to an ISO-8601 instant
