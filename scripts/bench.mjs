@@ -9,6 +9,7 @@ import { cpus, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { serverBinaries, startCluster } from './pg-cluster.mjs';
+import { APP_SECRET, PHONE_NUMBER_ID, deliveries, phoneOf, post, startListening } from './webhook-load.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const BIN = join(ROOT, 'bin', 'deskctl.cjs');
@@ -35,9 +36,11 @@ function parseArgs(argv) {
 
 const opts = parseArgs(process.argv.slice(2));
 const SIZE = opts.quick
-  ? { drafts: 20_000, tickets: 500_000, seedTickets: 2_000, startRuns: 10, heavyRuns: 2, statsRuns: 3 }
-  : { drafts: 100_000, tickets: 1_000_000, seedTickets: 10_000, startRuns: 20, heavyRuns: 3, statsRuns: 5 };
+  ? { drafts: 20_000, tickets: 500_000, seedTickets: 2_000, startRuns: 10, heavyRuns: 2, statsRuns: 3, deliveries: 2_000, phones: 200 }
+  : { drafts: 100_000, tickets: 1_000_000, seedTickets: 10_000, startRuns: 20, heavyRuns: 3, statsRuns: 5, deliveries: 10_000, phones: 1_000 };
 if (opts.runs) SIZE.startRuns = SIZE.heavyRuns = SIZE.statsRuns = opts.runs;
+/** Concurrent keep-alive connections of the webhook row. */
+const WEBHOOK_CONCURRENCY = 32;
 const NOW = '2026-11-02T12:00:00.000Z';
 
 /* ---- tools ---- */
@@ -390,12 +393,95 @@ async function postgresCases(row, rows) {
       holds: copied.ms / gen.ms >= 0.6,
       note: `${rate(gen.ms).toLocaleString('en-US')} tickets/s, ${(copied.ms / gen.ms).toFixed(2)}× the floor's ${rate(copied.ms).toLocaleString('en-US')}/s`,
     });
+
+    // 12. WhatsApp webhook deliveries over deskctl serve, PostgreSQL
+    banner(`PostgreSQL: WhatsApp webhook, ${SIZE.deliveries.toLocaleString('en-US')} deliveries over deskctl serve, and the floor`);
+    admin('CREATE DATABASE webhook_base');
+    prepareWebhookTenant(at('webhook_base'));
+    await webhookCase(row, {
+      suffix: ', PostgreSQL',
+      freshRun: () => (freshDb('webhook_base', 'webhook_run'), at('webhook_run')),
+      countStored: (db) => Number(execFileSync('psql', [db, '-X', '-A', '-t', '-c', STORED_MESSAGES], { encoding: 'utf8' }).trim()),
+      freshFloor: () => {
+        admin('DROP DATABASE IF EXISTS webhook_floor WITH (FORCE)');
+        admin('CREATE DATABASE webhook_floor');
+        return at('webhook_floor');
+      },
+      countFloor: (db) => pgCount(db, 'webhook_messages'),
+    });
   } finally {
     cluster.stop();
   }
 }
 
 /* ---- the cases ---- */
+
+/**
+ * The WhatsApp webhook row (issue 15): SIZE.deliveries signed deliveries of one text message each,
+ * from SIZE.phones customers' phones, posted at WEBHOOK_CONCURRENCY over keep-alive connections
+ * to one `deskctl serve` with a connected tenant — against the floor, a bare fastify route that
+ * verifies the same signature and inserts one row per message in one transaction
+ * (scripts/webhook-floor.mjs), on the same store. Every delivery must be answered 200 and every
+ * message stored (counted afterwards).
+ */
+async function webhookCase(row, o) {
+  const list = deliveries(SIZE.deliveries, SIZE.phones);
+  const runs = { deskctl: [], floor: [] };
+  let rssKb = 0;
+  for (let i = 0; i < SIZE.heavyRuns; i++) {
+    const db = o.freshRun();
+    const server = await startListening(process.execPath, [BIN, '--db', db, 'serve', '--port', '0', '--log-level', 'warn', '--rate-limit', '1000000', '--webhook-rate-limit', '100000000'], { DESKCTL_NOW: NOW });
+    const r = await post(`${server.url}/webhooks/whatsapp`, list, WEBHOOK_CONCURRENCY);
+    rssKb = Math.max(rssKb, (await server.stop()).rssKb);
+    const stored = o.countStored(db);
+    if (r.errors || stored !== SIZE.deliveries) throw new Error(`webhook: ${r.errors} errors (${r.firstError.join('; ')}), ${stored} of ${SIZE.deliveries} messages stored`);
+    runs.deskctl.push(r);
+    const floorDb = o.freshFloor();
+    const floor = await startListening(process.execPath, [join(ROOT, 'scripts', 'webhook-floor.mjs'), '--db', floorDb, '--secret', APP_SECRET]);
+    const f = await post(`${floor.url}/webhooks/whatsapp`, list, WEBHOOK_CONCURRENCY);
+    await floor.stop();
+    const floorStored = o.countFloor(floorDb);
+    if (f.errors || floorStored !== SIZE.deliveries) throw new Error(`webhook floor: ${f.errors} errors (${f.firstError.join('; ')}), ${floorStored} rows`);
+    runs.floor.push(f);
+  }
+  const med = (xs, k) => median(xs.map((x) => x[k]));
+  const d = { ms: med(runs.deskctl, 'ms'), rssKb };
+  const f = { ms: med(runs.floor, 'ms') };
+  const perS = (ms) => Math.round(SIZE.deliveries / (ms / 1000)).toLocaleString('en-US');
+  row(
+    `WhatsApp webhook, ${SIZE.deliveries.toLocaleString('en-US')} deliveries from ${SIZE.phones.toLocaleString('en-US')} phones, ${WEBHOOK_CONCURRENCY} at once${o.suffix}`,
+    d,
+    f,
+    '≤ 2× the floor, 0 errors, 0 lost',
+    d.ms / f.ms <= 2,
+    `${perS(d.ms)} messages/s, p99 ${med(runs.deskctl, 'p99').toFixed(1)} ms; floor ${perS(f.ms)}/s, p99 ${med(runs.floor, 'p99').toFixed(1)} ms; 0 errors, 0 lost`,
+  );
+}
+
+/** The webhook row's tenant: a department, SIZE.phones customers with their phones, WhatsApp connected, tickets opened automatically. */
+function webhookFixture() {
+  return {
+    departments: [{ name: 'Suporte', categories: ['WhatsApp'] }],
+    customers: Array.from({ length: SIZE.phones }, (_, i) => ({ email: `wa${i}@cliente.example`, name: `Cliente ${i}`, phone: `+${phoneOf(i)}` })),
+  };
+}
+
+function prepareWebhookTenant(db) {
+  const fixture = join(WORK, 'webhook-fixture.json');
+  writeFileSync(fixture, JSON.stringify(webhookFixture()));
+  deskctl(['--db', db, 'seed', fixture]);
+  for (const [k, v] of WEBHOOK_SETTINGS) deskctl(['--db', db, 'settings', 'set', k, v]);
+  deskctl(['--db', db, 'whatsapp', 'connect', '--phone-number-id', PHONE_NUMBER_ID, '--secrets-stdin'], {
+    input: JSON.stringify({ appSecret: APP_SECRET, accessToken: 'EAA-bench', verifyToken: 'bench-verify' }),
+  });
+}
+
+/** A ticket is opened for each phone's first message (R25); the others join its conversation. */
+const WEBHOOK_SETTINGS = [
+  ['whatsapp.ticket.department', 'Suporte'],
+  ['whatsapp.ticket.title', 'Atendimento WhatsApp'],
+  ['whatsapp.autoTicket', 'true'],
+];
 
 function banner(s) {
   process.stderr.write(`bench: ${s}\n`);
@@ -574,7 +660,27 @@ async function sqliteCases(row, rows) {
     },
   });
   row(`seed, ${SIZE.seedTickets.toLocaleString('en-US')}-ticket fixture`, seeded, null, 'report only', null);
+
+  // 8. WhatsApp webhook deliveries over deskctl serve
+  banner(`WhatsApp webhook: ${SIZE.deliveries.toLocaleString('en-US')} deliveries over deskctl serve, and the floor`);
+  const waBase = join(WORK, 'webhook-base.db');
+  prepareWebhookTenant(waBase);
+  const waRun = join(WORK, 'webhook-run.db');
+  const waFloor = join(WORK, 'webhook-floor.db');
+  await webhookCase(row, {
+    suffix: '',
+    freshRun: () => (fresh(waBase, waRun), waRun),
+    countStored: (db) => Number(execFileSync('sqlite3', [db, STORED_MESSAGES]).toString().trim()),
+    freshFloor: () => {
+      for (const ext of ['', '-wal', '-shm']) rmSync(waFloor + ext, { force: true });
+      return waFloor;
+    },
+    countFloor: (db) => count(db, 'webhook_messages'),
+  });
 }
+
+/** The inbound messages the webhook row stored (the engine's table of WhatsApp messages). */
+const STORED_MESSAGES = "SELECT count(*) FROM whatsapp_messages WHERE message_id LIKE 'wamid.bench.%'";
 
 function seedFixture(n) {
   const departments = [
