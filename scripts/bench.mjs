@@ -680,7 +680,7 @@ async function sqliteCases(row, rows) {
 }
 
 /** The inbound messages the webhook row stored (the engine's table of WhatsApp messages). */
-const STORED_MESSAGES = "SELECT count(*) FROM whatsapp_messages WHERE message_id LIKE 'wamid.bench.%'";
+const STORED_MESSAGES = "SELECT count(*) FROM whatsapp_messages WHERE direction = 'in' AND wa_id LIKE 'wamid.bench.%'";
 
 function seedFixture(n) {
   const departments = [
