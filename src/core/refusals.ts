@@ -56,9 +56,9 @@ export const ACTIONS: Record<OperationName, string> = {
   exportStats: 'export statistics',
   approvalStats: 'read approval statistics',
   agentSummary: 'read the agent summary',
-  getWhatsapp: 'read the WhatsApp connection',
-  connectWhatsapp: 'connect WhatsApp',
-  disconnectWhatsapp: 'disconnect WhatsApp',
+  getWhatsapp: 'read the whatsapp connection',
+  connectWhatsapp: 'connect a whatsapp number',
+  disconnectWhatsapp: 'disconnect whatsapp',
   listNotifications: 'list notifications',
   listAudit: 'read the audit trail',
 };

@@ -157,6 +157,9 @@ describe('CSV formula injection is neutralised in every CSV', () => {
     ],
     'stats approvals': [['stats', 'approvals', '--by', 'org'], ['stats', 'approvals', '--by', 'department']],
     'stats summary': [['stats', 'summary']],
+    'whatsapp connect': [['whatsapp', 'connect', '--phone-number-id', '106540352242922', '--display-number', '+55 11 3000-0000', '--secrets-stdin']],
+    'whatsapp show': [['whatsapp', 'show']],
+    'whatsapp disconnect': [['whatsapp', 'disconnect', '--yes']],
     'profile list': [['profile', 'list']],
     'profile show': [['profile', 'show', 'evil'], ['profile', 'show']],
     'profile add': [['profile', 'add', 'other', '--db', join(dir, 'x.db'), '--tenant', 'evil']],
@@ -185,7 +188,12 @@ describe('CSV formula injection is neutralised in every CSV', () => {
   const entries = Object.entries(COMMANDS).flatMap(([name, argvs]) => argvs.map((argv) => [name, argv] as const));
 
   it.each(entries)('%s -o csv: no cell starts with = + - @ tab CR or LF', async (name, argv) => {
-    const stdin = argv[0] === 'seed' ? JSON.stringify({ departments: [{ name: D, categories: [C] }] }) : undefined;
+    const stdin =
+      argv[0] === 'seed'
+        ? JSON.stringify({ departments: [{ name: D, categories: [C] }] })
+        : argv[0] === 'whatsapp' && argv[1] === 'connect'
+          ? JSON.stringify({ appSecret: '=secret', accessToken: '+token', verifyToken: '@verify' })
+          : undefined;
     const r = await run([...argv, '-o', 'csv'], stdin);
     expect([0, 1, 3], r.stderr).toContain(r.exitCode);
     const delimiter = argv.includes('tab') ? '\t' : argv.includes(';') ? ';' : ',';
