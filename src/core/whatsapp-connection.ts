@@ -12,15 +12,15 @@ export type SecretName = (typeof SECRET_NAMES)[number];
 
 const SECRETS_SHAPE = '{"appSecret":"…","accessToken":"…","verifyToken":"…"}';
 
-function unknownKeys(keys: readonly PropertyKey[]): string {
+function unknownKeys(keys: readonly PropertyKey[], known: readonly string[]): string {
   const named: string[] = [];
   let others = 0;
   for (const k of keys) {
-    const near = typeof k === 'string' && k.length <= 20 ? closest(k, SECRET_NAMES, 1)[0] : undefined;
+    const near = typeof k === 'string' && k.length <= 20 ? closest(k, known, 1)[0] : undefined;
     if (near) named.push(`"${String(k)}" (did you mean "${near}"?)`);
     else others++;
   }
-  const expected = 'expected only appSecret, accessToken and verifyToken';
+  const expected = `expected only ${known.slice(0, -1).join(', ')} and ${known.at(-1)}`;
   if (named.length === 0) return `${others === 1 ? 'an unknown key' : `${others} unknown keys`} (not repeated here: one could hold a secret); ${expected}`;
   const rest = others ? ` and ${others} other${others > 1 ? 's' : ''} (not repeated here: one could hold a secret)` : '';
   return `unknown key${keys.length > 1 ? 's' : ''} ${named.join(', ')}${rest}; ${expected}`;
@@ -39,7 +39,7 @@ export const WhatsappSecrets = z.strictObject(
   { appSecret: secret(), accessToken: secret(), verifyToken: secret() },
   {
     error: (iss) =>
-      iss.code === 'unrecognized_keys' ? unknownKeys(iss.keys) : iss.code === 'invalid_type' ? `expected a JSON object ${SECRETS_SHAPE}` : undefined,
+      iss.code === 'unrecognized_keys' ? unknownKeys(iss.keys, SECRET_NAMES) : iss.code === 'invalid_type' ? `expected a JSON object ${SECRETS_SHAPE}` : undefined,
   },
 );
 export type WhatsappSecretValues = z.infer<typeof WhatsappSecrets>;
@@ -57,11 +57,15 @@ export const DisplayNumber = z
   .refine((s) => /^\+?[\d\s().-]+$/.test(s) && s.replace(/\D/g, '').length >= 8 && s.replace(/\D/g, '').length <= 15, 'expected a phone number such as +55 11 91234-5678');
 
 /** `whatsapp connect` / PUT …/whatsapp/connection. */
-export const WhatsappConnectInput = z.strictObject({
-  phoneNumberId: PhoneNumberId,
-  displayNumber: DisplayNumber.nullish(),
-  secrets: WhatsappSecrets,
-});
+export const WhatsappConnectInput = z.strictObject(
+  {
+    phoneNumberId: PhoneNumberId,
+    displayNumber: DisplayNumber.nullish(),
+    secrets: WhatsappSecrets,
+  },
+  // A key of the body is not repeated either, unless it is a near miss: a secret may be pasted as one.
+  { error: (iss) => (iss.code === 'unrecognized_keys' ? unknownKeys(iss.keys, ['phoneNumberId', 'displayNumber', 'secrets']) : undefined) },
+);
 export type WhatsappConnectRequest = z.input<typeof WhatsappConnectInput>;
 
 /** What is shown of a connection: never a secret, only whether each is set and how it is stored. */

@@ -129,6 +129,8 @@ describe.each(backends)('WhatsApp connection (issue 15) ($name)', (backend: Back
         [{ phoneNumberId: PHONE_NUMBER_ID, secrets: { ...SECRETS, appsecret: 'x' } }, /^secrets: unknown key "appsecret" \(did you mean "appSecret"\?\)/],
         [{ phoneNumberId: PHONE_NUMBER_ID, secrets: SECRETS.appSecret }, /^secrets: expected a JSON object/],
         [{ phoneNumberId: 'abc', secrets: { ...SECRETS } }, /^phoneNumberId: expected the digits/],
+        [{ phoneNumberId: PHONE_NUMBER_ID, secrets: { ...SECRETS }, [SECRETS.appSecret]: true }, /^an unknown key \(not repeated here: one could hold a secret\); expected only phoneNumberId, displayNumber and secrets$/],
+        [{ phoneNumberId: PHONE_NUMBER_ID, secrets: { ...SECRETS }, phoneNumber: '1' }, /^unknown key "phoneNumber" \(did you mean "phoneNumberId"\?\)/],
         [{ phoneNumberId: PHONE_NUMBER_ID, displayNumber: 'call me', secrets: { ...SECRETS } }, /^displayNumber: expected a phone number/],
       ];
       for (const [input, pattern] of cases) {
