@@ -4,6 +4,8 @@ import type {
   AuditEntry,
   AuditFilter,
   Category,
+  Conversation,
+  ConversationDetail,
   CreateOutcome,
   Customer,
   DecisionReport,
@@ -11,8 +13,10 @@ import type {
   Draft,
   DraftFilter,
   DryRunReport,
+  IncomingMessageInput,
   Notification,
   Organization,
+  ReceiveResult,
   Rule,
   Settings,
   SettingKey,
@@ -30,8 +34,10 @@ import type { AgentSummaryRow, ApprovalStatsQuery, ApprovalStatsRow, StatsQuery,
 import type { GenerateHooks, GenerateOptions, GenerateReport } from '../engine/generate.js';
 import type { SeedOptions, SeedReport } from '../engine/seed.js';
 import type { TokenInfo } from '../engine/tokens.js';
+import type { ConversationFilter } from '../engine/whatsapp.js';
 import type { WhatsappConnectRequest, WhatsappConnectResult, WhatsappDisconnectResult, WhatsappStatus } from '../core/whatsapp-connection.js';
 
+export type { ConversationFilter };
 export type { AgentPatch, NewCustomer, CustomerPatch, DecideHooks, DecideRequest, RuleSpec, BatchReport, TokenInfo };
 
 /** Acting as a customer (`--as EMAIL`): a manager within R13, or a requester within R12. */
@@ -110,6 +116,13 @@ export interface Helpdesk {
   listTokens(): Promise<TokenInfo[]>;
   revokeToken(name: string): Promise<{ revoked: string }>;
 
+  /** `deskctl whatsapp receive`: one incoming message through the conversation flow, as the webhook takes it (R24-R31). */
+  receiveWhatsApp(message: IncomingMessageInput): Promise<ReceiveResult>;
+  listConversations(filter: ConversationFilter): Promise<Conversation[]>;
+  getConversation(id: number): Promise<ConversationDetail>;
+  /** R28: the conversation's agent (null: none); with agentSync creation-and-conversation, its ticket's too. */
+  assignConversation(id: number, agent: string | null): Promise<Conversation & { changed: boolean; ticketAgentChanged: boolean }>;
+  closeConversation(id: number): Promise<Conversation & { changed: boolean }>;
   /** `whatsapp show`: the connection (never a secret) and the whatsapp.* settings. */
   whatsappStatus(): Promise<WhatsappStatus>;
   /** `whatsapp connect`: the secrets go in here and are never returned. */

@@ -26,6 +26,8 @@ export function ticketQuery(tx: Tx, tenantId: number) {
       't.process_ref',
       't.rating',
       't.rating_comment',
+      't.type',
+      't.priority',
       't.fields',
       't.attachments',
       't.created_at',
@@ -53,6 +55,8 @@ export function toTicket(r: TicketRow): Ticket {
     processRef: r.process_ref,
     rating: r.rating,
     ratingComment: r.rating_comment,
+    type: r.type,
+    priority: r.priority as Ticket['priority'],
     createdAt: r.created_at,
     dueAt: r.due_at,
     solvedAt: r.solved_at,
@@ -91,6 +95,8 @@ export function draftQuery(tx: Tx, tenantId: number) {
       'dr.conversation',
       'dr.fields',
       'dr.attachments',
+      'dr.type',
+      'dr.priority',
       'dr.created_at',
     ])
     .where('dr.tenant_id', '=', tenantId);
@@ -111,6 +117,8 @@ export function toDraft(r: DraftRow, withDetails = true): Draft {
     conversation: withDetails ? r.conversation : null,
     fields: withDetails ? JSON.parse(r.fields) : null,
     attachments: withDetails ? JSON.parse(r.attachments) : null,
+    type: r.type,
+    priority: r.priority as Draft['priority'],
     createdAt: r.created_at,
   };
 }
