@@ -73,7 +73,10 @@ _deskctl_spec() {
     'drafts approve') _dk_cmds='' _dk_opts='--all --org --include-children --department --category --no-category --channel --requester --older-than --limit --as --dry-run -y --yes -h --help' _dk_vopts='--org --department --category --channel --requester --older-than --limit --as' ;;
     'drafts reject') _dk_cmds='' _dk_opts='--all --org --include-children --department --category --no-category --channel --requester --older-than --limit --reason --as --dry-run -y --yes -h --help' _dk_vopts='--org --department --category --channel --requester --older-than --limit --reason --as' ;;
     'drafts help') _dk_cmds='' _dk_opts='' _dk_vopts='' ;;
-    'whatsapp') _dk_cmds='receive help' _dk_opts='-h --help' _dk_vopts='' ;;
+    'whatsapp') _dk_cmds='connect show disconnect receive help' _dk_opts='-h --help' _dk_vopts='' ;;
+    'whatsapp connect') _dk_cmds='' _dk_opts='--phone-number-id --display-number --secrets-stdin -h --help' _dk_vopts='--phone-number-id --display-number' ;;
+    'whatsapp show') _dk_cmds='' _dk_opts='-h --help' _dk_vopts='' ;;
+    'whatsapp disconnect') _dk_cmds='' _dk_opts='-y --yes -h --help' _dk_vopts='' ;;
     'whatsapp receive') _dk_cmds='' _dk_opts='--from --text --name --id --at -h --help' _dk_vopts='--from --text --name --id --at' ;;
     'whatsapp help') _dk_cmds='' _dk_opts='' _dk_vopts='' ;;
     'conversations') _dk_cmds='list show assign unassign close help' _dk_opts='-h --help' _dk_vopts='' ;;
@@ -86,7 +89,7 @@ _deskctl_spec() {
     'notifications') _dk_cmds='list help' _dk_opts='-h --help' _dk_vopts='' ;;
     'notifications list') _dk_cmds='' _dk_opts='--pending --to --kind --limit -h --help' _dk_vopts='--to --kind --limit' ;;
     'notifications help') _dk_cmds='' _dk_opts='' _dk_vopts='' ;;
-    'serve') _dk_cmds='' _dk_opts='--host --port --log-level --rate-limit --body-limit --trust-proxy --drain-timeout -h --help' _dk_vopts='--host --port --log-level --rate-limit --body-limit --trust-proxy --drain-timeout' ;;
+    'serve') _dk_cmds='' _dk_opts='--host --port --log-level --rate-limit --webhook-rate-limit --body-limit --trust-proxy --drain-timeout -h --help' _dk_vopts='--host --port --log-level --rate-limit --webhook-rate-limit --body-limit --trust-proxy --drain-timeout' ;;
     'tokens') _dk_cmds='create list revoke help' _dk_opts='-h --help' _dk_vopts='' ;;
     'tokens create') _dk_cmds='' _dk_opts='--name --role --customer -h --help' _dk_vopts='--name --role --customer' ;;
     'tokens list') _dk_cmds='' _dk_opts='-h --help' _dk_vopts='' ;;
@@ -211,7 +214,7 @@ _deskctl_arg() {
     'agents help') case $2 in 0) echo 'choices:list add set remove' ;; esac ;;
     'tickets help') case $2 in 0) echo 'choices:create list show solve assign close reopen reply link-process rate' ;; esac ;;
     'drafts help') case $2 in 0) echo 'choices:list show approve reject' ;; esac ;;
-    'whatsapp help') case $2 in 0) echo 'choices:receive' ;; esac ;;
+    'whatsapp help') case $2 in 0) echo 'choices:connect show disconnect receive' ;; esac ;;
     'conversations help') case $2 in 0) echo 'choices:list show assign unassign close' ;; esac ;;
     'notifications help') case $2 in 0) echo 'choices:list' ;; esac ;;
     'tokens help') case $2 in 0) echo 'choices:create list revoke' ;; esac ;;

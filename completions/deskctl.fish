@@ -207,7 +207,16 @@ function __deskctl_spec --argument-names p
         set -g __deskctl_cmds 
         set -g __deskctl_vopts 
     case 'whatsapp'
-        set -g __deskctl_cmds 'receive' 'help'
+        set -g __deskctl_cmds 'connect' 'show' 'disconnect' 'receive' 'help'
+        set -g __deskctl_vopts 
+    case 'whatsapp connect'
+        set -g __deskctl_cmds 
+        set -g __deskctl_vopts '--phone-number-id' '--display-number'
+    case 'whatsapp show'
+        set -g __deskctl_cmds 
+        set -g __deskctl_vopts 
+    case 'whatsapp disconnect'
+        set -g __deskctl_cmds 
         set -g __deskctl_vopts 
     case 'whatsapp receive'
         set -g __deskctl_cmds 
@@ -247,7 +256,7 @@ function __deskctl_spec --argument-names p
         set -g __deskctl_vopts 
     case 'serve'
         set -g __deskctl_cmds 
-        set -g __deskctl_vopts '--host' '--port' '--log-level' '--rate-limit' '--body-limit' '--trust-proxy' '--drain-timeout'
+        set -g __deskctl_vopts '--host' '--port' '--log-level' '--rate-limit' '--webhook-rate-limit' '--body-limit' '--trust-proxy' '--drain-timeout'
     case 'tokens'
         set -g __deskctl_cmds 'create' 'list' 'revoke' 'help'
         set -g __deskctl_vopts 
@@ -415,10 +424,10 @@ complete -c deskctl -n '__deskctl_at \'\'' -a 'customers' -d 'Customers, their o
 complete -c deskctl -n '__deskctl_at \'\'' -a 'agents' -d 'Agents (staff users)'
 complete -c deskctl -n '__deskctl_at \'\'' -a 'tickets' -d 'Open, list, solve, close, reopen and rate tickets'
 complete -c deskctl -n '__deskctl_at \'\'' -a 'drafts' -d 'Ticket drafts waiting for approval: list, approve, reject (R10-R13)'
-complete -c deskctl -n '__deskctl_at \'\'' -a 'whatsapp' -d 'The WhatsApp channel: take a message through the conversation flow (R24-R32)'
+complete -c deskctl -n '__deskctl_at \'\'' -a 'whatsapp' -d 'The WhatsApp channel: connect (secrets from stdin), show, disconnect; take a message through the conversation flow (R24-R32)'
 complete -c deskctl -n '__deskctl_at \'\'' -a 'conversations' -d 'WhatsApp conversations: list, show, assign, close (R28, R29)'
 complete -c deskctl -n '__deskctl_at \'\'' -a 'notifications' -d 'The notification outbox (R22)'
-complete -c deskctl -n '__deskctl_at \'\'' -a 'serve' -d 'Serve the helpdesk HTTP API (/v1, OpenAPI at /v1/openapi.json, /healthz, /readyz) over the database, SQLite or PostgreSQL (as many servers as wanted on one); SIGTERM or Ctrl-C drains and stops'
+complete -c deskctl -n '__deskctl_at \'\'' -a 'serve' -d 'Serve the helpdesk HTTP API (/v1, OpenAPI at /v1/openapi.json, /healthz, /readyz, the WhatsApp webhook at /webhooks/whatsapp) over the database, SQLite or PostgreSQL (as many servers as wanted on one); SIGTERM or Ctrl-C drains and stops'
 complete -c deskctl -n '__deskctl_at \'\'' -a 'tokens' -d 'API tokens: create (shown once), list, revoke'
 complete -c deskctl -n '__deskctl_at \'\'' -a 'audit' -d 'The audit trail of every change'
 complete -c deskctl -n '__deskctl_at \'\'' -a 'seed' -d 'Create a known state in the tenant from a fixture, in one transaction. Idempotent by natural keys (names, e-mails, refs): a second run changes nothing. Invalid input writes nothing and lists every problem with its path (exit 2).'
@@ -670,16 +679,26 @@ complete -c deskctl -n '__deskctl_at \'drafts reject\'' -l dry-run -d 'change no
 complete -c deskctl -n '__deskctl_at \'drafts reject\'' -s y -l yes -d 'do not ask for confirmation (required with --all when not on a terminal)'
 complete -c deskctl -n '__deskctl_at \'drafts reject\'' -s h -l help -d 'display help for command'
 complete -c deskctl -n '__deskctl_at \'drafts help\' 0' -a 'list show approve reject'
+complete -c deskctl -n '__deskctl_at \'whatsapp\'' -a 'connect' -d 'Connect the tenant to its WhatsApp Business number (again: replace the connection); the secrets are never shown again'
+complete -c deskctl -n '__deskctl_at \'whatsapp\'' -a 'show' -d 'Show the WhatsApp connection (never its secrets: only whether each is set, and how it is stored) and the whatsapp.* settings'
+complete -c deskctl -n '__deskctl_at \'whatsapp\'' -a 'disconnect' -d 'Remove the WhatsApp connection and its secrets: the webhook refuses its deliveries from then on (asks first on a terminal)'
 complete -c deskctl -n '__deskctl_at \'whatsapp\'' -a 'receive' -d 'Take one incoming WhatsApp message through the conversation flow, as the webhook does (R24-R31)'
 complete -c deskctl -n '__deskctl_at \'whatsapp\'' -a 'help' -d 'display help for command'
 complete -c deskctl -n '__deskctl_at \'whatsapp\'' -s h -l help -d 'display help for command'
+complete -c deskctl -n '__deskctl_at \'whatsapp connect\'' -l phone-number-id -x -d 'Meta\'s id of the business phone number (WhatsApp > API Setup) (required)'
+complete -c deskctl -n '__deskctl_at \'whatsapp connect\'' -l display-number -x -d 'the business number as customers dial it, e.g. "+55 11 3000-0000"'
+complete -c deskctl -n '__deskctl_at \'whatsapp connect\'' -l secrets-stdin -d 'read the secrets from stdin as JSON {"appSecret":"…","accessToken":"…","verifyToken":"…"} (a terminal asks for each, hidden) (required)'
+complete -c deskctl -n '__deskctl_at \'whatsapp connect\'' -s h -l help -d 'display help for command'
+complete -c deskctl -n '__deskctl_at \'whatsapp show\'' -s h -l help -d 'display help for command'
+complete -c deskctl -n '__deskctl_at \'whatsapp disconnect\'' -s y -l yes -d 'do not ask for confirmation'
+complete -c deskctl -n '__deskctl_at \'whatsapp disconnect\'' -s h -l help -d 'display help for command'
 complete -c deskctl -n '__deskctl_at \'whatsapp receive\'' -l from -x -d 'the customer\'s phone (compared as digits only) (required)'
 complete -c deskctl -n '__deskctl_at \'whatsapp receive\'' -l text -x -d 'what the customer wrote (required)'
 complete -c deskctl -n '__deskctl_at \'whatsapp receive\'' -l name -x -d 'the customer\'s WhatsApp profile name (the name of a customer registered from the conversation)'
 complete -c deskctl -n '__deskctl_at \'whatsapp receive\'' -l id -x -d 'WhatsApp\'s message id: a message id seen before has no second effect (R31)'
 complete -c deskctl -n '__deskctl_at \'whatsapp receive\'' -l at -x -d 'when it was sent (ISO-8601; default now)'
 complete -c deskctl -n '__deskctl_at \'whatsapp receive\'' -s h -l help -d 'display help for command'
-complete -c deskctl -n '__deskctl_at \'whatsapp help\' 0' -a 'receive'
+complete -c deskctl -n '__deskctl_at \'whatsapp help\' 0' -a 'connect show disconnect receive'
 complete -c deskctl -n '__deskctl_at \'conversations\'' -a 'list' -d 'List WhatsApp conversations, oldest first'
 complete -c deskctl -n '__deskctl_at \'conversations\'' -a 'show' -d 'Show one conversation with its messages, both ways'
 complete -c deskctl -n '__deskctl_at \'conversations\'' -a 'assign' -d 'Give a conversation to an agent (R28: with whatsapp.agentSync creation-and-conversation, its ticket\'s agent follows)'
@@ -711,6 +730,7 @@ complete -c deskctl -n '__deskctl_at \'serve\'' -l host -x -d 'address to listen
 complete -c deskctl -n '__deskctl_at \'serve\'' -l port -x -d 'port to listen on (0 picks a free one)'
 complete -c deskctl -n '__deskctl_at \'serve\'' -l log-level -x -a 'fatal error warn info debug trace silent' -d 'structured (JSON) log level, on stdout'
 complete -c deskctl -n '__deskctl_at \'serve\'' -l rate-limit -x -d 'requests per token (or per address) per minute'
+complete -c deskctl -n '__deskctl_at \'serve\'' -l webhook-rate-limit -x -d 'WhatsApp webhook deliveries per client address per minute (default 10 × --rate-limit)'
 complete -c deskctl -n '__deskctl_at \'serve\'' -l body-limit -x -d 'largest request body'
 complete -c deskctl -n '__deskctl_at \'serve\'' -l trust-proxy -x -d 'load balancers (addresses or CIDR ranges, comma-separated) whose X-Forwarded-For names the client'
 complete -c deskctl -n '__deskctl_at \'serve\'' -l drain-timeout -x -d 'on SIGTERM, how long requests in flight may finish before their connections are cut'
