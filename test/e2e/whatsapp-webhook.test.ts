@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { deskctl, tempHome } from '../helpers/bin.js';
 import { fingerprint } from '../helpers/db.js';
-import { adminToken, serveBinary } from '../helpers/integrity.js';
+import { adminToken, rows, serveBinary, withDb } from '../helpers/integrity.js';
 import { freshPgDatabase, hasPostgres } from '../helpers/postgres.js';
 import { PHONE_NUMBER_ID, SECRETS, delivery, signed, textMessage } from '../helpers/whatsapp.js';
 
@@ -131,6 +131,14 @@ async function countIn(db: string, sql: string): Promise<number> {
   return count(db, m[1]!, m[2] ?? '1');
 }
 
+/** A statement on the test's database (set-up a test cannot make otherwise). */
+async function execIn(db: string, sql: string): Promise<void> {
+  if (db.startsWith('postgres')) {
+    const { psql } = await import('../helpers/postgres.js');
+    psql(db, sql);
+  } else withDb(db, (d) => d.exec(sql));
+}
+
 /** A tenant whose customers' first WhatsApp message opens a ticket (R25), connected to WhatsApp. */
 async function autoTicketTenant(env: Record<string, string>, phones: [email: string, phone: string][]) {
   for (const args of [
@@ -181,6 +189,19 @@ describe.each(stores)('e2e: deliveries as WhatsApp sends them, through the built
         expect((await fetch(hook, { method: 'POST', headers: signed(more), body: more })).status).toBe(200);
         expect(await countIn(db, "SELECT count(*) FROM whatsapp_messages WHERE direction = 'in'")).toBe(4);
         expect(await countIn(db, "SELECT count(*) FROM notifications WHERE channel = 'whatsapp'")).toBeGreaterThanOrEqual(replies);
+        // R32: statuses update the outbound message they name (WhatsApp's id, given when it was sent;
+        // set here, since sending is not this test's), in any order: a late "delivered" never undoes "read".
+        const outbound = await countIn(db, "SELECT count(*) FROM whatsapp_messages WHERE direction = 'out'");
+        expect(outbound).toBeGreaterThan(0);
+        await execIn(db, "UPDATE whatsapp_messages SET wa_id = 'wamid.out.' || id WHERE direction = 'out'");
+        const ids = db.startsWith('postgres')
+          ? (await import('../helpers/postgres.js')).psql(db, "SELECT min(wa_id) FROM whatsapp_messages WHERE direction = 'out'")
+          : rows<{ w: string }>(db, "SELECT min(wa_id) AS w FROM whatsapp_messages WHERE direction = 'out'")[0]!.w;
+        for (const status of ['read', 'delivered']) {
+          const s = JSON.stringify(delivery({ statuses: [{ id: ids, status, timestamp: '1796213000', recipient_id: '5511912345678' }] }));
+          expect((await fetch(hook, { method: 'POST', headers: signed(s), body: s })).status).toBe(200);
+        }
+        expect(await countIn(db, `SELECT count(*) FROM whatsapp_messages WHERE wa_id = '${ids}' AND status = 'read'`)).toBe(1);
         // A signature that does not match changes nothing, even for a new message.
         const before = fingerprint(db);
         const forged = JSON.stringify(delivery({ messages: [textMessage('5511912345678', 'wamid.forged', 'x')] }));
