@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm run bench [-- --quick] [-- --json FILE] [-- --runs N] [-- --only sqlite|postgres]`: deskctl's speed against floors
+// `npm run bench [-- --quick] [-- --json FILE] [-- --runs N] [-- --only sqlite|postgres|webhook]`: deskctl's speed against floors
 // measured in the same run on the same data, printed as one table. Every case runs in fresh
 // processes; the median of the runs is compared, and the peak RSS of deskctl's runs is shown.
 // Plain Node, no test framework: nothing here asserts a wall-clock time in a test.
@@ -22,9 +22,9 @@ function parseArgs(argv) {
     if (a === '--quick') o.quick = true;
     else if (a === '--json') o.json = argv[++i];
     else if (a === '--runs') o.runs = Number(argv[++i]);
-    else if (a === '--only' && ['sqlite', 'postgres'].includes(argv[i + 1])) o.only = argv[++i];
+    else if (a === '--only' && ['sqlite', 'postgres', 'webhook'].includes(argv[i + 1])) o.only = argv[++i];
     else if (a === '--help' || a === '-h') {
-      console.log('usage: npm run bench [-- --quick] [-- --json FILE] [-- --runs N] [-- --only sqlite|postgres]');
+      console.log('usage: npm run bench [-- --quick] [-- --json FILE] [-- --runs N] [-- --only sqlite|postgres|webhook]');
       process.exit(0);
     } else {
       console.error(`bench: unknown argument ${a}`);
@@ -303,97 +303,7 @@ async function postgresCases(row, rows) {
     admin('CHECKPOINT');
   };
   try {
-    // 8. bulk approval, local, PostgreSQL
-    banner(`PostgreSQL: generating ${SIZE.drafts.toLocaleString('en-US')} drafts`);
-    admin('CREATE DATABASE drafts_base');
-    deskctl(['--db', at('drafts_base'), 'generate', '--orgs', '50', '--customers', '5000', '--tickets', '0', '--drafts', String(SIZE.drafts)]);
-    admin('VACUUM ANALYZE');
-    psql(at('drafts_base'), 'VACUUM ANALYZE;');
-    const runDb = at('run');
-    banner('PostgreSQL: drafts approve --all (local)');
-    const { local: approve, floor: approveFloor } = measure(SIZE.heavyRuns, {
-      local: {
-        before: () => freshDb('drafts_base', 'run'),
-        run: () => {
-          const r = deskctl(['--db', runDb, 'drafts', 'approve', '--all', '--yes']);
-          if (pgCount(runDb, 'drafts') !== 0 || pgCount(runDb, 'draft_decisions') < SIZE.drafts) throw new Error('drafts approve --all left drafts behind');
-          return r;
-        },
-      },
-      floor: {
-        before: () => freshDb('drafts_base', 'run'),
-        run: () => {
-          const r = psql(runDb, PG_APPROVE_FLOOR);
-          if (pgCount(runDb, 'drafts') !== 0) throw new Error('the floor left drafts behind');
-          return r;
-        },
-      },
-    });
-    row(`drafts approve --all, ${SIZE.drafts.toLocaleString('en-US')} drafts, PostgreSQL`, approve, approveFloor, '≤ 1.5× psql', approve.ms / approveFloor.ms <= 1.5);
-
-    // 9. the same over three deskctl serve on the one database, a decider on each
-    banner('PostgreSQL: drafts approve --all over three deskctl serve');
-    const remote = [];
-    let remoteRss = 0;
-    let requests = 0;
-    for (let i = 0; i < SIZE.heavyRuns; i++) {
-      freshDb('drafts_base', 'run');
-      const token = deskctl(['--db', runDb, 'tokens', 'create', '--name', `bench-${i}`, '--role', 'admin'], { stdout: 'pipe' }).stdout.trim();
-      const servers = await Promise.all([0, 1, 2].map(() => startServe(runDb)));
-      const t0 = process.hrtime.bigint();
-      const runs = await Promise.all(servers.map((s) => timedAsync(['drafts', 'approve', '--all', '--yes'], { DESKCTL_API_URL: s.url, DESKCTL_TOKEN: token })));
-      const ms = Number(process.hrtime.bigint() - t0) / 1e6;
-      requests = Math.max(requests, servers.reduce((n, s) => n + s.requests(), 0));
-      await Promise.all(servers.map((s) => s.stop()));
-      if (pgCount(runDb, 'drafts') !== 0 || pgCount(runDb, 'tickets') !== SIZE.drafts) throw new Error('approve --all over three servers did not decide every draft exactly once');
-      remote.push(ms);
-      remoteRss = Math.max(remoteRss, ...runs.map((r) => r.rssKb));
-    }
-    const remoteM = { ms: median(remote), rssKb: remoteRss };
-    row('the same over three deskctl serve (one PostgreSQL, a decider on each)', remoteM, approve, '≤ 2× local PostgreSQL', remoteM.ms / approve.ms <= 2, `${requests} requests`);
-
-    // 10. statistics export, PostgreSQL
-    banner(`PostgreSQL: generating ${SIZE.tickets.toLocaleString('en-US')} tickets`);
-    admin('CREATE DATABASE tickets');
-    admin('CHECKPOINT');
-    const ticketsDb = at('tickets');
-    const gen = deskctl(['--db', ticketsDb, 'generate', '--orgs', '200', '--customers', '20000', '--tickets', String(SIZE.tickets), '--drafts', '0']);
-    psql(ticketsDb, 'VACUUM ANALYZE;');
-    banner('PostgreSQL: stats export');
-    const csvOut = join(WORK, 'export-pg.csv');
-    // For the record, the floor without parallel workers: deskctl streams its rows through a
-    // cursor (a portal fetched a batch at a time), and PostgreSQL never runs such a query in parallel.
-    const serialFloor = `SET max_parallel_workers_per_gather = 0; ${pgStatsFloor()};`;
-    const { deskctl: exp, floor: expFloor, serial } = measure(SIZE.statsRuns, {
-      deskctl: () => deskctl(['--db', ticketsDb, 'stats', 'export', '--by', 'department,category', '--format', 'csv', '--out', csvOut]),
-      floor: () => timed('psql', [ticketsDb, '-X', '-q', '-c', pgStatsFloor()], { stdout: 'pipe' }),
-      serial: () => psql(ticketsDb, serialFloor, { stdout: 'pipe' }),
-    });
-    const ours = readFileSync(csvOut, 'utf8').trim().split(/\r?\n/).length;
-    const theirs = execFileSync('psql', [ticketsDb, '-X', '-q', '-c', pgStatsFloor()], { encoding: 'utf8' }).trim().split(/\r?\n/).length;
-    if (ours !== theirs) throw new Error(`stats export on PostgreSQL wrote ${ours} lines, the floor ${theirs}`);
-    row(`stats export --by department,category, ${SIZE.tickets.toLocaleString('en-US')} tickets, PostgreSQL`, exp, expFloor, '≤ 1.3× psql', exp.ms / expFloor.ms <= 1.3, `psql without parallel workers ${Math.round(serial.ms)} ms: ${(exp.ms / serial.ms).toFixed(2)}×`);
-
-    // 11. generate, PostgreSQL: against psql's \copy of the very tickets it wrote, into a copy of its
-    // database emptied of tickets (same schema, same indexes and foreign keys), the psql process timed.
-    const copyFile = join(WORK, 'tickets.copy');
-    execFileSync('psql', [ticketsDb, '-X', '-q', '-c', `\\copy (SELECT * FROM tickets ORDER BY id) TO '${copyFile}'`]);
-    freshDb('tickets', 'floor');
-    psql(at('floor'), 'TRUNCATE tickets CASCADE; VACUUM ANALYZE tickets; CHECKPOINT;');
-    const copied = timed('psql', [at('floor'), '-X', '-q', '-v', 'ON_ERROR_STOP=1', '-c', `\\copy tickets FROM '${copyFile}'`]);
-    if (pgCount(at('floor'), 'tickets') !== SIZE.tickets) throw new Error('the \\copy floor did not load every ticket');
-    const rate = (ms) => Math.round(SIZE.tickets / (ms / 1000));
-    rows.push({
-      case: `generate --tickets ${SIZE.tickets.toLocaleString('en-US')}, PostgreSQL`,
-      deskctlMs: Math.round(gen.ms),
-      floorMs: Math.round(copied.ms),
-      ratio: Number((gen.ms / copied.ms).toFixed(2)),
-      peakRssMb: Math.round(gen.rssKb / 1024),
-      target: '≥ 0.6× psql \\copy rows/s',
-      holds: copied.ms / gen.ms >= 0.6,
-      note: `${rate(gen.ms).toLocaleString('en-US')} tickets/s, ${(copied.ms / gen.ms).toFixed(2)}× the floor's ${rate(copied.ms).toLocaleString('en-US')}/s`,
-    });
-
+    if (opts.only !== 'webhook') await postgresHeavyCases({ row, rows, at, admin, psql, pgCount, freshDb });
     // 12. WhatsApp webhook deliveries over deskctl serve, PostgreSQL
     banner(`PostgreSQL: WhatsApp webhook, ${SIZE.deliveries.toLocaleString('en-US')} deliveries over deskctl serve, and the floor`);
     admin('CREATE DATABASE webhook_base');
@@ -412,6 +322,101 @@ async function postgresCases(row, rows) {
   } finally {
     cluster.stop();
   }
+}
+
+/** The PostgreSQL rows 8-11 (bulk approval local and over three servers, stats export, generate). */
+async function postgresHeavyCases({ row, rows, at, admin, psql, pgCount, freshDb }) {
+  // 8. bulk approval, local, PostgreSQL
+  banner(`PostgreSQL: generating ${SIZE.drafts.toLocaleString('en-US')} drafts`);
+  admin('CREATE DATABASE drafts_base');
+  deskctl(['--db', at('drafts_base'), 'generate', '--orgs', '50', '--customers', '5000', '--tickets', '0', '--drafts', String(SIZE.drafts)]);
+  admin('VACUUM ANALYZE');
+  psql(at('drafts_base'), 'VACUUM ANALYZE;');
+  const runDb = at('run');
+  banner('PostgreSQL: drafts approve --all (local)');
+  const { local: approve, floor: approveFloor } = measure(SIZE.heavyRuns, {
+    local: {
+      before: () => freshDb('drafts_base', 'run'),
+      run: () => {
+        const r = deskctl(['--db', runDb, 'drafts', 'approve', '--all', '--yes']);
+        if (pgCount(runDb, 'drafts') !== 0 || pgCount(runDb, 'draft_decisions') < SIZE.drafts) throw new Error('drafts approve --all left drafts behind');
+        return r;
+      },
+    },
+    floor: {
+      before: () => freshDb('drafts_base', 'run'),
+      run: () => {
+        const r = psql(runDb, PG_APPROVE_FLOOR);
+        if (pgCount(runDb, 'drafts') !== 0) throw new Error('the floor left drafts behind');
+        return r;
+      },
+    },
+  });
+  row(`drafts approve --all, ${SIZE.drafts.toLocaleString('en-US')} drafts, PostgreSQL`, approve, approveFloor, '≤ 1.5× psql', approve.ms / approveFloor.ms <= 1.5);
+
+  // 9. the same over three deskctl serve on the one database, a decider on each
+  banner('PostgreSQL: drafts approve --all over three deskctl serve');
+  const remote = [];
+  let remoteRss = 0;
+  let requests = 0;
+  for (let i = 0; i < SIZE.heavyRuns; i++) {
+    freshDb('drafts_base', 'run');
+    const token = deskctl(['--db', runDb, 'tokens', 'create', '--name', `bench-${i}`, '--role', 'admin'], { stdout: 'pipe' }).stdout.trim();
+    const servers = await Promise.all([0, 1, 2].map(() => startServe(runDb)));
+    const t0 = process.hrtime.bigint();
+    const runs = await Promise.all(servers.map((s) => timedAsync(['drafts', 'approve', '--all', '--yes'], { DESKCTL_API_URL: s.url, DESKCTL_TOKEN: token })));
+    const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+    requests = Math.max(requests, servers.reduce((n, s) => n + s.requests(), 0));
+    await Promise.all(servers.map((s) => s.stop()));
+    if (pgCount(runDb, 'drafts') !== 0 || pgCount(runDb, 'tickets') !== SIZE.drafts) throw new Error('approve --all over three servers did not decide every draft exactly once');
+    remote.push(ms);
+    remoteRss = Math.max(remoteRss, ...runs.map((r) => r.rssKb));
+  }
+  const remoteM = { ms: median(remote), rssKb: remoteRss };
+  row('the same over three deskctl serve (one PostgreSQL, a decider on each)', remoteM, approve, '≤ 2× local PostgreSQL', remoteM.ms / approve.ms <= 2, `${requests} requests`);
+
+  // 10. statistics export, PostgreSQL
+  banner(`PostgreSQL: generating ${SIZE.tickets.toLocaleString('en-US')} tickets`);
+  admin('CREATE DATABASE tickets');
+  admin('CHECKPOINT');
+  const ticketsDb = at('tickets');
+  const gen = deskctl(['--db', ticketsDb, 'generate', '--orgs', '200', '--customers', '20000', '--tickets', String(SIZE.tickets), '--drafts', '0']);
+  psql(ticketsDb, 'VACUUM ANALYZE;');
+  banner('PostgreSQL: stats export');
+  const csvOut = join(WORK, 'export-pg.csv');
+  // For the record, the floor without parallel workers: deskctl streams its rows through a
+  // cursor (a portal fetched a batch at a time), and PostgreSQL never runs such a query in parallel.
+  const serialFloor = `SET max_parallel_workers_per_gather = 0; ${pgStatsFloor()};`;
+  const { deskctl: exp, floor: expFloor, serial } = measure(SIZE.statsRuns, {
+    deskctl: () => deskctl(['--db', ticketsDb, 'stats', 'export', '--by', 'department,category', '--format', 'csv', '--out', csvOut]),
+    floor: () => timed('psql', [ticketsDb, '-X', '-q', '-c', pgStatsFloor()], { stdout: 'pipe' }),
+    serial: () => psql(ticketsDb, serialFloor, { stdout: 'pipe' }),
+  });
+  const ours = readFileSync(csvOut, 'utf8').trim().split(/\r?\n/).length;
+  const theirs = execFileSync('psql', [ticketsDb, '-X', '-q', '-c', pgStatsFloor()], { encoding: 'utf8' }).trim().split(/\r?\n/).length;
+  if (ours !== theirs) throw new Error(`stats export on PostgreSQL wrote ${ours} lines, the floor ${theirs}`);
+  row(`stats export --by department,category, ${SIZE.tickets.toLocaleString('en-US')} tickets, PostgreSQL`, exp, expFloor, '≤ 1.3× psql', exp.ms / expFloor.ms <= 1.3, `psql without parallel workers ${Math.round(serial.ms)} ms: ${(exp.ms / serial.ms).toFixed(2)}×`);
+
+  // 11. generate, PostgreSQL: against psql's \copy of the very tickets it wrote, into a copy of its
+  // database emptied of tickets (same schema, same indexes and foreign keys), the psql process timed.
+  const copyFile = join(WORK, 'tickets.copy');
+  execFileSync('psql', [ticketsDb, '-X', '-q', '-c', `\\copy (SELECT * FROM tickets ORDER BY id) TO '${copyFile}'`]);
+  freshDb('tickets', 'floor');
+  psql(at('floor'), 'TRUNCATE tickets CASCADE; VACUUM ANALYZE tickets; CHECKPOINT;');
+  const copied = timed('psql', [at('floor'), '-X', '-q', '-v', 'ON_ERROR_STOP=1', '-c', `\\copy tickets FROM '${copyFile}'`]);
+  if (pgCount(at('floor'), 'tickets') !== SIZE.tickets) throw new Error('the \\copy floor did not load every ticket');
+  const rate = (ms) => Math.round(SIZE.tickets / (ms / 1000));
+  rows.push({
+    case: `generate --tickets ${SIZE.tickets.toLocaleString('en-US')}, PostgreSQL`,
+    deskctlMs: Math.round(gen.ms),
+    floorMs: Math.round(copied.ms),
+    ratio: Number((gen.ms / copied.ms).toFixed(2)),
+    peakRssMb: Math.round(gen.rssKb / 1024),
+    target: '≥ 0.6× psql \\copy rows/s',
+    holds: copied.ms / gen.ms >= 0.6,
+    note: `${rate(gen.ms).toLocaleString('en-US')} tickets/s, ${(copied.ms / gen.ms).toFixed(2)}× the floor's ${rate(copied.ms).toLocaleString('en-US')}/s`,
+  });
+
 }
 
 /* ---- the cases ---- */
@@ -507,7 +512,8 @@ async function main() {
     });
   };
 
-  if (opts.only !== 'postgres') await sqliteCases(row, rows);
+  if (opts.only === 'webhook') await sqliteWebhook(row);
+  else if (opts.only !== 'postgres') await sqliteCases(row, rows);
   // 8-11. the PostgreSQL rows, on a throwaway cluster (skipped where no server binaries exist)
   if (opts.only !== 'sqlite') await postgresCases(row, rows);
 
@@ -661,7 +667,11 @@ async function sqliteCases(row, rows) {
   });
   row(`seed, ${SIZE.seedTickets.toLocaleString('en-US')}-ticket fixture`, seeded, null, 'report only', null);
 
-  // 8. WhatsApp webhook deliveries over deskctl serve
+  await sqliteWebhook(row);
+}
+
+/** 8. WhatsApp webhook deliveries over deskctl serve, SQLite. */
+async function sqliteWebhook(row) {
   banner(`WhatsApp webhook: ${SIZE.deliveries.toLocaleString('en-US')} deliveries over deskctl serve, and the floor`);
   const waBase = join(WORK, 'webhook-base.db');
   prepareWebhookTenant(waBase);

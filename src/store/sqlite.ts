@@ -60,7 +60,7 @@ export function openSqliteStore(file: string, options: OpenOptions = {}): Store 
     raw.close();
     throw e instanceof DeskctlError ? e : new DeskctlError('unavailable', `cannot prepare database ${file}: ${(e as Error).message}`);
   }
-  const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: raw }) });
+  const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: cachedStatements(raw) }) });
   // Kysely's SQLite driver runs one connection under a mutex: nothing else runs on it between the
   // PRAGMA and BEGIN here (foreign_keys cannot change inside a transaction).
   const transaction = <T>(fn: (tx: Tx) => Promise<T>, trusted: boolean): Promise<T> =>
@@ -118,6 +118,36 @@ export function openSqliteStore(file: string, options: OpenOptions = {}): Store 
       await sql`SELECT 1`.execute(db);
     },
     close: () => db.destroy(),
+  };
+}
+
+/** How many prepared statements a connection keeps (the least recently used one goes first). */
+const STATEMENT_CACHE = 512;
+
+/**
+ * The connection as Kysely sees it, with each SQL text prepared once and its statement reused:
+ * preparing (parsing the SQL against the schema) cost more than running most of the engine's
+ * small queries (the WhatsApp webhook's many per message). A statement still being iterated (a
+ * streamed export) is never handed out again; one is prepared beside it.
+ */
+function cachedStatements(raw: Database.Database): { prepare(sql: string): Database.Statement; close(): void } {
+  const cache = new Map<string, Database.Statement>();
+  return {
+    prepare(sqlText) {
+      const hit = cache.get(sqlText);
+      if (hit && !hit.busy) {
+        cache.delete(sqlText);
+        cache.set(sqlText, hit);
+        return hit;
+      }
+      const statement = raw.prepare(sqlText);
+      if (!hit) {
+        cache.set(sqlText, statement);
+        if (cache.size > STATEMENT_CACHE) cache.delete(cache.keys().next().value!);
+      }
+      return statement;
+    },
+    close: () => raw.close(),
   };
 }
 
