@@ -29,6 +29,6 @@ export async function run(ctx: Context): Promise<void> {
         ['updated at', c.updatedAt],
       ]
     : [['connected', yesNo(false)]];
-  for (const [k, v] of Object.entries(s.settings)) fields.push([k, typeof v === 'string' ? v : JSON.stringify(v)]);
+  for (const [k, v] of Object.entries(s.settings)) fields.push([k, v === null ? '' : typeof v === 'string' ? v : JSON.stringify(v)]);
   await ctx.out.object(s, fields);
 }
