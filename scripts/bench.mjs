@@ -416,7 +416,6 @@ async function postgresHeavyCases({ row, rows, at, admin, psql, pgCount, freshDb
     holds: copied.ms / gen.ms >= 0.6,
     note: `${rate(gen.ms).toLocaleString('en-US')} tickets/s, ${(copied.ms / gen.ms).toFixed(2)}× the floor's ${rate(copied.ms).toLocaleString('en-US')}/s`,
   });
-
 }
 
 /* ---- the cases ---- */

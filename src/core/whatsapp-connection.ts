@@ -12,18 +12,24 @@ export type SecretName = (typeof SECRET_NAMES)[number];
 
 const SECRETS_SHAPE = '{"appSecret":"…","accessToken":"…","verifyToken":"…"}';
 
+/**
+ * zod's words for unknown keys, naming only keys that read as field names (letters and `_`, at most
+ * 32: `categroy`, `app_secret`) or that are a near miss of a known one; any other key (digits,
+ * symbols, a long string: what a pasted secret looks like) is counted, never repeated.
+ */
 function unknownKeys(keys: readonly PropertyKey[], known: readonly string[]): string {
   const named: string[] = [];
   let others = 0;
   for (const k of keys) {
-    const near = typeof k === 'string' && k.length <= 20 ? closest(k, known, 1)[0] : undefined;
-    if (near) named.push(`"${String(k)}" (did you mean "${near}"?)`);
+    const key = String(k);
+    const near = key.length <= 32 ? closest(key, known, 1)[0] : undefined;
+    if (near || /^[A-Za-z][A-Za-z_]{0,31}$/.test(key)) named.push(`"${key}"${near ? ` (did you mean "${near}"?)` : ''}`);
     else others++;
   }
   const expected = `expected only ${known.slice(0, -1).join(', ')} and ${known.at(-1)}`;
-  if (named.length === 0) return `${others === 1 ? 'an unknown key' : `${others} unknown keys`} (not repeated here: one could hold a secret); ${expected}`;
-  const rest = others ? ` and ${others} other${others > 1 ? 's' : ''} (not repeated here: one could hold a secret)` : '';
-  return `unknown key${keys.length > 1 ? 's' : ''} ${named.join(', ')}${rest}; ${expected}`;
+  const unnamed = others ? `${others === 1 ? 'an unknown key' : `${others} unknown keys`} (not repeated here: one could hold a secret)` : '';
+  if (named.length === 0) return `${unnamed}; ${expected}`;
+  return `Unrecognized key${named.length > 1 ? 's' : ''}: ${named.join(', ')}${unnamed ? ` and ${unnamed}` : ''}; ${expected}`;
 }
 
 const secret = () =>

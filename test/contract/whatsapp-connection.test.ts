@@ -126,11 +126,11 @@ describe.each(backends)('WhatsApp connection (issue 15) ($name)', (backend: Back
         [{ phoneNumberId: PHONE_NUMBER_ID, secrets: { ...SECRETS, verifyToken: 42 } }, /^secrets\.verifyToken: expected text$/],
         [{ phoneNumberId: PHONE_NUMBER_ID, secrets: { ...SECRETS, accessToken: ` ${SECRETS.accessToken}\n` } }, /^secrets\.accessToken: must not start or end/],
         [{ phoneNumberId: PHONE_NUMBER_ID, secrets: { ...SECRETS, [SECRETS.accessToken]: SECRETS.appSecret } }, /^secrets: an unknown key \(not repeated here: one could hold a secret\)/],
-        [{ phoneNumberId: PHONE_NUMBER_ID, secrets: { ...SECRETS, appsecret: 'x' } }, /^secrets: unknown key "appsecret" \(did you mean "appSecret"\?\)/],
+        [{ phoneNumberId: PHONE_NUMBER_ID, secrets: { ...SECRETS, appsecret: 'x' } }, /^secrets: Unrecognized key: "appsecret" \(did you mean "appSecret"\?\)/],
         [{ phoneNumberId: PHONE_NUMBER_ID, secrets: SECRETS.appSecret }, /^secrets: expected a JSON object/],
         [{ phoneNumberId: 'abc', secrets: { ...SECRETS } }, /^phoneNumberId: expected the digits/],
         [{ phoneNumberId: PHONE_NUMBER_ID, secrets: { ...SECRETS }, [SECRETS.appSecret]: true }, /^an unknown key \(not repeated here: one could hold a secret\); expected only phoneNumberId, displayNumber and secrets$/],
-        [{ phoneNumberId: PHONE_NUMBER_ID, secrets: { ...SECRETS }, phoneNumber: '1' }, /^unknown key "phoneNumber" \(did you mean "phoneNumberId"\?\)/],
+        [{ phoneNumberId: PHONE_NUMBER_ID, secrets: { ...SECRETS }, phoneNumber: '1' }, /^Unrecognized key: "phoneNumber" \(did you mean "phoneNumberId"\?\)/],
         [{ phoneNumberId: PHONE_NUMBER_ID, displayNumber: 'call me', secrets: { ...SECRETS } }, /^displayNumber: expected a phone number/],
       ];
       for (const [input, pattern] of cases) {
