@@ -436,6 +436,17 @@ describe.each(backends)('WhatsApp conversations ($name)', (backend) => {
     expect(r.draft!.id).not.toBe(manual.outcome === 'draft' ? manual.draft.id : 0);
   });
 
+  it('R31: the first messages of a new phone arriving at once start one conversation, each message once', async () => {
+    await set(AUTO);
+    const results = await Promise.all(Array.from({ length: 8 }, (_, i) => say(`mensagem ${i}`, { id: `wamid.burst${i}` })));
+    expect(new Set(results.map((r) => r.conversation.id)).size).toBe(1);
+    const conv = await hd.getConversation(results[0]!.conversation.id);
+    expect(conv.messages.filter((m) => m.direction === 'in')).toHaveLength(8);
+    // One e-mail question, then a request to send the e-mail for every other message.
+    expect(conv.messages.filter((m) => m.direction === 'out').map((m) => m.text)).toEqual([pt.askEmail(), ...Array(7).fill(pt.askEmailAgain())]);
+    expect(await hd.listConversations({})).toHaveLength(1);
+  });
+
   it('R1: another tenant sees none of the conversations', async () => {
     await set(AUTO);
     const r = await say('Olá');
