@@ -30,7 +30,12 @@ import type { AgentSummaryRow, ApprovalStatsQuery, ApprovalStatsRow, StatsQuery,
 import type { GenerateHooks, GenerateOptions, GenerateReport } from '../engine/generate.js';
 import type { SeedOptions, SeedReport } from '../engine/seed.js';
 import type { TokenInfo } from '../engine/tokens.js';
+import type { Explanation } from '../engine/approval.js';
+import type { ConfigApplied, ConfigPlan } from '../engine/config.js';
+import type { ConfigDoc } from '../core/config.js';
+import type { RestoreReport, RestoreRequest } from '../engine/restore.js';
 
+export type { Explanation, ConfigApplied, ConfigPlan, ConfigDoc, RestoreReport, RestoreRequest };
 export type { AgentPatch, NewCustomer, CustomerPatch, DecideHooks, DecideRequest, RuleSpec, BatchReport, TokenInfo };
 
 /** Acting as a customer (`--as EMAIL`): a manager within R13, or a requester within R12. */
@@ -108,6 +113,17 @@ export interface Helpdesk {
   createToken(input: { name: string; role: string; customer?: string | null }): Promise<{ name: string; role: string; customer: string | null; token: string }>;
   listTokens(): Promise<TokenInfo[]>;
   revokeToken(name: string): Promise<{ revoked: string }>;
+
+  /** R36: what creating this request would do, condition by condition; creates nothing. */
+  explainApproval(request: { requester: string; department: string; category?: string | null; channel?: string }): Promise<Explanation>;
+  /** R37: the configuration in the fixture format. */
+  exportConfig(): Promise<ConfigDoc>;
+  /** R37: the changes applying a configuration would make, and the fingerprint of the state they were planned against. */
+  planConfig(config: unknown): Promise<ConfigPlan>;
+  /** R37: applies a configuration in one transaction; with a fingerprint, only to that state. */
+  applyConfig(config: unknown, fingerprint?: string): Promise<ConfigApplied>;
+  /** R38: rejected drafts back as pending drafts, by ids or by batch, within undo.windowHours. */
+  restoreDrafts(request: RestoreRequest): Promise<RestoreReport>;
 
   listNotifications(filter: NotificationFilter): Promise<Notification[]>;
   listAudit(filter: AuditFilter): Promise<AuditEntry[]>;

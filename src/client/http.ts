@@ -246,6 +246,12 @@ class HttpHelpdesk implements Helpdesk {
   listTokens: Helpdesk['listTokens'] = () => this.call('listTokens');
   revokeToken: Helpdesk['revokeToken'] = (name) => this.call('revokeToken', { params: { name } });
 
+  explainApproval: Helpdesk['explainApproval'] = (request) => this.call('explainApproval', { body: request });
+  exportConfig: Helpdesk['exportConfig'] = () => this.call('exportConfig');
+  planConfig: Helpdesk['planConfig'] = (config) => this.call('planConfig', { body: { config } });
+  applyConfig: Helpdesk['applyConfig'] = (config, fingerprint) => this.call('applyConfig', { body: { config, fingerprint } });
+  restoreDrafts: Helpdesk['restoreDrafts'] = (request) => this.call('restoreDrafts', { body: request });
+
   listNotifications: Helpdesk['listNotifications'] = (filter) => {
     const { limit, ...rest } = filter;
     return this.all('listNotifications', rest, limit);

@@ -18,6 +18,7 @@ export const NOTIFICATION_KINDS = [
   'ticket_answered',
   'ticket_solved',
   'ticket_reopened',
+  'draft_restored',
 ] as const;
 export const NOTIFICATION_CHANNELS = ['email', 'push', 'whatsapp'] as const;
 
@@ -34,6 +35,8 @@ export interface Settings {
   'reopen.allowed': boolean;
   'response.forecastHours': number;
   timezone: string;
+  /** R38: hours after a rejection during which the rejected drafts can be restored. */
+  'undo.windowHours': number;
 }
 export type SettingKey = keyof Settings;
 export const DEFAULT_SETTINGS: Settings = {
@@ -41,5 +44,6 @@ export const DEFAULT_SETTINGS: Settings = {
   'reopen.allowed': false,
   'response.forecastHours': 24,
   timezone: 'UTC',
+  'undo.windowHours': 24,
 };
 export const SETTING_KEYS = Object.keys(DEFAULT_SETTINGS) as SettingKey[];

@@ -56,6 +56,11 @@ export const ACTIONS: Record<OperationName, string> = {
   exportStats: 'export statistics',
   approvalStats: 'read approval statistics',
   agentSummary: 'read the agent summary',
+  explainApproval: 'explain approval decisions',
+  exportConfig: 'export the configuration',
+  planConfig: 'plan configuration changes',
+  applyConfig: 'apply configuration changes',
+  restoreDrafts: 'restore rejected drafts',
   listNotifications: 'list notifications',
   listAudit: 'read the audit trail',
 };

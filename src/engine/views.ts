@@ -92,6 +92,8 @@ export function draftQuery(tx: Tx, tenantId: number) {
       'dr.fields',
       'dr.attachments',
       'dr.created_at',
+      'dr.held_by_mode',
+      'dr.held_by_rule',
     ])
     .where('dr.tenant_id', '=', tenantId);
 }
@@ -112,5 +114,6 @@ export function toDraft(r: DraftRow, withDetails = true): Draft {
     fields: withDetails ? JSON.parse(r.fields) : null,
     attachments: withDetails ? JSON.parse(r.attachments) : null,
     createdAt: r.created_at,
+    heldBy: r.held_by_mode === null ? null : { mode: r.held_by_mode as NonNullable<Draft['heldBy']>['mode'], rule: r.held_by_rule },
   };
 }

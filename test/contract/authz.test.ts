@@ -109,6 +109,11 @@ describe.each(engines)('API authorisation matrix (R1, R12, R13) (%s)', (engine) 
     exportStats: { query: '?by=department' },
     approvalStats: {},
     agentSummary: {},
+    explainApproval: { body: { requester: 'ana@norte.example', department: 'Suporte' } },
+    exportConfig: {},
+    planConfig: { body: { config: {} } },
+    applyConfig: { body: { config: {}, fingerprint: 'sha256:0' } },
+    restoreDrafts: { body: { ids: [999] } },
   };
 
   async function call(name: OperationName, token: string | undefined, tenant = 'default') {
