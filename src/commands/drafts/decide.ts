@@ -143,7 +143,7 @@ export async function run(ctx: Context, decision: 'approve' | 'reject', o: Optio
         const stopped = e instanceof DeskctlError ? e.toJSON() : { code: 'internal', message: (e as Error).message };
         ctx.out.write(doc.close({ ...totals(sofar), stopped }));
       } else {
-        ctx.out.status(`batch ${batch}; stopped after ${sofar.requested} draft${sofar.requested === 1 ? '' : 's'}: ${sofar.succeeded} ${PAST[decision]} (they stay so), ${sofar.failed} failed; the rest are still pending`);
+        ctx.out.status(`stopped after ${sofar.requested} draft${sofar.requested === 1 ? '' : 's'}: ${sofar.succeeded} ${PAST[decision]} (they stay so), ${sofar.failed} failed; the rest are still pending`);
       }
     }
     throw e;
