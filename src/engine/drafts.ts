@@ -256,7 +256,14 @@ async function moveDrafts(tx: Tx, ctx: EngineContext, req: ChunkRequest, ids: nu
 
   if (req.decision === 'reject') {
     const reason = sql`CAST(${req.reason ?? null} AS text)`;
-    // R38: what a restore needs, kept with the batch of this decision.
+    // R38: rejections past undo.windowHours are forgotten here (their data is not kept for ever) ...
+    const { 'undo.windowHours': windowHours } = await readSettings(tx, ctx.tenantId);
+    await tx
+      .deleteFrom('rejected_drafts')
+      .where('tenant_id', '=', ctx.tenantId)
+      .where('rejected_at', '<', d.instant(new Date(now.getTime() - windowHours * 3_600_000).toISOString()))
+      .execute();
+    // ... and what a restore needs is kept, with the batch of this decision.
     await sql`INSERT INTO rejected_drafts (draft_id, tenant_id, batch, rejected_at, rejected_by, reason, requester_id, organization_id, department_id,
         category_id, subject, message, channel, conversation, fields, attachments, created_at, ref, held_by_mode, held_by_rule)
       SELECT id, tenant_id, ${batch}, ${at}, ${actor}, ${reason}, requester_id, organization_id, department_id,

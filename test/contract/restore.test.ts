@@ -85,6 +85,20 @@ describe.each(backends)('undo of a rejection (R38) ($name)', (backend) => {
     await expectCode(hd.setSetting('undo.windowHours', -1), 'invalid_input');
   });
 
+  it('R38: a later rejection forgets the rejections already past the window; a longer window then does not bring them back', async () => {
+    const old = await draftIn(hd, request(P.ana, { subject: 'antigo' }));
+    report(await hd.decideDrafts({ decision: 'reject', ids: [old.id] }));
+    opened.env.DESKCTL_NOW = hoursLater(START, 25);
+    const recent = await draftIn(hd, request(P.ana, { subject: 'recente' }));
+    report(await hd.decideDrafts({ decision: 'reject', ids: [recent.id] }));
+    await hd.setSetting('undo.windowHours', 48);
+    const r = restored(await hd.restoreDrafts({ ids: [old.id, recent.id] }));
+    expect(r.results.map((x) => [x.id, x.ok, x.error?.code ?? null])).toEqual([
+      [old.id, false, 'not_found'],
+      [recent.id, true, null],
+    ]);
+  });
+
   it('R38/R15: a removed customer takes their rejected drafts with them', async () => {
     await hd.addCustomer({ email: 'caio@norte.com.br', name: 'Caio', org: 'Filial Norte' });
     const d = await draftIn(hd, request('caio@norte.com.br'));
