@@ -4,6 +4,8 @@ import type {
   AuditEntry,
   AuditFilter,
   Category,
+  Conversation,
+  ConversationDetail,
   CreateOutcome,
   Customer,
   DecisionReport,
@@ -11,8 +13,10 @@ import type {
   Draft,
   DraftFilter,
   DryRunReport,
+  IncomingMessageInput,
   Notification,
   Organization,
+  ReceiveResult,
   Rule,
   Settings,
   SettingKey,
@@ -30,6 +34,9 @@ import type { AgentSummaryRow, ApprovalStatsQuery, ApprovalStatsRow, StatsQuery,
 import type { GenerateHooks, GenerateOptions, GenerateReport } from '../engine/generate.js';
 import type { SeedOptions, SeedReport } from '../engine/seed.js';
 import type { TokenInfo } from '../engine/tokens.js';
+import type { ConversationFilter } from '../engine/whatsapp.js';
+
+export type { ConversationFilter };
 import type { Explanation } from '../engine/approval.js';
 import type { ConfigApplied, ConfigPlan } from '../engine/config.js';
 import type { ConfigDoc } from '../core/config.js';
@@ -114,6 +121,13 @@ export interface Helpdesk {
   listTokens(): Promise<TokenInfo[]>;
   revokeToken(name: string): Promise<{ revoked: string }>;
 
+  /** `deskctl whatsapp receive`: one incoming message through the conversation flow, as the webhook takes it (R24-R31). */
+  receiveWhatsApp(message: IncomingMessageInput): Promise<ReceiveResult>;
+  listConversations(filter: ConversationFilter): Promise<Conversation[]>;
+  getConversation(id: number): Promise<ConversationDetail>;
+  /** R28: the conversation's agent (null: none); with agentSync creation-and-conversation, its ticket's too. */
+  assignConversation(id: number, agent: string | null): Promise<Conversation & { changed: boolean; ticketAgentChanged: boolean }>;
+  closeConversation(id: number): Promise<Conversation & { changed: boolean }>;
   /** R36: what creating this request would do, condition by condition; creates nothing. */
   explainApproval(request: { requester: string; department: string; category?: string | null; channel?: string }): Promise<Explanation>;
   /** R37: the configuration in the fixture format. */

@@ -14,7 +14,8 @@ import type * as generator from '../engine/generate.js';
 import type * as seeding from '../engine/seed.js';
 import type { StatsRow } from '../core/stats.js';
 import { openStore, type Store } from '../store/store.js';
-import type { As, Helpdesk } from './helpdesk.js';
+import type { As, ConversationFilter, Helpdesk } from './helpdesk.js';
+import type { IncomingMessageInput } from '../core/schemas.js';
 
 export interface LocalOptions {
   file: string;
@@ -49,6 +50,7 @@ const E = {
   tenants: () => import('../engine/tenants.js'),
   tickets: () => import('../engine/tickets.js'),
   tokens: () => import('../engine/tokens.js'),
+  whatsapp: () => import('../engine/whatsapp.js'),
 };
 
 /** The embedded backend: the engine in-process over a SQLite file. */
@@ -172,6 +174,15 @@ export class LocalHelpdesk implements Helpdesk {
   listTokens = async () => (await E.tokens()).listTokens(this.ctx);
   revokeToken = async (name: string) => (await E.tokens()).revokeToken(this.ctx, name);
 
+  receiveWhatsApp = async (input: IncomingMessageInput) => {
+    const [{ parseInput }, { IncomingMessageInput: Schema }] = await Promise.all([import('../core/validate.js'), import('../core/schemas.js')]);
+    const m = parseInput(Schema, input);
+    return (await E.whatsapp()).receiveMessage(this.ctx, { from: m.from, id: m.id ?? null, type: m.type, text: m.text, name: m.name ?? null, at: m.at ? new Date(m.at) : undefined });
+  };
+  listConversations = async (filter: ConversationFilter) => (await E.whatsapp()).listConversations(this.ctx, filter);
+  getConversation = async (id: number) => (await E.whatsapp()).getConversation(this.ctx, id);
+  assignConversation = async (id: number, agent: string | null) => (await E.whatsapp()).assignConversation(this.ctx, id, agent);
+  closeConversation = async (id: number) => (await E.whatsapp()).closeConversation(this.ctx, id);
   explainApproval = async (request: unknown) => (await import('../engine/approval.js')).explainApproval(this.ctx, request);
   exportConfig = async () => (await import('../engine/config.js')).exportConfig(this.ctx);
   planConfig = async (config: unknown) => (await import('../engine/config.js')).planConfig(this.ctx, config);

@@ -1,11 +1,15 @@
 import { z } from 'zod';
 import { BATCH_PATTERN, MAX_CHUNK } from './decisions.js';
 import {
+  AGENT_SYNC_MODES,
   AgentShape,
   APPROVAL_MODES,
   AuditEntryShape,
   CategoryShape,
   CHANNELS,
+  ConversationDetailShape,
+  ConversationShape,
+  CONVERSATION_STATES,
   CreateOutcomeShape,
   CustomerShape,
   DecisionResultShape,
@@ -13,10 +17,14 @@ import {
   DraftFilter,
   DraftShape,
   DryRunReportShape,
+  IncomingMessageInput,
+  LOCALES,
   ExplanationShape,
   NOTIFICATION_KINDS,
   NotificationShape,
   OrganizationShape,
+  PRIORITIES,
+  ReceiveResultShape,
   RULE_SCOPES,
   RuleShape,
   STATUSES,
@@ -71,6 +79,18 @@ const Settings = z.object({
   'reopen.allowed': z.boolean(),
   'response.forecastHours': z.number(),
   timezone: z.string(),
+  locale: z.enum(LOCALES),
+  'portal.url': z.string().nullable(),
+  'whatsapp.autoTicket': z.boolean(),
+  'whatsapp.emailRequired': z.boolean(),
+  'whatsapp.emailAttempts': z.number(),
+  'whatsapp.ticket.title': z.string().nullable(),
+  'whatsapp.ticket.department': z.string().nullable(),
+  'whatsapp.ticket.category': z.string().nullable(),
+  'whatsapp.ticket.type': z.string().nullable(),
+  'whatsapp.ticket.priority': z.enum(PRIORITIES),
+  'whatsapp.agentSync': z.enum(AGENT_SYNC_MODES),
+  'whatsapp.closeAfterMinutes': z.number(),
   'undo.windowHours': z.number(),
 });
 const ErrorBody = z.object({ code: z.string(), message: z.string() });
@@ -111,6 +131,7 @@ export const Bodies = {
     manager: z.boolean().optional(),
     phone: z.string().optional(),
     active: z.boolean().optional(),
+    blockAutomaticMessages: z.boolean().optional(),
   }),
   customerPatch: z.strictObject({
     org: z.string().nullable().optional(),
@@ -118,6 +139,7 @@ export const Bodies = {
     active: z.boolean().optional(),
     name: z.string().optional(),
     phone: z.string().nullable().optional(),
+    blockAutomaticMessages: z.boolean().optional(),
   }),
   agent: z.strictObject({ email: z.string(), name: z.string(), departments: z.array(z.string()).optional(), admin: z.boolean().optional() }),
   agentPatch: z.strictObject({
@@ -186,7 +208,14 @@ export const Bodies = {
     fields: z.record(z.string(), z.string()).optional(),
     attachments: z.array(z.strictObject({ name: z.string(), size: z.number(), sha256: z.string() })).optional(),
     visibility: z.enum(VISIBILITIES).optional(),
+    type: z.string().nullish(),
+    priority: z.enum(PRIORITIES, { error: `expected one of ${PRIORITIES.join(', ')}` }).optional(),
   }),
+  /** One incoming WhatsApp message (`deskctl whatsapp receive`), checked in full by the engine's schema. */
+  whatsappMessage: IncomingMessageInput,
+  conversationAgent: z.strictObject({ agent: z.string().nullable() }),
+  /** A close asks nothing more; a body with keys is refused like any other. */
+  close: z.strictObject({}),
 } as const;
 
 const SeedReport = z.object({ tenant: z.string(), dryRun: z.boolean(), changed: z.boolean(), counts: z.array(z.unknown()), heldForApproval: z.array(z.string()), notes: z.array(z.string()) });
@@ -290,6 +319,25 @@ export const API = {
   approvalStats: op({ method: 'GET', path: '/stats/approvals', summary: 'Approval statistics (R23)', roles: ADMIN, response: z.array(z.record(z.string(), z.unknown())) }),
   agentSummary: op({ method: 'GET', path: '/stats/agents', summary: 'Per agent: pending, due today, overdue', roles: ADMIN, response: z.array(z.record(z.string(), z.unknown())) }),
 
+  receiveWhatsApp: op({
+    method: 'POST',
+    path: '/whatsapp/messages',
+    summary: 'One incoming WhatsApp message through the conversation flow, as the webhook takes it (R24-R31)',
+    roles: ADMIN,
+    response: ReceiveResultShape,
+    body: Bodies.whatsappMessage,
+  }),
+  listConversations: op({ method: 'GET', path: '/conversations', summary: 'WhatsApp conversations, oldest first (R29: closed after closeAfterMinutes)', roles: ADMIN, response: Page(ConversationShape), paginated: true }),
+  getConversation: op({ method: 'GET', path: '/conversations/:id', summary: 'One conversation with its messages', roles: ADMIN, response: ConversationDetailShape }),
+  assignConversation: op({
+    method: 'PUT',
+    path: '/conversations/:id/agent',
+    summary: "Assign or unassign a conversation's agent (R28)",
+    roles: ADMIN,
+    response: ConversationShape.extend({ changed: z.boolean(), ticketAgentChanged: z.boolean() }),
+    body: Bodies.conversationAgent,
+  }),
+  closeConversation: op({ method: 'POST', path: '/conversations/:id/close', summary: 'Close a conversation (R29)', roles: ADMIN, response: ConversationShape.extend(Changed.shape), body: Bodies.close }),
   explainApproval: op({ method: 'POST', path: '/approval/explain', summary: 'Explain whether a request would wait for approval, condition by condition (R36); creates nothing', roles: DECIDERS, response: ExplanationShape, body: Bodies.explain }),
   exportConfig: op({ method: 'GET', path: '/config', summary: 'The configuration in the fixture format (R37)', roles: ADMIN, response: ConfigDoc }),
   planConfig: op({ method: 'POST', path: '/config/plan', summary: 'What applying a configuration would change (R37); writes nothing', roles: ADMIN, response: ConfigPlan, bodyLimit: 16 * 1_048_576, body: Bodies.config }),
@@ -338,6 +386,11 @@ export const NotificationQuery = ListQuery.extend({
   pending: queryBool,
   to: z.string().optional(),
   kind: z.enum(NOTIFICATION_KINDS, { error: `expected one of ${NOTIFICATION_KINDS.join(', ')}` }).optional(),
+});
+export const ConversationQuery = ListQuery.extend({
+  state: z.enum(CONVERSATION_STATES, { error: `expected one of ${CONVERSATION_STATES.join(', ')}` }).optional(),
+  phone: z.string().optional(),
+  customer: z.string().optional(),
 });
 export const AuditQuery = ListQuery.extend({
   action: z.string().optional(),

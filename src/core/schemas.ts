@@ -2,10 +2,14 @@ import { z } from 'zod';
 
 import { invisible, textProblem } from './text.js';
 import {
+  AGENT_SYNC_MODES,
   APPROVAL_MODES,
   CHANNELS,
+  CONVERSATION_STATES,
+  LOCALES,
   NOTIFICATION_CHANNELS,
   NOTIFICATION_KINDS,
+  PRIORITIES,
   RULE_SCOPES,
   STATUSES,
   VISIBILITIES,
@@ -59,6 +63,16 @@ export const TicketRef = z
   .trim()
   .regex(/^(\d+|\d{4}-\d{6,})$/, { error: 'a ticket is its id (42) or its protocol (2026-000042)', abort: true })
   .refine((s) => s.includes('-') || (Number(s) > 0 && Number.isSafeInteger(Number(s))), 'an id is a positive whole number');
+/** A phone number as people write it: digits with spaces and `+ - ( ) .`, 8 to 15 digits (E.164); compared as digits only. */
+export const Phone = z
+  .string()
+  .trim()
+  .min(1, { error: 'must not be empty', abort: true })
+  .regex(/^[0-9 +\-().]+$/, { error: 'a phone number holds digits, spaces and + - ( ) . only', abort: true })
+  .refine((s) => {
+    const n = s.replace(/\D/g, '').length;
+    return n >= 8 && n <= 15;
+  }, 'a phone number has 8 to 15 digits, with the country code (+55 11 91234-5678)');
 export const Subject = z.string().trim().min(1, 'must not be empty').max(500, 'at most 500 characters').superRefine(validText);
 export const Message = z.string().trim().min(1, 'must not be empty').max(100_000, 'at most 100000 characters').superRefine(validText);
 export const Limit = z.coerce
@@ -84,6 +98,27 @@ const Bool = z.union([
   z.enum(['true', 'false', 'yes', 'no', 'on', 'off', '1', '0']).transform((v) => ['true', 'yes', 'on', '1'].includes(v)),
 ], { error: 'expected true or false' });
 
+/** A setting that may be unset: an empty value (`settings set KEY ""`) or null unsets it. */
+const Unset = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === '' ? null : v), schema.nullable());
+const WholeNumber = (min: number, max: number) =>
+  z.coerce
+    .number({ error: 'expected a whole number' })
+    .int('expected a whole number')
+    .min(min, `at least ${min}`)
+    .max(max, `at most ${max}`);
+const HttpUrl = z
+  .string()
+  .trim()
+  .refine((s) => {
+    try {
+      const u = new URL(s);
+      return (u.protocol === 'https:' || u.protocol === 'http:') && u.username === '' && u.password === '';
+    } catch {
+      return false;
+    }
+  }, 'expected an http(s) address without a user or password, such as https://help.example.com')
+  .transform((s) => s.replace(/\/+$/, ''));
+
 /** Account settings: the keys, their value schemas and the defaults of a new tenant. */
 export const SETTINGS = {
   'approval.mode': { schema: z.enum(APPROVAL_MODES, { error: `expected one of ${APPROVAL_MODES.join(', ')}` }), default: 'disabled' },
@@ -93,6 +128,18 @@ export const SETTINGS = {
     default: 24,
   },
   timezone: { schema: TimeZone, default: 'UTC' },
+  locale: { schema: z.enum(LOCALES, { error: `expected one of ${LOCALES.join(', ')}` }), default: 'pt-BR' },
+  'portal.url': { schema: Unset(HttpUrl), default: null },
+  'whatsapp.autoTicket': { schema: Bool, default: false },
+  'whatsapp.emailRequired': { schema: Bool, default: true },
+  'whatsapp.emailAttempts': { schema: WholeNumber(1, 20), default: 3 },
+  'whatsapp.ticket.title': { schema: Unset(Subject), default: null },
+  'whatsapp.ticket.department': { schema: Unset(Name), default: null },
+  'whatsapp.ticket.category': { schema: Unset(Name), default: null },
+  'whatsapp.ticket.type': { schema: Unset(Name), default: null },
+  'whatsapp.ticket.priority': { schema: z.enum(PRIORITIES, { error: `expected one of ${PRIORITIES.join(', ')}` }), default: 'normal' },
+  'whatsapp.agentSync': { schema: z.enum(AGENT_SYNC_MODES, { error: `expected one of ${AGENT_SYNC_MODES.join(', ')}` }), default: 'creation' },
+  'whatsapp.closeAfterMinutes': { schema: WholeNumber(1, 525_600), default: 1440 },
   'undo.windowHours': {
     schema: z.coerce.number({ error: 'expected a number of hours' }).int('a whole number of hours').min(0, 'at least 0 (0: rejections cannot be undone)').max(24 * 365, 'at most 8760 hours'),
     default: 24,
@@ -117,6 +164,8 @@ export const TicketRequest = z
     fields: FieldMap.default({}),
     attachments: z.array(Attachment).default([]),
     visibility: z.enum(VISIBILITIES).default('public'),
+    type: Name.nullish(),
+    priority: z.enum(PRIORITIES, { error: `expected one of ${PRIORITIES.join(', ')}` }).default('normal'),
   })
   .superRefine((r, ctx) => {
     if (r.channel === 'email' && r.category) {
@@ -227,6 +276,8 @@ export const DraftShape = z.object({
   conversation: z.string().nullable(),
   fields: FieldMap.nullable(),
   attachments: z.array(Attachment).nullable(),
+  type: z.string().nullable(),
+  priority: z.enum(PRIORITIES),
   createdAt: z.string(),
   /** R36: what held it, the mode and (under `departments`) the rule's id; null when not recorded (seeded or generated drafts, drafts made before). */
   heldBy: z.object({ mode: z.enum(APPROVAL_MODES), rule: z.number().nullable() }).nullable(),
@@ -248,6 +299,8 @@ export const TicketShape = z.object({
   processRef: z.string().nullable(),
   rating: z.number().nullable(),
   ratingComment: z.string().nullable(),
+  type: z.string().nullable(),
+  priority: z.enum(PRIORITIES),
   createdAt: z.string(),
   dueAt: z.string(),
   solvedAt: z.string().nullable(),
@@ -291,6 +344,7 @@ export const NotificationShape = z.object({
   channel: z.enum(NOTIFICATION_CHANNELS),
   to: z.string(),
   subject: z.string(),
+  body: z.string().nullable(),
   createdAt: z.string(),
   deliveredAt: z.string().nullable(),
 });
@@ -334,8 +388,56 @@ export const CustomerShape = z.object({
   organization: z.string().nullable(),
   manager: z.boolean(),
   active: z.boolean(),
+  blockAutomaticMessages: z.boolean(),
   createdAt: z.string(),
 });
 export type Customer = z.infer<typeof CustomerShape>;
 export const AgentShape = z.object({ id: z.number(), email: z.string(), name: z.string(), admin: z.boolean(), departments: z.array(z.string()), createdAt: z.string() });
 export type Agent = z.infer<typeof AgentShape>;
+
+export const ConversationShape = z.object({
+  id: z.number(),
+  phone: z.string(),
+  customer: z.string().nullable(),
+  state: z.enum(CONVERSATION_STATES),
+  agent: z.string().nullable(),
+  ticket: z.number().nullable(),
+  draft: z.number().nullable(),
+  attempts: z.number(),
+  startedAt: z.string(),
+  lastMessageAt: z.string(),
+  closedAt: z.string().nullable(),
+});
+export type Conversation = z.infer<typeof ConversationShape>;
+export const ConversationMessageShape = z.object({
+  id: z.number(),
+  direction: z.enum(['in', 'out']),
+  type: z.string(),
+  text: z.string().nullable(),
+  waId: z.string().nullable(),
+  status: z.string().nullable(),
+  createdAt: z.string(),
+});
+export const ConversationDetailShape = ConversationShape.extend({ messages: z.array(ConversationMessageShape) });
+export type ConversationDetail = z.infer<typeof ConversationDetailShape>;
+export const ReceiveResultShape = z.object({
+  duplicate: z.boolean(),
+  conversation: ConversationShape,
+  replies: z.array(z.object({ text: z.string() })),
+  ticket: TicketShape.nullable(),
+  draft: DraftShape.nullable(),
+});
+export type ReceiveResult = z.infer<typeof ReceiveResultShape>;
+/** One incoming WhatsApp message as `whatsapp receive` and the API take it. */
+export const IncomingMessageInput = z.strictObject({
+  from: Phone,
+  text: Message.nullable(),
+  type: z.string().trim().min(1).max(40).regex(/^[a-z_]+$/, 'a WhatsApp message type such as text or image').default('text'),
+  name: Name.nullish(),
+  id: z.string().trim().min(1).max(200).superRefine(validText).nullish(),
+  at: z
+    .string()
+    .refine((s) => !Number.isNaN(Date.parse(s)), 'expected an ISO-8601 time such as 2026-12-03T10:00:00Z')
+    .nullish(),
+});
+export type IncomingMessageInput = z.infer<typeof IncomingMessageInput>;

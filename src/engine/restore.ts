@@ -102,6 +102,8 @@ async function restoreOne(tx: Tx, ctx: EngineContext, id: number, windowHours: n
       conversation: kept.conversation,
       fields: kept.fields,
       attachments: kept.attachments,
+      type: kept.type,
+      priority: kept.priority,
       created_at: kept.created_at,
       updated_at: at,
       ref: kept.ref,

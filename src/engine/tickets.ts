@@ -73,6 +73,8 @@ export async function openRequest(tx: Tx, ctx: EngineContext, req: TicketRequest
     conversation: req.conversation ?? null,
     fields: JSON.stringify(req.fields),
     attachments: JSON.stringify(req.attachments),
+    type: req.type ?? null,
+    priority: req.priority,
   };
   if (decision.needsApproval) {
     // R10: the draft keeps everything the request had.
@@ -153,6 +155,8 @@ export interface NewTicketRow {
   fields: string;
   attachments: string;
   visibility: string;
+  type?: string | null;
+  priority?: string;
   ref?: string | null;
 }
 

@@ -18,6 +18,8 @@ export interface DB {
     active: number;
     deleted_at: string | null;
     created_at: string;
+    /** R30: 1 when the customer is sent no automatic WhatsApp message. */
+    block_automatic: Generated<number>;
   };
   agents: { id: Generated<number>; tenant_id: number; email: string; name: string; is_admin: number; created_at: string };
   agent_departments: { agent_id: number; department_id: number };
@@ -46,6 +48,8 @@ export interface DB {
     updated_at: string;
     /** The fixture ref (deskctl seed), unique in the tenant. */
     ref: string | null;
+    type: string | null;
+    priority: Generated<string>;
     /** R36: what held the draft (the approval mode, and the rule under `departments`); null for drafts made before, or by seed/generate. */
     held_by_mode: string | null;
     held_by_rule: number | null;
@@ -78,6 +82,8 @@ export interface DB {
     updated_at: string;
     /** The fixture ref (deskctl seed), unique in the tenant. */
     ref: string | null;
+    type: string | null;
+    priority: Generated<string>;
   };
   ticket_messages: { id: Generated<number>; ticket_id: number; author: string; body: string; created_at: string };
   draft_decisions: {
@@ -113,6 +119,8 @@ export interface DB {
     conversation: string | null;
     fields: string;
     attachments: string;
+    type: string | null;
+    priority: string;
     created_at: string;
     ref: string | null;
     held_by_mode: string | null;
@@ -129,6 +137,41 @@ export interface DB {
     ref_id: number | null;
     created_at: string;
     delivered_at: string | null;
+    /** The whole text (a WhatsApp message's); null when the subject says it all. */
+    body: string | null;
+  };
+  conversations: {
+    id: Generated<number>;
+    tenant_id: number;
+    phone: string;
+    customer_id: number | null;
+    /** The sender's WhatsApp profile name, as last given. */
+    profile_name: string | null;
+    state: string;
+    via_choice: Generated<number>;
+    attempts: Generated<number>;
+    agent_id: number | null;
+    ticket_id: number | null;
+    draft_id: number | null;
+    started_at: string;
+    last_message_at: string;
+    closed_at: string | null;
+    closed_by: string | null;
+  };
+  whatsapp_messages: {
+    id: Generated<number>;
+    tenant_id: number;
+    conversation_id: number;
+    direction: string;
+    wa_id: string | null;
+    type: string;
+    body: string | null;
+    role: string | null;
+    notification_id: number | null;
+    status: string | null;
+    status_at: string | null;
+    error: string | null;
+    created_at: string;
   };
   api_tokens: {
     id: Generated<number>;

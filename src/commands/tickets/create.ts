@@ -5,7 +5,7 @@ import type { Command } from 'commander';
 import { Option } from 'commander';
 import { z } from 'zod';
 import { invalid } from '../../core/errors.js';
-import { CHANNELS, type Attachment } from '../../core/schemas.js';
+import { CHANNELS, PRIORITIES, type Attachment } from '../../core/schemas.js';
 import type { Context } from '../../context.js';
 import { collect, examples, exclusiveFlags, parsedAction } from '../shared.js';
 
@@ -26,6 +26,8 @@ export const Options = z.object({
   attach: z.array(z.string()),
   internal: z.boolean().optional(),
   private: z.boolean().optional(),
+  type: z.string().optional(),
+  priority: z.string().optional(),
 });
 type Options = z.infer<typeof Options>;
 
@@ -46,6 +48,8 @@ export function register(parent: Command, ctx: Context): void {
       .option('--attach <file>', 'attach a file (repeatable; its name, size and SHA-256 are recorded)', collect, [])
       .option('--internal', 'an internal ticket, staff only (with --channel agent)')
       .option('--private', "a manager's own ticket hidden from the other managers (R21)")
+      .option('--type <type>', 'the kind of ticket (free text: Incidente, Dúvida …)')
+      .addOption(new Option('--priority <priority>', 'how urgent it is').choices(PRIORITIES).default('normal'))
       .description('Open a ticket; when approval applies (R7) it becomes a draft for the managers'),
       Options,
       (o) => run(ctx, o),
@@ -96,6 +100,8 @@ export async function run(ctx: Context, o: Options): Promise<void> {
     fields: parseFields(o.field),
     attachments: await readAttachments(o.attach),
     visibility: o.internal ? 'internal' : o.private ? 'private' : 'public',
+    type: o.type ?? null,
+    priority: o.priority,
   };
   const outcome = await (await ctx.helpdesk()).createTicket(request);
   if (ctx.out.format === 'json') return ctx.out.json(outcome);
