@@ -17,7 +17,7 @@ describe.each(backends)('undo of a rejection (R38) ($name)', (backend) => {
   });
 
   it('R38: a bulk rejection reports one batch; restoring the batch brings every draft back with its id, data and heldBy, and tells the requester and the managers', async () => {
-    const a = await draftIn(hd, request(P.ana, { category: 'Acesso', fields: { matricula: '4411' }, attachments: [{ name: 'print.png', size: 10, sha256: 'ab' }] }));
+    const a = await draftIn(hd, request(P.ana, { category: 'Acesso', type: 'Incidente', priority: 'high', fields: { matricula: '4411' }, attachments: [{ name: 'print.png', size: 10, sha256: 'ab' }] }));
     const b = await draftIn(hd, request(P.ana, { subject: 'Outro' }));
     const rejected = report(await hd.decideDrafts({ decision: 'reject', filter: { requester: P.ana }, reason: 'Fora do contrato' }));
     expect(rejected.succeeded).toBe(2);
@@ -30,6 +30,7 @@ describe.each(backends)('undo of a rejection (R38) ($name)', (backend) => {
     const back = await hd.listDrafts({});
     expect(back.map((d) => d.id)).toEqual([a.id, b.id]);
     expect(await hd.getDraft(a.id)).toEqual(a);
+    expect([a.type, a.priority]).toEqual(['Incidente', 'high']);
     expect(a.heldBy).toEqual({ mode: 'all-departments', rule: null });
     const told = await hd.listNotifications({ kind: 'draft_restored' });
     expect(new Set(told.map((n) => n.to))).toEqual(new Set([P.ana, P.gerente]));
