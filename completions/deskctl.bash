@@ -6,7 +6,7 @@
 _deskctl_spec() {
   _dk_cmds='' _dk_opts='' _dk_vopts=''
   case "$1" in
-    '') _dk_cmds='demo tenants settings approval rules departments categories orgs customers agents tickets drafts whatsapp conversations notifications serve tokens audit seed generate stats profile completion help' _dk_opts='-V --version -h --help' _dk_vopts='' ;;
+    '') _dk_cmds='demo tenants settings approval rules departments categories orgs customers agents tickets drafts whatsapp conversations notifications serve tokens audit config seed generate stats profile completion help' _dk_opts='-V --version -h --help' _dk_vopts='' ;;
     'demo') _dk_cmds='' _dk_opts='--slug --reset -h --help' _dk_vopts='--slug' ;;
     'tenants') _dk_cmds='list create remove help' _dk_opts='-h --help' _dk_vopts='' ;;
     'tenants list') _dk_cmds='' _dk_opts='-h --help' _dk_vopts='' ;;
@@ -17,9 +17,10 @@ _deskctl_spec() {
     'settings show') _dk_cmds='' _dk_opts='-h --help' _dk_vopts='' ;;
     'settings set') _dk_cmds='' _dk_opts='-h --help' _dk_vopts='' ;;
     'settings help') _dk_cmds='' _dk_opts='' _dk_vopts='' ;;
-    'approval') _dk_cmds='show set help' _dk_opts='-h --help' _dk_vopts='' ;;
+    'approval') _dk_cmds='show set explain help' _dk_opts='-h --help' _dk_vopts='' ;;
     'approval show') _dk_cmds='' _dk_opts='-h --help' _dk_vopts='' ;;
     'approval set') _dk_cmds='' _dk_opts='-h --help' _dk_vopts='' ;;
+    'approval explain') _dk_cmds='' _dk_opts='--requester --department --category --no-category --channel -h --help' _dk_vopts='--requester --department --category --channel' ;;
     'approval help') _dk_cmds='' _dk_opts='' _dk_vopts='' ;;
     'rules') _dk_cmds='list add remove edit help' _dk_opts='-h --help' _dk_vopts='' ;;
     'rules list') _dk_cmds='' _dk_opts='-h --help' _dk_vopts='' ;;
@@ -67,11 +68,12 @@ _deskctl_spec() {
     'tickets link-process') _dk_cmds='' _dk_opts='-h --help' _dk_vopts='' ;;
     'tickets rate') _dk_cmds='' _dk_opts='--comment -h --help' _dk_vopts='--comment' ;;
     'tickets help') _dk_cmds='' _dk_opts='' _dk_vopts='' ;;
-    'drafts') _dk_cmds='list show approve reject help' _dk_opts='-h --help' _dk_vopts='' ;;
+    'drafts') _dk_cmds='list show approve reject restore help' _dk_opts='-h --help' _dk_vopts='' ;;
     'drafts list') _dk_cmds='' _dk_opts='--org --include-children --department --category --no-category --channel --requester --older-than --limit --as -h --help' _dk_vopts='--org --department --category --channel --requester --older-than --limit --as' ;;
     'drafts show') _dk_cmds='' _dk_opts='--as -h --help' _dk_vopts='--as' ;;
     'drafts approve') _dk_cmds='' _dk_opts='--all --org --include-children --department --category --no-category --channel --requester --older-than --limit --as --dry-run -y --yes -h --help' _dk_vopts='--org --department --category --channel --requester --older-than --limit --as' ;;
     'drafts reject') _dk_cmds='' _dk_opts='--all --org --include-children --department --category --no-category --channel --requester --older-than --limit --reason --as --dry-run -y --yes -h --help' _dk_vopts='--org --department --category --channel --requester --older-than --limit --reason --as' ;;
+    'drafts restore') _dk_cmds='' _dk_opts='--batch --dry-run -y --yes -h --help' _dk_vopts='--batch' ;;
     'drafts help') _dk_cmds='' _dk_opts='' _dk_vopts='' ;;
     'whatsapp') _dk_cmds='connect show disconnect receive help' _dk_opts='-h --help' _dk_vopts='' ;;
     'whatsapp connect') _dk_cmds='' _dk_opts='--phone-number-id --display-number --secrets-stdin -h --help' _dk_vopts='--phone-number-id --display-number' ;;
@@ -98,6 +100,11 @@ _deskctl_spec() {
     'audit') _dk_cmds='list help' _dk_opts='-h --help' _dk_vopts='' ;;
     'audit list') _dk_cmds='' _dk_opts='--since --action --entity --newest-first --limit -h --help' _dk_vopts='--since --action --entity --limit' ;;
     'audit help') _dk_cmds='' _dk_opts='' _dk_vopts='' ;;
+    'config') _dk_cmds='export plan apply help' _dk_opts='-h --help' _dk_vopts='' ;;
+    'config export') _dk_cmds='' _dk_opts='--out -h --help' _dk_vopts='--out' ;;
+    'config plan') _dk_cmds='' _dk_opts='--out --detailed-exitcode -h --help' _dk_vopts='--out' ;;
+    'config apply') _dk_cmds='' _dk_opts='-y --yes -h --help' _dk_vopts='' ;;
+    'config help') _dk_cmds='' _dk_opts='' _dk_vopts='' ;;
     'seed') _dk_cmds='' _dk_opts='--dry-run -h --help' _dk_vopts='' ;;
     'generate') _dk_cmds='' _dk_opts='--orgs --customers --tickets --drafts --random-seed -h --help' _dk_vopts='--orgs --customers --tickets --drafts --random-seed' ;;
     'stats') _dk_cmds='export approvals summary help' _dk_opts='-h --help' _dk_vopts='' ;;
@@ -123,6 +130,10 @@ _dk_gvopts='-o --output --db --api --profile --tenant'
 # How to complete the value of option $2 of command path $1.
 _deskctl_value() {
   case "$1|$2" in
+    'approval explain|--requester') echo 'dynamic:customers' ;;
+    'approval explain|--department') echo 'dynamic:departments' ;;
+    'approval explain|--category') echo 'dynamic:categories' ;;
+    'approval explain|--channel') echo 'choices:panel email api whatsapp app agent' ;;
     'rules add|--department') echo 'dynamic:departments' ;;
     'rules add|--category') echo 'dynamic:categories' ;;
     'rules remove|--department') echo 'dynamic:departments' ;;
@@ -174,10 +185,11 @@ _deskctl_value() {
     'conversations list|--state') echo 'choices:awaiting_email awaiting_choice open human closed' ;;
     'conversations list|--customer') echo 'dynamic:customers' ;;
     'conversations assign|--agent') echo 'dynamic:agents' ;;
-    'notifications list|--kind') echo 'choices:draft_pending draft_waiting draft_approved draft_rejected ticket_opened ticket_answered ticket_solved ticket_reopened whatsapp_message account_created' ;;
+    'notifications list|--kind') echo 'choices:draft_pending draft_waiting draft_approved draft_rejected ticket_opened ticket_answered ticket_solved ticket_reopened whatsapp_message account_created draft_restored' ;;
     'serve|--log-level') echo 'choices:fatal error warn info debug trace silent' ;;
     'tokens create|--role') echo 'choices:admin manager customer' ;;
     'tokens create|--customer') echo 'dynamic:customers' ;;
+    'config export|--out') echo 'files' ;;
     'stats export|--by') echo 'list:organization department category requester agent status channel day week month' ;;
     'stats export|--metrics') echo 'list:opened solved backlog due_today overdue avg_resolution_hours avg_rating' ;;
     'stats export|--format') echo 'choices:csv json table' ;;
@@ -196,10 +208,10 @@ _deskctl_arg() {
   case "$1" in
     'tenants remove') case $2 in 0) echo 'dynamic:tenants' ;; esac ;;
     'tenants help') case $2 in 0) echo 'choices:list create remove' ;; esac ;;
-    'settings set') case $2 in 0) echo 'choices:approval.mode reopen.allowed response.forecastHours timezone locale portal.url whatsapp.autoTicket whatsapp.emailRequired whatsapp.emailAttempts whatsapp.ticket.title whatsapp.ticket.department whatsapp.ticket.category whatsapp.ticket.type whatsapp.ticket.priority whatsapp.agentSync whatsapp.closeAfterMinutes' ;; 1) echo 'free' ;; esac ;;
+    'settings set') case $2 in 0) echo 'choices:approval.mode reopen.allowed response.forecastHours timezone locale portal.url whatsapp.autoTicket whatsapp.emailRequired whatsapp.emailAttempts whatsapp.ticket.title whatsapp.ticket.department whatsapp.ticket.category whatsapp.ticket.type whatsapp.ticket.priority whatsapp.agentSync whatsapp.closeAfterMinutes undo.windowHours' ;; 1) echo 'free' ;; esac ;;
     'settings help') case $2 in 0) echo 'choices:show set' ;; esac ;;
     'approval set') case $2 in 0) echo 'choices:disabled all-departments departments' ;; esac ;;
-    'approval help') case $2 in 0) echo 'choices:show set' ;; esac ;;
+    'approval help') case $2 in 0) echo 'choices:show set explain' ;; esac ;;
     'rules help') case $2 in 0) echo 'choices:list add remove edit' ;; esac ;;
     'departments remove') case $2 in 0) echo 'dynamic:departments' ;; esac ;;
     'departments help') case $2 in 0) echo 'choices:list add remove' ;; esac ;;
@@ -213,12 +225,15 @@ _deskctl_arg() {
     'customers help') case $2 in 0) echo 'choices:list add set remove' ;; esac ;;
     'agents help') case $2 in 0) echo 'choices:list add set remove' ;; esac ;;
     'tickets help') case $2 in 0) echo 'choices:create list show solve assign close reopen reply link-process rate' ;; esac ;;
-    'drafts help') case $2 in 0) echo 'choices:list show approve reject' ;; esac ;;
+    'drafts help') case $2 in 0) echo 'choices:list show approve reject restore' ;; esac ;;
     'whatsapp help') case $2 in 0) echo 'choices:connect show disconnect receive' ;; esac ;;
     'conversations help') case $2 in 0) echo 'choices:list show assign unassign close' ;; esac ;;
     'notifications help') case $2 in 0) echo 'choices:list' ;; esac ;;
     'tokens help') case $2 in 0) echo 'choices:create list revoke' ;; esac ;;
     'audit help') case $2 in 0) echo 'choices:list' ;; esac ;;
+    'config plan') case $2 in 0) echo 'files' ;; esac ;;
+    'config apply') case $2 in 0) echo 'files' ;; esac ;;
+    'config help') case $2 in 0) echo 'choices:export plan apply' ;; esac ;;
     'seed') case $2 in 0) echo 'files' ;; esac ;;
     'stats help') case $2 in 0) echo 'choices:export approvals summary' ;; esac ;;
     'profile show') case $2 in 0) echo 'dynamic:profiles' ;; esac ;;
@@ -226,7 +241,7 @@ _deskctl_arg() {
     'profile remove') case $2 in 0) echo 'dynamic:profiles' ;; esac ;;
     'profile help') case $2 in 0) echo 'choices:add list show use remove' ;; esac ;;
     'completion') case $2 in 0) echo 'choices:bash zsh fish' ;; esac ;;
-    'help') case $2 in 0) echo 'choices:demo tenants settings approval rules departments categories orgs customers agents tickets drafts whatsapp conversations notifications serve tokens audit seed generate stats profile completion exit-codes environment' ;; esac ;;
+    'help') case $2 in 0) echo 'choices:demo tenants settings approval rules departments categories orgs customers agents tickets drafts whatsapp conversations notifications serve tokens audit config seed generate stats profile completion exit-codes environment' ;; esac ;;
   esac
 }
 

@@ -6,7 +6,7 @@ function __deskctl_spec --argument-names p
     set -g __deskctl_vopts
     switch $p
     case ''
-        set -g __deskctl_cmds 'demo' 'tenants' 'settings' 'approval' 'rules' 'departments' 'categories' 'orgs' 'customers' 'agents' 'tickets' 'drafts' 'whatsapp' 'conversations' 'notifications' 'serve' 'tokens' 'audit' 'seed' 'generate' 'stats' 'profile' 'completion' 'help'
+        set -g __deskctl_cmds 'demo' 'tenants' 'settings' 'approval' 'rules' 'departments' 'categories' 'orgs' 'customers' 'agents' 'tickets' 'drafts' 'whatsapp' 'conversations' 'notifications' 'serve' 'tokens' 'audit' 'config' 'seed' 'generate' 'stats' 'profile' 'completion' 'help'
         set -g __deskctl_vopts 
     case 'demo'
         set -g __deskctl_cmds 
@@ -39,7 +39,7 @@ function __deskctl_spec --argument-names p
         set -g __deskctl_cmds 
         set -g __deskctl_vopts 
     case 'approval'
-        set -g __deskctl_cmds 'show' 'set' 'help'
+        set -g __deskctl_cmds 'show' 'set' 'explain' 'help'
         set -g __deskctl_vopts 
     case 'approval show'
         set -g __deskctl_cmds 
@@ -47,6 +47,9 @@ function __deskctl_spec --argument-names p
     case 'approval set'
         set -g __deskctl_cmds 
         set -g __deskctl_vopts 
+    case 'approval explain'
+        set -g __deskctl_cmds 
+        set -g __deskctl_vopts '--requester' '--department' '--category' '--channel'
     case 'approval help'
         set -g __deskctl_cmds 
         set -g __deskctl_vopts 
@@ -189,7 +192,7 @@ function __deskctl_spec --argument-names p
         set -g __deskctl_cmds 
         set -g __deskctl_vopts 
     case 'drafts'
-        set -g __deskctl_cmds 'list' 'show' 'approve' 'reject' 'help'
+        set -g __deskctl_cmds 'list' 'show' 'approve' 'reject' 'restore' 'help'
         set -g __deskctl_vopts 
     case 'drafts list'
         set -g __deskctl_cmds 
@@ -203,6 +206,9 @@ function __deskctl_spec --argument-names p
     case 'drafts reject'
         set -g __deskctl_cmds 
         set -g __deskctl_vopts '--org' '--department' '--category' '--channel' '--requester' '--older-than' '--limit' '--reason' '--as'
+    case 'drafts restore'
+        set -g __deskctl_cmds 
+        set -g __deskctl_vopts '--batch'
     case 'drafts help'
         set -g __deskctl_cmds 
         set -g __deskctl_vopts 
@@ -279,6 +285,21 @@ function __deskctl_spec --argument-names p
         set -g __deskctl_cmds 
         set -g __deskctl_vopts '--since' '--action' '--entity' '--limit'
     case 'audit help'
+        set -g __deskctl_cmds 
+        set -g __deskctl_vopts 
+    case 'config'
+        set -g __deskctl_cmds 'export' 'plan' 'apply' 'help'
+        set -g __deskctl_vopts 
+    case 'config export'
+        set -g __deskctl_cmds 
+        set -g __deskctl_vopts '--out'
+    case 'config plan'
+        set -g __deskctl_cmds 
+        set -g __deskctl_vopts '--out'
+    case 'config apply'
+        set -g __deskctl_cmds 
+        set -g __deskctl_vopts 
+    case 'config help'
         set -g __deskctl_cmds 
         set -g __deskctl_vopts 
     case 'seed'
@@ -430,6 +451,7 @@ complete -c deskctl -n '__deskctl_at \'\'' -a 'notifications' -d 'The notificati
 complete -c deskctl -n '__deskctl_at \'\'' -a 'serve' -d 'Serve the helpdesk HTTP API (/v1, OpenAPI at /v1/openapi.json, /healthz, /readyz, the WhatsApp webhook at /webhooks/whatsapp) over the database, SQLite or PostgreSQL (as many servers as wanted on one); SIGTERM or Ctrl-C drains and stops'
 complete -c deskctl -n '__deskctl_at \'\'' -a 'tokens' -d 'API tokens: create (shown once), list, revoke'
 complete -c deskctl -n '__deskctl_at \'\'' -a 'audit' -d 'The audit trail of every change'
+complete -c deskctl -n '__deskctl_at \'\'' -a 'config' -d 'Configuration as code: export, plan and apply settings, departments, organizations, agents, rules (R37)'
 complete -c deskctl -n '__deskctl_at \'\'' -a 'seed' -d 'Create a known state in the tenant from a fixture, in one transaction. Idempotent by natural keys (names, e-mails, refs): a second run changes nothing. Invalid input writes nothing and lists every problem with its path (exit 2).'
 complete -c deskctl -n '__deskctl_at \'\'' -a 'generate' -d 'Fill an empty tenant with deterministic synthetic data of realistic shape (departments, agents, organizations with branches and managers, a year of tickets, decided and pending drafts). All or nothing.'
 complete -c deskctl -n '__deskctl_at \'\'' -a 'stats' -d 'Ticket and approval statistics (R23): export, approvals, summary'
@@ -460,16 +482,23 @@ complete -c deskctl -n '__deskctl_at \'settings\'' -a 'help' -d 'display help fo
 complete -c deskctl -n '__deskctl_at \'settings\'' -s h -l help -d 'display help for command'
 complete -c deskctl -n '__deskctl_at \'settings show\'' -s h -l help -d 'display help for command'
 complete -c deskctl -n '__deskctl_at \'settings set\'' -s h -l help -d 'display help for command'
-complete -c deskctl -n '__deskctl_at \'settings set\' 0' -a 'approval.mode reopen.allowed response.forecastHours timezone locale portal.url whatsapp.autoTicket whatsapp.emailRequired whatsapp.emailAttempts whatsapp.ticket.title whatsapp.ticket.department whatsapp.ticket.category whatsapp.ticket.type whatsapp.ticket.priority whatsapp.agentSync whatsapp.closeAfterMinutes'
+complete -c deskctl -n '__deskctl_at \'settings set\' 0' -a 'approval.mode reopen.allowed response.forecastHours timezone locale portal.url whatsapp.autoTicket whatsapp.emailRequired whatsapp.emailAttempts whatsapp.ticket.title whatsapp.ticket.department whatsapp.ticket.category whatsapp.ticket.type whatsapp.ticket.priority whatsapp.agentSync whatsapp.closeAfterMinutes undo.windowHours'
 complete -c deskctl -n '__deskctl_at \'settings help\' 0' -a 'show set'
 complete -c deskctl -n '__deskctl_at \'approval\'' -a 'show' -d 'Show the approval mode and the department rules'
 complete -c deskctl -n '__deskctl_at \'approval\'' -a 'set' -d 'Set the approval mode; pending drafts stay pending whatever the mode (R14)'
+complete -c deskctl -n '__deskctl_at \'approval\'' -a 'explain' -d 'Explain whether a request would wait for approval, condition by condition (R36, R7); creates nothing'
 complete -c deskctl -n '__deskctl_at \'approval\'' -a 'help' -d 'display help for command'
 complete -c deskctl -n '__deskctl_at \'approval\'' -s h -l help -d 'display help for command'
 complete -c deskctl -n '__deskctl_at \'approval show\'' -s h -l help -d 'display help for command'
 complete -c deskctl -n '__deskctl_at \'approval set\'' -s h -l help -d 'display help for command'
 complete -c deskctl -n '__deskctl_at \'approval set\' 0' -a 'disabled all-departments departments'
-complete -c deskctl -n '__deskctl_at \'approval help\' 0' -a 'show set'
+complete -c deskctl -n '__deskctl_at \'approval explain\'' -l requester -x -a '(__deskctl_dynamic customers)' -d 'the customer who would open it (required)'
+complete -c deskctl -n '__deskctl_at \'approval explain\'' -l department -x -a '(__deskctl_dynamic departments)' -d 'its department (required)'
+complete -c deskctl -n '__deskctl_at \'approval explain\'' -l category -x -a '(__deskctl_dynamic categories)' -d 'its category'
+complete -c deskctl -n '__deskctl_at \'approval explain\'' -l no-category -d 'without a category (the default)'
+complete -c deskctl -n '__deskctl_at \'approval explain\'' -l channel -x -a 'panel email api whatsapp app agent' -d 'how it would arrive (default panel)'
+complete -c deskctl -n '__deskctl_at \'approval explain\'' -s h -l help -d 'display help for command'
+complete -c deskctl -n '__deskctl_at \'approval help\' 0' -a 'show set explain'
 complete -c deskctl -n '__deskctl_at \'rules\'' -a 'list' -d 'List the approval rules'
 complete -c deskctl -n '__deskctl_at \'rules\'' -a 'add' -d 'Add an approval rule for a department and a category scope; the same rule twice is a conflict (R6)'
 complete -c deskctl -n '__deskctl_at \'rules\'' -a 'remove' -d 'Remove rules by id, or the rule that matches a department and scope'
@@ -635,6 +664,7 @@ complete -c deskctl -n '__deskctl_at \'drafts\'' -a 'list' -d 'List pending draf
 complete -c deskctl -n '__deskctl_at \'drafts\'' -a 'show' -d 'Show a pending draft with its message, custom fields and attachments'
 complete -c deskctl -n '__deskctl_at \'drafts\'' -a 'approve' -d 'Approve drafts: each becomes a ticket through the normal flow, exactly once (R13)'
 complete -c deskctl -n '__deskctl_at \'drafts\'' -a 'reject' -d 'Reject drafts: each is deleted and its requester told by e-mail (R13)'
+complete -c deskctl -n '__deskctl_at \'drafts\'' -a 'restore' -d 'Undo a rejection: rejected drafts back as pending drafts, within undo.windowHours (R38)'
 complete -c deskctl -n '__deskctl_at \'drafts\'' -a 'help' -d 'display help for command'
 complete -c deskctl -n '__deskctl_at \'drafts\'' -s h -l help -d 'display help for command'
 complete -c deskctl -n '__deskctl_at \'drafts list\'' -l org -x -a '(__deskctl_dynamic orgs)' -d 'drafts of this organization'
@@ -679,7 +709,11 @@ complete -c deskctl -n '__deskctl_at \'drafts reject\'' -l as -x -a '(__deskctl_
 complete -c deskctl -n '__deskctl_at \'drafts reject\'' -l dry-run -d 'change nothing; print what would be decided'
 complete -c deskctl -n '__deskctl_at \'drafts reject\'' -s y -l yes -d 'do not ask for confirmation (required with --all when not on a terminal)'
 complete -c deskctl -n '__deskctl_at \'drafts reject\'' -s h -l help -d 'display help for command'
-complete -c deskctl -n '__deskctl_at \'drafts help\' 0' -a 'list show approve reject'
+complete -c deskctl -n '__deskctl_at \'drafts restore\'' -l batch -x -d 'every draft one bulk rejection rejected (its batch id)'
+complete -c deskctl -n '__deskctl_at \'drafts restore\'' -l dry-run -d 'change nothing; print which drafts would be restored'
+complete -c deskctl -n '__deskctl_at \'drafts restore\'' -s y -l yes -d 'do not ask for confirmation (required with --batch when not on a terminal)'
+complete -c deskctl -n '__deskctl_at \'drafts restore\'' -s h -l help -d 'display help for command'
+complete -c deskctl -n '__deskctl_at \'drafts help\' 0' -a 'list show approve reject restore'
 complete -c deskctl -n '__deskctl_at \'whatsapp\'' -a 'connect' -d 'Connect the tenant to its WhatsApp Business number (again: replace the connection); the secrets are never shown again'
 complete -c deskctl -n '__deskctl_at \'whatsapp\'' -a 'show' -d 'Show the WhatsApp connection (never its secrets: only whether each is set, and how it is stored) and the whatsapp.* settings'
 complete -c deskctl -n '__deskctl_at \'whatsapp\'' -a 'disconnect' -d 'Remove the WhatsApp connection and its secrets: the webhook refuses its deliveries from then on (asks first on a terminal)'
@@ -723,7 +757,7 @@ complete -c deskctl -n '__deskctl_at \'notifications\'' -a 'help' -d 'display he
 complete -c deskctl -n '__deskctl_at \'notifications\'' -s h -l help -d 'display help for command'
 complete -c deskctl -n '__deskctl_at \'notifications list\'' -l pending -d 'only those not delivered yet'
 complete -c deskctl -n '__deskctl_at \'notifications list\'' -l to -x -d 'only to this address (a phone for WhatsApp messages)'
-complete -c deskctl -n '__deskctl_at \'notifications list\'' -l kind -x -a 'draft_pending draft_waiting draft_approved draft_rejected ticket_opened ticket_answered ticket_solved ticket_reopened whatsapp_message account_created' -d 'only this kind'
+complete -c deskctl -n '__deskctl_at \'notifications list\'' -l kind -x -a 'draft_pending draft_waiting draft_approved draft_rejected ticket_opened ticket_answered ticket_solved ticket_reopened whatsapp_message account_created draft_restored' -d 'only this kind'
 complete -c deskctl -n '__deskctl_at \'notifications list\'' -l limit -x -d 'at most this many'
 complete -c deskctl -n '__deskctl_at \'notifications list\'' -s h -l help -d 'display help for command'
 complete -c deskctl -n '__deskctl_at \'notifications help\' 0' -a 'list'
@@ -758,6 +792,21 @@ complete -c deskctl -n '__deskctl_at \'audit list\'' -l newest-first -d 'newest 
 complete -c deskctl -n '__deskctl_at \'audit list\'' -l limit -x -d 'at most this many'
 complete -c deskctl -n '__deskctl_at \'audit list\'' -s h -l help -d 'display help for command'
 complete -c deskctl -n '__deskctl_at \'audit help\' 0' -a 'list'
+complete -c deskctl -n '__deskctl_at \'config\'' -a 'export' -d 'Print the configuration (settings, departments, categories, organizations, agents, rules) in the fixture format (R37)'
+complete -c deskctl -n '__deskctl_at \'config\'' -a 'plan' -d 'Compare a configuration file with the live configuration: what apply would add, change and remove (R37)'
+complete -c deskctl -n '__deskctl_at \'config\'' -a 'apply' -d 'Apply a configuration (or a saved plan) in one transaction; a saved plan only to the state it was made against (R37)'
+complete -c deskctl -n '__deskctl_at \'config\'' -a 'help' -d 'display help for command'
+complete -c deskctl -n '__deskctl_at \'config\'' -s h -l help -d 'display help for command'
+complete -c deskctl -n '__deskctl_at \'config export\'' -l out -r -F -d 'write it to this file (.json for JSON, otherwise YAML)'
+complete -c deskctl -n '__deskctl_at \'config export\'' -s h -l help -d 'display help for command'
+complete -c deskctl -n '__deskctl_at \'config plan\'' -l out -x -d 'save the plan, to apply exactly it later (refused if the configuration changes meanwhile)'
+complete -c deskctl -n '__deskctl_at \'config plan\'' -l detailed-exitcode -d 'exit 0 when there are no changes, 2 when there are (drift), 1 on an error'
+complete -c deskctl -n '__deskctl_at \'config plan\'' -s h -l help -d 'display help for command'
+complete -c deskctl -n '__deskctl_at \'config plan\' 0' -F
+complete -c deskctl -n '__deskctl_at \'config apply\'' -s y -l yes -d 'do not ask for confirmation (required when not on a terminal)'
+complete -c deskctl -n '__deskctl_at \'config apply\'' -s h -l help -d 'display help for command'
+complete -c deskctl -n '__deskctl_at \'config apply\' 0' -F
+complete -c deskctl -n '__deskctl_at \'config help\' 0' -a 'export plan apply'
 complete -c deskctl -n '__deskctl_at \'seed\'' -l dry-run -d 'check the fixture and print what would change; write nothing'
 complete -c deskctl -n '__deskctl_at \'seed\'' -s h -l help -d 'display help for command'
 complete -c deskctl -n '__deskctl_at \'seed\' 0' -F
@@ -812,4 +861,4 @@ complete -c deskctl -n '__deskctl_at \'profile remove\' 0' -a '(__deskctl_dynami
 complete -c deskctl -n '__deskctl_at \'profile help\' 0' -a 'add list show use remove'
 complete -c deskctl -n '__deskctl_at \'completion\'' -s h -l help -d 'display help for command'
 complete -c deskctl -n '__deskctl_at \'completion\' 0' -a 'bash zsh fish'
-complete -c deskctl -n '__deskctl_at \'help\' 0' -a 'demo tenants settings approval rules departments categories orgs customers agents tickets drafts whatsapp conversations notifications serve tokens audit seed generate stats profile completion exit-codes environment'
+complete -c deskctl -n '__deskctl_at \'help\' 0' -a 'demo tenants settings approval rules departments categories orgs customers agents tickets drafts whatsapp conversations notifications serve tokens audit config seed generate stats profile completion exit-codes environment'

@@ -38,6 +38,12 @@ import type { ConversationFilter } from '../engine/whatsapp.js';
 import type { WhatsappConnectRequest, WhatsappConnectResult, WhatsappDisconnectResult, WhatsappStatus } from '../core/whatsapp-connection.js';
 
 export type { ConversationFilter };
+import type { Explanation } from '../engine/approval.js';
+import type { ConfigApplied, ConfigPlan } from '../engine/config.js';
+import type { ConfigDoc } from '../core/config.js';
+import type { RestoreReport, RestoreRequest } from '../engine/restore.js';
+
+export type { Explanation, ConfigApplied, ConfigPlan, ConfigDoc, RestoreReport, RestoreRequest };
 export type { AgentPatch, NewCustomer, CustomerPatch, DecideHooks, DecideRequest, RuleSpec, BatchReport, TokenInfo };
 
 /** Acting as a customer (`--as EMAIL`): a manager within R13, or a requester within R12. */
@@ -128,6 +134,16 @@ export interface Helpdesk {
   /** `whatsapp connect`: the secrets go in here and are never returned. */
   connectWhatsapp(input: WhatsappConnectRequest): Promise<WhatsappConnectResult>;
   disconnectWhatsapp(): Promise<WhatsappDisconnectResult>;
+  /** R36: what creating this request would do, condition by condition; creates nothing. */
+  explainApproval(request: { requester: string; department: string; category?: string | null; channel?: string }): Promise<Explanation>;
+  /** R37: the configuration in the fixture format. */
+  exportConfig(): Promise<ConfigDoc>;
+  /** R37: the changes applying a configuration would make, and the fingerprint of the state they were planned against. */
+  planConfig(config: unknown): Promise<ConfigPlan>;
+  /** R37: applies a configuration in one transaction; with a fingerprint, only to that state. */
+  applyConfig(config: unknown, fingerprint?: string): Promise<ConfigApplied>;
+  /** R38: rejected drafts back as pending drafts, by ids or by batch, within undo.windowHours. */
+  restoreDrafts(request: RestoreRequest): Promise<RestoreReport>;
 
   listNotifications(filter: NotificationFilter): Promise<Notification[]>;
   listAudit(filter: AuditFilter): Promise<AuditEntry[]>;

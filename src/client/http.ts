@@ -257,6 +257,11 @@ class HttpHelpdesk implements Helpdesk {
   whatsappStatus: Helpdesk['whatsappStatus'] = () => this.call('getWhatsapp');
   connectWhatsapp: Helpdesk['connectWhatsapp'] = (input) => this.call('connectWhatsapp', { body: input });
   disconnectWhatsapp: Helpdesk['disconnectWhatsapp'] = () => this.call('disconnectWhatsapp');
+  explainApproval: Helpdesk['explainApproval'] = (request) => this.call('explainApproval', { body: request });
+  exportConfig: Helpdesk['exportConfig'] = () => this.call('exportConfig');
+  planConfig: Helpdesk['planConfig'] = (config) => this.call('planConfig', { body: { config } });
+  applyConfig: Helpdesk['applyConfig'] = (config, fingerprint) => this.call('applyConfig', { body: { config, fingerprint } });
+  restoreDrafts: Helpdesk['restoreDrafts'] = (request) => this.call('restoreDrafts', { body: request });
 
   listNotifications: Helpdesk['listNotifications'] = (filter) => {
     const { limit, ...rest } = filter;

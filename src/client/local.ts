@@ -190,6 +190,11 @@ export class LocalHelpdesk implements Helpdesk {
   whatsappStatus = async () => (await E.whatsappConnection()).whatsappStatus(this.ctx);
   connectWhatsapp = async (input: WhatsappConnectRequest) => (await E.whatsappConnection()).connectWhatsapp(this.ctx, input);
   disconnectWhatsapp = async () => (await E.whatsappConnection()).disconnectWhatsapp(this.ctx);
+  explainApproval = async (request: unknown) => (await import('../engine/approval.js')).explainApproval(this.ctx, request);
+  exportConfig = async () => (await import('../engine/config.js')).exportConfig(this.ctx);
+  planConfig = async (config: unknown) => (await import('../engine/config.js')).planConfig(this.ctx, config);
+  applyConfig = async (config: unknown, fingerprint?: string) => (await import('../engine/config.js')).applyConfig(this.ctx, config, fingerprint);
+  restoreDrafts = async (request: import('../engine/restore.js').RestoreRequest) => (await import('../engine/restore.js')).restoreDrafts(this.ctx, request);
 
   listNotifications = async (filter: Parameters<typeof journal.listNotifications>[1]) => (await E.journal()).listNotifications(this.ctx, filter);
   listAudit = async (filter: Parameters<typeof journal.listAudit>[1]) => (await E.journal()).listAudit(this.ctx, filter);

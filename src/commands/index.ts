@@ -25,6 +25,7 @@ export const NOUNS: { name: string; summary: string; hidden?: boolean; load: () 
   { name: 'serve', summary: 'Run the helpdesk HTTP API over a database', load: () => import('./serve/index.js') },
   { name: 'tokens', summary: 'API tokens: create (shown once), list, revoke', load: () => import('./tokens/index.js') },
   { name: 'audit', summary: 'The audit trail of every change', load: () => import('./audit/index.js') },
+  { name: 'config', summary: 'Configuration as code: export, plan and apply settings, departments, organizations, agents, rules (R37)', load: () => import('./config/index.js') },
   { name: 'seed', summary: 'Bring the tenant to a known state from a YAML/JSON fixture (idempotent)', load: () => import('./seed/index.js') },
   { name: 'generate', summary: 'Fill an empty tenant with deterministic synthetic data at scale', load: () => import('./generate/index.js') },
   { name: 'stats', summary: 'Ticket and approval statistics (R23): export, approvals, summary', load: () => import('./stats/index.js') },

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { MAX_CHUNK } from './decisions.js';
+import { BATCH_PATTERN, MAX_CHUNK } from './decisions.js';
 import {
   AGENT_SYNC_MODES,
   AgentShape,
@@ -19,6 +19,7 @@ import {
   DryRunReportShape,
   IncomingMessageInput,
   LOCALES,
+  ExplanationShape,
   NOTIFICATION_KINDS,
   NotificationShape,
   OrganizationShape,
@@ -91,6 +92,7 @@ const Settings = z.object({
   'whatsapp.ticket.priority': z.enum(PRIORITIES),
   'whatsapp.agentSync': z.enum(AGENT_SYNC_MODES),
   'whatsapp.closeAfterMinutes': z.number(),
+  'undo.windowHours': z.number(),
 });
 const ErrorBody = z.object({ code: z.string(), message: z.string() });
 const DecisionResult = DecisionResultShape;
@@ -164,9 +166,28 @@ export const Bodies = {
     count: z.boolean().optional(),
     dryRun: z.boolean().optional(),
     as: z.string().optional(),
+    /** R38: the batch every chunk of one bulk decision is recorded under (drafts restore --batch). */
+    batch: z.string().regex(BATCH_PATTERN, 'a batch id is 1-64 letters, digits, dashes or underscores').optional(),
   }),
   token: z.strictObject({ name: z.string(), role: z.string(), customer: z.string().nullish() }),
   seed: z.strictObject({ fixture: z.unknown(), dryRun: z.boolean().optional() }),
+  /** R36: a hypothetical request (its other fields do not matter to R7). */
+  explain: z.strictObject({
+    requester: z.string(),
+    department: z.string(),
+    category: z.string().nullish(),
+    channel: z.enum(CHANNELS, { error: `expected one of ${CHANNELS.join(', ')}` }).optional(),
+  }),
+  /** R37: a configuration file (the fixture format), parsed. */
+  config: z.strictObject({ config: z.unknown() }),
+  /** R37: with the fingerprint of the plan it was made against, refused when the configuration changed since. */
+  configApply: z.strictObject({ config: z.unknown(), fingerprint: z.string().max(200).optional() }),
+  /** R38: drafts by id, or every draft of one bulk rejection. */
+  restore: z.strictObject({
+    ids: z.array(z.number().int().positive()).min(1).max(MAX_CHUNK).optional(),
+    batch: z.string().regex(BATCH_PATTERN, 'a batch id is 1-64 letters, digits, dashes or underscores').optional(),
+    dryRun: z.boolean().optional(),
+  }),
   tenant: z.strictObject({ slug: z.string(), name: z.string().optional() }),
   tenantFromFixture: z.strictObject({ slug: z.string(), name: z.string().optional(), fixture: z.unknown(), dryRun: z.boolean().optional() }),
   generate: z.strictObject({
@@ -204,7 +225,21 @@ const SeedReport = z.object({ tenant: z.string(), dryRun: z.boolean(), changed: 
 const StatsRow = z.record(z.string(), z.union([z.string(), z.number(), z.null()]));
 
 const DryRun = DryRunReportShape;
-const Chunk = z.object({ results: z.array(DecisionResult), last: z.number().nullable(), remaining: z.number().optional() });
+const ConfigChange = z.object({ action: z.enum(['add', 'remove', 'change']), kind: z.string(), key: z.string(), from: z.unknown(), to: z.unknown() });
+const ConfigPlan = z.object({ fingerprint: z.string(), changes: z.array(ConfigChange), summary: z.object({ add: z.number(), change: z.number(), remove: z.number() }) });
+const ConfigDoc = z.object({ settings: z.record(z.string(), z.unknown()), departments: z.array(z.unknown()), organizations: z.array(z.unknown()), agents: z.array(z.unknown()), rules: z.array(z.unknown()) });
+const RestoreReport = z.union([
+  z.object({
+    dryRun: z.literal(false),
+    batch: z.string().nullable(),
+    requested: z.number(),
+    succeeded: z.number(),
+    failed: z.number(),
+    results: z.array(z.object({ id: z.number(), ok: z.boolean(), draft: DraftShape.optional(), error: ErrorBody.optional() })),
+  }),
+  z.object({ dryRun: z.literal(true), batch: z.string().nullable(), matched: z.number(), ids: z.array(z.number()) }),
+]);
+const Chunk = z.object({ results: z.array(DecisionResult), last: z.number().nullable(), remaining: z.number().optional(), batch: z.string().optional() });
 
 const op = (o: Operation) => o;
 
@@ -309,6 +344,11 @@ export const API = {
   getWhatsapp: op({ method: 'GET', path: '/whatsapp/connection', summary: 'The WhatsApp connection (never its secrets) and the whatsapp.* settings', roles: ADMIN, response: WhatsappStatusShape }),
   connectWhatsapp: op({ method: 'PUT', path: '/whatsapp/connection', summary: 'Connect a WhatsApp Business number, or replace the connection (secrets in the body, never shown again)', roles: ADMIN, response: WhatsappConnectResultShape, body: Bodies.whatsappConnect }),
   disconnectWhatsapp: op({ method: 'DELETE', path: '/whatsapp/connection', summary: 'Remove the WhatsApp connection and its secrets', roles: ADMIN, response: WhatsappDisconnectShape }),
+  explainApproval: op({ method: 'POST', path: '/approval/explain', summary: 'Explain whether a request would wait for approval, condition by condition (R36); creates nothing', roles: DECIDERS, response: ExplanationShape, body: Bodies.explain }),
+  exportConfig: op({ method: 'GET', path: '/config', summary: 'The configuration in the fixture format (R37)', roles: ADMIN, response: ConfigDoc }),
+  planConfig: op({ method: 'POST', path: '/config/plan', summary: 'What applying a configuration would change (R37); writes nothing', roles: ADMIN, response: ConfigPlan, bodyLimit: 16 * 1_048_576, body: Bodies.config }),
+  applyConfig: op({ method: 'POST', path: '/config/apply', summary: 'Apply a configuration in one transaction; refused when the fingerprint no longer matches (R37)', roles: ADMIN, response: ConfigPlan.extend({ after: z.string() }), bodyLimit: 16 * 1_048_576, body: Bodies.configApply }),
+  restoreDrafts: op({ method: 'POST', path: '/drafts/restore', summary: 'Restore rejected drafts within undo.windowHours, by ids or batch (R38)', roles: ADMIN, response: RestoreReport, body: Bodies.restore }),
 
   listNotifications: op({ method: 'GET', path: '/notifications', summary: 'The notification outbox (R22)', roles: ADMIN, response: Page(Notification), paginated: true }),
   listAudit: op({ method: 'GET', path: '/audit', summary: 'The audit trail', roles: ADMIN, response: Page(AuditEntry), paginated: true }),

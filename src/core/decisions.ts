@@ -12,6 +12,8 @@ export interface ChunkRequest {
   limit?: number;
   /** Filter mode: also count the matching drafts left after this chunk. */
   count?: boolean;
+  /** The batch of the bulk decision this chunk belongs to (R38); one is made for a chunk sent alone. */
+  batch?: string;
 }
 
 export interface ChunkResult {
@@ -19,7 +21,14 @@ export interface ChunkResult {
   /** Filter mode: the greatest draft id this chunk looked at (the next cursor), null when none. */
   last: number | null;
   remaining?: number;
+  /** The batch the chunk was recorded under. */
+  batch?: string;
 }
+
+/** A batch id names every draft one bulk decision decided, across its chunks (R38: `drafts restore --batch`). */
+export const newBatchId = (): string => globalThis.crypto.randomUUID();
+/** What a batch id may be when a client names it (an API body): letters, digits, dashes and underscores. */
+export const BATCH_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
 
 /** The most drafts one chunk (one transaction, one API request) may decide: the API refuses more. */
 export const MAX_CHUNK = 10_000;
@@ -48,18 +57,20 @@ export interface DecideLoopHooks {
  */
 export async function decideInChunks(
   exec: (chunk: ChunkRequest) => Promise<ChunkResult>,
-  req: { decision: 'approve' | 'reject'; ids?: number[]; filter?: DraftFilter; reason?: string },
+  req: { decision: 'approve' | 'reject'; ids?: number[]; filter?: DraftFilter; reason?: string; batch?: string },
   chunkSize: number,
   hooks: DecideLoopHooks = {},
 ): Promise<DecisionReport> {
-  const report: DecisionReport = { dryRun: false, requested: 0, succeeded: 0, failed: 0, results: [] };
+  // One batch for the whole run, every chunk of it (R38).
+  const batch = req.batch ?? newBatchId();
+  const report: DecisionReport = { dryRun: false, batch, requested: 0, succeeded: 0, failed: 0, results: [] };
   const take = (results: DecisionResult[]) => {
     report.requested += results.length;
     for (const r of results) r.ok ? report.succeeded++ : report.failed++;
     if (hooks.onResults) hooks.onResults(results);
     else report.results.push(...results);
   };
-  const base = { decision: req.decision, reason: req.reason };
+  const base = { decision: req.decision, reason: req.reason, batch };
 
   if (req.ids) {
     const ids = [...new Set(req.ids)];

@@ -31,6 +31,7 @@ export const FixtureSettings = z
     'reopen.allowed': z.boolean({ error: 'expected true or false' }),
     'response.forecastHours': z.number({ error: 'expected a number of hours' }).positive('must be more than 0').max(24 * 365, 'at most 8760 hours'),
     timezone: TimeZone,
+    'undo.windowHours': z.number({ error: 'expected a number of hours' }).int('a whole number of hours').min(0, 'at least 0').max(24 * 365, 'at most 8760 hours'),
   })
   .partial();
 

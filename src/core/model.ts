@@ -20,6 +20,7 @@ export const NOTIFICATION_KINDS = [
   'ticket_reopened',
   'whatsapp_message',
   'account_created',
+  'draft_restored',
 ] as const;
 export const NOTIFICATION_CHANNELS = ['email', 'push', 'whatsapp'] as const;
 
@@ -60,6 +61,8 @@ export interface Settings {
   'whatsapp.ticket.priority': Priority;
   'whatsapp.agentSync': AgentSyncMode;
   'whatsapp.closeAfterMinutes': number;
+  /** R38: hours after a rejection during which the rejected drafts can be restored. */
+  'undo.windowHours': number;
 }
 export type SettingKey = keyof Settings;
 export const DEFAULT_SETTINGS: Settings = {
@@ -79,5 +82,6 @@ export const DEFAULT_SETTINGS: Settings = {
   'whatsapp.ticket.priority': 'normal',
   'whatsapp.agentSync': 'creation',
   'whatsapp.closeAfterMinutes': 1440,
+  'undo.windowHours': 24,
 };
 export const SETTING_KEYS = Object.keys(DEFAULT_SETTINGS) as SettingKey[];

@@ -64,6 +64,11 @@ export const ACTIONS: Record<OperationName, string> = {
   getWhatsapp: 'read the whatsapp connection',
   connectWhatsapp: 'connect a whatsapp number',
   disconnectWhatsapp: 'disconnect whatsapp',
+  explainApproval: 'explain approval decisions',
+  exportConfig: 'export the configuration',
+  planConfig: 'plan configuration changes',
+  applyConfig: 'apply configuration changes',
+  restoreDrafts: 'restore rejected drafts',
   listNotifications: 'list notifications',
   listAudit: 'read the audit trail',
 };

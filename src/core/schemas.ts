@@ -154,6 +154,10 @@ export const SETTINGS = {
   'whatsapp.ticket.priority': { schema: z.enum(PRIORITIES, { error: `expected one of ${PRIORITIES.join(', ')}` }), default: 'normal' },
   'whatsapp.agentSync': { schema: z.enum(AGENT_SYNC_MODES, { error: `expected one of ${AGENT_SYNC_MODES.join(', ')}` }), default: 'creation' },
   'whatsapp.closeAfterMinutes': { schema: WholeNumber(1, 525_600), default: 1440 },
+  'undo.windowHours': {
+    schema: z.coerce.number({ error: 'expected a number of hours' }).int('a whole number of hours').min(0, 'at least 0 (0: rejections cannot be undone)').max(24 * 365, 'at most 8760 hours'),
+    default: 24,
+  },
 } as const satisfies Record<keyof Settings, { schema: z.ZodType; default: unknown }>;
 
 export const FieldMap = z.record(Text.min(1), Text);
@@ -189,6 +193,28 @@ export const TicketRequest = z
     }
   });
 export type TicketRequest = z.infer<typeof TicketRequest>;
+
+/** R36: a hypothetical request for `approval explain`: what R7 looks at, checked as a ticket request is. */
+export const ExplainRequest = z
+  .strictObject({
+    requester: Email,
+    department: Name,
+    category: Name.nullish(),
+    channel: z.enum(CHANNELS, { error: `expected one of ${CHANNELS.join(', ')}` }).default('panel'),
+  })
+  .superRefine((r, ctx) => {
+    if (r.channel === 'email' && r.category) ctx.addIssue({ code: 'custom', path: ['category'], message: 'a request by e-mail never carries a category (R9)' });
+  });
+export type ExplainRequest = z.infer<typeof ExplainRequest>;
+
+export const ApprovalCheckShape = z.object({ rule: z.string(), holds: z.boolean(), detail: z.string() });
+export const ExplanationShape = z.object({
+  outcome: z.enum(['draft', 'ticket']),
+  checks: z.array(ApprovalCheckShape),
+  notify: z.array(z.string()),
+  heldBy: z.object({ mode: z.enum(APPROVAL_MODES), rule: z.number().nullable() }).nullable(),
+});
+export type ExplanationOut = z.infer<typeof ExplanationShape>;
 
 /** The longest age a filter takes (`--older-than`): 100 years. */
 export const MAX_AGE_MS = 36_500 * 86_400_000;
@@ -267,6 +293,8 @@ export const DraftShape = z.object({
   type: z.string().nullable(),
   priority: z.enum(PRIORITIES),
   createdAt: z.string(),
+  /** R36: what held it, the mode and (under `departments`) the rule's id; null when not recorded (seeded or generated drafts, drafts made before). */
+  heldBy: z.object({ mode: z.enum(APPROVAL_MODES), rule: z.number().nullable() }).nullable(),
 });
 export type Draft = z.infer<typeof DraftShape>;
 
@@ -313,6 +341,8 @@ export const DecisionResultShape = z.object({ id: z.number(), ok: z.boolean(), t
 export type DecisionResult = z.infer<typeof DecisionResultShape>;
 export const DecisionReportShape = z.object({
   dryRun: z.literal(false),
+  /** The id of this decision's batch, one for every chunk of one command run (R38: drafts restore --batch). */
+  batch: z.string().optional(),
   requested: z.number(),
   succeeded: z.number(),
   failed: z.number(),

@@ -146,6 +146,8 @@ export async function removeCustomer(ctx: EngineContext, emailIn: string): Promi
   return ctx.store.write(async (tx) => {
     const c = await findCustomer(tx, ctx.tenantId, email);
     const drafts = await tx.deleteFrom('drafts').where('requester_id', '=', c.id).returning('id').execute();
+    // R15 (and R38): rejected drafts kept for an undo go with them too.
+    await tx.deleteFrom('rejected_drafts').where('tenant_id', '=', ctx.tenantId).where('requester_id', '=', c.id).execute();
     await tx
       .updateTable('customers')
       .set({ deleted_at: ctx.now().toISOString() })

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { DeskctlError, forbidden, invalid, notFound } from '../core/errors.js';
-import { decideInChunks, MAX_CHUNK, type ChunkRequest, type ChunkResult, type DecideLoopHooks } from '../core/decisions.js';
+import { decideInChunks, MAX_CHUNK, newBatchId, type ChunkRequest, type ChunkResult, type DecideLoopHooks } from '../core/decisions.js';
 import type { DecisionReport, DecisionResult, Draft, DraftFilter, DryRunReport } from '../core/schemas.js';
 import type { Tx } from '../store/store.js';
 import {
@@ -132,6 +132,8 @@ export interface DecideRequest {
   filter?: DraftFilter;
   reason?: string;
   dryRun?: boolean;
+  /** The batch id to record the decision under (R38); one is made when not given. */
+  batch?: string;
 }
 
 export type DecideHooks = DecideLoopHooks;
@@ -185,9 +187,10 @@ export async function dryRunDecision(ctx: EngineContext, req: DecideRequest): Pr
  */
 export async function decideChunk(ctx: EngineContext, req: ChunkRequest, guard?: IdempotencyGuard): Promise<ChunkResult> {
   assertMayDecideAny(ctx);
+  if (!req.batch) req = { ...req, batch: newBatchId() };
   return ctx.store.write((tx) =>
     once(tx, ctx, guard, async () => {
-      if (req.ids) return { results: await decideChunkByIds(tx, ctx, req, req.ids), last: null };
+      if (req.ids) return { results: await decideChunkByIds(tx, ctx, req, req.ids), last: null, batch: req.batch };
       const resolved = await resolveFilter(tx, ctx, req.filter ?? {});
       const rows = await applyFilter(draftQuery(tx, ctx.tenantId), ctx, resolved)
         .clearSelect()
@@ -198,7 +201,7 @@ export async function decideChunk(ctx: EngineContext, req: ChunkRequest, guard?:
         .execute();
       const ids = rows.map((r) => r.id);
       const results = await moveDrafts(tx, ctx, req, ids);
-      const out: ChunkResult = { results, last: ids.at(-1) ?? null };
+      const out: ChunkResult = { results, last: ids.at(-1) ?? null, batch: req.batch };
       if (req.count) {
         const left = await applyFilter(draftQuery(tx, ctx.tenantId), ctx, resolved)
           .clearSelect()
@@ -249,9 +252,23 @@ async function moveDrafts(tx: Tx, ctx: EngineContext, req: ChunkRequest, ids: nu
   const at = d.instant(now.toISOString());
   const actor = sql`CAST(${actorLabel(ctx.actor)} AS text)`;
   const tenant = sql`CAST(${ctx.tenantId} AS bigint)`;
+  const batch = sql`CAST(${req.batch ?? newBatchId()} AS text)`;
 
   if (req.decision === 'reject') {
     const reason = sql`CAST(${req.reason ?? null} AS text)`;
+    // R38: rejections past undo.windowHours are forgotten here (their data is not kept for ever) ...
+    const { 'undo.windowHours': windowHours } = await readSettings(tx, ctx.tenantId);
+    await tx
+      .deleteFrom('rejected_drafts')
+      .where('tenant_id', '=', ctx.tenantId)
+      .where('rejected_at', '<', d.instant(new Date(now.getTime() - windowHours * 3_600_000).toISOString()))
+      .execute();
+    // ... and what a restore needs is kept, with the batch of this decision.
+    await sql`INSERT INTO rejected_drafts (draft_id, tenant_id, batch, rejected_at, rejected_by, reason, requester_id, organization_id, department_id,
+        category_id, subject, message, channel, conversation, fields, attachments, type, priority, created_at, ref, held_by_mode, held_by_rule)
+      SELECT id, tenant_id, ${batch}, ${at}, ${actor}, ${reason}, requester_id, organization_id, department_id,
+        category_id, subject, message, channel, conversation, fields, attachments, type, priority, created_at, ref, held_by_mode, held_by_rule
+      FROM drafts WHERE id IN ${inChunk}`.execute(tx);
     await sql`INSERT INTO notifications (tenant_id, kind, channel, to_address, subject, ref_type, ref_id, created_at)
       SELECT d.tenant_id, 'draft_rejected', 'email', c.email, 'Request rejected: ' || d.subject || coalesce(' (' || ${reason} || ')', ''), 'draft', d.id, ${at}
       FROM drafts d JOIN customers c ON c.id = d.requester_id WHERE d.id IN ${inChunk} ORDER BY d.id`.execute(tx);
@@ -259,7 +276,7 @@ async function moveDrafts(tx: Tx, ctx: EngineContext, req: ChunkRequest, ids: nu
       SELECT id, tenant_id, organization_id, department_id, requester_id, 'rejected', ${actor}, ${reason}, NULL, created_at, ${at}, ref
       FROM drafts WHERE id IN ${inChunk}`.execute(tx);
     await sql`INSERT INTO audit (tenant_id, at, actor, action, entity, entity_id, details)
-      SELECT tenant_id, ${at}, ${actor}, 'draft.reject', 'draft', CAST(id AS text), ${d.jsonObject([['reason', reason]])}
+      SELECT tenant_id, ${at}, ${actor}, 'draft.reject', 'draft', CAST(id AS text), ${d.jsonObject([['reason', reason], ['batch', batch]])}
       FROM drafts WHERE id IN ${inChunk} ORDER BY id`.execute(tx);
     await sql`DELETE FROM drafts WHERE id IN ${inChunk}`.execute(tx);
     return ids.map((id) => ({ id, ok: true }));
@@ -289,7 +306,7 @@ async function moveDrafts(tx: Tx, ctx: EngineContext, req: ChunkRequest, ids: nu
     SELECT d.id, d.tenant_id, d.organization_id, d.department_id, d.requester_id, 'approved', ${actor}, NULL, t.id, d.created_at, ${at}, d.ref
     FROM drafts d JOIN tickets t ON t.draft_id = d.id WHERE d.id IN ${inChunk}`.execute(tx);
   await sql`INSERT INTO audit (tenant_id, at, actor, action, entity, entity_id, details)
-    SELECT ${tenant}, ${at}, ${actor}, 'draft.approve', 'draft', CAST(m.draft_id AS text), ${d.jsonObject([['ticket', sql`m.id`], ['protocol', sql`m.protocol`]])}
+    SELECT ${tenant}, ${at}, ${actor}, 'draft.approve', 'draft', CAST(m.draft_id AS text), ${d.jsonObject([['ticket', sql`m.id`], ['protocol', sql`m.protocol`], ['batch', batch]])}
     FROM ${made} m ORDER BY m.draft_id`.execute(tx);
   await sql`DELETE FROM drafts WHERE id IN ${inChunk}`.execute(tx);
   const tickets = await sql<{ draft_id: number; id: number; protocol: string }>`SELECT draft_id, id, protocol FROM tickets

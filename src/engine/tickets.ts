@@ -1,4 +1,5 @@
 import { decideApproval } from '../core/approval.js';
+import { approvalFacts, requestParties } from './approval.js';
 import { DeskctlError, conflict, forbidden, invalid, notFound, precondition } from '../core/errors.js';
 import { assertRateable, assertReopenable } from '../core/reopen.js';
 import { TicketRequest, type CreateOutcome, type Settings, type Ticket, type TicketDetail, type TicketFilter } from '../core/schemas.js';
@@ -9,13 +10,11 @@ import type { Insertable } from 'kysely';
 import { failedStatement, type Tx } from '../store/store.js';
 import type { DB } from '../store/types.js';
 import {
-  activeManagers,
   actorLabel,
   audit,
   categoryId,
   departmentId,
   dueAt,
-  findCustomer,
   formatProtocol,
   notify,
   organizationId,
@@ -47,32 +46,22 @@ export interface OpenOptions {
 
 /** The creation flow inside the caller's transaction (createTicket, and seed's one transaction). */
 export async function openRequest(tx: Tx, ctx: EngineContext, req: TicketRequest, opts: OpenOptions = {}): Promise<CreateOutcome> {
-  const settings = await readSettings(tx, ctx.tenantId);
-  const requester = await findCustomer(tx, ctx.tenantId, req.requester);
-  if (req.channel !== 'agent' && requester.active !== 1) {
-    throw precondition(`customer ${requester.email} is inactive; only an agent can open a ticket for them (--channel agent)`);
-  }
+  const parties = await requestParties(tx, ctx, req);
+  const { settings, requester } = parties;
   if (req.visibility === 'private' && requester.is_manager !== 1) {
     throw invalid(`visibility: only a manager's own tickets can be private (R21); ${requester.email} is not a manager`);
   }
-  const dept = await departmentId(tx, ctx.tenantId, req.department);
-  const cat = req.category ? await categoryId(tx, ctx.tenantId, dept, req.department, req.category) : null;
+  const dept = parties.departmentId;
+  const cat = parties.categoryId;
 
   if (req.channel === 'whatsapp' && req.conversation && !opts.fromConversation) {
     const appended = await appendToPendingDraft(tx, ctx, requester, req.conversation, req.message);
     if (appended) return appended;
   }
 
-  const rules = await tx.selectFrom('approval_rules').select(['scope', 'category_id']).where('department_id', '=', dept).execute();
-  const managers = requester.organization_id === null ? [] : await activeManagers(tx, ctx.tenantId, requester.organization_id);
-  const decision = decideApproval({
-    mode: settings['approval.mode'],
-    rules: rules.map((r) => ({ scope: r.scope as 'category' | 'none' | 'all', categoryId: r.category_id })),
-    channel: req.channel,
-    categoryId: cat,
-    requester: { organizationId: requester.organization_id, isManager: requester.is_manager === 1 },
-    activeManagers: managers.length,
-  });
+  // R7 through the one gathering of facts and the one decision that `approval explain` uses too (R36).
+  const { facts, managers } = await approvalFacts(tx, ctx, parties, req.channel);
+  const decision = decideApproval(facts);
   const at = (opts.createdAt ?? ctx.now()).toISOString();
   const common = {
     tenant_id: ctx.tenantId,
@@ -91,9 +80,14 @@ export async function openRequest(tx: Tx, ctx: EngineContext, req: TicketRequest
   };
   if (decision.needsApproval) {
     // R10: the draft keeps everything the request had.
-    const { id } = await tx.insertInto('drafts').values({ ...common, ref: opts.ref ?? null, created_at: at, updated_at: at }).returning('id').executeTakeFirstOrThrow();
+    const heldBy = decision.heldBy!;
+    const { id } = await tx
+      .insertInto('drafts')
+      .values({ ...common, ref: opts.ref ?? null, created_at: at, updated_at: at, held_by_mode: heldBy.mode, held_by_rule: heldBy.rule })
+      .returning('id')
+      .executeTakeFirstOrThrow();
     await announceDraft(tx, ctx, managers, id, req.subject);
-    await audit(tx, ctx, 'draft.create', 'draft', id, { requester: requester.email, channel: req.channel, reason: decision.reason });
+    await audit(tx, ctx, 'draft.create', 'draft', id, { requester: requester.email, channel: req.channel, reason: decision.reason, heldBy });
     return { outcome: 'draft', draft: toDraft(await draftQuery(tx, ctx.tenantId).where('dr.id', '=', id).executeTakeFirstOrThrow()) };
   }
   const ticket = await insertTicket(tx, ctx, settings, { ...common, visibility: req.visibility, ref: opts.ref ?? null }, requester.email, opts.createdAt);

@@ -98,6 +98,8 @@ export function draftQuery(tx: Tx, tenantId: number) {
       'dr.type',
       'dr.priority',
       'dr.created_at',
+      'dr.held_by_mode',
+      'dr.held_by_rule',
     ])
     .where('dr.tenant_id', '=', tenantId);
 }
@@ -120,5 +122,6 @@ export function toDraft(r: DraftRow, withDetails = true): Draft {
     type: r.type,
     priority: r.priority as Draft['priority'],
     createdAt: r.created_at,
+    heldBy: r.held_by_mode === null ? null : { mode: r.held_by_mode as NonNullable<Draft['heldBy']>['mode'], rule: r.held_by_rule },
   };
 }

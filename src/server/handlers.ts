@@ -4,6 +4,7 @@ import { AsQuery, Bodies, AuditQuery, ConversationQuery, DraftQuery, Notificatio
 import { forbidden, invalid } from '../core/errors.js';
 import { DraftFilter, Id, TicketFilter } from '../core/schemas.js';
 import { parseInput } from '../core/validate.js';
+import { canonicalJson } from '../core/canonical.js';
 import type { LocalHelpdesk } from '../client/local.js';
 import type { Actor } from '../engine/context.js';
 import type { IdempotencyGuard } from '../engine/idempotency.js';
@@ -41,16 +42,7 @@ function ownRequest(i: Input): unknown {
   return { channel: 'api', ...b, requester: i.actor.name };
 }
 
-/** JSON with every object's keys in one order, so that one request has one hash however its keys were ordered (bodies are at most 64 levels deep). */
-export function canonicalJson(v: unknown): string {
-  if (Array.isArray(v)) return `[${v.map((x) => canonicalJson(x === undefined ? null : x)).join(',')}]`;
-  if (v !== null && typeof v === 'object') {
-    const entries = Object.entries(v as Record<string, unknown>).filter(([, x]) => x !== undefined);
-    entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, x]) => `${JSON.stringify(k)}:${canonicalJson(x)}`).join(',')}}`;
-  }
-  return JSON.stringify(v) ?? 'null';
-}
+export { canonicalJson };
 
 /** The request's Idempotency-Key with a hash of what it asks: the operation, its path and its body (a key reused elsewhere is a 422). */
 function guardOf(name: OperationName, i: Input): IdempotencyGuard | undefined {
@@ -162,7 +154,7 @@ export const HANDLERS: Record<OperationName, Handler> = {
     if (!b.ids && !filter) throw invalid('body: give ids or a filter');
     if (b.ids && filter) throw invalid('body: give ids or a filter, not both');
     if (b.dryRun) return hd.decideDrafts({ decision: b.decision, ids: b.ids, filter, dryRun: true, as: b.as });
-    return hd.decideChunk({ decision: b.decision, ids: b.ids, filter, reason: b.reason, after: b.after, limit: b.limit, count: b.count, as: b.as }, guardOf('decideDrafts', i));
+    return hd.decideChunk({ decision: b.decision, ids: b.ids, filter, reason: b.reason, after: b.after, limit: b.limit, count: b.count, as: b.as, batch: b.batch }, guardOf('decideDrafts', i));
   },
 
   seed: (hd, i) => {
@@ -198,6 +190,18 @@ export const HANDLERS: Record<OperationName, Handler> = {
   getWhatsapp: (hd) => hd.whatsappStatus(),
   connectWhatsapp: (hd, i) => hd.connectWhatsapp(body('whatsappConnect', i)),
   disconnectWhatsapp: (hd) => hd.disconnectWhatsapp(),
+  explainApproval: (hd, i) => hd.explainApproval(body('explain', i)),
+  exportConfig: (hd) => hd.exportConfig(),
+  planConfig: (hd, i) => hd.planConfig(body('config', i).config),
+  applyConfig: (hd, i) => {
+    const b = body('configApply', i);
+    return hd.applyConfig(b.config, b.fingerprint);
+  },
+  restoreDrafts: (hd, i) => {
+    const b = body('restore', i);
+    if (!b.ids === !b.batch) throw invalid('body: give ids or a batch, one of them');
+    return hd.restoreDrafts(b);
+  },
 
   listNotifications: (hd, i) => {
     const { limit, after, as: _as, ...filter } = parseInput(NotificationQuery, i.query);

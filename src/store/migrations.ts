@@ -322,4 +322,39 @@ CREATE TABLE whatsapp_connections (
 CREATE INDEX whatsapp_connections_verify ON whatsapp_connections(verify_token_hash);
 `,
   },
+  {
+    // R36-R38: a draft remembers what held it (the mode, the rule's id); a rejection keeps the
+    // rejected draft's data, with the batch of the decision, so it can be restored within
+    // undo.windowHours (no foreign keys: what it names may be gone by then, restore checks).
+    name: 'explain, config and undo of rejections',
+    sql: `
+ALTER TABLE drafts ADD COLUMN held_by_mode TEXT;
+ALTER TABLE drafts ADD COLUMN held_by_rule INTEGER;
+CREATE TABLE rejected_drafts (
+  draft_id        INTEGER PRIMARY KEY,
+  tenant_id       INTEGER NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
+  batch           TEXT NOT NULL,
+  rejected_at     TEXT NOT NULL,
+  rejected_by     TEXT NOT NULL,
+  reason          TEXT,
+  requester_id    INTEGER NOT NULL,
+  organization_id INTEGER,
+  department_id   INTEGER NOT NULL,
+  category_id     INTEGER,
+  subject         TEXT NOT NULL,
+  message         TEXT NOT NULL,
+  channel         TEXT NOT NULL,
+  conversation    TEXT,
+  fields          TEXT NOT NULL,
+  attachments     TEXT NOT NULL,
+  type            TEXT,
+  priority        TEXT NOT NULL DEFAULT 'normal',
+  created_at      TEXT NOT NULL,
+  ref             TEXT,
+  held_by_mode    TEXT,
+  held_by_rule    INTEGER
+);
+CREATE INDEX rejected_drafts_batch ON rejected_drafts(tenant_id, batch);
+`,
+  },
 ];

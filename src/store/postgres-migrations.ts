@@ -327,4 +327,38 @@ CREATE TABLE whatsapp_connections (
 CREATE INDEX whatsapp_connections_verify ON whatsapp_connections(verify_token_hash);
 `,
   },
+  {
+    // R36-R38: see the SQLite migration of the same name.
+    name: 'explain, config and undo of rejections',
+    sql: `
+ALTER TABLE drafts ADD COLUMN held_by_mode text;
+ALTER TABLE drafts ADD COLUMN held_by_rule bigint;
+CREATE TABLE rejected_drafts (
+  draft_id        bigint PRIMARY KEY,                     -- restored once: the row is deleted by the restore
+  tenant_id       bigint NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
+  batch           text NOT NULL,
+  rejected_at     timestamptz NOT NULL,
+  rejected_by     text NOT NULL,
+  reason          text,
+  requester_id    bigint NOT NULL,
+  organization_id bigint,
+  department_id   bigint NOT NULL,
+  category_id     bigint,
+  subject         text NOT NULL,
+  message         text NOT NULL,
+  channel         text NOT NULL,
+  conversation    text,
+  fields          text NOT NULL,
+  attachments     text NOT NULL,
+  type            text,
+  priority        text NOT NULL DEFAULT 'normal',
+  created_at      timestamptz NOT NULL,
+  ref             text,
+  held_by_mode    text,
+  held_by_rule    bigint
+);
+-- drafts restore --batch ID
+CREATE INDEX rejected_drafts_batch ON rejected_drafts(tenant_id, batch);
+`,
+  },
 ];

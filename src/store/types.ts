@@ -50,6 +50,9 @@ export interface DB {
     ref: string | null;
     type: string | null;
     priority: Generated<string>;
+    /** R36: what held the draft (the approval mode, and the rule under `departments`); null for drafts made before, or by seed/generate. */
+    held_by_mode: string | null;
+    held_by_rule: number | null;
   };
   tickets: {
     id: Generated<number>;
@@ -97,6 +100,31 @@ export interface DB {
     decided_at: string;
     /** The fixture ref of the decided draft (deskctl seed). */
     ref: string | null;
+  };
+  /** R38: a rejected draft's data, kept to restore it within undo.windowHours. */
+  rejected_drafts: {
+    draft_id: number;
+    tenant_id: number;
+    batch: string;
+    rejected_at: string;
+    rejected_by: string;
+    reason: string | null;
+    requester_id: number;
+    organization_id: number | null;
+    department_id: number;
+    category_id: number | null;
+    subject: string;
+    message: string;
+    channel: string;
+    conversation: string | null;
+    fields: string;
+    attachments: string;
+    type: string | null;
+    priority: string;
+    created_at: string;
+    ref: string | null;
+    held_by_mode: string | null;
+    held_by_rule: number | null;
   };
   notifications: {
     id: Generated<number>;

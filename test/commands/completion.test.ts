@@ -108,7 +108,7 @@ describe('shell completions', () => {
     });
 
     it('completes subcommands, flags and fixed values', () => {
-      expect(complete('deskctl', 'drafts', '')).toEqual(['list', 'show', 'approve', 'reject', 'help']);
+      expect(complete('deskctl', 'drafts', '')).toEqual(['list', 'show', 'approve', 'reject', 'restore', 'help']);
       expect(complete('deskctl', 'drafts', 'approve', '--d')).toEqual(['--department', '--dry-run', '--db']);
       expect(complete('deskctl', 'drafts', 'list', '--channel', 'w')).toEqual(['whatsapp']);
       expect(complete('deskctl', '-o', '')).toEqual(['table', 'json', 'csv']);

@@ -92,6 +92,7 @@ describe('CSV formula injection is neutralised in every CSV', () => {
       [['tickets', 'rate', '2', '3', '--comment', '\r=comment']],
       [['tokens', 'create', '--name', '=token', '--role', 'admin']],
       [['profile', 'add', 'evil', '--db', join(dir, 'other.db'), '--tenant', 'evil']],
+      [['config', 'export', '--out', join(dir, 'config.yaml')]],
     ];
     for (const [argv, stdin] of setup) {
       const r = await run(argv, stdin);
@@ -108,6 +109,9 @@ describe('CSV formula injection is neutralised in every CSV', () => {
     'settings set': [['settings', 'set', 'timezone', 'UTC']],
     'approval show': [['approval', 'show']],
     'approval set': [['approval', 'set', 'departments']],
+    'approval explain': [['approval', 'explain', '--requester', 'ana@norte.example', '--department', D, '--category', C]],
+    'drafts restore': [['drafts', 'restore', '2']],
+    'config plan': [['config', 'plan', join(dir, 'config.yaml')]],
     'rules list': [['rules', 'list']],
     'rules add': [['rules', 'add', '--department', D, '--no-category']],
     'rules remove': [['rules', 'remove', '--department', D, '--no-category']],
@@ -180,6 +184,8 @@ describe('CSV formula injection is neutralised in every CSV', () => {
     generate: 'fills an empty tenant only (its counts are numbers)',
     completion: 'prints a shell script',
     __complete: 'prints names for the shell, one a line',
+    'config export': 'writes the fixture format (YAML, or JSON with -o json)',
+    'config apply': 'prints the plan it applies (config plan -o csv is its CSV) and a status line',
   };
 
   it('every command of the program is covered here, or listed as writing no CSV', async () => {

@@ -117,6 +117,11 @@ describe.each(engines)('API authorisation matrix (R1, R12, R13) (%s)', (engine) 
     exportStats: { query: '?by=department' },
     approvalStats: {},
     agentSummary: {},
+    explainApproval: { body: { requester: 'ana@norte.example', department: 'Suporte' } },
+    exportConfig: {},
+    planConfig: { body: { config: {} } },
+    applyConfig: { body: { config: {}, fingerprint: 'sha256:0' } },
+    restoreDrafts: { body: { ids: [999] } },
   };
 
   async function call(name: OperationName, token: string | undefined, tenant = 'default') {
@@ -197,6 +202,19 @@ describe.each(engines)('API authorisation matrix (R1, R12, R13) (%s)', (engine) 
     expect(new Set(seen.items.map((d) => d.organization))).toEqual(new Set(['Norte']));
     const ok = await fetch(`${url}/v1/tenants/default/drafts/decisions`, { method: 'POST', headers: h, body: JSON.stringify({ decision: 'approve', ids: [norte] }) });
     expect(await ok.json()).toMatchObject({ results: [{ id: norte, ok: true }] });
+  });
+
+  it("R36: a manager token explains requests of its organization and its children, not another organization's", async () => {
+    const h = { authorization: `Bearer ${tokens.manager}`, 'content-type': 'application/json' };
+    const explain = (requester: string) =>
+      fetch(`${url}/v1/tenants/default/approval/explain`, { method: 'POST', headers: h, body: JSON.stringify({ requester, department: 'Suporte' }) });
+    const own = await explain('ana@norte.example');
+    expect(own.status).toBe(200);
+    expect(await own.json()).toMatchObject({ outcome: 'draft', notify: ['gerente@matriz.example'] });
+    const other = await explain('caio@sul.example');
+    expect(other.status).toBe(404);
+    expect(await other.json()).toEqual({ error: { code: 'not_found', message: 'customer caio@sul.example not found' } });
+    expect((await explain('nobody@x.example')).status).toBe(404);
   });
 
   it('R12: a customer token lists its own drafts without details and cannot see one', async () => {

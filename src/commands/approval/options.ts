@@ -7,3 +7,11 @@ import { APPROVAL_MODES } from '../../core/model.js';
  * module when it runs).
  */
 export const SetOptions = z.object({ mode: z.enum(APPROVAL_MODES) });
+
+/** `approval explain`: a hypothetical request; commander turns --no-category into category: false. */
+export const ExplainOptions = z.object({
+  requester: z.string(),
+  department: z.string(),
+  category: z.union([z.string(), z.literal(false)]).optional(),
+  channel: z.string().optional(),
+});

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { z } from 'zod';
 import type { DecisionResult } from '../../core/schemas.js';
 import { DeskctlError, invalid } from '../../core/errors.js';
+import { newBatchId } from '../../core/decisions.js';
 import type { Context } from '../../context.js';
 import { batchExit, countForbidden, examples, excludeEachOther, parsedAction, readIds } from '../shared.js';
 import { JsonStream } from '../../output/json-stream.js';
@@ -66,7 +67,9 @@ export async function run(ctx: Context, decision: 'approve' | 'reject', o: Optio
   const reason = o.reason?.trim() || undefined;
   const ids = args.length ? await readIds(ctx, args) : undefined;
   const hd = await ctx.helpdesk();
-  const base = { decision, ids, filter, reason, as: o.as };
+  // One batch id for every chunk of this run (R38: a rejection's batch is what drafts restore --batch undoes).
+  const batch = newBatchId();
+  const base = { decision, ids, filter, reason, as: o.as, batch };
 
   if (o.dryRun) {
     const dry = await hd.decideDrafts({ ...base, dryRun: true });
@@ -103,7 +106,7 @@ export async function run(ctx: Context, decision: 'approve' | 'reject', o: Optio
   let successesShown = 0;
   // The JSON document is streamed chunk by chunk (flat memory on 100,000 drafts), opened only once
   // there is something to say, so an error before the first chunk leaves stdout empty.
-  const doc = new JsonStream({ head: { dryRun: false }, list: 'results' });
+  const doc = new JsonStream({ head: { dryRun: false, batch }, list: 'results' });
   const progress = await ctx.progress(decision === 'approve' ? 'approving drafts' : 'rejecting drafts');
   const sofar = { requested: 0, succeeded: 0, failed: 0 };
   let refused = 0;
@@ -161,6 +164,7 @@ export async function run(ctx: Context, decision: 'approve' | 'reject', o: Optio
     const interrupted = ctx.signal?.aborted ? ' (interrupted: the rest were left pending)' : '';
     ctx.out.status(`${PAST[decision]} ${report.succeeded} of ${report.requested} draft${report.requested === 1 ? '' : 's'}; ${report.failed} failed${interrupted}`);
     if (report.requested === 0) ctx.out.status('no pending drafts matched');
+    else if (decision === 'reject' && report.succeeded > 0) ctx.out.status(`batch ${batch}: undo with deskctl drafts restore --batch ${batch} (within undo.windowHours)`);
   }
   ctx.exitCode = batchExit(report.requested, report.failed, refused);
 }

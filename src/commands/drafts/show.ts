@@ -23,5 +23,7 @@ export function register(parent: Command, ctx: Context): void {
 
 export async function run(ctx: Context, o: z.infer<typeof Options>): Promise<void> {
   const d = await (await ctx.helpdesk()).getDraft(o.id, { as: o.as });
-  await ctx.out.object(d);
+  // R36: what held it, as a person reads it (JSON keeps the object).
+  const heldBy = d.heldBy ? (d.heldBy.rule === null ? `approval mode ${d.heldBy.mode}` : `rule ${d.heldBy.rule} (mode ${d.heldBy.mode})`) : '';
+  await ctx.out.object(d, Object.entries(d).map(([k, v]) => [k, k === 'heldBy' ? heldBy : v] as [string, unknown]));
 }
