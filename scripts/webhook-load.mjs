@@ -7,6 +7,11 @@ export const PHONE_NUMBER_ID = '106540352242922';
 export const APP_SECRET = 'b3nch-app-secret-5d41402abc4b2a76';
 
 /** The phone of sender i (digits, as WhatsApp writes them). */
+/**
+ * When the bench's messages were sent: before the bench's clock (DESKCTL_NOW, 2026-11-02T12:00:00Z),
+ * one second apart, so that every one is in the past as WhatsApp's are.
+ */
+const BASE_TIMESTAMP = Date.parse('2026-11-02T12:00:00Z') / 1000 - 20_000;
 export const phoneOf = (i) => `5511${String(900000000 + i)}`;
 
 /** `count` deliveries of one text message each, from `phones` senders in turn, with their signatures. */
@@ -26,7 +31,7 @@ export function deliveries(count, phones, secret = APP_SECRET) {
                 messaging_product: 'whatsapp',
                 metadata: { display_phone_number: '15550783881', phone_number_id: PHONE_NUMBER_ID },
                 contacts: [{ profile: { name: `Cliente ${i % phones}` }, wa_id: from }],
-                messages: [{ from, id: `wamid.bench.${i}`, timestamp: String(1796212800 + i), type: 'text', text: { body: `mensagem ${i} do cliente ${i % phones}` } }],
+                messages: [{ from, id: `wamid.bench.${i}`, timestamp: String(BASE_TIMESTAMP + i), type: 'text', text: { body: `mensagem ${i} do cliente ${i % phones}` } }],
               },
             },
           ],

@@ -181,7 +181,10 @@ export class LocalHelpdesk implements Helpdesk {
   receiveWhatsApp = async (input: IncomingMessageInput) => {
     const [{ parseInput }, { IncomingMessageInput: Schema }] = await Promise.all([import('../core/validate.js'), import('../core/schemas.js')]);
     const m = parseInput(Schema, input);
-    return (await E.whatsapp()).receiveMessage(this.ctx, { from: m.from, id: m.id ?? null, type: m.type, text: m.text, name: m.name ?? null, at: m.at ? new Date(m.at) : undefined });
+    const engine = await E.whatsapp();
+    const at = m.at ? new Date(m.at) : undefined;
+    if (at) engine.assertNotFuture(at, this.ctx.now());
+    return engine.receiveMessage(this.ctx, { from: m.from, id: m.id ?? null, type: m.type, text: m.text, name: m.name ?? null, at });
   };
   listConversations = async (filter: ConversationFilter) => (await E.whatsapp()).listConversations(this.ctx, filter);
   getConversation = async (id: number) => (await E.whatsapp()).getConversation(this.ctx, id);

@@ -51,10 +51,29 @@ export interface StatusUpdate {
 
 /** The longest text a WhatsApp message carries (the Cloud API's limit for a text body). */
 const MAX_TEXT = 4096;
-/** How far ahead of the helpdesk's clock a message's time may be (clocks differ a little). */
+/** How far ahead of the helpdesk's clock a time given to `whatsapp receive --at` may be (clocks differ a little). */
 const MAX_CLOCK_SKEW_MS = 5 * 60_000;
 
+/** `whatsapp receive --at`: a time a person typed in the future is a mistake, refused (the webhook's are taken as now). */
+export function assertNotFuture(at: Date, now: Date): void {
+  if (at.getTime() > now.getTime() + MAX_CLOCK_SKEW_MS) throw invalid(`at: ${at.toISOString()} is in the future (the helpdesk's clock says ${now.toISOString()})`);
+}
+
+/** One incoming message through the flow, answered with the conversation as it is now (`whatsapp receive`, the API). */
 export async function receiveMessage(ctx: EngineContext, m: IncomingMessage): Promise<ReceiveResult> {
+  return take(ctx, m, (tx, conversationId, duplicate, replies, settings) => result(tx, ctx, conversationId, duplicate, replies, settings));
+}
+
+/** The same for the webhook, which answers nothing but 200: no view of the conversation is read back. */
+export async function takeMessage(ctx: EngineContext, m: IncomingMessage): Promise<{ duplicate: boolean; conversation: number }> {
+  return take(ctx, m, async (_tx, conversation, duplicate) => ({ duplicate, conversation }));
+}
+
+async function take<T>(
+  ctx: EngineContext,
+  m: IncomingMessage,
+  answer: (tx: Tx, conversationId: number, duplicate: boolean, replies: { text: string }[], settings: Settings) => Promise<T>,
+): Promise<T> {
   const phone = phoneDigits(m.from);
   if (phone.length < 8 || phone.length > 15) throw invalid(`from: "${m.from}" is not a phone number (8 to 15 digits with the country code)`);
   if (m.text !== null) {
@@ -62,18 +81,20 @@ export async function receiveMessage(ctx: EngineContext, m: IncomingMessage): Pr
     if (problem) throw invalid(`text: ${problem}`);
   }
   const now = ctx.now();
-  const at = m.at ?? now;
-  if (Number.isNaN(at.getTime())) throw invalid('at: not a time');
-  if (at.getTime() > now.getTime() + MAX_CLOCK_SKEW_MS) throw invalid(`at: ${at.toISOString()} is in the future (the helpdesk's clock says ${now.toISOString()})`);
+  if (m.at && Number.isNaN(m.at.getTime())) throw invalid('at: not a time');
+  // A message is never from the future: a sender's clock ahead of the helpdesk's counts as now
+  // (`whatsapp receive --at` refuses such a time before it gets here, see assertNotFuture).
+  const at = m.at && m.at.getTime() <= now.getTime() ? m.at : now;
   return ctx.store.write(async (tx) => {
     if (m.id) {
       const seen = await tx.selectFrom('whatsapp_messages').select('conversation_id').where('tenant_id', '=', ctx.tenantId).where('wa_id', '=', m.id).executeTakeFirst();
       // R31: a delivery WhatsApp repeats has no second effect.
-      if (seen) return result(tx, ctx, seen.conversation_id, true, []);
+      if (seen) return answer(tx, seen.conversation_id, true, [], await readSettings(tx, ctx.tenantId));
     }
-    const flow = new Flow(tx, ctx, await readSettings(tx, ctx.tenantId), phone, m, at);
+    const settings = await readSettings(tx, ctx.tenantId);
+    const flow = new Flow(tx, ctx, settings, phone, m, at);
     await flow.run();
-    return result(tx, ctx, flow.conversation.id, false, flow.replies);
+    return answer(tx, flow.conversation.id, false, flow.replies, settings);
   }, ctx.tenantId);
 }
 
@@ -104,7 +125,7 @@ class Flow {
     const end = live ? endOf(live, this.at, this.settings['whatsapp.closeAfterMinutes']) : null;
     if (live && !end) {
       this.conversation = rowOf(live);
-      this.customer = live.customer_id === null ? null : await customerById(this.tx, live.customer_id);
+      this.customer = customerOf(live);
       return this.continue();
     }
     if (live && end) {
@@ -187,6 +208,7 @@ class Flow {
       return this.reply(this.texts.draftAppended());
     }
     const ticketId = c.ticket_id ?? c.draft_ticket_id;
+    const t = c.ticket_id !== null ? { status: c.ticket_status, protocol: c.ticket_protocol } : { status: c.draft_ticket_status, protocol: c.draft_ticket_protocol };
     if (ticketId === null) return;
     if (c.ticket_id === null) await this.update({ ticket_id: ticketId });
     await this.tx
@@ -194,8 +216,7 @@ class Flow {
       .values({ ticket_id: ticketId, author: this.customer?.email ?? `whatsapp:${this.phone}`, body: this.ticketText(), created_at: this.atIso })
       .execute();
     // The customer answered: a ticket waiting for them is worked on again.
-    const t = await this.tx.selectFrom('tickets').select(['status', 'protocol']).where('id', '=', ticketId).executeTakeFirstOrThrow();
-    const status = t.status === 'waiting' ? 'in_progress' : t.status;
+    const status = t.status === 'waiting' ? 'in_progress' : t.status!;
     await this.tx.updateTable('tickets').set({ status, updated_at: this.atIso }).where('id', '=', ticketId).execute();
     await audit(this.tx, this.ctx, 'ticket.message', 'ticket', ticketId, { protocol: t.protocol, channel: 'whatsapp', conversation: c.id, ...(status !== t.status ? { status } : {}) });
   }
@@ -401,11 +422,19 @@ function conversationQuery(tx: Tx, tenantId: number) {
       'cv.last_message_at',
       'cv.closed_at',
       'c.email as customer',
+      'c.name as customer_name',
+      'c.phone as customer_phone',
+      'c.organization_id as customer_organization_id',
+      'c.is_manager as customer_is_manager',
+      'c.active as customer_active',
+      'c.block_automatic as customer_block_automatic',
       'c.deleted_at as customer_removed_at',
       'a.email as agent',
       'dr.id as pending_draft_id',
       'dt.id as draft_ticket_id',
       'ct.status as ticket_status',
+      'ct.protocol as ticket_protocol',
+      'dt.protocol as draft_ticket_protocol',
       'ct.closed_at as ticket_closed_at',
       'dt.status as draft_ticket_status',
       'dt.closed_at as draft_ticket_closed_at',
@@ -416,6 +445,20 @@ function conversationQuery(tx: Tx, tenantId: number) {
 type ConversationViewRow = Awaited<ReturnType<ReturnType<typeof conversationQuery>['executeTakeFirstOrThrow']>>;
 type ConversationRow = ConversationViewRow;
 const rowOf = (r: ConversationViewRow): ConversationRow => r;
+/** The conversation's customer, from the same row (no second read). */
+const customerOf = (r: ConversationViewRow): CustomerRow | null =>
+  r.customer_id === null || r.customer === null
+    ? null
+    : {
+        id: r.customer_id,
+        email: r.customer,
+        name: r.customer_name!,
+        phone: r.customer_phone,
+        organization_id: r.customer_organization_id,
+        is_manager: r.customer_is_manager!,
+        active: r.customer_active!,
+        block_automatic: r.customer_block_automatic!,
+      };
 
 type EndReason = 'timeout' | 'agent' | 'ticket_closed' | 'draft_rejected' | 'customer_removed';
 
@@ -457,8 +500,7 @@ function toConversation(r: ConversationViewRow, clock: Date, closeAfterMinutes: 
   };
 }
 
-async function result(tx: Tx, ctx: EngineContext, conversationId: number, duplicate: boolean, replies: { text: string }[]): Promise<ReceiveResult> {
-  const settings = await readSettings(tx, ctx.tenantId);
+async function result(tx: Tx, ctx: EngineContext, conversationId: number, duplicate: boolean, replies: { text: string }[], settings: Settings): Promise<ReceiveResult> {
   const conversation = toConversation(await conversationQuery(tx, ctx.tenantId).where('cv.id', '=', conversationId).executeTakeFirstOrThrow(), ctx.now(), settings['whatsapp.closeAfterMinutes']);
   const ticket = conversation.ticket === null ? null : toTicket(await ticketQuery(tx, ctx.tenantId).where('t.id', '=', conversation.ticket).executeTakeFirstOrThrow());
   const draft = conversation.draft === null ? null : toDraft(await draftQuery(tx, ctx.tenantId).where('dr.id', '=', conversation.draft).executeTakeFirstOrThrow());

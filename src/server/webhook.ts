@@ -6,7 +6,7 @@ import { parsePayload, phoneNumberIdsOf, signatureValid, signatureWellFormed, ty
 import type { EngineContext } from '../engine/context.js';
 import type { SecretsKey } from '../engine/secrets.js';
 import { verifyTokenKnown, webhookTenants, type WebhookTenant } from '../engine/whatsapp-connection.js';
-import { receiveMessage, updateMessageStatuses, type StatusUpdate } from '../engine/whatsapp.js';
+import { takeMessage, updateMessageStatuses, type StatusUpdate } from '../engine/whatsapp.js';
 import type { Store } from '../store/store.js';
 import type { ServerWork } from './app.js';
 
@@ -29,7 +29,7 @@ import type { ServerWork } from './app.js';
  *      delivery for several numbers is taken only when each of their tenants holds that secret —
  *      no tenant's messages are ever written on the strength of another tenant's secret.
  *   5. The payload's shape (400 naming the path of every problem).
- *   6. Each message goes through receiveMessage, each its own transaction, in payload order, then
+ *   6. Each message goes through takeMessage (receiveMessage without reading the conversation back), each its own transaction, in payload order, then
  *      the statuses through updateMessageStatuses, per tenant; 200 once all are committed. A
  *      failure on the way is answered as such (503 when the database is busy), so Meta delivers
  *      again; what had committed is not done twice (a message id seen before has no second
@@ -126,7 +126,7 @@ export async function registerWhatsappWebhook(app: FastifyInstance, o: WebhookOp
         // Step 6.
         const { messages, statuses } = parsed.delivery;
         for (const m of messages) {
-          await receiveMessage(contextOf(tenants.get(m.phoneNumberId)!, o), { from: m.from, id: m.id, type: m.type, text: m.text, name: m.name, at: m.at });
+          await takeMessage(contextOf(tenants.get(m.phoneNumberId)!, o), { from: m.from, id: m.id, type: m.type, text: m.text, name: m.name, at: m.at });
         }
         const byTenant = new Map<string, DeliveredStatus[]>();
         for (const s of statuses) byTenant.set(s.phoneNumberId, [...(byTenant.get(s.phoneNumberId) ?? []), s]);

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { receiveMessage, updateMessageStatuses } from '../../src/engine/whatsapp.js';
+import { takeMessage, updateMessageStatuses } from '../../src/engine/whatsapp.js';
 import { parseSecretsKey } from '../../src/engine/secrets.js';
 import { LocalHelpdesk } from '../../src/client/local.js';
 import { tenantIdBySlug } from '../../src/engine/context.js';
@@ -12,14 +12,14 @@ import { APP_SECRET, PHONE_NUMBER_ID, SECRETS, delivery, signed, textMessage } f
 
 /*
  * The webhook's side of R31/R32 on the server: what reaches the engine's interface
- * (receiveMessage, updateMessageStatuses — watched here, the flow itself is the engine's) and what
+ * (takeMessage, updateMessageStatuses — watched here, the flow itself is the engine's) and what
  * never does. Every refusal writes nothing.
  */
 vi.mock('../../src/engine/whatsapp.js', () => ({
-  receiveMessage: vi.fn(async () => ({ duplicate: false, conversation: {}, replies: [], ticket: null, draft: null })),
+  takeMessage: vi.fn(async () => ({ duplicate: false, conversation: 1 })),
   updateMessageStatuses: vi.fn(async (_ctx: unknown, updates: unknown[]) => ({ updated: updates.length })),
 }));
-const received = vi.mocked(receiveMessage);
+const received = vi.mocked(takeMessage);
 const statuses = vi.mocked(updateMessageStatuses);
 
 const KEY = randomBytes(32).toString('base64');
@@ -73,7 +73,7 @@ describe.each(engines)('R32: the WhatsApp webhook on deskctl serve (%s)', (engin
     expect((await handshake(`hub.mode=subscribe&hub.verify_token=${SECRETS.verifyToken}`)).status).toBe(400);
   });
 
-  it('R31: a signed delivery of several messages reaches receiveMessage once each, in order, as the tenant with the whatsapp actor; then 200', async () => {
+  it('R31: a signed delivery of several messages reaches the engine once each, in order, as the tenant with the whatsapp actor; then 200', async () => {
     const body = JSON.stringify(
       delivery({
         contacts: [{ wa_id: '5511912345678', name: 'Ana' }],
