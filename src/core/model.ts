@@ -18,8 +18,13 @@ export const NOTIFICATION_KINDS = [
   'ticket_answered',
   'ticket_solved',
   'ticket_reopened',
+  'ticket_rated',
 ] as const;
 export const NOTIFICATION_CHANNELS = ['email', 'push', 'whatsapp'] as const;
+/** How a customer was served (R42: a topic may require one on its tickets). */
+export const SERVICE_CHANNELS = ['phone', 'email', 'chat', 'in-person', 'whatsapp'] as const;
+/** The customer area (R41: `tickets.customerCreation` opens or closes it): the panel and the app. */
+export const CUSTOMER_AREA_CHANNELS = ['panel', 'app'] as const;
 
 export type ApprovalMode = (typeof APPROVAL_MODES)[number];
 export type Channel = (typeof CHANNELS)[number];
@@ -27,6 +32,7 @@ export type Status = (typeof STATUSES)[number];
 export type Visibility = (typeof VISIBILITIES)[number];
 export type RuleScope = (typeof RULE_SCOPES)[number];
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
+export type ServiceChannel = (typeof SERVICE_CHANNELS)[number];
 
 /** Account settings and the values of a new tenant (their validation is SETTINGS in schemas.ts). */
 export interface Settings {
@@ -34,6 +40,10 @@ export interface Settings {
   'reopen.allowed': boolean;
   'response.forecastHours': number;
   timezone: string;
+  /** R41: customers may open tickets from the customer area (panel, app). */
+  'tickets.customerCreation': boolean;
+  /** R41: requests may carry attachments (every channel). */
+  'tickets.attachments': boolean;
 }
 export type SettingKey = keyof Settings;
 export const DEFAULT_SETTINGS: Settings = {
@@ -41,5 +51,7 @@ export const DEFAULT_SETTINGS: Settings = {
   'reopen.allowed': false,
   'response.forecastHours': 24,
   timezone: 'UTC',
+  'tickets.customerCreation': true,
+  'tickets.attachments': true,
 };
 export const SETTING_KEYS = Object.keys(DEFAULT_SETTINGS) as SettingKey[];

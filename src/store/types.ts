@@ -46,6 +46,11 @@ export interface DB {
     updated_at: string;
     /** The fixture ref (deskctl seed), unique in the tenant. */
     ref: string | null;
+    /** R42 (R10: what the request had). */
+    topic_id: Generated<number | null>;
+    service_channel: Generated<string | null>;
+    status_detail: Generated<string | null>;
+    process_ref: Generated<string | null>;
   };
   tickets: {
     id: Generated<number>;
@@ -75,6 +80,22 @@ export interface DB {
     updated_at: string;
     /** The fixture ref (deskctl seed), unique in the tenant. */
     ref: string | null;
+    /** R42. */
+    topic_id: Generated<number | null>;
+    service_channel: Generated<string | null>;
+    status_detail: Generated<string | null>;
+  };
+  /** R39: the customers who follow a ticket with its requester. */
+  ticket_participants: { ticket_id: number; customer_id: number; tenant_id: number; created_at: string };
+  /** R42: topics and what they require of every ticket created with them. */
+  topics: {
+    id: Generated<number>;
+    tenant_id: number;
+    name: string;
+    require_process: number;
+    require_service_channel: number;
+    require_status_detail: number;
+    created_at: string;
   };
   ticket_messages: { id: Generated<number>; ticket_id: number; author: string; body: string; created_at: string };
   draft_decisions: {
