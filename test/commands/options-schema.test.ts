@@ -25,6 +25,7 @@ const TAKES_NOTHING = [
   'stats summary',
   'tenants list',
   'tokens list',
+  'topics list',
 ];
 const REFUSES_EVERYTHING = ['rules edit'];
 /** Global options a command may read besides its own (profile add saves --db, --api and --tenant). */

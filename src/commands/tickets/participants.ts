@@ -64,7 +64,8 @@ export async function list(ctx: Context, o: z.infer<typeof ListOptions>): Promis
 export async function change(ctx: Context, o: z.infer<typeof ChangeOptions>, verb: 'add' | 'remove'): Promise<void> {
   const hd = await ctx.helpdesk();
   const r = verb === 'add' ? await hd.addParticipants(o.ticket, o.emails, { as: o.as }) : await hd.removeParticipants(o.ticket, o.emails, { as: o.as });
-  if (ctx.out.format === 'json') return ctx.out.json(r);
+  await print(ctx, r);
+  if (ctx.out.format === 'json') return;
   const done = verb === 'add' ? 'added' : 'removed';
   const already = verb === 'add' ? 'already participants' : 'not participants';
   ctx.out.status(
