@@ -44,10 +44,18 @@ describe.each(backends)('seed ($name)', (backend) => {
       customers: [3, 0, 0],
       agents: [1, 0, 0],
       rules: [2, 0, 0],
+      topics: [0, 0, 0],
       tickets: [2, 0, 0],
       drafts: [1, 0, 0],
     });
-    expect(await hd.getSettings()).toEqual({ 'approval.mode': 'departments', 'reopen.allowed': true, 'response.forecastHours': 8, timezone: 'America/Sao_Paulo' });
+    expect(await hd.getSettings()).toEqual({
+      'approval.mode': 'departments',
+      'reopen.allowed': true,
+      'response.forecastHours': 8,
+      timezone: 'America/Sao_Paulo',
+      'tickets.customerCreation': true,
+      'tickets.attachments': true,
+    });
     expect((await hd.listOrganizations()).map((x) => [x.name, x.parent])).toEqual([
       ['Matriz', null],
       ['Filial Norte', 'Matriz'],
