@@ -275,6 +275,28 @@ describe.each(backends)('the rest of the source documents, R39-R42 ($name)', (ba
     expect((await hd.listTopics()).find((t) => t.name === 'Dúvida')).toMatchObject({ requireStatusDetail: true, requireServiceChannel: false });
   });
 
+  it('R1: a tenant with topics, topic tickets and participants is removed whole', async () => {
+    await hd.createTenant('outra');
+    const other = await backend.open({ file: o.file, tenant: 'outra' });
+    try {
+      await other.hd.seed({
+        departments: [{ name: 'Suporte' }],
+        organizations: [{ name: 'Norte' }],
+        customers: [
+          { email: 'a@x.example', name: 'A', organization: 'Norte' },
+          { email: 'b@x.example', name: 'B', organization: 'Norte' },
+        ],
+        topics: [{ name: 'Dúvida' }],
+        tickets: [{ ref: 'T', requester: 'a@x.example', department: 'Suporte', subject: 's', message: 'm', topic: 'Dúvida', participants: ['b@x.example'] }],
+        drafts: [{ ref: 'D', requester: 'a@x.example', department: 'Suporte', subject: 's', message: 'm', topic: 'Dúvida' }],
+      });
+    } finally {
+      await other.close();
+    }
+    expect(await hd.removeTenant('outra')).toEqual({ removed: 'outra' });
+    expect(await hd.listTopics()).toEqual([]);
+  });
+
   it('R39, R42: an invalid fixture names every problem of topics and participants, and writes nothing', async () => {
     const before = fingerprint(o.file);
     const e = await expectCode(
