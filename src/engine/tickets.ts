@@ -17,6 +17,7 @@ import { localDayBounds } from '../core/time.js';
 import { didYouMean } from '../core/suggest.js';
 import { parseInput } from '../core/validate.js';
 import type { Insertable } from 'kysely';
+import { z } from 'zod';
 import { failedStatement, type Tx } from '../store/store.js';
 import type { DB } from '../store/types.js';
 import {
@@ -580,7 +581,7 @@ export async function removeParticipants(ctx: EngineContext, ref: string, emails
 const parseEmails = (emails: string[]): string[] => {
   if (!Array.isArray(emails) || emails.length === 0) throw invalid('emails: give at least one e-mail');
   if (emails.length > 100) throw invalid('emails: at most 100 at a time');
-  return [...new Set(emails.map((e, i) => parseInput(Email, e, `emails[${i}]`)))];
+  return [...new Set(parseInput(z.array(Email), emails, 'emails'))];
 };
 
 /** The ticket whose participants the actor changes: an admin's, or the requester's own (R39); never an internal one. */

@@ -436,7 +436,9 @@ async function migrate(db: Kysely<DB>): Promise<void> {
       if (version > POSTGRES_MIGRATIONS.length) throw newerSchema(version);
       if (version === POSTGRES_MIGRATIONS.length) return true;
       await sql.raw(POSTGRES_MIGRATIONS[version]!.sql).execute(tx);
-      await sql`INSERT INTO deskctl_schema (version) VALUES (${version + 1})`.execute(tx);
+      // The time it was applied, not when its transaction began: a server that waited for the lock
+      // began before the one that applied the migration before it.
+      await sql`INSERT INTO deskctl_schema (version, migrated_at) VALUES (${version + 1}, clock_timestamp())`.execute(tx);
       return version + 1 === POSTGRES_MIGRATIONS.length;
     });
     if (done) return;
