@@ -138,6 +138,7 @@ _deskctl_value() {
     'tickets create|--category') echo 'dynamic:categories' ;;
     'tickets create|--channel') echo 'choices:panel email api whatsapp app agent' ;;
     'tickets create|--attach') echo 'files' ;;
+    'tickets create|--topic') echo 'dynamic:topics' ;;
     'tickets create|--service-channel') echo 'choices:phone email chat in-person whatsapp' ;;
     'tickets list|--status') echo 'choices:open in_progress waiting solved closed' ;;
     'tickets list|--org') echo 'dynamic:orgs' ;;
@@ -209,6 +210,7 @@ _deskctl_arg() {
     'customers remove') case $2 in 0) echo 'dynamic:customers' ;; esac ;;
     'customers help') case $2 in 0) echo 'choices:list add set remove' ;; esac ;;
     'agents help') case $2 in 0) echo 'choices:list add set remove' ;; esac ;;
+    'topics remove') case $2 in 0) echo 'dynamic:topics' ;; esac ;;
     'topics help') case $2 in 0) echo 'choices:list add remove' ;; esac ;;
     'tickets participants help') case $2 in 0) echo 'choices:list add remove' ;; esac ;;
     'tickets help') case $2 in 0) echo 'choices:create list show solve assign close reopen reply link-process rate participants' ;; esac ;;
