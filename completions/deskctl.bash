@@ -6,7 +6,7 @@
 _deskctl_spec() {
   _dk_cmds='' _dk_opts='' _dk_vopts=''
   case "$1" in
-    '') _dk_cmds='demo tenants settings approval rules departments categories orgs customers agents topics tickets drafts notifications serve tokens audit seed generate stats profile completion help' _dk_opts='-V --version -h --help' _dk_vopts='' ;;
+    '') _dk_cmds='demo tenants settings approval rules departments categories orgs customers agents topics tickets drafts whatsapp conversations notifications serve tokens audit seed generate stats profile completion help' _dk_opts='-V --version -h --help' _dk_vopts='' ;;
     'demo') _dk_cmds='' _dk_opts='--slug --reset -h --help' _dk_vopts='--slug' ;;
     'tenants') _dk_cmds='list create remove help' _dk_opts='-h --help' _dk_vopts='' ;;
     'tenants list') _dk_cmds='' _dk_opts='-h --help' _dk_vopts='' ;;
@@ -46,7 +46,7 @@ _deskctl_spec() {
     'customers') _dk_cmds='list add set remove help' _dk_opts='-h --help' _dk_vopts='' ;;
     'customers list') _dk_cmds='' _dk_opts='--org --managers -h --help' _dk_vopts='--org' ;;
     'customers add') _dk_cmds='' _dk_opts='--name --org --manager --phone -h --help' _dk_vopts='--name --org --phone' ;;
-    'customers set') _dk_cmds='' _dk_opts='--org --no-org --manager --no-manager --active --inactive --name --phone -h --help' _dk_vopts='--org --name --phone' ;;
+    'customers set') _dk_cmds='' _dk_opts='--org --no-org --manager --no-manager --active --inactive --name --phone --block-automatic-messages --allow-automatic-messages -h --help' _dk_vopts='--org --name --phone' ;;
     'customers remove') _dk_cmds='' _dk_opts='-h --help' _dk_vopts='' ;;
     'customers help') _dk_cmds='' _dk_opts='' _dk_vopts='' ;;
     'agents') _dk_cmds='list add set remove help' _dk_opts='-h --help' _dk_vopts='' ;;
@@ -61,7 +61,7 @@ _deskctl_spec() {
     'topics remove') _dk_cmds='' _dk_opts='-h --help' _dk_vopts='' ;;
     'topics help') _dk_cmds='' _dk_opts='' _dk_vopts='' ;;
     'tickets') _dk_cmds='create list show solve assign close reopen reply link-process rate participants help' _dk_opts='-h --help' _dk_vopts='' ;;
-    'tickets create') _dk_cmds='' _dk_opts='--requester --department --category --subject --message --channel --conversation --field --attach --internal --private --topic --service-channel --status-detail --process -h --help' _dk_vopts='--requester --department --category --subject --message --channel --conversation --field --attach --topic --service-channel --status-detail --process' ;;
+    'tickets create') _dk_cmds='' _dk_opts='--requester --department --category --subject --message --channel --conversation --field --attach --internal --private --topic --service-channel --status-detail --process --type --priority -h --help' _dk_vopts='--requester --department --category --subject --message --channel --conversation --field --attach --topic --service-channel --status-detail --process --type --priority' ;;
     'tickets list') _dk_cmds='' _dk_opts='--status --org --department --category --channel --agent --requester --overdue --due-today --limit --as -h --help' _dk_vopts='--status --org --department --category --channel --agent --requester --limit --as' ;;
     'tickets show') _dk_cmds='' _dk_opts='--as -h --help' _dk_vopts='--as' ;;
     'tickets solve') _dk_cmds='' _dk_opts='--message -h --help' _dk_vopts='--message' ;;
@@ -83,6 +83,16 @@ _deskctl_spec() {
     'drafts approve') _dk_cmds='' _dk_opts='--all --org --include-children --department --category --no-category --channel --requester --older-than --limit --as --dry-run -y --yes -h --help' _dk_vopts='--org --department --category --channel --requester --older-than --limit --as' ;;
     'drafts reject') _dk_cmds='' _dk_opts='--all --org --include-children --department --category --no-category --channel --requester --older-than --limit --reason --as --dry-run -y --yes -h --help' _dk_vopts='--org --department --category --channel --requester --older-than --limit --reason --as' ;;
     'drafts help') _dk_cmds='' _dk_opts='' _dk_vopts='' ;;
+    'whatsapp') _dk_cmds='receive help' _dk_opts='-h --help' _dk_vopts='' ;;
+    'whatsapp receive') _dk_cmds='' _dk_opts='--from --text --name --id --at -h --help' _dk_vopts='--from --text --name --id --at' ;;
+    'whatsapp help') _dk_cmds='' _dk_opts='' _dk_vopts='' ;;
+    'conversations') _dk_cmds='list show assign unassign close help' _dk_opts='-h --help' _dk_vopts='' ;;
+    'conversations list') _dk_cmds='' _dk_opts='--state --phone --customer --limit -h --help' _dk_vopts='--state --phone --customer --limit' ;;
+    'conversations show') _dk_cmds='' _dk_opts='-h --help' _dk_vopts='' ;;
+    'conversations assign') _dk_cmds='' _dk_opts='--agent -h --help' _dk_vopts='--agent' ;;
+    'conversations unassign') _dk_cmds='' _dk_opts='-h --help' _dk_vopts='' ;;
+    'conversations close') _dk_cmds='' _dk_opts='-h --help' _dk_vopts='' ;;
+    'conversations help') _dk_cmds='' _dk_opts='' _dk_vopts='' ;;
     'notifications') _dk_cmds='list help' _dk_opts='-h --help' _dk_vopts='' ;;
     'notifications list') _dk_cmds='' _dk_opts='--pending --to --kind --limit -h --help' _dk_vopts='--to --kind --limit' ;;
     'notifications help') _dk_cmds='' _dk_opts='' _dk_vopts='' ;;
@@ -140,6 +150,7 @@ _deskctl_value() {
     'tickets create|--attach') echo 'files' ;;
     'tickets create|--topic') echo 'dynamic:topics' ;;
     'tickets create|--service-channel') echo 'choices:phone email chat in-person whatsapp' ;;
+    'tickets create|--priority') echo 'choices:low normal high urgent' ;;
     'tickets list|--status') echo 'choices:open in_progress waiting solved closed' ;;
     'tickets list|--org') echo 'dynamic:orgs' ;;
     'tickets list|--department') echo 'dynamic:departments' ;;
@@ -172,7 +183,10 @@ _deskctl_value() {
     'drafts reject|--channel') echo 'choices:panel email api whatsapp app agent' ;;
     'drafts reject|--requester') echo 'dynamic:customers' ;;
     'drafts reject|--as') echo 'dynamic:customers' ;;
-    'notifications list|--kind') echo 'choices:draft_pending draft_waiting draft_approved draft_rejected ticket_opened ticket_answered ticket_solved ticket_reopened ticket_rated' ;;
+    'conversations list|--state') echo 'choices:awaiting_email awaiting_choice open human closed' ;;
+    'conversations list|--customer') echo 'dynamic:customers' ;;
+    'conversations assign|--agent') echo 'dynamic:agents' ;;
+    'notifications list|--kind') echo 'choices:draft_pending draft_waiting draft_approved draft_rejected ticket_opened ticket_answered ticket_solved ticket_reopened ticket_rated whatsapp_message account_created' ;;
     'serve|--log-level') echo 'choices:fatal error warn info debug trace silent' ;;
     'tokens create|--role') echo 'choices:admin manager customer' ;;
     'tokens create|--customer') echo 'dynamic:customers' ;;
@@ -194,7 +208,7 @@ _deskctl_arg() {
   case "$1" in
     'tenants remove') case $2 in 0) echo 'dynamic:tenants' ;; esac ;;
     'tenants help') case $2 in 0) echo 'choices:list create remove' ;; esac ;;
-    'settings set') case $2 in 0) echo 'choices:approval.mode reopen.allowed response.forecastHours timezone tickets.customerCreation tickets.attachments' ;; 1) echo 'free' ;; esac ;;
+    'settings set') case $2 in 0) echo 'choices:approval.mode reopen.allowed response.forecastHours timezone tickets.customerCreation tickets.attachments locale portal.url whatsapp.autoTicket whatsapp.emailRequired whatsapp.emailAttempts whatsapp.ticket.title whatsapp.ticket.department whatsapp.ticket.category whatsapp.ticket.type whatsapp.ticket.priority whatsapp.agentSync whatsapp.closeAfterMinutes' ;; 1) echo 'free' ;; esac ;;
     'settings help') case $2 in 0) echo 'choices:show set' ;; esac ;;
     'approval set') case $2 in 0) echo 'choices:disabled all-departments departments' ;; esac ;;
     'approval help') case $2 in 0) echo 'choices:show set' ;; esac ;;
@@ -215,6 +229,8 @@ _deskctl_arg() {
     'tickets participants help') case $2 in 0) echo 'choices:list add remove' ;; esac ;;
     'tickets help') case $2 in 0) echo 'choices:create list show solve assign close reopen reply link-process rate participants' ;; esac ;;
     'drafts help') case $2 in 0) echo 'choices:list show approve reject' ;; esac ;;
+    'whatsapp help') case $2 in 0) echo 'choices:receive' ;; esac ;;
+    'conversations help') case $2 in 0) echo 'choices:list show assign unassign close' ;; esac ;;
     'notifications help') case $2 in 0) echo 'choices:list' ;; esac ;;
     'tokens help') case $2 in 0) echo 'choices:create list revoke' ;; esac ;;
     'audit help') case $2 in 0) echo 'choices:list' ;; esac ;;
@@ -225,7 +241,7 @@ _deskctl_arg() {
     'profile remove') case $2 in 0) echo 'dynamic:profiles' ;; esac ;;
     'profile help') case $2 in 0) echo 'choices:add list show use remove' ;; esac ;;
     'completion') case $2 in 0) echo 'choices:bash zsh fish' ;; esac ;;
-    'help') case $2 in 0) echo 'choices:demo tenants settings approval rules departments categories orgs customers agents topics tickets drafts notifications serve tokens audit seed generate stats profile completion exit-codes environment' ;; esac ;;
+    'help') case $2 in 0) echo 'choices:demo tenants settings approval rules departments categories orgs customers agents topics tickets drafts whatsapp conversations notifications serve tokens audit seed generate stats profile completion exit-codes environment' ;; esac ;;
   esac
 }
 

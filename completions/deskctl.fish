@@ -6,7 +6,7 @@ function __deskctl_spec --argument-names p
     set -g __deskctl_vopts
     switch $p
     case ''
-        set -g __deskctl_cmds 'demo' 'tenants' 'settings' 'approval' 'rules' 'departments' 'categories' 'orgs' 'customers' 'agents' 'topics' 'tickets' 'drafts' 'notifications' 'serve' 'tokens' 'audit' 'seed' 'generate' 'stats' 'profile' 'completion' 'help'
+        set -g __deskctl_cmds 'demo' 'tenants' 'settings' 'approval' 'rules' 'departments' 'categories' 'orgs' 'customers' 'agents' 'topics' 'tickets' 'drafts' 'whatsapp' 'conversations' 'notifications' 'serve' 'tokens' 'audit' 'seed' 'generate' 'stats' 'profile' 'completion' 'help'
         set -g __deskctl_vopts 
     case 'demo'
         set -g __deskctl_cmds 
@@ -172,7 +172,7 @@ function __deskctl_spec --argument-names p
         set -g __deskctl_vopts 
     case 'tickets create'
         set -g __deskctl_cmds 
-        set -g __deskctl_vopts '--requester' '--department' '--category' '--subject' '--message' '--channel' '--conversation' '--field' '--attach' '--topic' '--service-channel' '--status-detail' '--process'
+        set -g __deskctl_vopts '--requester' '--department' '--category' '--subject' '--message' '--channel' '--conversation' '--field' '--attach' '--topic' '--service-channel' '--status-detail' '--process' '--type' '--priority'
     case 'tickets list'
         set -g __deskctl_cmds 
         set -g __deskctl_vopts '--status' '--org' '--department' '--category' '--channel' '--agent' '--requester' '--limit' '--as'
@@ -234,6 +234,36 @@ function __deskctl_spec --argument-names p
         set -g __deskctl_cmds 
         set -g __deskctl_vopts '--org' '--department' '--category' '--channel' '--requester' '--older-than' '--limit' '--reason' '--as'
     case 'drafts help'
+        set -g __deskctl_cmds 
+        set -g __deskctl_vopts 
+    case 'whatsapp'
+        set -g __deskctl_cmds 'receive' 'help'
+        set -g __deskctl_vopts 
+    case 'whatsapp receive'
+        set -g __deskctl_cmds 
+        set -g __deskctl_vopts '--from' '--text' '--name' '--id' '--at'
+    case 'whatsapp help'
+        set -g __deskctl_cmds 
+        set -g __deskctl_vopts 
+    case 'conversations'
+        set -g __deskctl_cmds 'list' 'show' 'assign' 'unassign' 'close' 'help'
+        set -g __deskctl_vopts 
+    case 'conversations list'
+        set -g __deskctl_cmds 
+        set -g __deskctl_vopts '--state' '--phone' '--customer' '--limit'
+    case 'conversations show'
+        set -g __deskctl_cmds 
+        set -g __deskctl_vopts 
+    case 'conversations assign'
+        set -g __deskctl_cmds 
+        set -g __deskctl_vopts '--agent'
+    case 'conversations unassign'
+        set -g __deskctl_cmds 
+        set -g __deskctl_vopts 
+    case 'conversations close'
+        set -g __deskctl_cmds 
+        set -g __deskctl_vopts 
+    case 'conversations help'
         set -g __deskctl_cmds 
         set -g __deskctl_vopts 
     case 'notifications'
@@ -416,6 +446,8 @@ complete -c deskctl -n '__deskctl_at \'\'' -a 'agents' -d 'Agents (staff users)'
 complete -c deskctl -n '__deskctl_at \'\'' -a 'topics' -d 'Ticket topics and what each requires (R42)'
 complete -c deskctl -n '__deskctl_at \'\'' -a 'tickets' -d 'Open, list, solve, close, reopen and rate tickets'
 complete -c deskctl -n '__deskctl_at \'\'' -a 'drafts' -d 'Ticket drafts waiting for approval: list, approve, reject (R10-R13)'
+complete -c deskctl -n '__deskctl_at \'\'' -a 'whatsapp' -d 'The WhatsApp channel: take a message through the conversation flow (R24-R32)'
+complete -c deskctl -n '__deskctl_at \'\'' -a 'conversations' -d 'WhatsApp conversations: list, show, assign, close (R28, R29)'
 complete -c deskctl -n '__deskctl_at \'\'' -a 'notifications' -d 'The notification outbox (R22)'
 complete -c deskctl -n '__deskctl_at \'\'' -a 'serve' -d 'Serve the helpdesk HTTP API (/v1, OpenAPI at /v1/openapi.json, /healthz, /readyz) over the database, SQLite or PostgreSQL (as many servers as wanted on one); SIGTERM or Ctrl-C drains and stops'
 complete -c deskctl -n '__deskctl_at \'\'' -a 'tokens' -d 'API tokens: create (shown once), list, revoke'
@@ -450,7 +482,7 @@ complete -c deskctl -n '__deskctl_at \'settings\'' -a 'help' -d 'display help fo
 complete -c deskctl -n '__deskctl_at \'settings\'' -s h -l help -d 'display help for command'
 complete -c deskctl -n '__deskctl_at \'settings show\'' -s h -l help -d 'display help for command'
 complete -c deskctl -n '__deskctl_at \'settings set\'' -s h -l help -d 'display help for command'
-complete -c deskctl -n '__deskctl_at \'settings set\' 0' -a 'approval.mode reopen.allowed response.forecastHours timezone tickets.customerCreation tickets.attachments'
+complete -c deskctl -n '__deskctl_at \'settings set\' 0' -a 'approval.mode reopen.allowed response.forecastHours timezone tickets.customerCreation tickets.attachments locale portal.url whatsapp.autoTicket whatsapp.emailRequired whatsapp.emailAttempts whatsapp.ticket.title whatsapp.ticket.department whatsapp.ticket.category whatsapp.ticket.type whatsapp.ticket.priority whatsapp.agentSync whatsapp.closeAfterMinutes'
 complete -c deskctl -n '__deskctl_at \'settings help\' 0' -a 'show set'
 complete -c deskctl -n '__deskctl_at \'approval\'' -a 'show' -d 'Show the approval mode and the department rules'
 complete -c deskctl -n '__deskctl_at \'approval\'' -a 'set' -d 'Set the approval mode; pending drafts stay pending whatever the mode (R14)'
@@ -540,6 +572,8 @@ complete -c deskctl -n '__deskctl_at \'customers set\'' -l active -d 'active'
 complete -c deskctl -n '__deskctl_at \'customers set\'' -l inactive -d 'inactive (an inactive manager triggers no approval, R3)'
 complete -c deskctl -n '__deskctl_at \'customers set\'' -l name -x -d 'a new name'
 complete -c deskctl -n '__deskctl_at \'customers set\'' -l phone -x -d 'a new phone'
+complete -c deskctl -n '__deskctl_at \'customers set\'' -l block-automatic-messages -d 'send them no automatic WhatsApp message (R30)'
+complete -c deskctl -n '__deskctl_at \'customers set\'' -l allow-automatic-messages -d 'send them automatic WhatsApp messages again'
 complete -c deskctl -n '__deskctl_at \'customers set\'' -s h -l help -d 'display help for command'
 complete -c deskctl -n '__deskctl_at \'customers set\' 0' -a '(__deskctl_dynamic customers)'
 complete -c deskctl -n '__deskctl_at \'customers remove\'' -s h -l help -d 'display help for command'
@@ -605,6 +639,8 @@ complete -c deskctl -n '__deskctl_at \'tickets create\'' -l topic -x -a '(__desk
 complete -c deskctl -n '__deskctl_at \'tickets create\'' -l service-channel -x -a 'phone email chat in-person whatsapp' -d 'how the customer was served (R42)'
 complete -c deskctl -n '__deskctl_at \'tickets create\'' -l status-detail -x -d 'a status detail, "status complementar" (R42)'
 complete -c deskctl -n '__deskctl_at \'tickets create\'' -l process -x -d 'the linked process (R42: a topic may require one; R19: never reopened)'
+complete -c deskctl -n '__deskctl_at \'tickets create\'' -l type -x -d 'the kind of ticket (free text: Incidente, Dúvida …)'
+complete -c deskctl -n '__deskctl_at \'tickets create\'' -l priority -x -a 'low normal high urgent' -d 'how urgent it is'
 complete -c deskctl -n '__deskctl_at \'tickets create\'' -s h -l help -d 'display help for command'
 complete -c deskctl -n '__deskctl_at \'tickets list\'' -l status -x -a 'open in_progress waiting solved closed' -d 'only this status'
 complete -c deskctl -n '__deskctl_at \'tickets list\'' -l org -x -a '(__deskctl_dynamic orgs)' -d 'only this organization'
@@ -695,12 +731,40 @@ complete -c deskctl -n '__deskctl_at \'drafts reject\'' -l dry-run -d 'change no
 complete -c deskctl -n '__deskctl_at \'drafts reject\'' -s y -l yes -d 'do not ask for confirmation (required with --all when not on a terminal)'
 complete -c deskctl -n '__deskctl_at \'drafts reject\'' -s h -l help -d 'display help for command'
 complete -c deskctl -n '__deskctl_at \'drafts help\' 0' -a 'list show approve reject'
+complete -c deskctl -n '__deskctl_at \'whatsapp\'' -a 'receive' -d 'Take one incoming WhatsApp message through the conversation flow, as the webhook does (R24-R31)'
+complete -c deskctl -n '__deskctl_at \'whatsapp\'' -a 'help' -d 'display help for command'
+complete -c deskctl -n '__deskctl_at \'whatsapp\'' -s h -l help -d 'display help for command'
+complete -c deskctl -n '__deskctl_at \'whatsapp receive\'' -l from -x -d 'the customer\'s phone (compared as digits only) (required)'
+complete -c deskctl -n '__deskctl_at \'whatsapp receive\'' -l text -x -d 'what the customer wrote (required)'
+complete -c deskctl -n '__deskctl_at \'whatsapp receive\'' -l name -x -d 'the customer\'s WhatsApp profile name (the name of a customer registered from the conversation)'
+complete -c deskctl -n '__deskctl_at \'whatsapp receive\'' -l id -x -d 'WhatsApp\'s message id: a message id seen before has no second effect (R31)'
+complete -c deskctl -n '__deskctl_at \'whatsapp receive\'' -l at -x -d 'when it was sent (ISO-8601; default now)'
+complete -c deskctl -n '__deskctl_at \'whatsapp receive\'' -s h -l help -d 'display help for command'
+complete -c deskctl -n '__deskctl_at \'whatsapp help\' 0' -a 'receive'
+complete -c deskctl -n '__deskctl_at \'conversations\'' -a 'list' -d 'List WhatsApp conversations, oldest first'
+complete -c deskctl -n '__deskctl_at \'conversations\'' -a 'show' -d 'Show one conversation with its messages, both ways'
+complete -c deskctl -n '__deskctl_at \'conversations\'' -a 'assign' -d 'Give a conversation to an agent (R28: with whatsapp.agentSync creation-and-conversation, its ticket\'s agent follows)'
+complete -c deskctl -n '__deskctl_at \'conversations\'' -a 'unassign' -d 'Take the agent off a conversation (its ticket keeps its agent, R28)'
+complete -c deskctl -n '__deskctl_at \'conversations\'' -a 'close' -d 'Close a conversation; the customer\'s next message starts a new one (R29)'
+complete -c deskctl -n '__deskctl_at \'conversations\'' -a 'help' -d 'display help for command'
+complete -c deskctl -n '__deskctl_at \'conversations\'' -s h -l help -d 'display help for command'
+complete -c deskctl -n '__deskctl_at \'conversations list\'' -l state -x -a 'awaiting_email awaiting_choice open human closed' -d 'only conversations in this state (closed: also those past whatsapp.closeAfterMinutes)'
+complete -c deskctl -n '__deskctl_at \'conversations list\'' -l phone -x -d 'only this phone (compared as digits)'
+complete -c deskctl -n '__deskctl_at \'conversations list\'' -l customer -x -a '(__deskctl_dynamic customers)' -d 'only this customer\'s'
+complete -c deskctl -n '__deskctl_at \'conversations list\'' -l limit -x -d 'at most this many'
+complete -c deskctl -n '__deskctl_at \'conversations list\'' -s h -l help -d 'display help for command'
+complete -c deskctl -n '__deskctl_at \'conversations show\'' -s h -l help -d 'display help for command'
+complete -c deskctl -n '__deskctl_at \'conversations assign\'' -l agent -x -a '(__deskctl_dynamic agents)' -d 'the agent who takes the conversation (required)'
+complete -c deskctl -n '__deskctl_at \'conversations assign\'' -s h -l help -d 'display help for command'
+complete -c deskctl -n '__deskctl_at \'conversations unassign\'' -s h -l help -d 'display help for command'
+complete -c deskctl -n '__deskctl_at \'conversations close\'' -s h -l help -d 'display help for command'
+complete -c deskctl -n '__deskctl_at \'conversations help\' 0' -a 'list show assign unassign close'
 complete -c deskctl -n '__deskctl_at \'notifications\'' -a 'list' -d 'List the notification outbox, oldest first (R22)'
 complete -c deskctl -n '__deskctl_at \'notifications\'' -a 'help' -d 'display help for command'
 complete -c deskctl -n '__deskctl_at \'notifications\'' -s h -l help -d 'display help for command'
 complete -c deskctl -n '__deskctl_at \'notifications list\'' -l pending -d 'only those not delivered yet'
 complete -c deskctl -n '__deskctl_at \'notifications list\'' -l to -x -d 'only to this address'
-complete -c deskctl -n '__deskctl_at \'notifications list\'' -l kind -x -a 'draft_pending draft_waiting draft_approved draft_rejected ticket_opened ticket_answered ticket_solved ticket_reopened ticket_rated' -d 'only this kind'
+complete -c deskctl -n '__deskctl_at \'notifications list\'' -l kind -x -a 'draft_pending draft_waiting draft_approved draft_rejected ticket_opened ticket_answered ticket_solved ticket_reopened ticket_rated whatsapp_message account_created' -d 'only this kind'
 complete -c deskctl -n '__deskctl_at \'notifications list\'' -l limit -x -d 'at most this many'
 complete -c deskctl -n '__deskctl_at \'notifications list\'' -s h -l help -d 'display help for command'
 complete -c deskctl -n '__deskctl_at \'notifications help\' 0' -a 'list'
@@ -788,4 +852,4 @@ complete -c deskctl -n '__deskctl_at \'profile remove\' 0' -a '(__deskctl_dynami
 complete -c deskctl -n '__deskctl_at \'profile help\' 0' -a 'add list show use remove'
 complete -c deskctl -n '__deskctl_at \'completion\'' -s h -l help -d 'display help for command'
 complete -c deskctl -n '__deskctl_at \'completion\' 0' -a 'bash zsh fish'
-complete -c deskctl -n '__deskctl_at \'help\' 0' -a 'demo tenants settings approval rules departments categories orgs customers agents topics tickets drafts notifications serve tokens audit seed generate stats profile completion exit-codes environment'
+complete -c deskctl -n '__deskctl_at \'help\' 0' -a 'demo tenants settings approval rules departments categories orgs customers agents topics tickets drafts whatsapp conversations notifications serve tokens audit seed generate stats profile completion exit-codes environment'

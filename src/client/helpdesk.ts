@@ -4,6 +4,8 @@ import type {
   AuditEntry,
   AuditFilter,
   Category,
+  Conversation,
+  ConversationDetail,
   CreateOutcome,
   Customer,
   DecisionReport,
@@ -11,9 +13,11 @@ import type {
   Draft,
   DraftFilter,
   DryRunReport,
+  IncomingMessageInput,
   Notification,
   Organization,
   ParticipantsReport,
+  ReceiveResult,
   Rule,
   Settings,
   SettingKey,
@@ -35,6 +39,9 @@ import type { TokenInfo } from '../engine/tokens.js';
 import type { NewTopic } from '../engine/topics.js';
 
 export type { NewTopic };
+import type { ConversationFilter } from '../engine/whatsapp.js';
+
+export type { ConversationFilter };
 export type { AgentPatch, NewCustomer, CustomerPatch, DecideHooks, DecideRequest, RuleSpec, BatchReport, TokenInfo };
 
 /** Acting as a customer (`--as EMAIL`): a manager within R13, or a requester within R12. */
@@ -123,6 +130,14 @@ export interface Helpdesk {
   createToken(input: { name: string; role: string; customer?: string | null }): Promise<{ name: string; role: string; customer: string | null; token: string }>;
   listTokens(): Promise<TokenInfo[]>;
   revokeToken(name: string): Promise<{ revoked: string }>;
+
+  /** `deskctl whatsapp receive`: one incoming message through the conversation flow, as the webhook takes it (R24-R31). */
+  receiveWhatsApp(message: IncomingMessageInput): Promise<ReceiveResult>;
+  listConversations(filter: ConversationFilter): Promise<Conversation[]>;
+  getConversation(id: number): Promise<ConversationDetail>;
+  /** R28: the conversation's agent (null: none); with agentSync creation-and-conversation, its ticket's too. */
+  assignConversation(id: number, agent: string | null): Promise<Conversation & { changed: boolean; ticketAgentChanged: boolean }>;
+  closeConversation(id: number): Promise<Conversation & { changed: boolean }>;
 
   listNotifications(filter: NotificationFilter): Promise<Notification[]>;
   listAudit(filter: AuditFilter): Promise<AuditEntry[]>;

@@ -253,6 +253,15 @@ class HttpHelpdesk implements Helpdesk {
   listTokens: Helpdesk['listTokens'] = () => this.call('listTokens');
   revokeToken: Helpdesk['revokeToken'] = (name) => this.call('revokeToken', { params: { name } });
 
+  receiveWhatsApp: Helpdesk['receiveWhatsApp'] = (message) => this.call('receiveWhatsApp', { body: message });
+  listConversations: Helpdesk['listConversations'] = (filter) => {
+    const { limit, ...rest } = filter;
+    return this.all('listConversations', rest, limit);
+  };
+  getConversation: Helpdesk['getConversation'] = (id) => this.call('getConversation', { params: { id } });
+  assignConversation: Helpdesk['assignConversation'] = (id, agent) => this.call('assignConversation', { params: { id }, body: { agent } });
+  closeConversation: Helpdesk['closeConversation'] = (id) => this.call('closeConversation', { params: { id }, body: {} });
+
   listNotifications: Helpdesk['listNotifications'] = (filter) => {
     const { limit, ...rest } = filter;
     return this.all('listNotifications', rest, limit);

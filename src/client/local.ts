@@ -15,7 +15,8 @@ import type * as generator from '../engine/generate.js';
 import type * as seeding from '../engine/seed.js';
 import type { StatsRow } from '../core/stats.js';
 import { openStore, type Store } from '../store/store.js';
-import type { As, Helpdesk } from './helpdesk.js';
+import type { As, ConversationFilter, Helpdesk } from './helpdesk.js';
+import type { IncomingMessageInput } from '../core/schemas.js';
 
 export interface LocalOptions {
   file: string;
@@ -51,6 +52,7 @@ const E = {
   tickets: () => import('../engine/tickets.js'),
   tokens: () => import('../engine/tokens.js'),
   topics: () => import('../engine/topics.js'),
+  whatsapp: () => import('../engine/whatsapp.js'),
 };
 
 /** The embedded backend: the engine in-process over a SQLite file. */
@@ -180,6 +182,16 @@ export class LocalHelpdesk implements Helpdesk {
   createToken = async (input: { name: string; role: string; customer?: string | null }) => (await E.tokens()).createToken(this.ctx, input);
   listTokens = async () => (await E.tokens()).listTokens(this.ctx);
   revokeToken = async (name: string) => (await E.tokens()).revokeToken(this.ctx, name);
+
+  receiveWhatsApp = async (input: IncomingMessageInput) => {
+    const [{ parseInput }, { IncomingMessageInput: Schema }] = await Promise.all([import('../core/validate.js'), import('../core/schemas.js')]);
+    const m = parseInput(Schema, input);
+    return (await E.whatsapp()).receiveMessage(this.ctx, { from: m.from, id: m.id ?? null, type: m.type, text: m.text, name: m.name ?? null, at: m.at ? new Date(m.at) : undefined });
+  };
+  listConversations = async (filter: ConversationFilter) => (await E.whatsapp()).listConversations(this.ctx, filter);
+  getConversation = async (id: number) => (await E.whatsapp()).getConversation(this.ctx, id);
+  assignConversation = async (id: number, agent: string | null) => (await E.whatsapp()).assignConversation(this.ctx, id, agent);
+  closeConversation = async (id: number) => (await E.whatsapp()).closeConversation(this.ctx, id);
 
   listNotifications = async (filter: Parameters<typeof journal.listNotifications>[1]) => (await E.journal()).listNotifications(this.ctx, filter);
   listAudit = async (filter: Parameters<typeof journal.listAudit>[1]) => (await E.journal()).listAudit(this.ctx, filter);

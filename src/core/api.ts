@@ -1,11 +1,15 @@
 import { z } from 'zod';
 import { MAX_CHUNK } from './decisions.js';
 import {
+  AGENT_SYNC_MODES,
   AgentShape,
   APPROVAL_MODES,
   AuditEntryShape,
   CategoryShape,
   CHANNELS,
+  ConversationDetailShape,
+  ConversationShape,
+  CONVERSATION_STATES,
   CreateOutcomeShape,
   CustomerShape,
   DecisionResultShape,
@@ -13,10 +17,14 @@ import {
   DraftFilter,
   DraftShape,
   DryRunReportShape,
+  IncomingMessageInput,
+  LOCALES,
   NOTIFICATION_KINDS,
   NotificationShape,
   OrganizationShape,
   ParticipantsReportShape,
+  PRIORITIES,
+  ReceiveResultShape,
   RULE_SCOPES,
   SERVICE_CHANNELS,
   RuleShape,
@@ -75,6 +83,18 @@ const Settings = z.object({
   timezone: z.string(),
   'tickets.customerCreation': z.boolean(),
   'tickets.attachments': z.boolean(),
+  locale: z.enum(LOCALES),
+  'portal.url': z.string().nullable(),
+  'whatsapp.autoTicket': z.boolean(),
+  'whatsapp.emailRequired': z.boolean(),
+  'whatsapp.emailAttempts': z.number(),
+  'whatsapp.ticket.title': z.string().nullable(),
+  'whatsapp.ticket.department': z.string().nullable(),
+  'whatsapp.ticket.category': z.string().nullable(),
+  'whatsapp.ticket.type': z.string().nullable(),
+  'whatsapp.ticket.priority': z.enum(PRIORITIES),
+  'whatsapp.agentSync': z.enum(AGENT_SYNC_MODES),
+  'whatsapp.closeAfterMinutes': z.number(),
 });
 const ErrorBody = z.object({ code: z.string(), message: z.string() });
 const DecisionResult = DecisionResultShape;
@@ -114,6 +134,7 @@ export const Bodies = {
     manager: z.boolean().optional(),
     phone: z.string().optional(),
     active: z.boolean().optional(),
+    blockAutomaticMessages: z.boolean().optional(),
   }),
   customerPatch: z.strictObject({
     org: z.string().nullable().optional(),
@@ -121,6 +142,7 @@ export const Bodies = {
     active: z.boolean().optional(),
     name: z.string().optional(),
     phone: z.string().nullable().optional(),
+    blockAutomaticMessages: z.boolean().optional(),
   }),
   agent: z.strictObject({ email: z.string(), name: z.string(), departments: z.array(z.string()).optional(), admin: z.boolean().optional() }),
   agentPatch: z.strictObject({
@@ -174,6 +196,8 @@ export const Bodies = {
     serviceChannel: z.enum(SERVICE_CHANNELS, { error: `expected one of ${SERVICE_CHANNELS.join(', ')}` }).nullish(),
     statusDetail: z.string().nullish(),
     processRef: z.string().nullish(),
+    type: z.string().nullish(),
+    priority: z.enum(PRIORITIES, { error: `expected one of ${PRIORITIES.join(', ')}` }).optional(),
   }),
   /** R42. */
   topic: z.strictObject({
@@ -184,6 +208,11 @@ export const Bodies = {
   }),
   /** R39: e-mails of customers; `as` the requester (an admin token acting for them). */
   participants: z.strictObject({ emails: z.array(z.string()).min(1).max(100), as: z.string().optional() }),
+  /** One incoming WhatsApp message (`deskctl whatsapp receive`), checked in full by the engine's schema. */
+  whatsappMessage: IncomingMessageInput,
+  conversationAgent: z.strictObject({ agent: z.string().nullable() }),
+  /** A close asks nothing more; a body with keys is refused like any other. */
+  close: z.strictObject({}),
 } as const;
 
 const SeedReport = z.object({ tenant: z.string(), dryRun: z.boolean(), changed: z.boolean(), counts: z.array(z.unknown()), heldForApproval: z.array(z.string()), notes: z.array(z.string()) });
@@ -280,6 +309,26 @@ export const API = {
   approvalStats: op({ method: 'GET', path: '/stats/approvals', summary: 'Approval statistics (R23)', roles: ADMIN, response: z.array(z.record(z.string(), z.unknown())) }),
   agentSummary: op({ method: 'GET', path: '/stats/agents', summary: 'Per agent: pending, due today, overdue', roles: ADMIN, response: z.array(z.record(z.string(), z.unknown())) }),
 
+  receiveWhatsApp: op({
+    method: 'POST',
+    path: '/whatsapp/messages',
+    summary: 'One incoming WhatsApp message through the conversation flow, as the webhook takes it (R24-R31)',
+    roles: ADMIN,
+    response: ReceiveResultShape,
+    body: Bodies.whatsappMessage,
+  }),
+  listConversations: op({ method: 'GET', path: '/conversations', summary: 'WhatsApp conversations, oldest first (R29: closed after closeAfterMinutes)', roles: ADMIN, response: Page(ConversationShape), paginated: true }),
+  getConversation: op({ method: 'GET', path: '/conversations/:id', summary: 'One conversation with its messages', roles: ADMIN, response: ConversationDetailShape }),
+  assignConversation: op({
+    method: 'PUT',
+    path: '/conversations/:id/agent',
+    summary: "Assign or unassign a conversation's agent (R28)",
+    roles: ADMIN,
+    response: ConversationShape.extend({ changed: z.boolean(), ticketAgentChanged: z.boolean() }),
+    body: Bodies.conversationAgent,
+  }),
+  closeConversation: op({ method: 'POST', path: '/conversations/:id/close', summary: 'Close a conversation (R29)', roles: ADMIN, response: ConversationShape.extend(Changed.shape), body: Bodies.close }),
+
   listNotifications: op({ method: 'GET', path: '/notifications', summary: 'The notification outbox (R22)', roles: ADMIN, response: Page(Notification), paginated: true }),
   listAudit: op({ method: 'GET', path: '/audit', summary: 'The audit trail', roles: ADMIN, response: Page(AuditEntry), paginated: true }),
 } satisfies Record<string, Operation>;
@@ -322,6 +371,11 @@ export const NotificationQuery = ListQuery.extend({
   pending: queryBool,
   to: z.string().optional(),
   kind: z.enum(NOTIFICATION_KINDS, { error: `expected one of ${NOTIFICATION_KINDS.join(', ')}` }).optional(),
+});
+export const ConversationQuery = ListQuery.extend({
+  state: z.enum(CONVERSATION_STATES, { error: `expected one of ${CONVERSATION_STATES.join(', ')}` }).optional(),
+  phone: z.string().optional(),
+  customer: z.string().optional(),
 });
 export const AuditQuery = ListQuery.extend({
   action: z.string().optional(),

@@ -1,7 +1,7 @@
 import YAML from 'yaml';
 import { z } from 'zod';
 import { invalid } from './errors.js';
-import { APPROVAL_MODES, CHANNELS, Message, Name, RULE_SCOPES, SERVICE_CHANNELS, STATUSES, Subject, TimeZone, VISIBILITIES } from './schemas.js';
+import { APPROVAL_MODES, CHANNELS, Message, Name, Phone, PRIORITIES, RULE_SCOPES, SERVICE_CHANNELS, STATUSES, Subject, TimeZone, VISIBILITIES } from './schemas.js';
 import { formatPath, inspectJson } from './validate.js';
 
 /*
@@ -62,7 +62,9 @@ export const FixtureCustomer = z
     organization: Name.nullish(),
     manager: z.boolean().optional(),
     active: z.boolean().optional(),
-    phone: z.string().trim().min(1, 'must not be empty').max(50, 'at most 50 characters').nullish(),
+    phone: Phone.nullish(),
+    /** R30: the customer is sent no automatic WhatsApp message. */
+    blockAutomaticMessages: z.boolean().optional(),
   })
   .superRefine((c, ctx) => {
     if (c.manager && !c.organization) {
@@ -110,6 +112,8 @@ const REQUEST = {
   serviceChannel: z.enum(SERVICE_CHANNELS, { error: `expected one of ${SERVICE_CHANNELS.join(', ')}` }).optional(),
   statusDetail: z.string().trim().min(1, 'must not be empty').max(200, 'at most 200 characters').optional(),
   processRef: z.string().trim().min(1, 'must not be empty').max(200, 'at most 200 characters').optional(),
+  type: Name.nullish(),
+  priority: z.enum(PRIORITIES, { error: `expected one of ${PRIORITIES.join(', ')}` }).optional(),
 };
 
 export const FixtureTicket = z

@@ -19,12 +19,19 @@ export const NOTIFICATION_KINDS = [
   'ticket_solved',
   'ticket_reopened',
   'ticket_rated',
+  'whatsapp_message',
+  'account_created',
 ] as const;
 export const NOTIFICATION_CHANNELS = ['email', 'push', 'whatsapp'] as const;
 /** How a customer was served (R42: a topic may require one on its tickets). */
 export const SERVICE_CHANNELS = ['phone', 'email', 'chat', 'in-person', 'whatsapp'] as const;
 /** The customer area (R41: `tickets.customerCreation` opens or closes it): the panel and the app. */
 export const CUSTOMER_AREA_CHANNELS = ['panel', 'app'] as const;
+
+export const PRIORITIES = ['low', 'normal', 'high', 'urgent'] as const;
+export const LOCALES = ['pt-BR', 'en'] as const;
+export const AGENT_SYNC_MODES = ['creation', 'creation-and-conversation'] as const;
+export const CONVERSATION_STATES = ['awaiting_email', 'awaiting_choice', 'open', 'human', 'closed'] as const;
 
 export type ApprovalMode = (typeof APPROVAL_MODES)[number];
 export type Channel = (typeof CHANNELS)[number];
@@ -33,6 +40,10 @@ export type Visibility = (typeof VISIBILITIES)[number];
 export type RuleScope = (typeof RULE_SCOPES)[number];
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 export type ServiceChannel = (typeof SERVICE_CHANNELS)[number];
+export type Priority = (typeof PRIORITIES)[number];
+export type Locale = (typeof LOCALES)[number];
+export type AgentSyncMode = (typeof AGENT_SYNC_MODES)[number];
+export type ConversationState = (typeof CONVERSATION_STATES)[number];
 
 /** Account settings and the values of a new tenant (their validation is SETTINGS in schemas.ts). */
 export interface Settings {
@@ -44,6 +55,21 @@ export interface Settings {
   'tickets.customerCreation': boolean;
   /** R41: requests may carry attachments (every channel). */
   'tickets.attachments': boolean;
+  /** The language of what customers are sent: WhatsApp replies now, every template later. */
+  locale: Locale;
+  /** The customer portal's address: the links sent to customers (a ticket's, the password's); none when unset. */
+  'portal.url': string | null;
+  'whatsapp.autoTicket': boolean;
+  'whatsapp.emailRequired': boolean;
+  'whatsapp.emailAttempts': number;
+  /** The subject of a ticket opened from a conversation; unset: "WhatsApp" in the tenant's language. */
+  'whatsapp.ticket.title': string | null;
+  'whatsapp.ticket.department': string | null;
+  'whatsapp.ticket.category': string | null;
+  'whatsapp.ticket.type': string | null;
+  'whatsapp.ticket.priority': Priority;
+  'whatsapp.agentSync': AgentSyncMode;
+  'whatsapp.closeAfterMinutes': number;
 }
 export type SettingKey = keyof Settings;
 export const DEFAULT_SETTINGS: Settings = {
@@ -53,5 +79,17 @@ export const DEFAULT_SETTINGS: Settings = {
   timezone: 'UTC',
   'tickets.customerCreation': true,
   'tickets.attachments': true,
+  locale: 'pt-BR',
+  'portal.url': null,
+  'whatsapp.autoTicket': false,
+  'whatsapp.emailRequired': true,
+  'whatsapp.emailAttempts': 3,
+  'whatsapp.ticket.title': null,
+  'whatsapp.ticket.department': null,
+  'whatsapp.ticket.category': null,
+  'whatsapp.ticket.type': null,
+  'whatsapp.ticket.priority': 'normal',
+  'whatsapp.agentSync': 'creation',
+  'whatsapp.closeAfterMinutes': 1440,
 };
 export const SETTING_KEYS = Object.keys(DEFAULT_SETTINGS) as SettingKey[];

@@ -62,6 +62,11 @@ export const ACTIONS: Record<OperationName, string> = {
   exportStats: 'export statistics',
   approvalStats: 'read approval statistics',
   agentSummary: 'read the agent summary',
+  receiveWhatsApp: 'take WhatsApp messages',
+  listConversations: 'list conversations',
+  getConversation: 'see conversations',
+  assignConversation: 'assign conversations',
+  closeConversation: 'close conversations',
   listNotifications: 'list notifications',
   listAudit: 'read the audit trail',
 };

@@ -2,10 +2,14 @@ import { z } from 'zod';
 
 import { invisible, textProblem } from './text.js';
 import {
+  AGENT_SYNC_MODES,
   APPROVAL_MODES,
   CHANNELS,
+  CONVERSATION_STATES,
+  LOCALES,
   NOTIFICATION_CHANNELS,
   NOTIFICATION_KINDS,
+  PRIORITIES,
   RULE_SCOPES,
   SERVICE_CHANNELS,
   STATUSES,
@@ -60,6 +64,16 @@ export const TicketRef = z
   .trim()
   .regex(/^(\d+|\d{4}-\d{6,})$/, { error: 'a ticket is its id (42) or its protocol (2026-000042)', abort: true })
   .refine((s) => s.includes('-') || (Number(s) > 0 && Number.isSafeInteger(Number(s))), 'an id is a positive whole number');
+/** A phone number as people write it: digits with spaces and `+ - ( ) .`, 8 to 15 digits (E.164); compared as digits only. */
+export const Phone = z
+  .string()
+  .trim()
+  .min(1, { error: 'must not be empty', abort: true })
+  .regex(/^[0-9 +\-().]+$/, { error: 'a phone number holds digits, spaces and + - ( ) . only', abort: true })
+  .refine((s) => {
+    const n = s.replace(/\D/g, '').length;
+    return n >= 8 && n <= 15;
+  }, 'a phone number has 8 to 15 digits, with the country code (+55 11 91234-5678)');
 export const Subject = z.string().trim().min(1, 'must not be empty').max(500, 'at most 500 characters').superRefine(validText);
 export const Message = z.string().trim().min(1, 'must not be empty').max(100_000, 'at most 100000 characters').superRefine(validText);
 export const Limit = z.coerce
@@ -85,6 +99,27 @@ const Bool = z.union([
   z.enum(['true', 'false', 'yes', 'no', 'on', 'off', '1', '0']).transform((v) => ['true', 'yes', 'on', '1'].includes(v)),
 ], { error: 'expected true or false' });
 
+/** A setting that may be unset: an empty value (`settings set KEY ""`) or null unsets it. */
+const Unset = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === '' ? null : v), schema.nullable());
+const WholeNumber = (min: number, max: number) =>
+  z.coerce
+    .number({ error: 'expected a whole number' })
+    .int('expected a whole number')
+    .min(min, `at least ${min}`)
+    .max(max, `at most ${max}`);
+const HttpUrl = z
+  .string()
+  .trim()
+  .refine((s) => {
+    try {
+      const u = new URL(s);
+      return (u.protocol === 'https:' || u.protocol === 'http:') && u.username === '' && u.password === '';
+    } catch {
+      return false;
+    }
+  }, 'expected an http(s) address without a user or password, such as https://help.example.com')
+  .transform((s) => s.replace(/\/+$/, ''));
+
 /** Account settings: the keys, their value schemas and the defaults of a new tenant. */
 export const SETTINGS = {
   'approval.mode': { schema: z.enum(APPROVAL_MODES, { error: `expected one of ${APPROVAL_MODES.join(', ')}` }), default: 'disabled' },
@@ -96,6 +131,18 @@ export const SETTINGS = {
   timezone: { schema: TimeZone, default: 'UTC' },
   'tickets.customerCreation': { schema: Bool, default: true },
   'tickets.attachments': { schema: Bool, default: true },
+  locale: { schema: z.enum(LOCALES, { error: `expected one of ${LOCALES.join(', ')}` }), default: 'pt-BR' },
+  'portal.url': { schema: Unset(HttpUrl), default: null },
+  'whatsapp.autoTicket': { schema: Bool, default: false },
+  'whatsapp.emailRequired': { schema: Bool, default: true },
+  'whatsapp.emailAttempts': { schema: WholeNumber(1, 20), default: 3 },
+  'whatsapp.ticket.title': { schema: Unset(Subject), default: null },
+  'whatsapp.ticket.department': { schema: Unset(Name), default: null },
+  'whatsapp.ticket.category': { schema: Unset(Name), default: null },
+  'whatsapp.ticket.type': { schema: Unset(Name), default: null },
+  'whatsapp.ticket.priority': { schema: z.enum(PRIORITIES, { error: `expected one of ${PRIORITIES.join(', ')}` }), default: 'normal' },
+  'whatsapp.agentSync': { schema: z.enum(AGENT_SYNC_MODES, { error: `expected one of ${AGENT_SYNC_MODES.join(', ')}` }), default: 'creation' },
+  'whatsapp.closeAfterMinutes': { schema: WholeNumber(1, 525_600), default: 1440 },
 } as const satisfies Record<keyof Settings, { schema: z.ZodType; default: unknown }>;
 
 export const FieldMap = z.record(Text.min(1), Text);
@@ -128,6 +175,8 @@ export const TicketRequest = z
     statusDetail: StatusDetail.nullish(),
     /** The linked process (R19, R42: a topic may require one at creation). */
     processRef: ProcessRef.nullish(),
+    type: Name.nullish(),
+    priority: z.enum(PRIORITIES, { error: `expected one of ${PRIORITIES.join(', ')}` }).default('normal'),
   })
   .superRefine((r, ctx) => {
     if (r.channel === 'email' && r.category) {
@@ -216,6 +265,8 @@ export const DraftShape = z.object({
   conversation: z.string().nullable(),
   fields: FieldMap.nullable(),
   attachments: z.array(Attachment).nullable(),
+  type: z.string().nullable(),
+  priority: z.enum(PRIORITIES),
   createdAt: z.string(),
   /** R42 (R10: the draft keeps them; the requester's view shows the topic only). */
   topic: z.string().nullable(),
@@ -240,6 +291,8 @@ export const TicketShape = z.object({
   processRef: z.string().nullable(),
   rating: z.number().nullable(),
   ratingComment: z.string().nullable(),
+  type: z.string().nullable(),
+  priority: z.enum(PRIORITIES),
   createdAt: z.string(),
   dueAt: z.string(),
   solvedAt: z.string().nullable(),
@@ -287,6 +340,7 @@ export const NotificationShape = z.object({
   channel: z.enum(NOTIFICATION_CHANNELS),
   to: z.string(),
   subject: z.string(),
+  body: z.string().nullable(),
   createdAt: z.string(),
   deliveredAt: z.string().nullable(),
 });
@@ -330,6 +384,7 @@ export const CustomerShape = z.object({
   organization: z.string().nullable(),
   manager: z.boolean(),
   active: z.boolean(),
+  blockAutomaticMessages: z.boolean(),
   createdAt: z.string(),
 });
 export type Customer = z.infer<typeof CustomerShape>;
@@ -356,3 +411,49 @@ export const ParticipantsReportShape = z.object({
   unchanged: z.array(z.string()),
 });
 export type ParticipantsReport = z.infer<typeof ParticipantsReportShape>;
+export const ConversationShape = z.object({
+  id: z.number(),
+  phone: z.string(),
+  customer: z.string().nullable(),
+  state: z.enum(CONVERSATION_STATES),
+  agent: z.string().nullable(),
+  ticket: z.number().nullable(),
+  draft: z.number().nullable(),
+  attempts: z.number(),
+  startedAt: z.string(),
+  lastMessageAt: z.string(),
+  closedAt: z.string().nullable(),
+});
+export type Conversation = z.infer<typeof ConversationShape>;
+export const ConversationMessageShape = z.object({
+  id: z.number(),
+  direction: z.enum(['in', 'out']),
+  type: z.string(),
+  text: z.string().nullable(),
+  waId: z.string().nullable(),
+  status: z.string().nullable(),
+  createdAt: z.string(),
+});
+export const ConversationDetailShape = ConversationShape.extend({ messages: z.array(ConversationMessageShape) });
+export type ConversationDetail = z.infer<typeof ConversationDetailShape>;
+export const ReceiveResultShape = z.object({
+  duplicate: z.boolean(),
+  conversation: ConversationShape,
+  replies: z.array(z.object({ text: z.string() })),
+  ticket: TicketShape.nullable(),
+  draft: DraftShape.nullable(),
+});
+export type ReceiveResult = z.infer<typeof ReceiveResultShape>;
+/** One incoming WhatsApp message as `whatsapp receive` and the API take it. */
+export const IncomingMessageInput = z.strictObject({
+  from: Phone,
+  text: Message.nullable(),
+  type: z.string().trim().min(1).max(40).regex(/^[a-z_]+$/, 'a WhatsApp message type such as text or image').default('text'),
+  name: Name.nullish(),
+  id: z.string().trim().min(1).max(200).superRefine(validText).nullish(),
+  at: z
+    .string()
+    .refine((s) => !Number.isNaN(Date.parse(s)), 'expected an ISO-8601 time such as 2026-12-03T10:00:00Z')
+    .nullish(),
+});
+export type IncomingMessageInput = z.infer<typeof IncomingMessageInput>;

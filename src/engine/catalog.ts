@@ -4,6 +4,7 @@ import { parseInput } from '../core/validate.js';
 import { Email, Name, type Agent, type Category, type Department, type Organization } from '../core/schemas.js';
 import type { Tx } from '../store/store.js';
 import { audit, categoryId, departmentId, organizationId, type EngineContext } from './context.js';
+import { assertNotInSettings } from './settings.js';
 
 /* ---- departments (R4) ---- */
 
@@ -46,6 +47,7 @@ export async function removeDepartment(ctx: EngineContext, name: string): Promis
   return ctx.store.write(async (tx) => {
     const id = await departmentId(tx, ctx.tenantId, name);
     await assertUnused(tx, `department "${name}"`, 'department_id', id);
+    await assertNotInSettings(tx, ctx.tenantId, name);
     await tx.deleteFrom('approval_rules').where('department_id', '=', id).execute();
     await tx.deleteFrom('categories').where('department_id', '=', id).execute();
     await tx.deleteFrom('agent_departments').where('department_id', '=', id).execute();
@@ -90,6 +92,7 @@ export async function removeCategory(ctx: EngineContext, name: string, departmen
     const dept = await departmentId(tx, ctx.tenantId, department);
     const id = await categoryId(tx, ctx.tenantId, dept, department, name);
     await assertUnused(tx, `category "${name}"`, 'category_id', id);
+    await assertNotInSettings(tx, ctx.tenantId, department, name);
     await tx.deleteFrom('approval_rules').where('category_id', '=', id).execute();
     await tx.deleteFrom('categories').where('id', '=', id).execute();
     await audit(tx, ctx, 'category.remove', 'category', id, { name, department });

@@ -49,15 +49,17 @@ export interface OutboxMessage {
   channel: 'email' | 'push' | 'whatsapp';
   to: string;
   subject: string;
-  refType: 'ticket' | 'draft';
+  /** The whole text, when the subject does not say it all (a WhatsApp message). */
+  body?: string;
+  refType: 'ticket' | 'draft' | 'conversation' | 'customer';
   refId: number;
 }
 
-/** Queues notifications in the caller's transaction (R22: committed with the change, or not at all). */
-export async function notify(tx: Tx, ctx: EngineContext, messages: OutboxMessage[]): Promise<void> {
-  if (messages.length === 0) return;
+/** Queues notifications in the caller's transaction (R22: committed with the change, or not at all); returns their ids in order. */
+export async function notify(tx: Tx, ctx: EngineContext, messages: OutboxMessage[]): Promise<number[]> {
+  if (messages.length === 0) return [];
   const at = ctx.now().toISOString();
-  await tx
+  const rows = await tx
     .insertInto('notifications')
     .values(
       messages.map((m) => ({
@@ -66,12 +68,15 @@ export async function notify(tx: Tx, ctx: EngineContext, messages: OutboxMessage
         channel: m.channel,
         to_address: m.to,
         subject: m.subject,
+        body: m.body ?? null,
         ref_type: m.refType,
         ref_id: m.refId,
         created_at: at,
       })),
     )
+    .returning('id')
     .execute();
+  return rows.map((r) => r.id);
 }
 
 export async function readSettings(tx: Tx, tenantId: number): Promise<Settings> {
@@ -125,12 +130,13 @@ export interface CustomerRow {
   organization_id: number | null;
   is_manager: number;
   active: number;
+  block_automatic: number;
 }
 
 export async function findCustomer(tx: Tx, tenantId: number, email: string): Promise<CustomerRow> {
   const row = await tx
     .selectFrom('customers')
-    .select(['id', 'email', 'name', 'phone', 'organization_id', 'is_manager', 'active'])
+    .select(['id', 'email', 'name', 'phone', 'organization_id', 'is_manager', 'active', 'block_automatic'])
     .where('tenant_id', '=', tenantId)
     .where('email', '=', email)
     .where('deleted_at', 'is', null)

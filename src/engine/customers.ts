@@ -1,6 +1,6 @@
 import { conflict, invalid } from '../core/errors.js';
 import { parseInput } from '../core/validate.js';
-import { Email, Name, type Customer } from '../core/schemas.js';
+import { Email, Name, Phone, type Customer } from '../core/schemas.js';
 import type { Tx } from '../store/store.js';
 import { audit, findCustomer, organizationId, type EngineContext } from './context.js';
 
@@ -8,7 +8,7 @@ function customerQuery(tx: Tx, tenantId: number) {
   return tx
     .selectFrom('customers as c')
     .leftJoin('organizations as o', 'o.id', 'c.organization_id')
-    .select(['c.id', 'c.email', 'c.name', 'c.phone', 'o.name as organization', 'c.is_manager', 'c.active', 'c.created_at'])
+    .select(['c.id', 'c.email', 'c.name', 'c.phone', 'o.name as organization', 'c.is_manager', 'c.active', 'c.block_automatic', 'c.created_at'])
     .where('c.tenant_id', '=', tenantId)
     .where('c.deleted_at', 'is', null)
     .orderBy('c.id');
@@ -23,6 +23,7 @@ const toCustomer = (r: CustomerRow): Customer => ({
   organization: r.organization,
   manager: r.is_manager === 1,
   active: r.active === 1,
+  blockAutomaticMessages: r.block_automatic === 1,
   createdAt: r.created_at,
 });
 
@@ -41,11 +42,13 @@ export interface NewCustomer {
   manager?: boolean;
   phone?: string;
   active?: boolean;
+  blockAutomaticMessages?: boolean;
 }
 
 export async function addCustomer(ctx: EngineContext, input: NewCustomer): Promise<Customer> {
   const email = parseInput(Email, input.email, 'email');
   const name = parseInput(Name, input.name, 'name');
+  const phone = input.phone === undefined ? null : parseInput(Phone, input.phone, 'phone');
   if (input.manager && !input.org) throw invalid('org: a manager belongs to an organization; give --org (R3)');
   return ctx.store.write(async (tx) => {
     const exists = await tx
@@ -63,7 +66,8 @@ export async function addCustomer(ctx: EngineContext, input: NewCustomer): Promi
         tenant_id: ctx.tenantId,
         email,
         name,
-        phone: input.phone ?? null,
+        phone,
+        block_automatic: input.blockAutomaticMessages ? 1 : 0,
         organization_id: orgId,
         is_manager: input.manager ? 1 : 0,
         active: input.active === false ? 0 : 1,
@@ -82,12 +86,15 @@ export interface CustomerPatch {
   active?: boolean;
   name?: string;
   phone?: string | null;
+  /** R30: no automatic WhatsApp message for this customer. */
+  blockAutomaticMessages?: boolean;
 }
 
 /** Changes a customer; setting what already holds is reported as unchanged. */
 export async function setCustomer(ctx: EngineContext, emailIn: string, patch: CustomerPatch): Promise<Customer & { changed: boolean }> {
   const email = parseInput(Email, emailIn, 'email');
   const name = patch.name === undefined ? undefined : parseInput(Name, patch.name, 'name');
+  const phone = patch.phone === undefined || patch.phone === null ? patch.phone : parseInput(Phone, patch.phone, 'phone');
   return ctx.store.write(async (tx) => {
     const before = await findCustomer(tx, ctx.tenantId, email);
     const next = {
@@ -95,7 +102,8 @@ export async function setCustomer(ctx: EngineContext, emailIn: string, patch: Cu
       is_manager: patch.manager === undefined ? before.is_manager : patch.manager ? 1 : 0,
       active: patch.active === undefined ? before.active : patch.active ? 1 : 0,
       name: name ?? before.name,
-      phone: patch.phone === undefined ? before.phone : patch.phone,
+      phone: phone === undefined ? before.phone : phone,
+      block_automatic: patch.blockAutomaticMessages === undefined ? before.block_automatic : patch.blockAutomaticMessages ? 1 : 0,
     };
     if (next.is_manager === 1 && next.organization_id === null) throw invalid(`manager: ${email} belongs to no organization, so cannot be its manager (R3)`);
     const changes = Object.fromEntries(

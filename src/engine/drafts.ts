@@ -269,12 +269,16 @@ async function moveDrafts(tx: Tx, ctx: EngineContext, req: ChunkRequest, ids: nu
   const first = await reserveProtocols(tx, ctx.tenantId, ids.length);
   const due = d.instant(dueAt(now, settings['response.forecastHours']));
   await sql`INSERT INTO tickets (tenant_id, protocol, requester_id, organization_id, department_id, category_id, subject, message,
-      status, channel, visibility, conversation, fields, attachments, draft_id, created_at, due_at, updated_at, ref,
+      status, channel, visibility, conversation, fields, attachments, type, priority, draft_id, created_at, due_at, updated_at, ref,
       topic_id, service_channel, status_detail, process_ref)
     SELECT tenant_id, ${d.protocol(now.getUTCFullYear(), sql`CAST(${first} AS bigint) - 1 + row_number() OVER (ORDER BY id)`)}, requester_id, organization_id,
-      department_id, category_id, subject, message, 'open', channel, 'public', conversation, fields, attachments, id, ${at}, ${due}, ${at}, ref,
+      department_id, category_id, subject, message, 'open', channel, 'public', conversation, fields, attachments, type, priority, id, ${at}, ${due}, ${at}, ref,
       topic_id, service_channel, status_detail, process_ref
     FROM drafts WHERE id IN ${inChunk} ORDER BY id`.execute(tx);
+  // R28: a ticket opened from a WhatsApp conversation gets the conversation's agent, when of its department.
+  await sql`UPDATE tickets SET agent_id = (SELECT cv.agent_id FROM conversations cv WHERE cv.draft_id = tickets.draft_id)
+    WHERE draft_id IN ${inChunk} AND conversation IS NOT NULL AND EXISTS (SELECT 1 FROM conversations cv
+      JOIN agent_departments ad ON ad.agent_id = cv.agent_id AND ad.department_id = tickets.department_id WHERE cv.draft_id = tickets.draft_id)`.execute(tx);
   const made = sql`(SELECT t.id, t.protocol, t.draft_id, t.subject, c.email FROM tickets t JOIN customers c ON c.id = t.requester_id
     WHERE t.draft_id IS NOT NULL AND t.draft_id IN ${inChunk})`;
   await sql`INSERT INTO notifications (tenant_id, kind, channel, to_address, subject, ref_type, ref_id, created_at)

@@ -8,7 +8,7 @@ export async function listNotifications(
 ): Promise<Notification[]> {
   let q = ctx.store.db
     .selectFrom('notifications')
-    .select(['id', 'kind', 'channel', 'to_address', 'subject', 'created_at', 'delivered_at'])
+    .select(['id', 'kind', 'channel', 'to_address', 'subject', 'body', 'created_at', 'delivered_at'])
     .where('tenant_id', '=', ctx.tenantId)
     .orderBy('id');
   if (filter.pending) q = q.where('delivered_at', 'is', null);
@@ -22,6 +22,7 @@ export async function listNotifications(
     channel: r.channel as Notification['channel'],
     to: r.to_address,
     subject: r.subject,
+    body: r.body,
     createdAt: r.created_at,
     deliveredAt: r.delivered_at,
   }));

@@ -108,7 +108,7 @@ interface World {
   departments: Map<string, { id: number; categories: Map<string, number> }>;
   organizations: Map<string, { id: number; parentId: number | null }>;
   orgNameById: Map<number, string>;
-  customers: Map<string, { id: number; name: string; phone: string | null; organizationId: number | null; manager: boolean; active: boolean }>;
+  customers: Map<string, { id: number; name: string; phone: string | null; organizationId: number | null; manager: boolean; active: boolean; block: boolean }>;
   agents: Map<string, { id: number; name: string; admin: boolean; departmentIds: Set<number> }>;
   rules: Set<string>;
   topics: Map<string, { id: number } & TopicRequirements>;
@@ -143,12 +143,12 @@ async function loadWorld(tx: Tx, store: Store, tenantId: number, fixture: Lenien
   }
   const customers = await tx
     .selectFrom('customers')
-    .select(['id', 'email', 'name', 'phone', 'organization_id', 'is_manager', 'active'])
+    .select(['id', 'email', 'name', 'phone', 'organization_id', 'is_manager', 'active', 'block_automatic'])
     .where('tenant_id', '=', tenantId)
     .where('deleted_at', 'is', null)
     .execute();
   for (const c of customers) {
-    w.customers.set(c.email, { id: c.id, name: c.name, phone: c.phone, organizationId: c.organization_id, manager: c.is_manager === 1, active: c.active === 1 });
+    w.customers.set(c.email, { id: c.id, name: c.name, phone: c.phone, organizationId: c.organization_id, manager: c.is_manager === 1, active: c.active === 1, block: c.block_automatic === 1 });
   }
   for (const a of await tx.selectFrom('agents').select(['id', 'email', 'name', 'is_admin']).where('tenant_id', '=', tenantId).execute()) {
     w.agents.set(a.email, { id: a.id, name: a.name, admin: a.is_admin === 1, departmentIds: new Set() });
@@ -448,11 +448,12 @@ async function applyFixture(tx: Tx, ctx: EngineContext, inspected: InspectedFixt
         organization_id: orgId(c.organization),
         is_manager: c.manager ? 1 : 0,
         active: c.active === false ? 0 : 1,
+        block_automatic: c.blockAutomaticMessages ? 1 : 0,
         created_at: nowIso,
       };
       const { id } = await tx.insertInto('customers').values(row).returning('id').executeTakeFirstOrThrow();
       await audit(tx, ctx, 'customer.add', 'customer', id, { email: c.email, organization: c.organization ?? null, manager: Boolean(c.manager), ...source });
-      w.customers.set(c.email, { id, name: c.name, phone: row.phone, organizationId: row.organization_id, manager: row.is_manager === 1, active: row.active === 1 });
+      w.customers.set(c.email, { id, name: c.name, phone: row.phone, organizationId: row.organization_id, manager: row.is_manager === 1, active: row.active === 1, block: row.block_automatic === 1 });
       counts.customers.created++;
       continue;
     }
@@ -462,6 +463,7 @@ async function applyFixture(tx: Tx, ctx: EngineContext, inspected: InspectedFixt
       organizationId: c.organization === undefined ? before.organizationId : orgId(c.organization),
       manager: c.manager ?? before.manager,
       active: c.active ?? before.active,
+      block: c.blockAutomaticMessages ?? before.block,
     };
     const changes: Record<string, unknown> = {};
     if (after.name !== before.name) changes.name = after.name;
@@ -469,6 +471,7 @@ async function applyFixture(tx: Tx, ctx: EngineContext, inspected: InspectedFixt
     if (after.organizationId !== before.organizationId) changes.organization_id = after.organizationId;
     if (after.manager !== before.manager) changes.is_manager = after.manager ? 1 : 0;
     if (after.active !== before.active) changes.active = after.active ? 1 : 0;
+    if (after.block !== before.block) changes.block_automatic = after.block ? 1 : 0;
     if (Object.keys(changes).length === 0) {
       counts.customers.unchanged++;
       continue;
@@ -628,6 +631,8 @@ async function applyFixture(tx: Tx, ctx: EngineContext, inspected: InspectedFixt
         conversation: d.conversation ?? null,
         fields: JSON.stringify(fieldsText(d.fields)),
         attachments: JSON.stringify(d.attachments ?? []),
+        type: d.type ?? null,
+        priority: d.priority ?? 'normal',
         ref: d.ref,
         created_at: at,
         updated_at: nowIso,
@@ -675,6 +680,8 @@ async function openTicket(tx: Tx, ctx: EngineContext, t: FixtureTicket, w: World
     statusDetail: t.statusDetail ?? null,
     // The linked process goes with the request: a draft keeps it (R10) and a topic may require it (R42).
     processRef: t.processRef ?? null,
+    type: t.type ?? null,
+    priority: t.priority,
   });
   const outcome = await openRequest(tx, ctx, req, { createdAt: t.createdAt ? new Date(t.createdAt) : undefined, ref: t.ref });
   if (outcome.outcome === 'draft') {
@@ -727,6 +734,8 @@ async function recordTicket(tx: Tx, ctx: EngineContext, t: FixtureTicket, w: Wor
       visibility: t.visibility ?? 'public',
       fields: JSON.stringify(fieldsText(t.fields)),
       attachments: JSON.stringify(t.attachments ?? []),
+      type: t.type ?? null,
+      priority: t.priority ?? 'normal',
       ref: t.ref,
       status: t.status!,
       agent_id: t.agent ? w.agents.get(t.agent)!.id : null,

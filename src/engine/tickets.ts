@@ -105,6 +105,8 @@ export async function openRequest(tx: Tx, ctx: EngineContext, req: TicketRequest
     service_channel: req.serviceChannel ?? null,
     status_detail: req.statusDetail ?? null,
     process_ref: req.processRef ?? null,
+    type: req.type ?? null,
+    priority: req.priority,
   };
   if (decision.needsApproval) {
     // R10: the draft keeps everything the request had.
@@ -195,6 +197,8 @@ export interface NewTicketRow {
   fields: string;
   attachments: string;
   visibility: string;
+  type?: string | null;
+  priority?: string;
   ref?: string | null;
   /** R42. */
   topic_id?: number | null;

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { AsQuery, Bodies, AuditQuery, DraftQuery, NotificationQuery, PAGE_MAX, TicketQuery, queryBool, type OperationName } from '../core/api.js';
+import { AsQuery, Bodies, AuditQuery, ConversationQuery, DraftQuery, NotificationQuery, PAGE_MAX, TicketQuery, queryBool, type OperationName } from '../core/api.js';
 import { forbidden, invalid } from '../core/errors.js';
 import { DraftFilter, Id, TicketFilter, TicketRef } from '../core/schemas.js';
 import { parseInput } from '../core/validate.js';
@@ -201,6 +201,15 @@ export const HANDLERS: Record<OperationName, Handler> = {
   createToken: (hd, i) => hd.createToken(body('token', i)),
   listTokens: (hd) => hd.listTokens(),
   revokeToken: (hd, i) => hd.revokeToken(i.params.name!),
+
+  receiveWhatsApp: (hd, i) => hd.receiveWhatsApp(body('whatsappMessage', i)),
+  listConversations: (hd, i) => {
+    const { limit, after, as: _as, ...filter } = parseInput(ConversationQuery, i.query);
+    return page({ limit, after }, (size, cursor) => hd.listConversations({ ...filter, limit: size, after: cursor }));
+  },
+  getConversation: (hd, i) => hd.getConversation(id(i)),
+  assignConversation: (hd, i) => hd.assignConversation(id(i), body('conversationAgent', i).agent),
+  closeConversation: (hd, i) => hd.closeConversation(id(i)),
 
   listNotifications: (hd, i) => {
     const { limit, after, as: _as, ...filter } = parseInput(NotificationQuery, i.query);

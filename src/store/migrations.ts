@@ -2,6 +2,8 @@
  * Forward-only schema migrations. The database's `PRAGMA user_version` is the number of migrations
  * applied; a new one is appended here and never edited once released.
  */
+import { PHONE_DIGITS } from './phone.js';
+
 export const MIGRATIONS: readonly { name: string; sql: string }[] = [
   {
     name: 'initial schema',
@@ -243,6 +245,58 @@ CREATE INDEX drafts_created ON drafts(tenant_id, created_at);
     name: 'tickets in id order per tenant',
     sql: `
 CREATE INDEX tickets_tenant ON tickets(tenant_id);
+`,
+  },
+  {
+    // WhatsApp conversations (R24-R32): one live conversation per phone (R31), the messages both
+    // ways with WhatsApp's ids (a message id seen before has no second effect), tickets' type and
+    // priority, customers who get no automatic message (R30), and a notification's text.
+    name: 'whatsapp conversations',
+    sql: `
+CREATE TABLE conversations (
+  id              INTEGER PRIMARY KEY AUTOINCREMENT,
+  tenant_id       INTEGER NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
+  phone           TEXT NOT NULL,
+  customer_id     INTEGER REFERENCES customers(id),
+  profile_name    TEXT,
+  state           TEXT NOT NULL CHECK (state IN ('awaiting_email', 'awaiting_choice', 'open', 'human')),
+  via_choice      INTEGER NOT NULL DEFAULT 0 CHECK (via_choice IN (0, 1)),
+  attempts        INTEGER NOT NULL DEFAULT 0,
+  agent_id        INTEGER REFERENCES agents(id) ON DELETE SET NULL,
+  ticket_id       INTEGER REFERENCES tickets(id),
+  draft_id        INTEGER,
+  started_at      TEXT NOT NULL,
+  last_message_at TEXT NOT NULL,
+  closed_at       TEXT,
+  closed_by       TEXT
+);
+CREATE UNIQUE INDEX conversations_live ON conversations(tenant_id, phone) WHERE closed_at IS NULL;
+CREATE INDEX conversations_tenant ON conversations(tenant_id, id);
+CREATE INDEX conversations_draft ON conversations(draft_id) WHERE draft_id IS NOT NULL;
+CREATE TABLE whatsapp_messages (
+  id              INTEGER PRIMARY KEY AUTOINCREMENT,
+  tenant_id       INTEGER NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
+  conversation_id INTEGER NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
+  direction       TEXT NOT NULL CHECK (direction IN ('in', 'out')),
+  wa_id           TEXT,
+  type            TEXT NOT NULL,
+  body            TEXT,
+  role            TEXT CHECK (role IN ('request', 'answer')),
+  notification_id INTEGER,
+  status          TEXT,
+  status_at       TEXT,
+  error           TEXT,
+  created_at      TEXT NOT NULL
+);
+CREATE UNIQUE INDEX whatsapp_messages_wa_id ON whatsapp_messages(tenant_id, wa_id) WHERE wa_id IS NOT NULL;
+CREATE INDEX whatsapp_messages_conversation ON whatsapp_messages(conversation_id, id);
+ALTER TABLE tickets ADD COLUMN type TEXT;
+ALTER TABLE tickets ADD COLUMN priority TEXT NOT NULL DEFAULT 'normal' CHECK (priority IN ('low', 'normal', 'high', 'urgent'));
+ALTER TABLE drafts ADD COLUMN type TEXT;
+ALTER TABLE drafts ADD COLUMN priority TEXT NOT NULL DEFAULT 'normal' CHECK (priority IN ('low', 'normal', 'high', 'urgent'));
+ALTER TABLE customers ADD COLUMN block_automatic INTEGER NOT NULL DEFAULT 0 CHECK (block_automatic IN (0, 1));
+CREATE INDEX customers_phone ON customers(tenant_id, ${PHONE_DIGITS}) WHERE phone IS NOT NULL AND deleted_at IS NULL;
+ALTER TABLE notifications ADD COLUMN body TEXT;
 `,
   },
   {

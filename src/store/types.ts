@@ -18,6 +18,8 @@ export interface DB {
     active: number;
     deleted_at: string | null;
     created_at: string;
+    /** R30: 1 when the customer is sent no automatic WhatsApp message. */
+    block_automatic: Generated<number>;
   };
   agents: { id: Generated<number>; tenant_id: number; email: string; name: string; is_admin: number; created_at: string };
   agent_departments: { agent_id: number; department_id: number };
@@ -51,6 +53,8 @@ export interface DB {
     service_channel: Generated<string | null>;
     status_detail: Generated<string | null>;
     process_ref: Generated<string | null>;
+    type: string | null;
+    priority: Generated<string>;
   };
   tickets: {
     id: Generated<number>;
@@ -84,6 +88,8 @@ export interface DB {
     topic_id: Generated<number | null>;
     service_channel: Generated<string | null>;
     status_detail: Generated<string | null>;
+    type: string | null;
+    priority: Generated<string>;
   };
   /** R39: the customers who follow a ticket with its requester. */
   ticket_participants: { ticket_id: number; customer_id: number; tenant_id: number; created_at: string };
@@ -124,6 +130,41 @@ export interface DB {
     ref_id: number | null;
     created_at: string;
     delivered_at: string | null;
+    /** The whole text (a WhatsApp message's); null when the subject says it all. */
+    body: string | null;
+  };
+  conversations: {
+    id: Generated<number>;
+    tenant_id: number;
+    phone: string;
+    customer_id: number | null;
+    /** The sender's WhatsApp profile name, as last given. */
+    profile_name: string | null;
+    state: string;
+    via_choice: Generated<number>;
+    attempts: Generated<number>;
+    agent_id: number | null;
+    ticket_id: number | null;
+    draft_id: number | null;
+    started_at: string;
+    last_message_at: string;
+    closed_at: string | null;
+    closed_by: string | null;
+  };
+  whatsapp_messages: {
+    id: Generated<number>;
+    tenant_id: number;
+    conversation_id: number;
+    direction: string;
+    wa_id: string | null;
+    type: string;
+    body: string | null;
+    role: string | null;
+    notification_id: number | null;
+    status: string | null;
+    status_at: string | null;
+    error: string | null;
+    created_at: string;
   };
   api_tokens: {
     id: Generated<number>;

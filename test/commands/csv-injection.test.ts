@@ -72,7 +72,7 @@ describe('CSV formula injection is neutralised in every CSV', () => {
       [['orgs', 'add', M]],
       [['orgs', 'add', '--parent', M, '--', O]],
       [['customers', 'add', 'gerente@matriz.example', '--name', '@gerente', '--org', M, '--manager', '--phone', '+55 11 91234-5678']],
-      [['customers', 'add', 'ana@norte.example', '--name', '=ana', '--org', O, '--phone=-1']],
+      [['customers', 'add', 'ana@norte.example', '--name', '=ana', '--org', O, '--phone=-55 11 91234-5678']],
       [['agents', 'add', 'agente@x.example', '--name=-agente', '--department', D]],
       [['rules', 'add', '--department', D, '--category', C]],
       [['approval', 'set', 'departments']],
@@ -168,6 +168,12 @@ describe('CSV formula injection is neutralised in every CSV', () => {
     'profile add': [['profile', 'add', 'other', '--db', join(dir, 'x.db'), '--tenant', 'evil']],
     'profile use': [['profile', 'use', 'other']],
     'profile remove': [['profile', 'remove', 'other']],
+    'whatsapp receive': [['whatsapp', 'receive', '--from', '+55 21 90000-0001', '--text', '=cmd', '--name', '@evil']],
+    'conversations list': [['conversations', 'list']],
+    'conversations show': [['conversations', 'show', '1']],
+    'conversations assign': [['conversations', 'assign', '1', '--agent', 'agente@x.example']],
+    'conversations unassign': [['conversations', 'unassign', '1']],
+    'conversations close': [['conversations', 'close', '1']],
   };
   /** Commands that write no CSV at all, and why. */
   const NO_CSV: Record<string, string> = {

@@ -112,6 +112,11 @@ describe.each(backends)('tenancy ($name)', (backend) => {
     await hdB.addDepartment('Suporte');
     await hdB.addCustomer({ email: P.bia, name: 'Bia B' });
     await hdB.createTicket(request(P.bia));
+    // A WhatsApp conversation with its ticket and messages goes with its tenant too.
+    await hdB.setSetting('whatsapp.ticket.department', 'Suporte');
+    await hdB.setSetting('whatsapp.autoTicket', true);
+    await hdB.receiveWhatsApp({ from: '+55 11 91234-5678', text: 'oi', type: 'text' });
+    await hdB.receiveWhatsApp({ from: '+55 11 91234-5678', text: 'nova@b.example', type: 'text' });
     await hdA.createTicket(request(P.bia));
     await b.hd.close();
     expect(await hdA.removeTenant('outra')).toEqual({ removed: 'outra' });

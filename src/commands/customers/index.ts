@@ -17,6 +17,8 @@ export const SetOptions = z.object({
   inactive: z.boolean().optional(),
   name: z.string().optional(),
   phone: z.string().optional(),
+  blockAutomaticMessages: z.boolean().optional(),
+  allowAutomaticMessages: z.boolean().optional(),
 });
 export const RemoveOptions = z.object({ email: z.string() });
 
@@ -27,6 +29,7 @@ const COLUMNS: Column<Customer>[] = [
   { header: 'organization', value: (c) => c.organization ?? '' },
   { header: 'manager', value: (c) => yesNo(c.manager) },
   { header: 'active', value: (c) => yesNo(c.active) },
+  { header: 'phone', value: (c) => c.phone ?? '' },
 ];
 
 export function register(cmd: Command, ctx: Context): void {
@@ -71,6 +74,8 @@ export function register(cmd: Command, ctx: Context): void {
       .option('--inactive', 'inactive (an inactive manager triggers no approval, R3)')
       .option('--name <name>', 'a new name')
       .option('--phone <phone>', 'a new phone')
+      .option('--block-automatic-messages', 'send them no automatic WhatsApp message (R30)')
+      .option('--allow-automatic-messages', 'send them automatic WhatsApp messages again')
       .description('Change a customer; what already holds is reported, not failed'),
       SetOptions,
       (o) => set(ctx, o),
@@ -78,8 +83,9 @@ export function register(cmd: Command, ctx: Context): void {
       ['--org', '--no-org'],
       ['--manager', '--no-manager'],
       ['--active', '--inactive'],
+      ['--block-automatic-messages', '--allow-automatic-messages'],
     ),
-    ['deskctl customers set ana@norte.example --manager', 'deskctl customers set gerente@matriz.example --inactive'],
+    ['deskctl customers set ana@norte.example --manager', 'deskctl customers set gerente@matriz.example --inactive', 'deskctl customers set ana@norte.example --block-automatic-messages'],
   );
   examples(
     parsedAction(
@@ -111,8 +117,11 @@ export async function set(ctx: Context, o: z.infer<typeof SetOptions>): Promise<
     active: o.active ? true : o.inactive ? false : undefined,
     name: o.name,
     phone: o.phone,
+    blockAutomaticMessages: o.blockAutomaticMessages ? true : o.allowAutomaticMessages ? false : undefined,
   };
-  if (Object.values(patch).every((v) => v === undefined)) throw invalid('nothing to change: give --org, --manager, --active, --inactive, --name or --phone');
+  if (Object.values(patch).every((v) => v === undefined)) {
+    throw invalid('nothing to change: give --org, --manager, --active, --inactive, --name, --phone, --block-automatic-messages or --allow-automatic-messages');
+  }
   const c = await (await ctx.helpdesk()).setCustomer(o.email, patch);
   if (ctx.out.format === 'json') return ctx.out.json(c);
   ctx.out.status(c.changed ? `updated ${c.email}` : `${c.email} already as asked; nothing changed`);

@@ -5,7 +5,7 @@ import type { Command } from 'commander';
 import { Option } from 'commander';
 import { z } from 'zod';
 import { invalid } from '../../core/errors.js';
-import { CHANNELS, SERVICE_CHANNELS, type Attachment } from '../../core/schemas.js';
+import { CHANNELS, PRIORITIES, SERVICE_CHANNELS, type Attachment } from '../../core/schemas.js';
 import type { Context } from '../../context.js';
 import { collect, examples, exclusiveFlags, parsedAction } from '../shared.js';
 
@@ -30,6 +30,8 @@ export const Options = z.object({
   serviceChannel: z.string().optional(),
   statusDetail: z.string().optional(),
   process: z.string().optional(),
+  type: z.string().optional(),
+  priority: z.string().optional(),
 });
 type Options = z.infer<typeof Options>;
 
@@ -54,6 +56,8 @@ export function register(parent: Command, ctx: Context): void {
       .addOption(new Option('--service-channel <channel>', 'how the customer was served (R42)').choices(SERVICE_CHANNELS))
       .option('--status-detail <text>', 'a status detail, "status complementar" (R42)')
       .option('--process <ref>', 'the linked process (R42: a topic may require one; R19: never reopened)')
+      .option('--type <type>', 'the kind of ticket (free text: Incidente, Dúvida …)')
+      .addOption(new Option('--priority <priority>', 'how urgent it is').choices(PRIORITIES).default('normal'))
       .description('Open a ticket; when approval applies (R7) it becomes a draft for the managers'),
       Options,
       (o) => run(ctx, o),
@@ -110,6 +114,8 @@ export async function run(ctx: Context, o: Options): Promise<void> {
     ...(o.serviceChannel !== undefined ? { serviceChannel: o.serviceChannel } : {}),
     ...(o.statusDetail !== undefined ? { statusDetail: o.statusDetail } : {}),
     ...(o.process !== undefined ? { processRef: o.process } : {}),
+    type: o.type ?? null,
+    priority: o.priority,
   };
   const outcome = await (await ctx.helpdesk()).createTicket(request);
   if (ctx.out.format === 'json') return ctx.out.json(outcome);

@@ -1,0 +1,136 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { engines } from '../helpers/backends.js';
+import { deskctl, deskctlJson, startServer, tempHome } from '../helpers/bin.js';
+import { freshPgDatabase } from '../helpers/postgres.js';
+
+interface Received {
+  duplicate: boolean;
+  conversation: { id: number; state: string; customer: string | null; ticket: number | null; draft: number | null; closedAt: string | null };
+  replies: { text: string }[];
+  ticket: { id: number; protocol: string; requester: string; priority: string } | null;
+  draft: { id: number } | null;
+}
+
+/**
+ * Seed 002 told through the built binary, as an admin would try it: `whatsapp receive` walks every
+ * branch of the flow, locally and through `deskctl serve`, on both stores.
+ */
+const cases = engines.flatMap((engine) => (['local', 'remote'] as const).map((target) => ({ target, engine })));
+
+describe.each(cases)('e2e ($target, $engine): WhatsApp conversations open tickets (seed 002)', ({ target, engine }) => {
+  const home = tempHome();
+  const local: Record<string, string> = { ...home.env, DESKCTL_DB: home.db, DESKCTL_NOW: '2026-12-01T12:00:00.000Z' };
+  let env: Record<string, string> = local;
+  let server: ReturnType<typeof deskctl> | undefined;
+  let dropDatabase: (() => Promise<void>) | undefined;
+  const run = (...args: string[]) => deskctl(args, { env });
+  const ok = async (...args: string[]) => {
+    const r = await run(...args);
+    expect(r.exitCode, `deskctl ${args.join(' ')}: ${r.stderr}`).toBe(0);
+    return r;
+  };
+  const receive = (from: string, text: string, ...extra: string[]) => deskctlJson<Received>(['whatsapp', 'receive', '--from', from, '--text', text, ...extra], { env });
+
+  beforeAll(async () => {
+    if (engine === 'postgres') {
+      const made = await freshPgDatabase();
+      local.DESKCTL_DB = made.url;
+      dropDatabase = made.dispose;
+    }
+    if (target === 'remote') {
+      const { url, token, proc } = await startServer(local);
+      server = proc;
+      env = { ...home.env, DESKCTL_API_URL: url, DESKCTL_TOKEN: token };
+    }
+    await ok('departments', 'add', 'Suporte');
+    await ok('orgs', 'add', 'Matriz');
+    await ok('customers', 'add', 'gerente@matriz.example', '--name', 'Gerente', '--org', 'Matriz', '--manager');
+    await ok('customers', 'add', 'ana@matriz.example', '--name', 'Ana', '--org', 'Matriz', '--phone', '+55 11 97777-0001');
+    await ok('customers', 'add', 'rui@x.example', '--name', 'Rui', '--phone', '+55 11 97777-0002');
+  });
+
+  afterAll(async () => {
+    await dropDatabase?.();
+    if (!server) return;
+    server.kill('SIGTERM');
+    await server;
+  });
+
+  it('R24: autoTicket is refused before its department, then turned on', async () => {
+    const refused = await run('settings', 'set', 'whatsapp.autoTicket', 'true');
+    expect(refused.exitCode).toBe(1);
+    expect(refused.stderr).toContain('whatsapp.ticket.department');
+    await ok('settings', 'set', 'whatsapp.ticket.department', 'Suporte');
+    await ok('settings', 'set', 'whatsapp.ticket.priority', 'high');
+    await ok('settings', 'set', 'whatsapp.autoTicket', 'true');
+    const bad = await run('settings', 'set', 'whatsapp.ticket.priority', 'máxima');
+    expect(bad.exitCode).toBe(2);
+  });
+
+  it('R26: an unknown phone is asked for an e-mail, registered, and sent the ticket', async () => {
+    const first = await run('whatsapp', 'receive', '--from', '+55 21 98888-0001', '--name', 'Maria Souza', '--text', 'Olá, meu boleto não chegou');
+    expect(first.exitCode, first.stderr).toBe(0);
+    expect(first.stdout).toBe('Olá! Para abrirmos o seu atendimento, por favor nos envie o seu e-mail.\n');
+    expect(first.stderr).toContain('awaiting_email');
+    const wrong = await receive('5521988880001', 'é maria@');
+    expect(wrong.replies[0]!.text).toMatch(/^Não conseguimos identificar um e-mail válido/);
+    const done = await receive('5521988880001', ' maria@empresa.com.br ');
+    expect(done.conversation).toMatchObject({ state: 'open', customer: 'maria@empresa.com.br' });
+    expect(done.ticket).toMatchObject({ requester: 'maria@empresa.com.br', priority: 'high' });
+    expect(done.replies[0]!.text).toContain(done.ticket!.protocol);
+    const customers = await deskctlJson<{ email: string; name: string; phone: string }[]>(['customers', 'list'], { env });
+    expect(customers.find((c) => c.email === 'maria@empresa.com.br')).toMatchObject({ name: 'Maria Souza', phone: '+5521988880001' });
+    const mail = await deskctlJson<{ kind: string }[]>(['notifications', 'list', '--to', 'maria@empresa.com.br'], { env });
+    expect(mail.map((n) => n.kind).sort()).toEqual(['account_created', 'ticket_opened']);
+  });
+
+  it('R7/R16: a customer whose request needs approval gets a draft; the next message joins it', async () => {
+    await ok('approval', 'set', 'all-departments');
+    const r = await receive('+55 11 97777-0001', 'Preciso de acesso ao ERP', '--id', 'wamid.ana1');
+    expect(r.draft).not.toBeNull();
+    expect(r.replies[0]!.text).toMatch(/aprovada/);
+    const again = await receive('+55 11 97777-0001', 'Preciso de acesso ao ERP', '--id', 'wamid.ana1');
+    expect(again).toMatchObject({ duplicate: true, replies: [] });
+    const more = await receive('5511977770001', 'é urgente');
+    expect(more.draft!.id).toBe(r.draft!.id);
+    const draft = await deskctlJson<{ message: string }>(['drafts', 'show', String(r.draft!.id)], { env });
+    expect(draft.message).toBe('Preciso de acesso ao ERP\n\né urgente');
+    await ok('approval', 'set', 'disabled');
+  });
+
+  it('R30: a blocked customer is sent nothing automatic, and still gets a ticket', async () => {
+    await ok('customers', 'set', 'rui@x.example', '--block-automatic-messages');
+    const r = await run('whatsapp', 'receive', '--from', '+55 11 97777-0002', '--text', 'oi');
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain('no automatic reply');
+    const conv = await deskctlJson<{ ticket: number | null }[]>(['conversations', 'list', '--customer', 'rui@x.example'], { env });
+    expect(conv[0]!.ticket).not.toBeNull();
+  });
+
+  it('R29: a conversation times out (--at), the next message opens a new ticket', async () => {
+    await ok('settings', 'set', 'whatsapp.closeAfterMinutes', '60');
+    const a = await receive('+55 11 97777-0002', 'primeiro', '--at', '2026-12-01T13:00:00Z');
+    const b = await receive('+55 11 97777-0002', 'depois de duas horas', '--at', '2026-12-01T15:00:01Z');
+    expect(b.conversation.id).not.toBe(a.conversation.id);
+    expect(b.conversation.ticket).not.toBe(a.conversation.ticket);
+    const closed = await deskctlJson<{ id: number; closedAt: string }[]>(['conversations', 'list', '--state', 'closed', '--phone', '5511977770002'], { env });
+    expect(closed.map((c) => c.id)).toContain(a.conversation.id);
+  });
+
+  it('bad input is exit 2 and writes nothing', async () => {
+    const before = (await deskctlJson<unknown[]>(['conversations', 'list'], { env })).length;
+    for (const args of [
+      ['whatsapp', 'receive', '--from', 'abc', '--text', 'x'],
+      ['whatsapp', 'receive', '--from', '+55 11 97777-0009', '--text', '  '],
+      ['whatsapp', 'receive', '--from', '+55 11 97777-0009', '--text', 'x', '--at', 'ontem'],
+      ['conversations', 'show', 'x'],
+      ['conversations', 'list', '--state', 'sleeping'],
+    ]) {
+      const r = await run(...args);
+      expect(r.exitCode, `${args.join(' ')}: ${r.stderr}`).toBe(2);
+      expect(r.stderr).toMatch(/^error: /);
+    }
+    expect((await deskctlJson<unknown[]>(['conversations', 'list'], { env })).length).toBe(before);
+  });
+});
