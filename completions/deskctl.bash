@@ -45,7 +45,7 @@ _deskctl_spec() {
     'orgs help') _dk_cmds='' _dk_opts='' _dk_vopts='' ;;
     'customers') _dk_cmds='list add set remove help' _dk_opts='-h --help' _dk_vopts='' ;;
     'customers list') _dk_cmds='' _dk_opts='--org --managers -h --help' _dk_vopts='--org' ;;
-    'customers add') _dk_cmds='' _dk_opts='--name --org --manager --phone -h --help' _dk_vopts='--name --org --phone' ;;
+    'customers add') _dk_cmds='' _dk_opts='--name --org --manager --phone --block-automatic-messages -h --help' _dk_vopts='--name --org --phone' ;;
     'customers set') _dk_cmds='' _dk_opts='--org --no-org --manager --no-manager --active --inactive --name --phone --block-automatic-messages --allow-automatic-messages -h --help' _dk_vopts='--org --name --phone' ;;
     'customers remove') _dk_cmds='' _dk_opts='-h --help' _dk_vopts='' ;;
     'customers help') _dk_cmds='' _dk_opts='' _dk_vopts='' ;;

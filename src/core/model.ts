@@ -62,7 +62,7 @@ export interface Settings {
   'whatsapp.autoTicket': boolean;
   'whatsapp.emailRequired': boolean;
   'whatsapp.emailAttempts': number;
-  /** The subject of a ticket opened from a conversation; unset: "WhatsApp" in the tenant's language. */
+  /** The subject of a ticket opened from a conversation; unset: "Atendimento via WhatsApp" (or the tenant's language's). */
   'whatsapp.ticket.title': string | null;
   'whatsapp.ticket.department': string | null;
   'whatsapp.ticket.category': string | null;

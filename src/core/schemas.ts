@@ -69,11 +69,22 @@ export const Phone = z
   .string()
   .trim()
   .min(1, { error: 'must not be empty', abort: true })
+  .max(40, { error: 'at most 40 characters', abort: true })
   .regex(/^[0-9 +\-().]+$/, { error: 'a phone number holds digits, spaces and + - ( ) . only', abort: true })
   .refine((s) => {
     const n = s.replace(/\D/g, '').length;
     return n >= 8 && n <= 15;
   }, 'a phone number has 8 to 15 digits, with the country code (+55 11 91234-5678)');
+/** Whom a notification goes to: an e-mail address, or a phone (WhatsApp), kept as its digits. */
+export const Recipient = z.string().transform((s, ctx) => {
+  const asEmail = s.includes('@');
+  const r = asEmail ? Email.safeParse(s) : Phone.safeParse(s);
+  if (!r.success) {
+    ctx.addIssue({ code: 'custom', message: asEmail ? 'invalid e-mail' : 'expected an e-mail address or a phone number' });
+    return z.NEVER;
+  }
+  return asEmail ? r.data : r.data.replace(/\D/g, '');
+});
 export const Subject = z.string().trim().min(1, 'must not be empty').max(500, 'at most 500 characters').superRefine(validText);
 export const Message = z.string().trim().min(1, 'must not be empty').max(100_000, 'at most 100000 characters').superRefine(validText);
 export const Limit = z.coerce
@@ -96,17 +107,20 @@ export const TimeZone = z.string().refine(
 
 const Bool = z.union([
   z.boolean(),
-  z.enum(['true', 'false', 'yes', 'no', 'on', 'off', '1', '0']).transform((v) => ['true', 'yes', 'on', '1'].includes(v)),
+  z.preprocess(
+    (v) => (typeof v === 'string' ? v.trim().toLowerCase() : v),
+    z.enum(['true', 'false', 'yes', 'no', 'on', 'off', '1', '0']).transform((v) => ['true', 'yes', 'on', '1'].includes(v)),
+  ),
 ], { error: 'expected true or false' });
 
 /** A setting that may be unset: an empty value (`settings set KEY ""`) or null unsets it. */
 const Unset = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === '' ? null : v), schema.nullable());
+/** A whole number, or its plain decimal text (`1000`, never `1e3` or `03`). */
 const WholeNumber = (min: number, max: number) =>
-  z.coerce
-    .number({ error: 'expected a whole number' })
-    .int('expected a whole number')
-    .min(min, `at least ${min}`)
-    .max(max, `at most ${max}`);
+  z.preprocess(
+    (v) => (typeof v === 'string' ? (/^(0|[1-9][0-9]{0,8})$/.test(v.trim()) ? Number(v) : Number.NaN) : v),
+    z.number({ error: 'expected a whole number' }).int('expected a whole number').min(min, `at least ${min}`).max(max, `at most ${max}`),
+  );
 const HttpUrl = z
   .string()
   .trim()
@@ -450,10 +464,7 @@ export const IncomingMessageInput = z.strictObject({
   text: Message.nullable(),
   type: z.string().trim().min(1).max(40).regex(/^[a-z_]+$/, 'a WhatsApp message type such as text or image').default('text'),
   name: Name.nullish(),
-  id: z.string().trim().min(1).max(200).superRefine(validText).nullish(),
-  at: z
-    .string()
-    .refine((s) => !Number.isNaN(Date.parse(s)), 'expected an ISO-8601 time such as 2026-12-03T10:00:00Z')
-    .nullish(),
+  id: z.string().trim().min(1, 'must not be empty').max(200, 'at most 200 characters').superRefine(validText).nullish(),
+  at: z.iso.datetime({ offset: true, error: 'expected an ISO-8601 time with its zone, such as 2026-12-03T10:00:00Z or 2026-12-03T07:00:00-03:00' }).nullish(),
 });
 export type IncomingMessageInput = z.infer<typeof IncomingMessageInput>;

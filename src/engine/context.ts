@@ -133,10 +133,13 @@ export interface CustomerRow {
   block_automatic: number;
 }
 
+/** The columns of a CustomerRow. */
+export const CUSTOMER_COLUMNS = ['id', 'email', 'name', 'phone', 'organization_id', 'is_manager', 'active', 'block_automatic'] as const;
+
 export async function findCustomer(tx: Tx, tenantId: number, email: string): Promise<CustomerRow> {
   const row = await tx
     .selectFrom('customers')
-    .select(['id', 'email', 'name', 'phone', 'organization_id', 'is_manager', 'active', 'block_automatic'])
+    .select(CUSTOMER_COLUMNS)
     .where('tenant_id', '=', tenantId)
     .where('email', '=', email)
     .where('deleted_at', 'is', null)

@@ -60,24 +60,46 @@ export async function addCustomer(ctx: EngineContext, input: NewCustomer): Promi
       .executeTakeFirst();
     if (exists) throw conflict(`customer ${email} already exists`);
     const orgId = input.org === undefined ? null : await organizationId(tx, ctx.tenantId, input.org);
-    const { id } = await tx
-      .insertInto('customers')
-      .values({
-        tenant_id: ctx.tenantId,
-        email,
-        name,
-        phone,
-        block_automatic: input.blockAutomaticMessages ? 1 : 0,
-        organization_id: orgId,
-        is_manager: input.manager ? 1 : 0,
-        active: input.active === false ? 0 : 1,
-        created_at: ctx.now().toISOString(),
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    await audit(tx, ctx, 'customer.add', 'customer', id, { email, organization: input.org ?? null, manager: Boolean(input.manager) });
+    const id = await insertCustomer(
+      tx,
+      ctx,
+      { email, name, phone, organizationId: orgId, manager: Boolean(input.manager), active: input.active !== false, blockAutomatic: Boolean(input.blockAutomaticMessages) },
+      { organization: input.org ?? null, manager: Boolean(input.manager) },
+    );
     return toCustomer(await customerQuery(tx, ctx.tenantId).where('c.id', '=', id).executeTakeFirstOrThrow());
   }, ctx.tenantId);
+}
+
+/** A customer row as its writer takes it (values already checked). */
+export interface NewCustomerRow {
+  email: string;
+  name: string;
+  phone: string | null;
+  organizationId: number | null;
+  manager: boolean;
+  active: boolean;
+  blockAutomatic: boolean;
+}
+
+/** The one writer of a new customer row, with its audit row (`details` after the e-mail): `customers add`, a fixture, a customer registered from a WhatsApp conversation (R26). */
+export async function insertCustomer(tx: Tx, ctx: EngineContext, c: NewCustomerRow, details: Record<string, unknown> = {}, at = ctx.now()): Promise<number> {
+  const { id } = await tx
+    .insertInto('customers')
+    .values({
+      tenant_id: ctx.tenantId,
+      email: c.email,
+      name: c.name,
+      phone: c.phone,
+      organization_id: c.organizationId,
+      is_manager: c.manager ? 1 : 0,
+      active: c.active ? 1 : 0,
+      block_automatic: c.blockAutomatic ? 1 : 0,
+      created_at: at.toISOString(),
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  await audit(tx, ctx, 'customer.add', 'customer', id, { email: c.email, ...details });
+  return id;
 }
 
 export interface CustomerPatch {

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { AuditEntry, AuditFilter, Notification } from '../core/schemas.js';
+import { phoneDigits } from '../store/phone.js';
 import type { EngineContext } from './context.js';
 
 export async function listNotifications(
@@ -12,7 +13,8 @@ export async function listNotifications(
     .where('tenant_id', '=', ctx.tenantId)
     .orderBy('id');
   if (filter.pending) q = q.where('delivered_at', 'is', null);
-  if (filter.to) q = q.where('to_address', '=', filter.to);
+  // A WhatsApp message goes to a phone's digits, however the phone is written.
+  if (filter.to) q = q.where('to_address', '=', filter.to.includes('@') ? filter.to : phoneDigits(filter.to));
   if (filter.kind) q = q.where('kind', '=', filter.kind);
   if (filter.after) q = q.where('id', '>', filter.after);
   if (filter.limit) q = q.limit(filter.limit);

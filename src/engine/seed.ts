@@ -5,7 +5,8 @@ import { Name, Slug, TicketRequest, type RuleScope, type Tenant } from '../core/
 import { formatPath, parseInput } from '../core/validate.js';
 import { missingForTopic, type TopicRequirements } from '../core/topics.js';
 import type { Store, Tx } from '../store/store.js';
-import { activeManagers, audit, readSettings, type EngineContext } from './context.js';
+import { activeManagers, audit, CUSTOMER_COLUMNS, readSettings, type EngineContext } from './context.js';
+import { insertCustomer } from './customers.js';
 import { announceDraft, openRequest, writeTicket } from './tickets.js';
 
 export const SEED_KINDS = ['settings', 'departments', 'categories', 'organizations', 'customers', 'agents', 'rules', 'topics', 'tickets', 'drafts'] as const;
@@ -143,7 +144,7 @@ async function loadWorld(tx: Tx, store: Store, tenantId: number, fixture: Lenien
   }
   const customers = await tx
     .selectFrom('customers')
-    .select(['id', 'email', 'name', 'phone', 'organization_id', 'is_manager', 'active', 'block_automatic'])
+    .select(CUSTOMER_COLUMNS)
     .where('tenant_id', '=', tenantId)
     .where('deleted_at', 'is', null)
     .execute();
@@ -441,19 +442,16 @@ async function applyFixture(tx: Tx, ctx: EngineContext, inspected: InspectedFixt
     const before = w.customers.get(c.email);
     if (!before) {
       const row = {
-        tenant_id: tid,
         email: c.email,
         name: c.name,
         phone: c.phone ?? null,
-        organization_id: orgId(c.organization),
-        is_manager: c.manager ? 1 : 0,
-        active: c.active === false ? 0 : 1,
-        block_automatic: c.blockAutomaticMessages ? 1 : 0,
-        created_at: nowIso,
+        organizationId: orgId(c.organization),
+        manager: Boolean(c.manager),
+        active: c.active !== false,
+        blockAutomatic: Boolean(c.blockAutomaticMessages),
       };
-      const { id } = await tx.insertInto('customers').values(row).returning('id').executeTakeFirstOrThrow();
-      await audit(tx, ctx, 'customer.add', 'customer', id, { email: c.email, organization: c.organization ?? null, manager: Boolean(c.manager), ...source });
-      w.customers.set(c.email, { id, name: c.name, phone: row.phone, organizationId: row.organization_id, manager: row.is_manager === 1, active: row.active === 1, block: row.block_automatic === 1 });
+      const id = await insertCustomer(tx, ctx, row, { organization: c.organization ?? null, manager: row.manager, ...source });
+      w.customers.set(c.email, { id, name: c.name, phone: row.phone, organizationId: row.organizationId, manager: row.manager, active: row.active, block: row.blockAutomatic });
       counts.customers.created++;
       continue;
     }

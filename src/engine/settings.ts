@@ -49,7 +49,13 @@ async function checkTogether(tx: Tx, tenantId: number, next: Settings, key: Sett
         : 'whatsapp.ticket.department: whatsapp.autoTicket is on and needs it; turn whatsapp.autoTicket off first',
     );
   }
-  if (cat !== null && dept === null) throw precondition('whatsapp.ticket.category: set whatsapp.ticket.department first (a category belongs to a department, R4)');
+  if (cat !== null && dept === null) {
+    throw precondition(
+      key === 'whatsapp.ticket.department'
+        ? `whatsapp.ticket.department: whatsapp.ticket.category is "${cat}"; unset it first (settings set whatsapp.ticket.category "")`
+        : 'whatsapp.ticket.category: set whatsapp.ticket.department first (a category belongs to a department, R4)',
+    );
+  }
   if (key === 'whatsapp.ticket.department' && dept !== null) await departmentId(tx, tenantId, dept);
   if ((key === 'whatsapp.ticket.department' || key === 'whatsapp.ticket.category') && dept !== null && cat !== null) {
     const id = await departmentId(tx, tenantId, dept);

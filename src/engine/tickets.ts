@@ -54,6 +54,8 @@ export interface OpenOptions {
   /** The creation time (default: now); the due time follows from it (R18). */
   createdAt?: Date;
   ref?: string;
+  /** A request of the WhatsApp conversation engine, which joins a conversation's pending draft itself (R16). */
+  fromConversation?: boolean;
 }
 
 /** The creation flow inside the caller's transaction (createTicket, and seed's one transaction). */
@@ -73,7 +75,7 @@ export async function openRequest(tx: Tx, ctx: EngineContext, req: TicketRequest
   const topic = req.topic ? await findTopic(tx, ctx.tenantId, req.topic) : null;
   if (topic) assertTopicMet(topic, req);
 
-  if (req.channel === 'whatsapp' && req.conversation) {
+  if (req.channel === 'whatsapp' && req.conversation && !opts.fromConversation) {
     const appended = await appendToPendingDraft(tx, ctx, requester, req.conversation, req.message);
     if (appended) return appended;
   }
@@ -493,10 +495,21 @@ export async function assignTickets(ctx: EngineContext, ids: number[], agentEmai
       const { department_id } = await tx.selectFrom('tickets').select('department_id').where('id', '=', t.id).executeTakeFirstOrThrow();
       if (!agent.departments.has(department_id)) throw precondition(`${agent.email} does not work in department ${t.department}, the department of ticket ${t.protocol}`);
     }
-    await tx.updateTable('tickets').set({ agent_id: agent?.id ?? null, updated_at: ctx.now().toISOString() }).where('id', '=', t.id).execute();
-    await audit(tx, ctx, 'ticket.assign', 'ticket', t.id, { protocol: t.protocol, from: t.agent ?? null, to: agent?.email ?? null });
+    await writeTicketAgent(tx, ctx, t, agent);
     return true;
   });
+}
+
+/** The one writer of a ticket's agent (`tickets assign`, and a WhatsApp conversation's agent, R28), with its audit row. */
+export async function writeTicketAgent(
+  tx: Tx,
+  ctx: EngineContext,
+  t: { id: number; protocol: string; agent: string | null },
+  agent: { id: number; email: string } | null,
+  details: Record<string, unknown> = {},
+): Promise<void> {
+  await tx.updateTable('tickets').set({ agent_id: agent?.id ?? null, updated_at: ctx.now().toISOString() }).where('id', '=', t.id).execute();
+  await audit(tx, ctx, 'ticket.assign', 'ticket', t.id, { protocol: t.protocol, from: t.agent ?? null, to: agent?.email ?? null, ...details });
 }
 
 /** R20: one rating (1-5) with an optional comment, on a solved or closed ticket. */

@@ -1,13 +1,14 @@
 import { sql } from 'kysely';
 import { invalid, notFound, precondition } from '../core/errors.js';
-import { Email, Name, TicketRequest, type Conversation, type ConversationDetail, type ConversationState, type ReceiveResult, type Settings } from '../core/schemas.js';
+import { Email, Name, Phone, TicketRequest, type Conversation, type ConversationDetail, type ConversationState, type ReceiveResult, type Settings } from '../core/schemas.js';
 import { customerTexts, portalLinks, type CustomerTexts } from '../core/texts.js';
 import { textProblem } from '../core/text.js';
 import { parseInput } from '../core/validate.js';
 import { PHONE_DIGITS, phoneDigits } from '../store/phone.js';
 import type { Tx } from '../store/store.js';
-import { audit, notify, readSettings, type CustomerRow, type EngineContext } from './context.js';
-import { openRequest } from './tickets.js';
+import { audit, CUSTOMER_COLUMNS, notify, readSettings, type CustomerRow, type EngineContext } from './context.js';
+import { insertCustomer } from './customers.js';
+import { openRequest, writeTicketAgent } from './tickets.js';
 import { draftQuery, ticketQuery, toDraft, toTicket } from './views.js';
 
 /**
@@ -48,33 +49,22 @@ export interface StatusUpdate {
   error?: string | null;
 }
 
-type ConversationRow = {
-  id: number;
-  phone: string;
-  customer_id: number | null;
-  profile_name: string | null;
-  state: string;
-  via_choice: number;
-  attempts: number;
-  agent_id: number | null;
-  ticket_id: number | null;
-  draft_id: number | null;
-  started_at: string;
-  last_message_at: string;
-  closed_at: string | null;
-};
-
-const COLUMNS = ['id', 'phone', 'customer_id', 'profile_name', 'state', 'via_choice', 'attempts', 'agent_id', 'ticket_id', 'draft_id', 'started_at', 'last_message_at', 'closed_at'] as const;
-
 /** The longest text a WhatsApp message carries (the Cloud API's limit for a text body). */
 const MAX_TEXT = 4096;
+/** How far ahead of the helpdesk's clock a message's time may be (clocks differ a little). */
+const MAX_CLOCK_SKEW_MS = 5 * 60_000;
 
 export async function receiveMessage(ctx: EngineContext, m: IncomingMessage): Promise<ReceiveResult> {
   const phone = phoneDigits(m.from);
   if (phone.length < 8 || phone.length > 15) throw invalid(`from: "${m.from}" is not a phone number (8 to 15 digits with the country code)`);
-  if (m.text !== null && (textProblem(m.text) || m.text.length > 4 * MAX_TEXT)) throw invalid(`text: ${textProblem(m.text) ?? 'longer than a WhatsApp message can be'}`);
-  const at = m.at ?? ctx.now();
+  if (m.text !== null) {
+    const problem = textProblem(m.text) ?? (m.text.length > MAX_TEXT ? `at most ${MAX_TEXT} characters (a WhatsApp message's limit)` : null);
+    if (problem) throw invalid(`text: ${problem}`);
+  }
+  const now = ctx.now();
+  const at = m.at ?? now;
   if (Number.isNaN(at.getTime())) throw invalid('at: not a time');
+  if (at.getTime() > now.getTime() + MAX_CLOCK_SKEW_MS) throw invalid(`at: ${at.toISOString()} is in the future (the helpdesk's clock says ${now.toISOString()})`);
   return ctx.store.write(async (tx) => {
     if (m.id) {
       const seen = await tx.selectFrom('whatsapp_messages').select('conversation_id').where('tenant_id', '=', ctx.tenantId).where('wa_id', '=', m.id).executeTakeFirst();
@@ -108,35 +98,20 @@ class Flow {
   }
 
   async run(): Promise<void> {
-    const live = await this.tx.selectFrom('conversations').select(COLUMNS).where('tenant_id', '=', this.ctx.tenantId).where('phone', '=', this.phone).where('closed_at', 'is', null).executeTakeFirst();
-    const ended = live ? await this.ended(live) : null;
-    if (live && !ended) {
-      this.conversation = live;
+    const live = await conversationQuery(this.tx, this.ctx.tenantId).where('cv.phone', '=', this.phone).where('cv.closed_at', 'is', null).executeTakeFirst();
+    // R29 judged at the time the customer sent the message: a late delivery of a message sent while
+    // the conversation was live still joins it (the lists judge by the helpdesk's clock).
+    const end = live ? endOf(live, this.at, this.settings['whatsapp.closeAfterMinutes']) : null;
+    if (live && !end) {
+      this.conversation = rowOf(live);
       this.customer = live.customer_id === null ? null : await customerById(this.tx, live.customer_id);
       return this.continue();
     }
-    if (live && ended) await this.close(live, ended);
-    return this.start();
-  }
-
-  /** R29, and a request that is over: the conversation ends before this message. */
-  private async ended(c: ConversationRow): Promise<'timeout' | 'ticket_closed' | 'draft_rejected' | null> {
-    if (Date.parse(c.last_message_at) + this.settings['whatsapp.closeAfterMinutes'] * 60_000 < this.at.getTime()) return 'timeout';
-    if (c.state !== 'open') return null;
-    const ticketId = c.ticket_id ?? (c.draft_id === null ? null : await this.ticketOfDraft(c.draft_id));
-    if (ticketId !== null) {
-      const t = await this.tx.selectFrom('tickets').select('status').where('id', '=', ticketId).executeTakeFirst();
-      return t?.status === 'closed' ? 'ticket_closed' : null;
+    if (live && end) {
+      await this.tx.updateTable('conversations').set({ closed_at: end.at, closed_by: end.reason }).where('id', '=', live.id).execute();
+      await audit(this.tx, this.ctx, 'conversation.close', 'conversation', live.id, { reason: end.reason });
     }
-    if (c.draft_id !== null && !(await this.draftPending(c.draft_id))) return 'draft_rejected';
-    return null;
-  }
-
-  private async close(c: ConversationRow, reason: 'timeout' | 'ticket_closed' | 'draft_rejected'): Promise<void> {
-    const closedAt =
-      reason === 'timeout' ? new Date(Date.parse(c.last_message_at) + this.settings['whatsapp.closeAfterMinutes'] * 60_000).toISOString() : this.atIso;
-    await this.tx.updateTable('conversations').set({ closed_at: closedAt, closed_by: reason }).where('id', '=', c.id).execute();
-    await audit(this.tx, this.ctx, 'conversation.close', 'conversation', c.id, { reason });
+    return this.start();
   }
 
   /** A message with no live conversation starts one (R25-R27). */
@@ -157,7 +132,7 @@ class Flow {
       })
       .returning('id')
       .executeTakeFirstOrThrow();
-    this.conversation = (await this.tx.selectFrom('conversations').select(COLUMNS).where('id', '=', id).executeTakeFirstOrThrow()) as ConversationRow;
+    this.conversation = rowOf(await conversationQuery(this.tx, this.ctx.tenantId).where('cv.id', '=', id).executeTakeFirstOrThrow());
     await audit(this.tx, this.ctx, 'conversation.start', 'conversation', id, { phone: this.phone, customer: this.customer?.email ?? null, state });
     await this.record('request');
     if (state === 'open') return this.openTicket();
@@ -184,7 +159,7 @@ class Flow {
           await this.update({ state: 'human' });
           return this.reply(this.texts.withoutTicket());
         }
-        return this.reply(this.texts.choice());
+        return this.reply(this.texts.choiceAgain());
       }
       case 'awaiting_email': {
         await this.record('answer');
@@ -194,7 +169,7 @@ class Flow {
         // R27: with the choice, `emailAttempts` wrong answers offer the choice again; R26: without it, asked until answered.
         if (c.via_choice === 1 && attempts >= this.settings['whatsapp.emailAttempts']) {
           await this.update({ state: 'awaiting_choice', via_choice: 0, attempts: 0 });
-          return this.reply(this.texts.choice());
+          return this.reply(this.texts.attemptsUsed());
         }
         await this.update({ attempts });
         return this.reply(this.texts.askEmailAgain());
@@ -205,53 +180,46 @@ class Flow {
   /** A later message of a conversation with a request: its ticket gets it, or its pending draft (R16). */
   private async follow(): Promise<void> {
     const c = this.conversation;
-    if (c.ticket_id === null && c.draft_id !== null && (await this.draftPending(c.draft_id))) {
+    if (c.draft_id !== null && c.pending_draft_id !== null) {
       const draft = await this.tx.selectFrom('drafts').select('message').where('id', '=', c.draft_id).executeTakeFirstOrThrow();
       await this.tx.updateTable('drafts').set({ message: `${draft.message}\n\n${this.ticketText()}`, updated_at: this.atIso }).where('id', '=', c.draft_id).execute();
-      await audit(this.tx, this.ctx, 'draft.append', 'draft', c.draft_id, { conversation: String(c.id) });
+      await audit(this.tx, this.ctx, 'draft.append', 'draft', c.draft_id, { conversation: c.id });
       return this.reply(this.texts.draftAppended());
     }
-    const ticketId = c.ticket_id ?? (c.draft_id === null ? null : await this.ticketOfDraft(c.draft_id));
+    const ticketId = c.ticket_id ?? c.draft_ticket_id;
     if (ticketId === null) return;
     if (c.ticket_id === null) await this.update({ ticket_id: ticketId });
     await this.tx
       .insertInto('ticket_messages')
       .values({ ticket_id: ticketId, author: this.customer?.email ?? `whatsapp:${this.phone}`, body: this.ticketText(), created_at: this.atIso })
       .execute();
-    await this.tx.updateTable('tickets').set({ updated_at: this.atIso }).where('id', '=', ticketId).execute();
+    // The customer answered: a ticket waiting for them is worked on again.
+    const t = await this.tx.selectFrom('tickets').select(['status', 'protocol']).where('id', '=', ticketId).executeTakeFirstOrThrow();
+    const status = t.status === 'waiting' ? 'in_progress' : t.status;
+    await this.tx.updateTable('tickets').set({ status, updated_at: this.atIso }).where('id', '=', ticketId).execute();
+    await audit(this.tx, this.ctx, 'ticket.message', 'ticket', ticketId, { protocol: t.protocol, channel: 'whatsapp', conversation: c.id, ...(status !== t.status ? { status } : {}) });
   }
 
   /** R26: a valid e-mail links the phone to its customer, or registers a new one, then the request opens. */
   private async withEmail(email: string): Promise<void> {
-    const tid = this.ctx.tenantId;
-    let customer = await this.tx
-      .selectFrom('customers')
-      .select(['id', 'email', 'name', 'phone', 'organization_id', 'is_manager', 'active', 'block_automatic'])
-      .where('tenant_id', '=', tid)
-      .where('email', '=', email)
-      .where('deleted_at', 'is', null)
-      .executeTakeFirst();
+    let customer = (await this.tx.selectFrom('customers').select(CUSTOMER_COLUMNS).where('tenant_id', '=', this.ctx.tenantId).where('email', '=', email).where('deleted_at', 'is', null).executeTakeFirst()) ?? null;
     if (customer && customer.active !== 1) {
       // An inactive customer is not opened a ticket automatically (R25 speaks of active ones): a person goes on.
       this.customer = customer;
       await this.update({ state: 'human', customer_id: customer.id });
       return this.reply(this.texts.cannotOpen());
     }
-    if (customer) {
-      if (customer.phone === null || phoneDigits(customer.phone) !== this.phone) {
-        await this.tx.updateTable('customers').set({ phone: `+${this.phone}` }).where('id', '=', customer.id).execute();
-        await audit(this.tx, this.ctx, 'customer.set', 'customer', customer.id, { email, phone: `+${this.phone}`, from: customer.phone, source: 'whatsapp' });
-        customer = { ...customer, phone: `+${this.phone}` };
-      }
-    } else {
+    if (customer && customer.phone === null) {
+      // The phone becomes the customer's. A customer with another phone keeps it: whoever knows an
+      // e-mail may open a request for its customer, never take their phone away.
+      await this.tx.updateTable('customers').set({ phone: `+${this.phone}` }).where('id', '=', customer.id).execute();
+      await audit(this.tx, this.ctx, 'customer.set', 'customer', customer.id, { email, phone: `+${this.phone}`, source: 'whatsapp' });
+      customer = { ...customer, phone: `+${this.phone}` };
+    } else if (!customer) {
       const given = Name.safeParse(this.conversation.profile_name ?? '');
       const name = given.success ? given.data : email.slice(0, email.indexOf('@'));
-      const { id } = await this.tx
-        .insertInto('customers')
-        .values({ tenant_id: tid, email, name, phone: `+${this.phone}`, organization_id: null, is_manager: 0, active: 1, created_at: this.atIso })
-        .returning('id')
-        .executeTakeFirstOrThrow();
-      await audit(this.tx, this.ctx, 'customer.add', 'customer', id, { email, organization: null, manager: false, source: 'whatsapp' });
+      const row = { email, name, phone: `+${this.phone}`, organizationId: null, manager: false, active: true, blockAutomatic: false };
+      const id = await insertCustomer(this.tx, this.ctx, row, { organization: null, manager: false, source: 'whatsapp' });
       const mail = this.texts.accountCreated({ name, link: portalLinks(this.settings['portal.url']).password(email) });
       await notify(this.tx, this.ctx, [{ kind: 'account_created', channel: 'email', to: email, subject: mail.subject, body: mail.body, refType: 'customer', refId: id }]);
       customer = (await customerById(this.tx, id))!;
@@ -265,8 +233,8 @@ class Flow {
   private async openTicket(): Promise<void> {
     const s = this.settings;
     const department = s['whatsapp.ticket.department'];
-    if (department === null || !this.customer) {
-      // autoTicket was turned off (and its department unset) while this conversation asked for an e-mail.
+    if (!s['whatsapp.autoTicket'] || department === null || !this.customer) {
+      // autoTicket was turned off while this conversation asked for an e-mail: a person goes on.
       await this.update({ state: 'human' });
       return;
     }
@@ -290,13 +258,13 @@ class Flow {
       type: s['whatsapp.ticket.type'],
       priority: s['whatsapp.ticket.priority'],
     });
-    const outcome = await openRequest(this.tx, this.ctx, req, { createdAt: this.at });
+    const outcome = await openRequest(this.tx, this.ctx, req, { createdAt: this.at, fromConversation: true });
     if (outcome.outcome === 'draft') {
       await this.update({ state: 'open', draft_id: outcome.draft.id });
       return this.reply(this.texts.draftWaiting());
     }
     await this.update({ state: 'open', ticket_id: outcome.ticket.id });
-    if (this.conversation.agent_id !== null) await agentToTicket(this.tx, this.conversation.agent_id, outcome.ticket.id);
+    if (this.conversation.agent_id !== null) await agentToTicket(this.tx, this.ctx, this.conversation.agent_id, outcome.ticket.id);
     return this.reply(this.texts.ticketOpened({ protocol: outcome.ticket.protocol, link: portalLinks(s['portal.url']).ticket(outcome.ticket.protocol) }));
   }
 
@@ -342,7 +310,7 @@ class Flow {
     this.replies.push({ text });
   }
 
-  private async update(set: Partial<Omit<ConversationRow, 'id'>>): Promise<void> {
+  private async update(set: Partial<Pick<ConversationRow, 'state' | 'via_choice' | 'attempts' | 'customer_id' | 'ticket_id' | 'draft_id' | 'last_message_at' | 'profile_name'>>): Promise<void> {
     await this.tx.updateTable('conversations').set(set).where('id', '=', this.conversation.id).execute();
     this.conversation = { ...this.conversation, ...set };
   }
@@ -354,15 +322,6 @@ class Flow {
   private textOf(type: string, body: string | null): string {
     return body?.trim() ? body : this.texts.noText({ type });
   }
-
-  private async draftPending(draftId: number): Promise<boolean> {
-    return Boolean(await this.tx.selectFrom('drafts').select('id').where('id', '=', draftId).executeTakeFirst());
-  }
-
-  private async ticketOfDraft(draftId: number): Promise<number | null> {
-    const t = await this.tx.selectFrom('tickets').select('id').where('tenant_id', '=', this.ctx.tenantId).where('draft_id', '=', draftId).executeTakeFirst();
-    return t?.id ?? null;
-  }
 }
 
 /** A notification's subject line: the text's first line, cut short. */
@@ -372,10 +331,7 @@ const subjectOf = (text: string) => {
 };
 
 async function customerById(tx: Tx, id: number): Promise<CustomerRow | null> {
-  return (
-    (await tx.selectFrom('customers').select(['id', 'email', 'name', 'phone', 'organization_id', 'is_manager', 'active', 'block_automatic']).where('id', '=', id).executeTakeFirst()) ??
-    null
-  );
+  return (await tx.selectFrom('customers').select(CUSTOMER_COLUMNS).where('id', '=', id).executeTakeFirst()) ?? null;
 }
 
 /** R25: the active customer whose phone is this one, as digits; the oldest when several share it. */
@@ -383,7 +339,7 @@ async function customerByPhone(tx: Tx, tenantId: number, phone: string): Promise
   return (
     (await tx
       .selectFrom('customers')
-      .select(['id', 'email', 'name', 'phone', 'organization_id', 'is_manager', 'active', 'block_automatic'])
+      .select(CUSTOMER_COLUMNS)
       .where('tenant_id', '=', tenantId)
       .where(sql.raw(PHONE_DIGITS), '=', phone)
       .where('phone', 'is not', null)
@@ -394,59 +350,110 @@ async function customerByPhone(tx: Tx, tenantId: number, phone: string): Promise
   );
 }
 
-/** R28: an agent of the ticket's department becomes its agent; any other leaves the ticket as it is. Returns whether it changed. */
-async function agentToTicket(tx: Tx, agentId: number, ticketId: number): Promise<boolean> {
-  const t = await tx.selectFrom('tickets').select(['department_id', 'agent_id']).where('id', '=', ticketId).executeTakeFirstOrThrow();
-  if (t.agent_id === agentId) return false;
-  const member = await tx.selectFrom('agent_departments').select('agent_id').where('agent_id', '=', agentId).where('department_id', '=', t.department_id).executeTakeFirst();
-  if (!member) return false;
-  await tx.updateTable('tickets').set({ agent_id: agentId }).where('id', '=', ticketId).execute();
+/**
+ * R28: an agent of the ticket's department becomes its agent (audited as `ticket.assign`); an agent
+ * of another department, or a closed ticket, leaves it as it is. Returns whether it changed.
+ */
+async function agentToTicket(tx: Tx, ctx: EngineContext, agentId: number, ticketId: number): Promise<boolean> {
+  const t = await tx
+    .selectFrom('tickets as t')
+    .leftJoin('agents as a', 'a.id', 't.agent_id')
+    .select(['t.id', 't.protocol', 't.status', 't.department_id', 't.agent_id', 'a.email as agent'])
+    .where('t.id', '=', ticketId)
+    .executeTakeFirstOrThrow();
+  if (t.agent_id === agentId || t.status === 'closed') return false;
+  const agent = await tx
+    .selectFrom('agents as a')
+    .innerJoin('agent_departments as ad', 'ad.agent_id', 'a.id')
+    .select(['a.id', 'a.email'])
+    .where('a.id', '=', agentId)
+    .where('ad.department_id', '=', t.department_id)
+    .executeTakeFirst();
+  if (!agent) return false;
+  await writeTicketAgent(tx, ctx, t, agent, { source: 'whatsapp' });
   return true;
 }
 
 /* ---- what a conversation looks like from outside ---- */
 
+/** Everything about a conversation: its row, the names shown, and what says whether its request is over. */
 function conversationQuery(tx: Tx, tenantId: number) {
   return tx
     .selectFrom('conversations as cv')
     .leftJoin('customers as c', 'c.id', 'cv.customer_id')
     .leftJoin('agents as a', 'a.id', 'cv.agent_id')
     .leftJoin('drafts as dr', 'dr.id', 'cv.draft_id')
+    .leftJoin('tickets as ct', 'ct.id', 'cv.ticket_id')
     .leftJoin('tickets as dt', (j) => j.onRef('dt.draft_id', '=', 'cv.draft_id').on('dt.tenant_id', '=', tenantId))
+    .leftJoin('draft_decisions as dd', 'dd.draft_id', 'cv.draft_id')
     .select([
       'cv.id',
       'cv.phone',
-      'c.email as customer',
+      'cv.customer_id',
+      'cv.profile_name',
       'cv.state',
-      'a.email as agent',
-      'cv.ticket_id',
-      'dt.id as draft_ticket_id',
-      'dr.id as pending_draft_id',
+      'cv.via_choice',
       'cv.attempts',
+      'cv.agent_id',
+      'cv.ticket_id',
+      'cv.draft_id',
       'cv.started_at',
       'cv.last_message_at',
       'cv.closed_at',
+      'c.email as customer',
+      'c.deleted_at as customer_removed_at',
+      'a.email as agent',
+      'dr.id as pending_draft_id',
+      'dt.id as draft_ticket_id',
+      'ct.status as ticket_status',
+      'ct.closed_at as ticket_closed_at',
+      'dt.status as draft_ticket_status',
+      'dt.closed_at as draft_ticket_closed_at',
+      'dd.decided_at as draft_decided_at',
     ])
     .where('cv.tenant_id', '=', tenantId);
 }
 type ConversationViewRow = Awaited<ReturnType<ReturnType<typeof conversationQuery>['executeTakeFirstOrThrow']>>;
+type ConversationRow = ConversationViewRow;
+const rowOf = (r: ConversationViewRow): ConversationRow => r;
 
-/** R29: a conversation past `closeAfterMinutes` without a customer message is closed, stored so yet or not. */
-function toConversation(r: ConversationViewRow, now: Date, closeAfterMinutes: number): Conversation {
+type EndReason = 'timeout' | 'agent' | 'ticket_closed' | 'draft_rejected' | 'customer_removed';
+
+/**
+ * R29, once for the flow, the lists and the commands: when and why a conversation ended, or null
+ * while it is live. It ends after `closeAfterMinutes` without a customer message, when an agent
+ * closes it, when its ticket is closed, when its draft went without becoming a ticket (rejected,
+ * or removed with its customer, R15), or when its customer was removed.
+ */
+function endOf(r: ConversationViewRow, clock: Date, closeAfterMinutes: number): { at: string; reason: EndReason } | null {
+  if (r.closed_at !== null) return { at: r.closed_at, reason: 'agent' };
+  const ends: { at: string; reason: EndReason }[] = [];
   const timeout = Date.parse(r.last_message_at) + closeAfterMinutes * 60_000;
-  const closedAt = r.closed_at ?? (timeout < now.getTime() ? new Date(timeout).toISOString() : null);
+  if (timeout < clock.getTime()) ends.push({ at: new Date(timeout).toISOString(), reason: 'timeout' });
+  const closed = r.ticket_status === 'closed' ? r.ticket_closed_at : r.draft_ticket_status === 'closed' ? r.draft_ticket_closed_at : null;
+  if (closed) ends.push({ at: closed, reason: 'ticket_closed' });
+  if (r.ticket_id === null && r.draft_id !== null && r.pending_draft_id === null && r.draft_ticket_id === null) {
+    ends.push({ at: r.draft_decided_at ?? r.customer_removed_at ?? r.last_message_at, reason: 'draft_rejected' });
+  }
+  if (r.customer_removed_at) ends.push({ at: r.customer_removed_at, reason: 'customer_removed' });
+  if (ends.length === 0) return null;
+  return ends.reduce((a, b) => (Date.parse(b.at) < Date.parse(a.at) ? b : a));
+}
+
+function toConversation(r: ConversationViewRow, clock: Date, closeAfterMinutes: number): Conversation {
+  const end = endOf(r, clock, closeAfterMinutes);
   return {
     id: r.id,
     phone: r.phone,
     customer: r.customer,
-    state: closedAt ? 'closed' : (r.state as ConversationState),
+    state: end ? 'closed' : (r.state as ConversationState),
     agent: r.agent,
     ticket: r.ticket_id ?? r.draft_ticket_id,
     draft: r.pending_draft_id,
     attempts: r.attempts,
     startedAt: r.started_at,
     lastMessageAt: r.last_message_at,
-    closedAt,
+    closedAt: end?.at ?? null,
   };
 }
 
@@ -472,10 +479,22 @@ export async function listConversations(ctx: EngineContext, filter: Conversation
   const now = ctx.now();
   const cutoff = ctx.store.dialect.instant(new Date(now.getTime() - settings['whatsapp.closeAfterMinutes'] * 60_000).toISOString());
   let q = conversationQuery(db, ctx.tenantId).orderBy('cv.id');
-  if (filter.phone !== undefined) q = q.where('cv.phone', '=', phoneDigits(filter.phone));
+  if (filter.phone !== undefined) q = q.where('cv.phone', '=', phoneDigits(parseInput(Phone, filter.phone, 'phone')));
   if (filter.customer !== undefined) q = q.where('c.email', '=', parseInput(Email, filter.customer, 'customer'));
-  if (filter.state === 'closed') q = q.where((eb) => eb.or([eb('cv.closed_at', 'is not', null), eb('cv.last_message_at', '<', cutoff)]));
-  else if (filter.state !== undefined) q = q.where('cv.closed_at', 'is', null).where('cv.last_message_at', '>=', cutoff).where('cv.state', '=', filter.state);
+  if (filter.state !== undefined) {
+    // The SQL of endOf: a conversation is closed when any of its ends has come.
+    q = q.where((eb) => {
+      const ended = eb.or([
+        eb('cv.closed_at', 'is not', null),
+        eb('cv.last_message_at', '<', cutoff),
+        eb('ct.status', '=', 'closed'),
+        eb('dt.status', '=', 'closed'),
+        eb.and([eb('cv.ticket_id', 'is', null), eb('cv.draft_id', 'is not', null), eb('dr.id', 'is', null), eb('dt.id', 'is', null)]),
+        eb('c.deleted_at', 'is not', null),
+      ]);
+      return filter.state === 'closed' ? ended : eb.and([eb.not(ended), eb('cv.state', '=', filter.state!)]);
+    });
+  }
   if (filter.after) q = q.where('cv.id', '>', filter.after);
   if (filter.limit) q = q.limit(filter.limit);
   return (await q.execute()).map((r) => toConversation(r, now, settings['whatsapp.closeAfterMinutes']));
@@ -483,8 +502,7 @@ export async function listConversations(ctx: EngineContext, filter: Conversation
 
 export async function getConversation(ctx: EngineContext, id: number): Promise<ConversationDetail> {
   const db = ctx.store.db;
-  const row = await conversationQuery(db, ctx.tenantId).where('cv.id', '=', id).executeTakeFirst();
-  if (!row) throw notFound(`conversation ${id} not found`);
+  const row = await findConversation(db, ctx, id);
   const settings = await readSettings(db, ctx.tenantId);
   const messages = await db
     .selectFrom('whatsapp_messages')
@@ -498,14 +516,11 @@ export async function getConversation(ctx: EngineContext, id: number): Promise<C
   };
 }
 
-async function findConversation(tx: Tx, ctx: EngineContext, id: number): Promise<ConversationRow> {
-  const c = await tx.selectFrom('conversations').select(COLUMNS).where('tenant_id', '=', ctx.tenantId).where('id', '=', id).executeTakeFirst();
+async function findConversation(tx: Tx, ctx: EngineContext, id: number): Promise<ConversationViewRow> {
+  const c = await conversationQuery(tx, ctx.tenantId).where('cv.id', '=', id).executeTakeFirst();
   if (!c) throw notFound(`conversation ${id} not found`);
-  return c as ConversationRow;
+  return c;
 }
-
-const isOver = (c: ConversationRow, now: Date, settings: Settings) =>
-  c.closed_at !== null || Date.parse(c.last_message_at) + settings['whatsapp.closeAfterMinutes'] * 60_000 < now.getTime();
 
 /**
  * R28: a conversation's agent (null: none). When its ticket is open and `agentSync` is
@@ -517,7 +532,7 @@ export async function assignConversation(ctx: EngineContext, id: number, agentEm
     const settings = await readSettings(tx, ctx.tenantId);
     const c = await findConversation(tx, ctx, id);
     // Closed conversations are history: nothing changes them.
-    if (isOver(c, ctx.now(), settings)) throw precondition(`conversation ${id} is closed; the customer's next message starts a new one`);
+    if (endOf(c, ctx.now(), settings['whatsapp.closeAfterMinutes'])) throw precondition(`conversation ${id} is closed; the customer's next message starts a new one`);
     let agentId: number | null = null;
     if (email !== null) {
       const agent = await tx.selectFrom('agents').select('id').where('tenant_id', '=', ctx.tenantId).where('email', '=', email).executeTakeFirst();
@@ -528,13 +543,13 @@ export async function assignConversation(ctx: EngineContext, id: number, agentEm
     let ticketAgentChanged = false;
     if (changed) {
       await tx.updateTable('conversations').set({ agent_id: agentId }).where('id', '=', id).execute();
-      const ticketId = c.ticket_id ?? (c.draft_id === null ? null : ((await tx.selectFrom('tickets').select('id').where('draft_id', '=', c.draft_id).executeTakeFirst())?.id ?? null));
+      const ticketId = c.ticket_id ?? c.draft_ticket_id;
       if (agentId !== null && ticketId !== null && settings['whatsapp.agentSync'] === 'creation-and-conversation') {
-        ticketAgentChanged = await agentToTicket(tx, agentId, ticketId);
+        ticketAgentChanged = await agentToTicket(tx, ctx, agentId, ticketId);
       }
-      await audit(tx, ctx, email === null ? 'conversation.unassign' : 'conversation.assign', 'conversation', id, { agent: email, ticket: ticketAgentChanged ? ticketId : null });
+      await audit(tx, ctx, email === null ? 'conversation.unassign' : 'conversation.assign', 'conversation', id, { agent: email });
     }
-    const view = toConversation(await conversationQuery(tx, ctx.tenantId).where('cv.id', '=', id).executeTakeFirstOrThrow(), ctx.now(), settings['whatsapp.closeAfterMinutes']);
+    const view = toConversation(await findConversation(tx, ctx, id), ctx.now(), settings['whatsapp.closeAfterMinutes']);
     return { ...view, changed, ticketAgentChanged };
   }, ctx.tenantId);
 }
@@ -544,12 +559,12 @@ export async function closeConversation(ctx: EngineContext, id: number): Promise
   return ctx.store.write(async (tx) => {
     const settings = await readSettings(tx, ctx.tenantId);
     const c = await findConversation(tx, ctx, id);
-    const changed = !isOver(c, ctx.now(), settings);
+    const changed = !endOf(c, ctx.now(), settings['whatsapp.closeAfterMinutes']);
     if (changed) {
       await tx.updateTable('conversations').set({ closed_at: ctx.now().toISOString(), closed_by: 'agent' }).where('id', '=', id).execute();
       await audit(tx, ctx, 'conversation.close', 'conversation', id, { reason: 'agent' });
     }
-    const view = toConversation(await conversationQuery(tx, ctx.tenantId).where('cv.id', '=', id).executeTakeFirstOrThrow(), ctx.now(), settings['whatsapp.closeAfterMinutes']);
+    const view = toConversation(await findConversation(tx, ctx, id), ctx.now(), settings['whatsapp.closeAfterMinutes']);
     return { ...view, changed };
   }, ctx.tenantId);
 }
@@ -575,6 +590,7 @@ export async function updateMessageStatuses(ctx: EngineContext, updates: StatusU
         .set({ status: u.status, status_at: u.at.toISOString(), error: u.status === 'failed' ? (u.error ?? 'failed') : null })
         .where('id', '=', m.id)
         .execute();
+      await audit(tx, ctx, 'whatsapp.status', 'whatsapp_message', m.id, { status: u.status });
       updated++;
     }
     return { updated };

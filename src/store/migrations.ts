@@ -2,8 +2,6 @@
  * Forward-only schema migrations. The database's `PRAGMA user_version` is the number of migrations
  * applied; a new one is appended here and never edited once released.
  */
-import { PHONE_DIGITS } from './phone.js';
-
 export const MIGRATIONS: readonly { name: string; sql: string }[] = [
   {
     name: 'initial schema',
@@ -295,7 +293,7 @@ ALTER TABLE tickets ADD COLUMN priority TEXT NOT NULL DEFAULT 'normal' CHECK (pr
 ALTER TABLE drafts ADD COLUMN type TEXT;
 ALTER TABLE drafts ADD COLUMN priority TEXT NOT NULL DEFAULT 'normal' CHECK (priority IN ('low', 'normal', 'high', 'urgent'));
 ALTER TABLE customers ADD COLUMN block_automatic INTEGER NOT NULL DEFAULT 0 CHECK (block_automatic IN (0, 1));
-CREATE INDEX customers_phone ON customers(tenant_id, ${PHONE_DIGITS}) WHERE phone IS NOT NULL AND deleted_at IS NULL;
+CREATE INDEX customers_phone ON customers(tenant_id, replace(replace(replace(replace(replace(replace(phone, ' ', ''), '+', ''), '-', ''), '(', ''), ')', ''), '.', '')) WHERE phone IS NOT NULL AND deleted_at IS NULL;
 ALTER TABLE notifications ADD COLUMN body TEXT;
 `,
   },

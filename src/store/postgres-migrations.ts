@@ -8,8 +8,6 @@
  *
  * Every index names the query that needs it; a unique one, the rule it holds.
  */
-import { PHONE_DIGITS } from './phone.js';
-
 export const POSTGRES_MIGRATIONS: readonly { name: string; sql: string }[] = [
   {
     name: 'initial schema',
@@ -302,7 +300,7 @@ ALTER TABLE drafts ADD COLUMN type text;
 ALTER TABLE drafts ADD COLUMN priority text NOT NULL DEFAULT 'normal' CHECK (priority IN ('low', 'normal', 'high', 'urgent'));
 ALTER TABLE customers ADD COLUMN block_automatic boolean NOT NULL DEFAULT false;
 -- a WhatsApp message finds its customer by the phone's digits (R25)
-CREATE INDEX customers_phone ON customers(tenant_id, (${PHONE_DIGITS})) WHERE phone IS NOT NULL AND deleted_at IS NULL;
+CREATE INDEX customers_phone ON customers(tenant_id, (replace(replace(replace(replace(replace(replace(phone, ' ', ''), '+', ''), '-', ''), '(', ''), ')', ''), '.', ''))) WHERE phone IS NOT NULL AND deleted_at IS NULL;
 ALTER TABLE notifications ADD COLUMN body text;
 `,
   },

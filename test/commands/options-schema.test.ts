@@ -95,7 +95,7 @@ describe("house style, a command file: each command's options are parsed by one 
     const db = join(mkdtempSync(join(tmpdir(), 'deskctl-options-')), 'never.db');
     const r = await runDeskctl(['notifications', 'list', '--limit', '0', '--to', 'nope'], { env: { DESKCTL_DB: db } });
     expect(r.exitCode).toBe(2);
-    expect(r.stderr).toBe('error: to: invalid e-mail; limit: must be a positive whole number\n');
+    expect(r.stderr).toBe('error: to: expected an e-mail address or a phone number; limit: must be a positive whole number\n');
     const rate = await runDeskctl(['tickets', 'rate', '1', '9'], { env: { DESKCTL_DB: db } });
     expect(rate.exitCode).toBe(2);
     expect(rate.stderr).toBe('error: rating: a rating is from 1 to 5\n');

@@ -86,7 +86,7 @@ const CASES: Case[] = [
     settings: { ...AUTO, 'whatsapp.emailRequired': false },
     steps: [
       { text: 'Olá', state: 'awaiting_choice', replies: ['choice'] },
-      { text: 'talvez', state: 'awaiting_choice', replies: ['choice'] },
+      { text: 'talvez', state: 'awaiting_choice', replies: ['choiceAgain'] },
       { text: ' 2 ', state: 'human', replies: ['withoutTicket'], has: null },
       { text: 'alguém aí?', state: 'human', replies: [], has: null },
     ],
@@ -98,7 +98,7 @@ const CASES: Case[] = [
       { text: 'Olá', state: 'awaiting_choice', replies: ['choice'] },
       { text: '1', state: 'awaiting_email', replies: ['askEmail'] },
       { text: 'não', state: 'awaiting_email', replies: ['askEmailAgain'] },
-      { text: 'não sei', state: 'awaiting_choice', replies: ['choice'] },
+      { text: 'não sei', state: 'awaiting_choice', replies: ['attemptsUsed'] },
       { text: '1', state: 'awaiting_email', replies: ['askEmail'] },
       { text: 'novo@cliente.com.br', state: 'open', replies: [/^Pronto!/], has: 'ticket' },
     ],
@@ -130,8 +130,11 @@ describe.each(backends)('WhatsApp conversations ($name)', (backend) => {
     hd = opened.hd;
   });
 
-  const say = (text: string, extra: { name?: string; id?: string; at?: string; from?: string } = {}) =>
-    hd.receiveWhatsApp({ from: extra.from ?? PHONE, text, type: 'text', name: extra.name ?? null, id: extra.id ?? null, at: extra.at ?? null });
+  /** A message from the phone; its time (`at`) moves the backend's clock along (a message is never from the future). */
+  const say = (text: string, extra: { name?: string; id?: string; at?: string; from?: string } = {}) => {
+    if (extra.at && Date.parse(extra.at) > Date.parse(o.env.DESKCTL_NOW ?? START)) o.env.DESKCTL_NOW = extra.at;
+    return hd.receiveWhatsApp({ from: extra.from ?? PHONE, text, type: 'text', name: extra.name ?? null, id: extra.id ?? null, at: extra.at ?? null });
+  };
   const set = async (settings: Record<string, unknown>) => {
     for (const [k, v] of Object.entries(settings)) await hd.setSetting(k, v);
   };
@@ -321,12 +324,141 @@ describe.each(backends)('WhatsApp conversations ($name)', (backend) => {
     expect(s).toMatchObject({ 'whatsapp.autoTicket': true, 'whatsapp.emailRequired': true, 'whatsapp.emailAttempts': 3, 'whatsapp.ticket.priority': 'normal', 'whatsapp.agentSync': 'creation', 'whatsapp.closeAfterMinutes': 1440, locale: 'pt-BR' });
   });
 
-  it('R32: statuses move an outbound message forward only; unknown ids change nothing', async () => {
+  it('R22: every automatic reply is in the conversation as a queued outbound message', async () => {
     await set(AUTO);
     const r = await say('Olá');
     const conv = await hd.getConversation(r.conversation.id);
     const out = conv.messages.filter((m) => m.direction === 'out');
-    expect(out.map((m) => m.status)).toEqual(['queued']);
+    expect(out.map((m) => [m.text, m.status])).toEqual([[pt.askEmail(), 'queued']]);
+  });
+
+  it('R29: a conversation whose ticket is closed is closed from that moment; the next message starts a new one', async () => {
+    await set(AUTO);
+    await hd.setCustomer(P.solo, { phone: PHONE });
+    const first = await say('Olá');
+    o.env.DESKCTL_NOW = later(5);
+    await hd.closeTickets([first.ticket!.id]);
+    const [listed] = await hd.listConversations({ phone: PHONE });
+    expect(listed).toMatchObject({ state: 'closed', closedAt: later(5) });
+    expect(await hd.listConversations({ state: 'open' })).toEqual([]);
+    expect((await hd.listConversations({ state: 'closed' })).map((c) => c.id)).toEqual([first.conversation.id]);
+    await expectCode(hd.assignConversation(first.conversation.id, P.agent), 'precondition_failed');
+    const next = await say('de novo', { at: later(6) });
+    expect(next.conversation.id).not.toBe(first.conversation.id);
+    expect(next.ticket!.id).not.toBe(first.ticket!.id);
+  });
+
+  it('R29: a conversation whose draft was rejected is listed closed before any new message', async () => {
+    await set({ ...AUTO, 'approval.mode': 'all-departments' });
+    await hd.setCustomer(P.ana, { phone: PHONE });
+    const r = await say('Preciso de acesso');
+    await hd.decideDrafts({ decision: 'reject', ids: [r.draft!.id] });
+    const [listed] = await hd.listConversations({});
+    expect(listed!.state).toBe('closed');
+    expect(listed!.draft).toBeNull();
+  });
+
+  it('R29: a removed customer ends their conversation (R15: their draft goes with them)', async () => {
+    await set({ ...AUTO, 'approval.mode': 'all-departments' });
+    await hd.setCustomer(P.ana, { phone: PHONE });
+    const r = await say('Preciso de acesso');
+    await hd.removeCustomer(P.ana);
+    expect((await hd.listConversations({}))[0]!.state).toBe('closed');
+    // The phone is nobody's now: a new conversation asks for an e-mail.
+    const next = await say('olá?');
+    expect(next.conversation.id).not.toBe(r.conversation.id);
+    expect(next.conversation.state).toBe('awaiting_email');
+  });
+
+  it('R25: autoTicket turned off while an e-mail is asked for: the e-mail registers the customer, no ticket opens, a person goes on', async () => {
+    await set(AUTO);
+    await say('Olá');
+    await hd.setSetting('whatsapp.autoTicket', false);
+    const r = await say('novo@cliente.com.br');
+    expect(r.conversation).toMatchObject({ state: 'human', customer: 'novo@cliente.com.br' });
+    expect(r.ticket).toBeNull();
+    expect(await hd.listTickets({})).toEqual([]);
+  });
+
+  it("R26: the phone is linked to a customer without one; a customer with another phone keeps theirs", async () => {
+    await set(AUTO);
+    await say('Olá');
+    await say(P.solo);
+    expect((await hd.listCustomers({})).find((c) => c.email === P.solo)!.phone).toBe(`+${DIGITS}`);
+    // The next conversation of that phone knows the customer: no e-mail question.
+    await hd.closeConversation((await hd.listConversations({}))[0]!.id);
+    expect((await say('de novo')).conversation).toMatchObject({ state: 'open', customer: P.solo });
+    // Someone else's phone giving solo's e-mail opens a request for solo but never takes the phone.
+    const other = '+55 21 95555-0000';
+    await say('oi', { from: other });
+    const r = await say(P.solo, { from: other });
+    expect(r.conversation.customer).toBe(P.solo);
+    expect((await hd.listCustomers({})).find((c) => c.email === P.solo)!.phone).toBe(`+${DIGITS}`);
+  });
+
+  it('R10/R24: a draft from a conversation keeps its type and priority through approval', async () => {
+    await set({ ...AUTO, 'approval.mode': 'all-departments', 'whatsapp.ticket.type': 'Incidente', 'whatsapp.ticket.priority': 'urgent', 'whatsapp.ticket.category': 'Acesso' });
+    await hd.setCustomer(P.ana, { phone: PHONE });
+    const r = await say('Sem acesso');
+    expect(r.draft).toMatchObject({ type: 'Incidente', priority: 'urgent', category: 'Acesso', channel: 'whatsapp' });
+    const decided = await hd.decideDrafts({ decision: 'approve', ids: [r.draft!.id] });
+    if (decided.dryRun) throw new Error('dry run');
+    const t = await hd.getTicket(String(decided.results[0]!.ticket!.id));
+    expect(t).toMatchObject({ type: 'Incidente', priority: 'urgent', category: 'Acesso', channel: 'whatsapp' });
+  });
+
+  it("R30: a blocked customer's request that becomes a draft is not answered either", async () => {
+    await set({ ...AUTO, 'approval.mode': 'all-departments' });
+    await hd.setCustomer(P.ana, { phone: PHONE, blockAutomaticMessages: true });
+    const r = await say('Preciso de acesso');
+    expect(r.draft).not.toBeNull();
+    expect(r.replies).toEqual([]);
+    expect((await say('urgente')).replies).toEqual([]);
+    expect(await hd.listNotifications({ kind: 'whatsapp_message' })).toEqual([]);
+  });
+
+  it("R25: a customer's later message on a solved ticket is added and audited; the status stays", async () => {
+    await set(AUTO);
+    await hd.setCustomer(P.solo, { phone: PHONE });
+    const r = await say('Olá');
+    await hd.solveTickets([r.ticket!.id]);
+    await say('obrigado');
+    expect((await hd.getTicket(String(r.ticket!.id))).status).toBe('solved');
+    expect((await hd.listAudit({ action: 'ticket.message' })).map((e) => e.entityId)).toEqual([String(r.ticket!.id)]);
+  });
+
+  it('R16: a manual request on a conversation id never joins the engine\'s conversation draft, nor the other way', async () => {
+    await set({ ...AUTO, 'approval.mode': 'all-departments' });
+    const manual = await hd.createTicket({ requester: P.ana, department: 'Suporte', subject: 'manual', message: 'm', channel: 'whatsapp', conversation: '1' });
+    expect(manual.outcome).toBe('draft');
+    await hd.setCustomer(P.ana, { phone: PHONE });
+    const r = await say('pelo WhatsApp');
+    expect(r.draft!.id).not.toBe(manual.outcome === 'draft' ? manual.draft.id : 0);
+  });
+
+  it('R31: the first messages of a new phone arriving at once start one conversation, each message once', async () => {
+    await set(AUTO);
+    const results = await Promise.all(Array.from({ length: 8 }, (_, i) => say(`mensagem ${i}`, { id: `wamid.burst${i}` })));
+    expect(new Set(results.map((r) => r.conversation.id)).size).toBe(1);
+    const conv = await hd.getConversation(results[0]!.conversation.id);
+    expect(conv.messages.filter((m) => m.direction === 'in')).toHaveLength(8);
+    // One e-mail question, then a request to send the e-mail for every other message.
+    expect(conv.messages.filter((m) => m.direction === 'out').map((m) => m.text)).toEqual([pt.askEmail(), ...Array(7).fill(pt.askEmailAgain())]);
+    expect(await hd.listConversations({})).toHaveLength(1);
+  });
+
+  it('R1: another tenant sees none of the conversations', async () => {
+    await set(AUTO);
+    const r = await say('Olá');
+    await hd.createTenant('outra').catch(() => undefined);
+    const other = await backend.open({ file: o.file, tenant: 'outra' }).catch(() => null);
+    if (!other) return; // over the API tenants are made on the server; the isolation suite covers the API
+    try {
+      await expectCode(other.hd.getConversation(r.conversation.id), 'not_found');
+      expect(await other.hd.listConversations({})).toEqual([]);
+    } finally {
+      await other.close();
+    }
   });
 
   it('bad input: a phone that is no phone, an empty text, unknown fields are refused and nothing is written', async () => {

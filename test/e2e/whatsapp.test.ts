@@ -19,7 +19,7 @@ const cases = engines.flatMap((engine) => (['local', 'remote'] as const).map((ta
 
 describe.each(cases)('e2e ($target, $engine): WhatsApp conversations open tickets (seed 002)', ({ target, engine }) => {
   const home = tempHome();
-  const local: Record<string, string> = { ...home.env, DESKCTL_DB: home.db, DESKCTL_NOW: '2026-12-01T12:00:00.000Z' };
+  const local: Record<string, string> = { ...home.env, DESKCTL_DB: home.db, DESKCTL_NOW: '2026-12-01T18:00:00.000Z' };
   let env: Record<string, string> = local;
   let server: ReturnType<typeof deskctl> | undefined;
   let dropDatabase: (() => Promise<void>) | undefined;
@@ -47,6 +47,7 @@ describe.each(cases)('e2e ($target, $engine): WhatsApp conversations open ticket
     await ok('customers', 'add', 'gerente@matriz.example', '--name', 'Gerente', '--org', 'Matriz', '--manager');
     await ok('customers', 'add', 'ana@matriz.example', '--name', 'Ana', '--org', 'Matriz', '--phone', '+55 11 97777-0001');
     await ok('customers', 'add', 'rui@x.example', '--name', 'Rui', '--phone', '+55 11 97777-0002');
+    await ok('customers', 'add', 'lia@x.example', '--name', 'Lia', '--phone', '+55 11 97777-0003');
   });
 
   afterAll(async () => {
@@ -70,10 +71,10 @@ describe.each(cases)('e2e ($target, $engine): WhatsApp conversations open ticket
   it('R26: an unknown phone is asked for an e-mail, registered, and sent the ticket', async () => {
     const first = await run('whatsapp', 'receive', '--from', '+55 21 98888-0001', '--name', 'Maria Souza', '--text', 'Olá, meu boleto não chegou');
     expect(first.exitCode, first.stderr).toBe(0);
-    expect(first.stdout).toBe('Olá! Para abrirmos o seu atendimento, por favor nos envie o seu e-mail.\n');
+    expect(first.stdout).toBe('Olá! Para darmos andamento ao seu atendimento, por favor, informe o seu e-mail.\n');
     expect(first.stderr).toContain('awaiting_email');
     const wrong = await receive('5521988880001', 'é maria@');
-    expect(wrong.replies[0]!.text).toMatch(/^Não conseguimos identificar um e-mail válido/);
+    expect(wrong.replies[0]!.text).toMatch(/^Não conseguimos validar o e-mail/);
     const done = await receive('5521988880001', ' maria@empresa.com.br ');
     expect(done.conversation).toMatchObject({ state: 'open', customer: 'maria@empresa.com.br' });
     expect(done.ticket).toMatchObject({ requester: 'maria@empresa.com.br', priority: 'high' });
@@ -110,12 +111,20 @@ describe.each(cases)('e2e ($target, $engine): WhatsApp conversations open ticket
 
   it('R29: a conversation times out (--at), the next message opens a new ticket', async () => {
     await ok('settings', 'set', 'whatsapp.closeAfterMinutes', '60');
-    const a = await receive('+55 11 97777-0002', 'primeiro', '--at', '2026-12-01T13:00:00Z');
-    const b = await receive('+55 11 97777-0002', 'depois de duas horas', '--at', '2026-12-01T15:00:01Z');
+    // Messages sent earlier in the day, delivered now: each is judged at the time it was sent.
+    const a = await receive('+55 11 97777-0003', 'primeiro', '--at', '2026-12-01T13:00:00Z');
+    const b = await receive('+55 11 97777-0003', 'depois de duas horas', '--at', '2026-12-01T15:00:01-00:00');
     expect(b.conversation.id).not.toBe(a.conversation.id);
     expect(b.conversation.ticket).not.toBe(a.conversation.ticket);
-    const closed = await deskctlJson<{ id: number; closedAt: string }[]>(['conversations', 'list', '--state', 'closed', '--phone', '5511977770002'], { env });
-    expect(closed.map((c) => c.id)).toContain(a.conversation.id);
+    const closed = await deskctlJson<{ id: number; closedAt: string }[]>(['conversations', 'list', '--state', 'closed', '--phone', '5511977770003'], { env });
+    expect(closed.map((c) => [c.id, c.closedAt])).toEqual([
+      [a.conversation.id, '2026-12-01T14:00:00.000Z'],
+      // By the helpdesk's clock (18:00) the second one has timed out too.
+      [b.conversation.id, '2026-12-01T16:00:01.000Z'],
+    ]);
+    const future = await run('whatsapp', 'receive', '--from', '+55 11 97777-0003', '--text', 'x', '--at', '2026-12-02T18:00:00Z');
+    expect(future.exitCode).toBe(2);
+    expect(future.stderr).toContain('in the future');
   });
 
   it('bad input is exit 2 and writes nothing', async () => {

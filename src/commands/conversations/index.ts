@@ -92,7 +92,7 @@ export async function assign(ctx: Context, id: number, agent: string | null): Pr
   if (!c.changed) return ctx.out.status(`conversation ${id} already ${agent ? `has agent ${agent}` : 'has no agent'}; nothing changed`);
   ctx.out.status(
     agent
-      ? `conversation ${id} is now ${agent}'s${c.ticketAgentChanged ? `, and so is ticket ${c.ticket} (R28)` : ''}`
+      ? `conversation ${id} is now ${agent}'s${c.ticketAgentChanged ? `, and so is ticket ${c.ticket} (R28)` : c.ticket ? `; ticket ${c.ticket} keeps its agent (R28: whatsapp.agentSync, and only an agent of its department)` : ''}`
       : `conversation ${id} has no agent now${c.ticket ? `; ticket ${c.ticket} keeps its agent (R28)` : ''}`,
   );
 }

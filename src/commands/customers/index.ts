@@ -7,7 +7,14 @@ import type { Column } from '../../output/render.js';
 import { examples, exclusiveFlags, parsedAction, yesNo } from '../shared.js';
 
 export const ListOptions = z.object({ org: z.string().optional(), managers: z.boolean().optional() });
-export const AddOptions = z.object({ email: z.string(), name: z.string(), org: z.string().optional(), manager: z.boolean().optional(), phone: z.string().optional() });
+export const AddOptions = z.object({
+  email: z.string(),
+  name: z.string(),
+  org: z.string().optional(),
+  manager: z.boolean().optional(),
+  phone: z.string().optional(),
+  blockAutomaticMessages: z.boolean().optional(),
+});
 /** commander turns --no-org into org: false and --no-manager into manager: false. */
 export const SetOptions = z.object({
   email: z.string(),
@@ -30,6 +37,7 @@ const COLUMNS: Column<Customer>[] = [
   { header: 'manager', value: (c) => yesNo(c.manager) },
   { header: 'active', value: (c) => yesNo(c.active) },
   { header: 'phone', value: (c) => c.phone ?? '' },
+  { header: 'automatic messages', value: (c) => (c.blockAutomaticMessages ? 'blocked' : '') },
 ];
 
 export function register(cmd: Command, ctx: Context): void {
@@ -53,7 +61,8 @@ export function register(cmd: Command, ctx: Context): void {
         .requiredOption('--name <name>', "the customer's name")
         .option('--org <name>', 'the organization they belong to (at most one, R3)')
         .option('--manager', 'a manager of that organization: decides its drafts (R13)')
-        .option('--phone <phone>', 'phone (WhatsApp)')
+        .option('--phone <phone>', 'phone, with the country code (WhatsApp finds the customer by it)')
+        .option('--block-automatic-messages', 'send them no automatic WhatsApp message (R30)')
         .description('Add a customer'),
       AddOptions,
       (o) => add(ctx, o),

@@ -1,11 +1,11 @@
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import { z } from 'zod';
-import { Email, Limit, NOTIFICATION_KINDS } from '../../core/schemas.js';
+import { Limit, NOTIFICATION_KINDS, Recipient } from '../../core/schemas.js';
 import type { Context } from '../../context.js';
 import { examples, parsedAction } from '../shared.js';
 
-export const Options = z.object({ pending: z.boolean().optional(), to: Email.optional(), kind: z.string().optional(), limit: Limit.optional() });
+export const Options = z.object({ pending: z.boolean().optional(), to: Recipient.optional(), kind: z.string().optional(), limit: Limit.optional() });
 
 export function register(cmd: Command, ctx: Context): void {
   examples(
@@ -13,7 +13,7 @@ export function register(cmd: Command, ctx: Context): void {
       cmd
         .command('list')
         .option('--pending', 'only those not delivered yet')
-        .option('--to <email>', 'only to this address')
+        .option('--to <email|phone>', 'only to this address (a phone for WhatsApp messages)')
         .addOption(new Option('--kind <kind>', 'only this kind').choices(NOTIFICATION_KINDS))
         .option('--limit <n>', 'at most this many')
         .description('List the notification outbox, oldest first (R22)'),

@@ -26,5 +26,6 @@ export async function run(ctx: Context, o: z.infer<typeof Options>): Promise<voi
   const { key, value } = o;
   const result = await (await ctx.helpdesk()).setSetting(key, value);
   if (ctx.out.format === 'json') return ctx.out.json(result);
-  ctx.out.status(result.changed ? `${key} set to ${String(result.value)}` : `${key} is already ${String(result.value)}`);
+  const shown = result.value === null ? 'unset' : String(result.value);
+  ctx.out.status(result.changed ? (result.value === null ? `${key} unset` : `${key} set to ${shown}`) : `${key} is already ${shown}`);
 }

@@ -37,6 +37,7 @@ export async function receive(ctx: Context, o: z.infer<typeof ReceiveOptions>): 
   const r = await (await ctx.helpdesk()).receiveWhatsApp({ from: o.from, text: o.text, name: o.name ?? null, id: o.id ?? null, at: o.at ?? null, type: 'text' });
   if (ctx.out.format === 'json') return ctx.out.json(r);
   const c = r.conversation;
+  if (ctx.out.format === 'csv') return ctx.out.list(r.replies, [{ header: 'reply', value: (x) => x.text }]);
   if (r.duplicate) ctx.out.status(`message ${o.id} was received before; nothing changed (R31)`);
   for (const reply of r.replies) ctx.out.write(`${reply.text}\n`);
   const what = r.ticket ? `ticket ${r.ticket.protocol}` : r.draft ? `draft ${r.draft.id} (waits for approval)` : 'no ticket';
