@@ -6,7 +6,7 @@
 _deskctl_spec() {
   _dk_cmds='' _dk_opts='' _dk_vopts=''
   case "$1" in
-    '') _dk_cmds='demo tenants settings approval rules departments categories orgs customers agents tickets drafts whatsapp conversations notifications serve tokens audit config seed generate stats profile completion help' _dk_opts='-V --version -h --help' _dk_vopts='' ;;
+    '') _dk_cmds='demo tenants settings approval rules departments categories orgs customers agents topics tickets drafts whatsapp conversations notifications serve tokens audit config seed generate stats profile completion help' _dk_opts='-V --version -h --help' _dk_vopts='' ;;
     'demo') _dk_cmds='' _dk_opts='--slug --reset -h --help' _dk_vopts='--slug' ;;
     'tenants') _dk_cmds='list create remove help' _dk_opts='-h --help' _dk_vopts='' ;;
     'tenants list') _dk_cmds='' _dk_opts='-h --help' _dk_vopts='' ;;
@@ -56,8 +56,13 @@ _deskctl_spec() {
     'agents set') _dk_cmds='' _dk_opts='--name --admin --no-admin --add-department --remove-department -h --help' _dk_vopts='--name --add-department --remove-department' ;;
     'agents remove') _dk_cmds='' _dk_opts='-h --help' _dk_vopts='' ;;
     'agents help') _dk_cmds='' _dk_opts='' _dk_vopts='' ;;
-    'tickets') _dk_cmds='create list show solve assign close reopen reply link-process rate help' _dk_opts='-h --help' _dk_vopts='' ;;
-    'tickets create') _dk_cmds='' _dk_opts='--requester --department --category --subject --message --channel --conversation --field --attach --internal --private --type --priority -h --help' _dk_vopts='--requester --department --category --subject --message --channel --conversation --field --attach --type --priority' ;;
+    'topics') _dk_cmds='list add remove help' _dk_opts='-h --help' _dk_vopts='' ;;
+    'topics list') _dk_cmds='' _dk_opts='-h --help' _dk_vopts='' ;;
+    'topics add') _dk_cmds='' _dk_opts='--require-process --require-service-channel --require-status-detail -h --help' _dk_vopts='' ;;
+    'topics remove') _dk_cmds='' _dk_opts='-h --help' _dk_vopts='' ;;
+    'topics help') _dk_cmds='' _dk_opts='' _dk_vopts='' ;;
+    'tickets') _dk_cmds='create list show solve assign close reopen reply link-process rate participants help' _dk_opts='-h --help' _dk_vopts='' ;;
+    'tickets create') _dk_cmds='' _dk_opts='--requester --department --category --subject --message --channel --conversation --field --attach --internal --private --topic --service-channel --status-detail --process --type --priority -h --help' _dk_vopts='--requester --department --category --subject --message --channel --conversation --field --attach --topic --service-channel --status-detail --process --type --priority' ;;
     'tickets list') _dk_cmds='' _dk_opts='--status --org --department --category --channel --agent --requester --overdue --due-today --limit --as -h --help' _dk_vopts='--status --org --department --category --channel --agent --requester --limit --as' ;;
     'tickets show') _dk_cmds='' _dk_opts='--as -h --help' _dk_vopts='--as' ;;
     'tickets solve') _dk_cmds='' _dk_opts='--message -h --help' _dk_vopts='--message' ;;
@@ -67,6 +72,11 @@ _deskctl_spec() {
     'tickets reply') _dk_cmds='' _dk_opts='-m --message -h --help' _dk_vopts='-m --message' ;;
     'tickets link-process') _dk_cmds='' _dk_opts='-h --help' _dk_vopts='' ;;
     'tickets rate') _dk_cmds='' _dk_opts='--comment -h --help' _dk_vopts='--comment' ;;
+    'tickets participants') _dk_cmds='list add remove help' _dk_opts='-h --help' _dk_vopts='' ;;
+    'tickets participants list') _dk_cmds='' _dk_opts='--as -h --help' _dk_vopts='--as' ;;
+    'tickets participants add') _dk_cmds='' _dk_opts='--as -h --help' _dk_vopts='--as' ;;
+    'tickets participants remove') _dk_cmds='' _dk_opts='--as -h --help' _dk_vopts='--as' ;;
+    'tickets participants help') _dk_cmds='' _dk_opts='' _dk_vopts='' ;;
     'tickets help') _dk_cmds='' _dk_opts='' _dk_vopts='' ;;
     'drafts') _dk_cmds='list show approve reject restore help' _dk_opts='-h --help' _dk_vopts='' ;;
     'drafts list') _dk_cmds='' _dk_opts='--org --include-children --department --category --no-category --channel --requester --older-than --limit --as -h --help' _dk_vopts='--org --department --category --channel --requester --older-than --limit --as' ;;
@@ -152,6 +162,8 @@ _deskctl_value() {
     'tickets create|--category') echo 'dynamic:categories' ;;
     'tickets create|--channel') echo 'choices:panel email api whatsapp app agent' ;;
     'tickets create|--attach') echo 'files' ;;
+    'tickets create|--topic') echo 'dynamic:topics' ;;
+    'tickets create|--service-channel') echo 'choices:phone email chat in-person whatsapp' ;;
     'tickets create|--priority') echo 'choices:low normal high urgent' ;;
     'tickets list|--status') echo 'choices:open in_progress waiting solved closed' ;;
     'tickets list|--org') echo 'dynamic:orgs' ;;
@@ -163,6 +175,9 @@ _deskctl_value() {
     'tickets list|--as') echo 'dynamic:customers' ;;
     'tickets show|--as') echo 'dynamic:customers' ;;
     'tickets assign|--agent') echo 'dynamic:agents' ;;
+    'tickets participants list|--as') echo 'dynamic:customers' ;;
+    'tickets participants add|--as') echo 'dynamic:customers' ;;
+    'tickets participants remove|--as') echo 'dynamic:customers' ;;
     'drafts list|--org') echo 'dynamic:orgs' ;;
     'drafts list|--department') echo 'dynamic:departments' ;;
     'drafts list|--category') echo 'dynamic:categories' ;;
@@ -185,12 +200,12 @@ _deskctl_value() {
     'conversations list|--state') echo 'choices:awaiting_email awaiting_choice open human closed' ;;
     'conversations list|--customer') echo 'dynamic:customers' ;;
     'conversations assign|--agent') echo 'dynamic:agents' ;;
-    'notifications list|--kind') echo 'choices:draft_pending draft_waiting draft_approved draft_rejected ticket_opened ticket_answered ticket_solved ticket_reopened whatsapp_message account_created draft_restored' ;;
+    'notifications list|--kind') echo 'choices:draft_pending draft_waiting draft_approved draft_rejected ticket_opened ticket_answered ticket_solved ticket_reopened ticket_rated whatsapp_message account_created draft_restored' ;;
     'serve|--log-level') echo 'choices:fatal error warn info debug trace silent' ;;
     'tokens create|--role') echo 'choices:admin manager customer' ;;
     'tokens create|--customer') echo 'dynamic:customers' ;;
     'config export|--out') echo 'files' ;;
-    'stats export|--by') echo 'list:organization department category requester agent status channel day week month' ;;
+    'stats export|--by') echo 'list:organization department category requester agent status channel day week month topic' ;;
     'stats export|--metrics') echo 'list:opened solved backlog due_today overdue avg_resolution_hours avg_rating' ;;
     'stats export|--format') echo 'choices:csv json table' ;;
     'stats export|--out') echo 'files' ;;
@@ -208,7 +223,7 @@ _deskctl_arg() {
   case "$1" in
     'tenants remove') case $2 in 0) echo 'dynamic:tenants' ;; esac ;;
     'tenants help') case $2 in 0) echo 'choices:list create remove' ;; esac ;;
-    'settings set') case $2 in 0) echo 'choices:approval.mode reopen.allowed response.forecastHours timezone locale portal.url whatsapp.autoTicket whatsapp.emailRequired whatsapp.emailAttempts whatsapp.ticket.title whatsapp.ticket.department whatsapp.ticket.category whatsapp.ticket.type whatsapp.ticket.priority whatsapp.agentSync whatsapp.closeAfterMinutes undo.windowHours' ;; 1) echo 'free' ;; esac ;;
+    'settings set') case $2 in 0) echo 'choices:approval.mode reopen.allowed response.forecastHours timezone tickets.customerCreation tickets.attachments locale portal.url whatsapp.autoTicket whatsapp.emailRequired whatsapp.emailAttempts whatsapp.ticket.title whatsapp.ticket.department whatsapp.ticket.category whatsapp.ticket.type whatsapp.ticket.priority whatsapp.agentSync whatsapp.closeAfterMinutes undo.windowHours' ;; 1) echo 'free' ;; esac ;;
     'settings help') case $2 in 0) echo 'choices:show set' ;; esac ;;
     'approval set') case $2 in 0) echo 'choices:disabled all-departments departments' ;; esac ;;
     'approval help') case $2 in 0) echo 'choices:show set explain' ;; esac ;;
@@ -224,7 +239,10 @@ _deskctl_arg() {
     'customers remove') case $2 in 0) echo 'dynamic:customers' ;; esac ;;
     'customers help') case $2 in 0) echo 'choices:list add set remove' ;; esac ;;
     'agents help') case $2 in 0) echo 'choices:list add set remove' ;; esac ;;
-    'tickets help') case $2 in 0) echo 'choices:create list show solve assign close reopen reply link-process rate' ;; esac ;;
+    'topics remove') case $2 in 0) echo 'dynamic:topics' ;; esac ;;
+    'topics help') case $2 in 0) echo 'choices:list add remove' ;; esac ;;
+    'tickets participants help') case $2 in 0) echo 'choices:list add remove' ;; esac ;;
+    'tickets help') case $2 in 0) echo 'choices:create list show solve assign close reopen reply link-process rate participants' ;; esac ;;
     'drafts help') case $2 in 0) echo 'choices:list show approve reject restore' ;; esac ;;
     'whatsapp help') case $2 in 0) echo 'choices:connect show disconnect receive' ;; esac ;;
     'conversations help') case $2 in 0) echo 'choices:list show assign unassign close' ;; esac ;;
@@ -241,7 +259,7 @@ _deskctl_arg() {
     'profile remove') case $2 in 0) echo 'dynamic:profiles' ;; esac ;;
     'profile help') case $2 in 0) echo 'choices:add list show use remove' ;; esac ;;
     'completion') case $2 in 0) echo 'choices:bash zsh fish' ;; esac ;;
-    'help') case $2 in 0) echo 'choices:demo tenants settings approval rules departments categories orgs customers agents tickets drafts whatsapp conversations notifications serve tokens audit config seed generate stats profile completion exit-codes environment' ;; esac ;;
+    'help') case $2 in 0) echo 'choices:demo tenants settings approval rules departments categories orgs customers agents topics tickets drafts whatsapp conversations notifications serve tokens audit config seed generate stats profile completion exit-codes environment' ;; esac ;;
   esac
 }
 

@@ -6,7 +6,7 @@ function __deskctl_spec --argument-names p
     set -g __deskctl_vopts
     switch $p
     case ''
-        set -g __deskctl_cmds 'demo' 'tenants' 'settings' 'approval' 'rules' 'departments' 'categories' 'orgs' 'customers' 'agents' 'tickets' 'drafts' 'whatsapp' 'conversations' 'notifications' 'serve' 'tokens' 'audit' 'config' 'seed' 'generate' 'stats' 'profile' 'completion' 'help'
+        set -g __deskctl_cmds 'demo' 'tenants' 'settings' 'approval' 'rules' 'departments' 'categories' 'orgs' 'customers' 'agents' 'topics' 'tickets' 'drafts' 'whatsapp' 'conversations' 'notifications' 'serve' 'tokens' 'audit' 'config' 'seed' 'generate' 'stats' 'profile' 'completion' 'help'
         set -g __deskctl_vopts 
     case 'demo'
         set -g __deskctl_cmds 
@@ -155,12 +155,27 @@ function __deskctl_spec --argument-names p
     case 'agents help'
         set -g __deskctl_cmds 
         set -g __deskctl_vopts 
+    case 'topics'
+        set -g __deskctl_cmds 'list' 'add' 'remove' 'help'
+        set -g __deskctl_vopts 
+    case 'topics list'
+        set -g __deskctl_cmds 
+        set -g __deskctl_vopts 
+    case 'topics add'
+        set -g __deskctl_cmds 
+        set -g __deskctl_vopts 
+    case 'topics remove'
+        set -g __deskctl_cmds 
+        set -g __deskctl_vopts 
+    case 'topics help'
+        set -g __deskctl_cmds 
+        set -g __deskctl_vopts 
     case 'tickets'
-        set -g __deskctl_cmds 'create' 'list' 'show' 'solve' 'assign' 'close' 'reopen' 'reply' 'link-process' 'rate' 'help'
+        set -g __deskctl_cmds 'create' 'list' 'show' 'solve' 'assign' 'close' 'reopen' 'reply' 'link-process' 'rate' 'participants' 'help'
         set -g __deskctl_vopts 
     case 'tickets create'
         set -g __deskctl_cmds 
-        set -g __deskctl_vopts '--requester' '--department' '--category' '--subject' '--message' '--channel' '--conversation' '--field' '--attach' '--type' '--priority'
+        set -g __deskctl_vopts '--requester' '--department' '--category' '--subject' '--message' '--channel' '--conversation' '--field' '--attach' '--topic' '--service-channel' '--status-detail' '--process' '--type' '--priority'
     case 'tickets list'
         set -g __deskctl_cmds 
         set -g __deskctl_vopts '--status' '--org' '--department' '--category' '--channel' '--agent' '--requester' '--limit' '--as'
@@ -188,6 +203,21 @@ function __deskctl_spec --argument-names p
     case 'tickets rate'
         set -g __deskctl_cmds 
         set -g __deskctl_vopts '--comment'
+    case 'tickets participants'
+        set -g __deskctl_cmds 'list' 'add' 'remove' 'help'
+        set -g __deskctl_vopts 
+    case 'tickets participants list'
+        set -g __deskctl_cmds 
+        set -g __deskctl_vopts '--as'
+    case 'tickets participants add'
+        set -g __deskctl_cmds 
+        set -g __deskctl_vopts '--as'
+    case 'tickets participants remove'
+        set -g __deskctl_cmds 
+        set -g __deskctl_vopts '--as'
+    case 'tickets participants help'
+        set -g __deskctl_cmds 
+        set -g __deskctl_vopts 
     case 'tickets help'
         set -g __deskctl_cmds 
         set -g __deskctl_vopts 
@@ -443,6 +473,7 @@ complete -c deskctl -n '__deskctl_at \'\'' -a 'categories' -d 'Ticket categories
 complete -c deskctl -n '__deskctl_at \'\'' -a 'orgs' -d 'Customer organizations and their parents (R2)'
 complete -c deskctl -n '__deskctl_at \'\'' -a 'customers' -d 'Customers, their organization and manager role (R3, R15)'
 complete -c deskctl -n '__deskctl_at \'\'' -a 'agents' -d 'Agents (staff users)'
+complete -c deskctl -n '__deskctl_at \'\'' -a 'topics' -d 'Ticket topics and what each requires (R42)'
 complete -c deskctl -n '__deskctl_at \'\'' -a 'tickets' -d 'Open, list, solve, close, reopen and rate tickets'
 complete -c deskctl -n '__deskctl_at \'\'' -a 'drafts' -d 'Ticket drafts waiting for approval: list, approve, reject (R10-R13)'
 complete -c deskctl -n '__deskctl_at \'\'' -a 'whatsapp' -d 'The WhatsApp channel: connect (secrets from stdin), show, disconnect; take a message through the conversation flow (R24-R32)'
@@ -482,7 +513,7 @@ complete -c deskctl -n '__deskctl_at \'settings\'' -a 'help' -d 'display help fo
 complete -c deskctl -n '__deskctl_at \'settings\'' -s h -l help -d 'display help for command'
 complete -c deskctl -n '__deskctl_at \'settings show\'' -s h -l help -d 'display help for command'
 complete -c deskctl -n '__deskctl_at \'settings set\'' -s h -l help -d 'display help for command'
-complete -c deskctl -n '__deskctl_at \'settings set\' 0' -a 'approval.mode reopen.allowed response.forecastHours timezone locale portal.url whatsapp.autoTicket whatsapp.emailRequired whatsapp.emailAttempts whatsapp.ticket.title whatsapp.ticket.department whatsapp.ticket.category whatsapp.ticket.type whatsapp.ticket.priority whatsapp.agentSync whatsapp.closeAfterMinutes undo.windowHours'
+complete -c deskctl -n '__deskctl_at \'settings set\' 0' -a 'approval.mode reopen.allowed response.forecastHours timezone tickets.customerCreation tickets.attachments locale portal.url whatsapp.autoTicket whatsapp.emailRequired whatsapp.emailAttempts whatsapp.ticket.title whatsapp.ticket.department whatsapp.ticket.category whatsapp.ticket.type whatsapp.ticket.priority whatsapp.agentSync whatsapp.closeAfterMinutes undo.windowHours'
 complete -c deskctl -n '__deskctl_at \'settings help\' 0' -a 'show set'
 complete -c deskctl -n '__deskctl_at \'approval\'' -a 'show' -d 'Show the approval mode and the department rules'
 complete -c deskctl -n '__deskctl_at \'approval\'' -a 'set' -d 'Set the approval mode; pending drafts stay pending whatever the mode (R14)'
@@ -606,6 +637,19 @@ complete -c deskctl -n '__deskctl_at \'agents set\'' -l remove-department -x -d 
 complete -c deskctl -n '__deskctl_at \'agents set\'' -s h -l help -d 'display help for command'
 complete -c deskctl -n '__deskctl_at \'agents remove\'' -s h -l help -d 'display help for command'
 complete -c deskctl -n '__deskctl_at \'agents help\' 0' -a 'list add set remove'
+complete -c deskctl -n '__deskctl_at \'topics\'' -a 'list' -d 'List topics and what each requires of its tickets (R42)'
+complete -c deskctl -n '__deskctl_at \'topics\'' -a 'add' -d 'Add a topic; a request missing what it requires is refused (R42)'
+complete -c deskctl -n '__deskctl_at \'topics\'' -a 'remove' -d 'Remove a topic no ticket or draft uses'
+complete -c deskctl -n '__deskctl_at \'topics\'' -a 'help' -d 'display help for command'
+complete -c deskctl -n '__deskctl_at \'topics\'' -s h -l help -d 'display help for command'
+complete -c deskctl -n '__deskctl_at \'topics list\'' -s h -l help -d 'display help for command'
+complete -c deskctl -n '__deskctl_at \'topics add\'' -l require-process -d 'every ticket with this topic is opened with a linked process (tickets create --process REF)'
+complete -c deskctl -n '__deskctl_at \'topics add\'' -l require-service-channel -d 'every ticket with this topic says how the customer was served (--service-channel)'
+complete -c deskctl -n '__deskctl_at \'topics add\'' -l require-status-detail -d 'every ticket with this topic carries a status detail (--status-detail)'
+complete -c deskctl -n '__deskctl_at \'topics add\'' -s h -l help -d 'display help for command'
+complete -c deskctl -n '__deskctl_at \'topics remove\'' -s h -l help -d 'display help for command'
+complete -c deskctl -n '__deskctl_at \'topics remove\' 0' -a '(__deskctl_dynamic topics)'
+complete -c deskctl -n '__deskctl_at \'topics help\' 0' -a 'list add remove'
 complete -c deskctl -n '__deskctl_at \'tickets\'' -a 'create' -d 'Open a ticket; when approval applies (R7) it becomes a draft for the managers'
 complete -c deskctl -n '__deskctl_at \'tickets\'' -a 'list' -d 'List tickets, oldest first'
 complete -c deskctl -n '__deskctl_at \'tickets\'' -a 'show' -d 'Show one ticket with its messages'
@@ -616,6 +660,7 @@ complete -c deskctl -n '__deskctl_at \'tickets\'' -a 'reopen' -d 'Reopen solved 
 complete -c deskctl -n '__deskctl_at \'tickets\'' -a 'reply' -d 'Answer a ticket as an agent; the customer is told (R22)'
 complete -c deskctl -n '__deskctl_at \'tickets\'' -a 'link-process' -d 'Link a process to a ticket; a ticket with a process can never be reopened (R19)'
 complete -c deskctl -n '__deskctl_at \'tickets\'' -a 'rate' -d 'Rate a solved or closed ticket, once (R20)'
+complete -c deskctl -n '__deskctl_at \'tickets\'' -a 'participants' -d 'A ticket\'s participants: customers of the requester\'s organization who see it and get its notifications (R39)'
 complete -c deskctl -n '__deskctl_at \'tickets\'' -a 'help' -d 'display help for command'
 complete -c deskctl -n '__deskctl_at \'tickets\'' -s h -l help -d 'display help for command'
 complete -c deskctl -n '__deskctl_at \'tickets create\'' -l requester -x -a '(__deskctl_dynamic customers)' -d 'the customer asking (required)'
@@ -629,6 +674,10 @@ complete -c deskctl -n '__deskctl_at \'tickets create\'' -l field -x -d 'a custo
 complete -c deskctl -n '__deskctl_at \'tickets create\'' -l attach -r -F -d 'attach a file (repeatable; its name, size and SHA-256 are recorded)'
 complete -c deskctl -n '__deskctl_at \'tickets create\'' -l internal -d 'an internal ticket, staff only (with --channel agent)'
 complete -c deskctl -n '__deskctl_at \'tickets create\'' -l private -d 'a manager\'s own ticket hidden from the other managers (R21)'
+complete -c deskctl -n '__deskctl_at \'tickets create\'' -l topic -x -a '(__deskctl_dynamic topics)' -d 'a topic (deskctl topics list); the request must give what it requires (R42)'
+complete -c deskctl -n '__deskctl_at \'tickets create\'' -l service-channel -x -a 'phone email chat in-person whatsapp' -d 'how the customer was served (R42)'
+complete -c deskctl -n '__deskctl_at \'tickets create\'' -l status-detail -x -d 'a status detail, "status complementar" (R42)'
+complete -c deskctl -n '__deskctl_at \'tickets create\'' -l process -x -d 'the linked process (R42: a topic may require one; R19: never reopened)'
 complete -c deskctl -n '__deskctl_at \'tickets create\'' -l type -x -d 'the kind of ticket (free text: Incidente, Dúvida …)'
 complete -c deskctl -n '__deskctl_at \'tickets create\'' -l priority -x -a 'low normal high urgent' -d 'how urgent it is'
 complete -c deskctl -n '__deskctl_at \'tickets create\'' -s h -l help -d 'display help for command'
@@ -659,7 +708,19 @@ complete -c deskctl -n '__deskctl_at \'tickets reply\'' -s h -l help -d 'display
 complete -c deskctl -n '__deskctl_at \'tickets link-process\'' -s h -l help -d 'display help for command'
 complete -c deskctl -n '__deskctl_at \'tickets rate\'' -l comment -x -d 'a comment with the rating'
 complete -c deskctl -n '__deskctl_at \'tickets rate\'' -s h -l help -d 'display help for command'
-complete -c deskctl -n '__deskctl_at \'tickets help\' 0' -a 'create list show solve assign close reopen reply link-process rate'
+complete -c deskctl -n '__deskctl_at \'tickets participants\'' -a 'list' -d 'List a ticket\'s participants'
+complete -c deskctl -n '__deskctl_at \'tickets participants\'' -a 'add' -d 'Add participants to a ticket; they see it and are told of its answers, solution and reopening'
+complete -c deskctl -n '__deskctl_at \'tickets participants\'' -a 'remove' -d 'Remove participants from a ticket'
+complete -c deskctl -n '__deskctl_at \'tickets participants\'' -a 'help' -d 'help for a command, or a topic: exit-codes, environment'
+complete -c deskctl -n '__deskctl_at \'tickets participants\'' -s h -l help -d 'display help for command'
+complete -c deskctl -n '__deskctl_at \'tickets participants list\'' -l as -x -a '(__deskctl_dynamic customers)' -d 'a customer\'s view (R21, R39)'
+complete -c deskctl -n '__deskctl_at \'tickets participants list\'' -s h -l help -d 'display help for command'
+complete -c deskctl -n '__deskctl_at \'tickets participants add\'' -l as -x -a '(__deskctl_dynamic customers)' -d 'act as the requester (R39: the requester or an admin adds participants)'
+complete -c deskctl -n '__deskctl_at \'tickets participants add\'' -s h -l help -d 'display help for command'
+complete -c deskctl -n '__deskctl_at \'tickets participants remove\'' -l as -x -a '(__deskctl_dynamic customers)' -d 'act as the requester'
+complete -c deskctl -n '__deskctl_at \'tickets participants remove\'' -s h -l help -d 'display help for command'
+complete -c deskctl -n '__deskctl_at \'tickets participants help\' 0' -a 'list add remove'
+complete -c deskctl -n '__deskctl_at \'tickets help\' 0' -a 'create list show solve assign close reopen reply link-process rate participants'
 complete -c deskctl -n '__deskctl_at \'drafts\'' -a 'list' -d 'List pending drafts, oldest first'
 complete -c deskctl -n '__deskctl_at \'drafts\'' -a 'show' -d 'Show a pending draft with its message, custom fields and attachments'
 complete -c deskctl -n '__deskctl_at \'drafts\'' -a 'approve' -d 'Approve drafts: each becomes a ticket through the normal flow, exactly once (R13)'
@@ -757,7 +818,7 @@ complete -c deskctl -n '__deskctl_at \'notifications\'' -a 'help' -d 'display he
 complete -c deskctl -n '__deskctl_at \'notifications\'' -s h -l help -d 'display help for command'
 complete -c deskctl -n '__deskctl_at \'notifications list\'' -l pending -d 'only those not delivered yet'
 complete -c deskctl -n '__deskctl_at \'notifications list\'' -l to -x -d 'only to this address (a phone for WhatsApp messages)'
-complete -c deskctl -n '__deskctl_at \'notifications list\'' -l kind -x -a 'draft_pending draft_waiting draft_approved draft_rejected ticket_opened ticket_answered ticket_solved ticket_reopened whatsapp_message account_created draft_restored' -d 'only this kind'
+complete -c deskctl -n '__deskctl_at \'notifications list\'' -l kind -x -a 'draft_pending draft_waiting draft_approved draft_rejected ticket_opened ticket_answered ticket_solved ticket_reopened ticket_rated whatsapp_message account_created draft_restored' -d 'only this kind'
 complete -c deskctl -n '__deskctl_at \'notifications list\'' -l limit -x -d 'at most this many'
 complete -c deskctl -n '__deskctl_at \'notifications list\'' -s h -l help -d 'display help for command'
 complete -c deskctl -n '__deskctl_at \'notifications help\' 0' -a 'list'
@@ -821,7 +882,7 @@ complete -c deskctl -n '__deskctl_at \'stats\'' -a 'approvals' -d 'Approval stat
 complete -c deskctl -n '__deskctl_at \'stats\'' -a 'summary' -d 'Per agent: tickets pending, due later today and overdue (R18, in the tenant\'s time zone), with a bar chart on a terminal'
 complete -c deskctl -n '__deskctl_at \'stats\'' -a 'help' -d 'display help for command'
 complete -c deskctl -n '__deskctl_at \'stats\'' -s h -l help -d 'display help for command'
-complete -c deskctl -n '__deskctl_at \'stats export\'' -l by -x -a '(__deskctl_list organization department category requester agent status channel day week month)' -d 'comma list of organization, department, category, requester, agent, status, channel, day, week, month (org and collaborator are aliases)'
+complete -c deskctl -n '__deskctl_at \'stats export\'' -l by -x -a '(__deskctl_list organization department category requester agent status channel day week month topic)' -d 'comma list of organization, department, category, requester, agent, status, channel, day, week, month, topic (org and collaborator are aliases)'
 complete -c deskctl -n '__deskctl_at \'stats export\'' -l metrics -x -a '(__deskctl_list opened solved backlog due_today overdue avg_resolution_hours avg_rating)' -d 'comma list of metrics (default all): opened (creation), solved (solution), backlog (creation), due_today (creation), overdue (creation), avg_resolution_hours (solution), avg_rating (solution)'
 complete -c deskctl -n '__deskctl_at \'stats export\'' -l from -x -d 'first day, in the tenant\'s time zone (YYYY-MM-DD)'
 complete -c deskctl -n '__deskctl_at \'stats export\'' -l to -x -d 'last day, inclusive, in the tenant\'s time zone (YYYY-MM-DD)'
@@ -861,4 +922,4 @@ complete -c deskctl -n '__deskctl_at \'profile remove\' 0' -a '(__deskctl_dynami
 complete -c deskctl -n '__deskctl_at \'profile help\' 0' -a 'add list show use remove'
 complete -c deskctl -n '__deskctl_at \'completion\'' -s h -l help -d 'display help for command'
 complete -c deskctl -n '__deskctl_at \'completion\' 0' -a 'bash zsh fish'
-complete -c deskctl -n '__deskctl_at \'help\' 0' -a 'demo tenants settings approval rules departments categories orgs customers agents tickets drafts whatsapp conversations notifications serve tokens audit config seed generate stats profile completion exit-codes environment'
+complete -c deskctl -n '__deskctl_at \'help\' 0' -a 'demo tenants settings approval rules departments categories orgs customers agents topics tickets drafts whatsapp conversations notifications serve tokens audit config seed generate stats profile completion exit-codes environment'

@@ -16,6 +16,7 @@ import type {
   IncomingMessageInput,
   Notification,
   Organization,
+  ParticipantsReport,
   ReceiveResult,
   Rule,
   Settings,
@@ -24,6 +25,7 @@ import type {
   Ticket,
   TicketDetail,
   TicketFilter,
+  Topic,
 } from '../core/schemas.js';
 import type { NewCustomer, CustomerPatch } from '../engine/customers.js';
 import type { AgentPatch } from '../engine/catalog.js';
@@ -34,6 +36,9 @@ import type { AgentSummaryRow, ApprovalStatsQuery, ApprovalStatsRow, StatsQuery,
 import type { GenerateHooks, GenerateOptions, GenerateReport } from '../engine/generate.js';
 import type { SeedOptions, SeedReport } from '../engine/seed.js';
 import type { TokenInfo } from '../engine/tokens.js';
+import type { NewTopic } from '../engine/topics.js';
+
+export type { NewTopic };
 import type { ConversationFilter } from '../engine/whatsapp.js';
 import type { WhatsappConnectRequest, WhatsappConnectResult, WhatsappDisconnectResult, WhatsappStatus } from '../core/whatsapp-connection.js';
 
@@ -113,6 +118,17 @@ export interface Helpdesk {
   rateTicket(id: number, rating: number, comment?: string): Promise<BatchReport>;
   /** Assigns tickets to an agent of their department, or unassigns them (null). */
   assignTickets(ids: number[], agent: string | null): Promise<BatchReport>;
+  /** R39: a ticket's participants (as the caller, or `as`, may see the ticket). */
+  listParticipants(ref: string, opts?: As): Promise<ParticipantsReport>;
+  /** R39: the requester (`as`) or an admin adds customers of the requester's organization. */
+  addParticipants(ref: string, emails: string[], opts?: As): Promise<ParticipantsReport>;
+  removeParticipants(ref: string, emails: string[], opts?: As): Promise<ParticipantsReport>;
+
+  /** R42: topics and what each requires of the tickets created with it. */
+  listTopics(): Promise<Topic[]>;
+  addTopic(input: NewTopic): Promise<Topic>;
+  /** Refused while tickets or drafts use it. */
+  removeTopic(name: string): Promise<{ removed: string }>;
 
   listDrafts(filter: DraftFilter, opts?: As): Promise<Draft[]>;
   getDraft(id: number, opts?: As): Promise<Draft>;

@@ -219,6 +219,13 @@ class HttpHelpdesk implements Helpdesk {
   replyTicket: Helpdesk['replyTicket'] = (id, message) => this.call('replyTicket', { params: { id }, body: { message } });
   linkProcess: Helpdesk['linkProcess'] = (id, ref) => this.call('linkProcess', { params: { id }, body: { ref } });
   rateTicket: Helpdesk['rateTicket'] = (id, rating, comment) => this.call('rateTicket', { params: { id }, body: { rating, comment } });
+  listParticipants: Helpdesk['listParticipants'] = (ref, opts) => this.call('listParticipants', { params: { ref }, query: { as: opts?.as } });
+  addParticipants: Helpdesk['addParticipants'] = (ref, emails, opts) => this.call('addParticipants', { params: { ref }, body: { emails, as: opts?.as } });
+  removeParticipants: Helpdesk['removeParticipants'] = (ref, emails, opts) => this.call('removeParticipants', { params: { ref }, body: { emails, as: opts?.as } });
+
+  listTopics: Helpdesk['listTopics'] = () => this.call('listTopics');
+  addTopic: Helpdesk['addTopic'] = (input) => this.call('addTopic', { body: input });
+  removeTopic: Helpdesk['removeTopic'] = (name) => this.call('removeTopic', { params: { name } });
 
   listDrafts: Helpdesk['listDrafts'] = (filter, opts) => {
     const { limit, ...rest } = filter;

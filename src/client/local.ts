@@ -10,6 +10,7 @@ import type * as journal from '../engine/journal.js';
 import type * as rules from '../engine/rules.js';
 import type { IdempotencyGuard } from '../engine/idempotency.js';
 import type * as tickets from '../engine/tickets.js';
+import type * as topics from '../engine/topics.js';
 import type * as generator from '../engine/generate.js';
 import type * as seeding from '../engine/seed.js';
 import type { StatsRow } from '../core/stats.js';
@@ -52,6 +53,7 @@ const E = {
   tenants: () => import('../engine/tenants.js'),
   tickets: () => import('../engine/tickets.js'),
   tokens: () => import('../engine/tokens.js'),
+  topics: () => import('../engine/topics.js'),
   whatsapp: () => import('../engine/whatsapp.js'),
   whatsappConnection: () => import('../engine/whatsapp-connection.js'),
 };
@@ -166,6 +168,13 @@ export class LocalHelpdesk implements Helpdesk {
   linkProcess = async (id: number, ref: string) => (await E.tickets()).linkProcess(this.ctx, id, ref);
   rateTicket = async (id: number, rating: number, comment?: string) => (await E.tickets()).rateTicket(this.ctx, id, rating, comment);
   assignTickets = async (ids: number[], agent: string | null) => (await E.tickets()).assignTickets(this.ctx, ids, agent);
+  listParticipants = async (ref: string, opts?: As) => (await E.tickets()).listParticipants(await this.as(opts), ref);
+  addParticipants = async (ref: string, emails: string[], opts?: As) => (await E.tickets()).addParticipants(await this.as(opts), ref, emails);
+  removeParticipants = async (ref: string, emails: string[], opts?: As) => (await E.tickets()).removeParticipants(await this.as(opts), ref, emails);
+
+  listTopics = async () => (await E.topics()).listTopics(this.ctx);
+  addTopic = async (input: topics.NewTopic) => (await E.topics()).addTopic(this.ctx, input);
+  removeTopic = async (name: string) => (await E.topics()).removeTopic(this.ctx, name);
 
   listDrafts = async (filter: Parameters<typeof drafts.listDrafts>[1], opts?: As) => (await E.drafts()).listDrafts(await this.as(opts), filter);
   getDraft = async (id: number, opts?: As) => (await E.drafts()).getDraft(await this.as(opts), id);

@@ -17,6 +17,7 @@ export const NOUNS: { name: string; summary: string; hidden?: boolean; load: () 
   { name: 'orgs', summary: 'Customer organizations and their parents (R2)', load: () => import('./orgs/index.js') },
   { name: 'customers', summary: 'Customers, their organization and manager role (R3, R15)', load: () => import('./customers/index.js') },
   { name: 'agents', summary: 'Agents (staff users)', load: () => import('./agents/index.js') },
+  { name: 'topics', summary: 'Ticket topics and what each requires (R42)', load: () => import('./topics/index.js') },
   { name: 'tickets', summary: 'Open, list, solve, close, reopen and rate tickets', load: () => import('./tickets/index.js') },
   { name: 'drafts', summary: 'Ticket drafts waiting for approval: list, approve, reject (R10-R13)', load: () => import('./drafts/index.js') },
   { name: 'whatsapp', summary: 'The WhatsApp channel: connect (secrets from stdin), show, disconnect; take a message through the conversation flow (R24-R32)', load: () => import('./whatsapp/index.js') },

@@ -23,14 +23,17 @@ import {
   NOTIFICATION_KINDS,
   NotificationShape,
   OrganizationShape,
+  ParticipantsReportShape,
   PRIORITIES,
   ReceiveResultShape,
   RULE_SCOPES,
+  SERVICE_CHANNELS,
   RuleShape,
   STATUSES,
   TenantShape,
   TicketDetailShape,
   TicketShape,
+  TopicShape,
   VISIBILITIES,
 } from './schemas.js';
 import { WhatsappConnectInput, WhatsappConnectResultShape, WhatsappDisconnectShape, WhatsappStatusShape } from './whatsapp-connection.js';
@@ -80,6 +83,8 @@ const Settings = z.object({
   'reopen.allowed': z.boolean(),
   'response.forecastHours': z.number(),
   timezone: z.string(),
+  'tickets.customerCreation': z.boolean(),
+  'tickets.attachments': z.boolean(),
   locale: z.enum(LOCALES),
   'portal.url': z.string().nullable(),
   'whatsapp.autoTicket': z.boolean(),
@@ -211,9 +216,22 @@ export const Bodies = {
     fields: z.record(z.string(), z.string()).optional(),
     attachments: z.array(z.strictObject({ name: z.string(), size: z.number(), sha256: z.string() })).optional(),
     visibility: z.enum(VISIBILITIES).optional(),
+    topic: z.string().nullish(),
+    serviceChannel: z.enum(SERVICE_CHANNELS, { error: `expected one of ${SERVICE_CHANNELS.join(', ')}` }).nullish(),
+    statusDetail: z.string().nullish(),
+    processRef: z.string().nullish(),
     type: z.string().nullish(),
     priority: z.enum(PRIORITIES, { error: `expected one of ${PRIORITIES.join(', ')}` }).optional(),
   }),
+  /** R42. */
+  topic: z.strictObject({
+    name: z.string(),
+    requireProcess: z.boolean().optional(),
+    requireServiceChannel: z.boolean().optional(),
+    requireStatusDetail: z.boolean().optional(),
+  }),
+  /** R39: e-mails of customers; `as` the requester (an admin token acting for them). */
+  participants: z.strictObject({ emails: z.array(z.string()).min(1).max(100), as: z.string().optional() }),
   /** One incoming WhatsApp message (`deskctl whatsapp receive`), checked in full by the engine's schema. */
   whatsappMessage: IncomingMessageInput,
   conversationAgent: z.strictObject({ agent: z.string().nullable() }),
@@ -264,6 +282,10 @@ export const API = {
   addCategory: op({ method: 'POST', path: '/categories', summary: 'Add a category', roles: ADMIN, response: Category, status: 201, body: Bodies.category }),
   removeCategory: op({ method: 'DELETE', path: '/departments/:department/categories/:name', summary: 'Remove an unused category', roles: ADMIN, response: Removed }),
 
+  listTopics: op({ method: 'GET', path: '/topics', summary: 'Topics and what each requires of its tickets (R42)', roles: ANYONE, response: z.array(TopicShape) }),
+  addTopic: op({ method: 'POST', path: '/topics', summary: 'Add a topic (R42)', roles: ADMIN, response: TopicShape, status: 201, body: Bodies.topic }),
+  removeTopic: op({ method: 'DELETE', path: '/topics/:name', summary: 'Remove a topic no ticket or draft uses (R42)', roles: ADMIN, response: Removed }),
+
   listOrganizations: op({ method: 'GET', path: '/organizations', summary: 'Organizations', roles: ADMIN, response: z.array(Organization) }),
   addOrganization: op({ method: 'POST', path: '/organizations', summary: 'Add an organization', roles: ADMIN, response: Organization, status: 201, body: Bodies.organization }),
   setOrganizationParent: op({ method: 'PUT', path: '/organizations/:name/parent', summary: 'Set or clear the parent (R2)', roles: ADMIN, response: Organization.extend(Changed.shape), body: Bodies.parent }),
@@ -297,6 +319,9 @@ export const API = {
   replyTicket: op({ method: 'POST', path: '/tickets/:id/replies', summary: "An agent's answer", roles: ADMIN, response: BatchReport, body: Bodies.message }),
   linkProcess: op({ method: 'PUT', path: '/tickets/:id/process', summary: 'Link a process (R19)', roles: ADMIN, response: BatchReport, body: Bodies.process }),
   rateTicket: op({ method: 'PUT', path: '/tickets/:id/rating', summary: 'Rate a solved or closed ticket (R20)', roles: ADMIN, response: BatchReport, body: Bodies.rating }),
+  listParticipants: op({ method: 'GET', path: '/tickets/:ref/participants', summary: "A ticket's participants (R39)", roles: ANYONE, response: ParticipantsReportShape }),
+  addParticipants: op({ method: 'POST', path: '/tickets/:ref/participants', summary: 'Add participants: customers of the requester\'s organization (the requester or an admin, R39)', roles: ANYONE, response: ParticipantsReportShape, body: Bodies.participants }),
+  removeParticipants: op({ method: 'POST', path: '/tickets/:ref/participants/remove', summary: 'Remove participants (the requester or an admin, R39)', roles: ANYONE, response: ParticipantsReportShape, body: Bodies.participants }),
   assignTickets: op({ method: 'POST', path: '/tickets/assign', summary: 'Assign tickets to an agent of their department, or unassign them', roles: ADMIN, response: BatchReport, body: Bodies.assign }),
 
   listDrafts: op({ method: 'GET', path: '/drafts', summary: 'Pending drafts the caller may see (R12, R13)', roles: ANYONE, response: Page(DraftShape), paginated: true }),

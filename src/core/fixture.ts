@@ -1,7 +1,7 @@
 import YAML from 'yaml';
 import { z } from 'zod';
 import { invalid } from './errors.js';
-import { APPROVAL_MODES, CHANNELS, Message, Name, Phone, PRIORITIES, RULE_SCOPES, STATUSES, Subject, TimeZone, VISIBILITIES } from './schemas.js';
+import { APPROVAL_MODES, CHANNELS, Message, Name, Phone, PRIORITIES, RULE_SCOPES, SERVICE_CHANNELS, STATUSES, Subject, TimeZone, VISIBILITIES } from './schemas.js';
 import { formatPath, inspectJson } from './validate.js';
 
 /*
@@ -32,8 +32,18 @@ export const FixtureSettings = z
     'response.forecastHours': z.number({ error: 'expected a number of hours' }).positive('must be more than 0').max(24 * 365, 'at most 8760 hours'),
     timezone: TimeZone,
     'undo.windowHours': z.number({ error: 'expected a number of hours' }).int('a whole number of hours').min(0, 'at least 0').max(24 * 365, 'at most 8760 hours'),
+    'tickets.customerCreation': z.boolean({ error: 'expected true or false' }),
+    'tickets.attachments': z.boolean({ error: 'expected true or false' }),
   })
   .partial();
+
+/** R42: a topic and what it requires; a requirement left out leaves an existing topic's as it is (a new one: false). */
+export const FixtureTopic = z.strictObject({
+  name: Name,
+  requireProcess: z.boolean({ error: 'expected true or false' }).optional(),
+  requireServiceChannel: z.boolean({ error: 'expected true or false' }).optional(),
+  requireStatusDetail: z.boolean({ error: 'expected true or false' }).optional(),
+});
 
 export const FixtureDepartment = z.strictObject({
   name: Name,
@@ -98,6 +108,11 @@ const REQUEST = {
   channel: Channel.default('panel'),
   fields: Fields.optional(),
   attachments: z.array(FxAttachment).optional(),
+  /** R42: a topic of the fixture or the tenant, its requirements met by the fields below. */
+  topic: Name.optional(),
+  serviceChannel: z.enum(SERVICE_CHANNELS, { error: `expected one of ${SERVICE_CHANNELS.join(', ')}` }).optional(),
+  statusDetail: z.string().trim().min(1, 'must not be empty').max(200, 'at most 200 characters').optional(),
+  processRef: z.string().trim().min(1, 'must not be empty').max(200, 'at most 200 characters').optional(),
   type: Name.nullish(),
   priority: z.enum(PRIORITIES, { error: `expected one of ${PRIORITIES.join(', ')}` }).optional(),
 };
@@ -109,7 +124,8 @@ export const FixtureTicket = z
     /** Given: the ticket is recorded with this status (no approval); absent: the normal creation flow. */
     status: z.enum(STATUSES, { error: `expected one of ${STATUSES.join(', ')}` }).optional(),
     agent: FxEmail.optional(),
-    processRef: z.string().trim().min(1, 'must not be empty').max(200, 'at most 200 characters').optional(),
+    /** R39: customers who follow the ticket (of the requester's organization, as an admin may add any). */
+    participants: z.array(FxEmail).optional(),
     rating: z.number({ error: 'a rating is a whole number from 1 to 5' }).int('a rating is a whole number from 1 to 5').min(1, 'a rating is from 1 to 5').max(5, 'a rating is from 1 to 5').optional(),
     ratingComment: z.string().max(2000, 'at most 2000 characters').optional(),
     createdAt: Instant.optional(),
@@ -153,6 +169,7 @@ export const Fixture = z
     customers: z.array(FixtureCustomer).default([]),
     agents: z.array(FixtureAgent).default([]),
     rules: z.array(FixtureRule).default([]),
+    topics: z.array(FixtureTopic).default([]),
     tickets: z.array(FixtureTicket).default([]),
     drafts: z.array(FixtureDraft).default([]),
   })
@@ -183,6 +200,7 @@ export interface LenientFixture {
   customers: (z.infer<typeof FixtureCustomer> | undefined)[];
   agents: (z.infer<typeof FixtureAgent> | undefined)[];
   rules: (z.infer<typeof FixtureRule> | undefined)[];
+  topics: (z.infer<typeof FixtureTopic> | undefined)[];
   tickets: (FixtureTicket | undefined)[];
   drafts: (FixtureDraft | undefined)[];
 }
@@ -201,6 +219,7 @@ const ITEMS = {
   customers: FixtureCustomer,
   agents: FixtureAgent,
   rules: FixtureRule,
+  topics: FixtureTopic,
   tickets: FixtureTicket,
   drafts: FixtureDraft,
 } as const;
@@ -260,6 +279,7 @@ const KEYS: Record<keyof typeof ITEMS, string[]> = {
   customers: ['email'],
   agents: ['email'],
   rules: ['department'],
+  topics: ['name'],
   tickets: ['ref', 'requester', 'department'],
   drafts: ['ref', 'requester', 'department'],
 };
@@ -318,13 +338,14 @@ export function inspectFixture(value: unknown): InspectedFixture {
     customers: items('customers'),
     agents: items('agents'),
     rules: items('rules'),
+    topics: items('topics'),
     tickets: items('tickets'),
     drafts: items('drafts'),
   } as LenientFixture;
   return { fixture: full.success && !text ? full.data : null, lenient, problems };
 }
 
-const SECTIONS = ['$schema', 'settings', 'departments', 'organizations', 'customers', 'agents', 'rules', 'tickets', 'drafts'];
+const SECTIONS = ['$schema', 'settings', 'departments', 'organizations', 'customers', 'agents', 'rules', 'topics', 'tickets', 'drafts'];
 
 /** Problems in the order of the file: by section, then by item; one line each, led by its path. */
 export function problemLines(problems: FixtureProblem[]): string[] {
@@ -393,7 +414,7 @@ export function readFixtureText(text: string, source: string): unknown {
   }
   if (value === null || value === undefined) return {};
   if (typeof value !== 'object' || Array.isArray(value)) {
-    throw invalid(`${source}: a fixture is a mapping of settings, departments, organizations, customers, agents, rules, tickets and drafts`);
+    throw invalid(`${source}: a fixture is a mapping of settings, departments, organizations, customers, agents, rules, topics, tickets and drafts`);
   }
   return value;
 }

@@ -18,11 +18,16 @@ export const NOTIFICATION_KINDS = [
   'ticket_answered',
   'ticket_solved',
   'ticket_reopened',
+  'ticket_rated',
   'whatsapp_message',
   'account_created',
   'draft_restored',
 ] as const;
 export const NOTIFICATION_CHANNELS = ['email', 'push', 'whatsapp'] as const;
+/** How a customer was served (R42: a topic may require one on its tickets). */
+export const SERVICE_CHANNELS = ['phone', 'email', 'chat', 'in-person', 'whatsapp'] as const;
+/** The customer area (R41: `tickets.customerCreation` opens or closes it): the panel and the app. */
+export const CUSTOMER_AREA_CHANNELS = ['panel', 'app'] as const;
 
 export const PRIORITIES = ['low', 'normal', 'high', 'urgent'] as const;
 export const LOCALES = ['pt-BR', 'en'] as const;
@@ -35,6 +40,7 @@ export type Status = (typeof STATUSES)[number];
 export type Visibility = (typeof VISIBILITIES)[number];
 export type RuleScope = (typeof RULE_SCOPES)[number];
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
+export type ServiceChannel = (typeof SERVICE_CHANNELS)[number];
 export type Priority = (typeof PRIORITIES)[number];
 export type Locale = (typeof LOCALES)[number];
 export type AgentSyncMode = (typeof AGENT_SYNC_MODES)[number];
@@ -46,6 +52,10 @@ export interface Settings {
   'reopen.allowed': boolean;
   'response.forecastHours': number;
   timezone: string;
+  /** R41: customers may open tickets from the customer area (panel, app). */
+  'tickets.customerCreation': boolean;
+  /** R41: requests may carry attachments (every channel). */
+  'tickets.attachments': boolean;
   /** The language of what customers are sent: WhatsApp replies now, every template later. */
   locale: Locale;
   /** The customer portal's address: the links sent to customers (a ticket's, the password's); none when unset. */
@@ -70,6 +80,8 @@ export const DEFAULT_SETTINGS: Settings = {
   'reopen.allowed': false,
   'response.forecastHours': 24,
   timezone: 'UTC',
+  'tickets.customerCreation': true,
+  'tickets.attachments': true,
   locale: 'pt-BR',
   'portal.url': null,
   'whatsapp.autoTicket': false,

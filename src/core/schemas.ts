@@ -11,6 +11,7 @@ import {
   NOTIFICATION_KINDS,
   PRIORITIES,
   RULE_SCOPES,
+  SERVICE_CHANNELS,
   STATUSES,
   VISIBILITIES,
   type Settings,
@@ -142,6 +143,8 @@ export const SETTINGS = {
     default: 24,
   },
   timezone: { schema: TimeZone, default: 'UTC' },
+  'tickets.customerCreation': { schema: Bool, default: true },
+  'tickets.attachments': { schema: Bool, default: true },
   locale: { schema: z.enum(LOCALES, { error: `expected one of ${LOCALES.join(', ')}` }), default: 'pt-BR' },
   'portal.url': { schema: Unset(HttpUrl), default: null },
   'whatsapp.autoTicket': { schema: Bool, default: false },
@@ -165,6 +168,12 @@ export const FieldMap = z.record(Text.min(1), Text);
 export const Attachment = z.object({ name: Text.min(1), size: z.number().int().nonnegative(), sha256: Text });
 export type Attachment = z.infer<typeof Attachment>;
 
+export const ServiceChannelSchema = z.enum(SERVICE_CHANNELS, { error: `expected one of ${SERVICE_CHANNELS.join(', ')}` });
+/** A ticket's status detail ("status complementar", R42): free text. */
+export const StatusDetail = z.string().trim().min(1, 'must not be empty').max(200, 'at most 200 characters').superRefine(validText);
+/** A process reference (R19): free text. */
+export const ProcessRef = z.string().trim().min(1, 'must not be empty').max(200, 'at most 200 characters').superRefine(validText);
+
 /** A ticket request, however it arrived (R8). */
 export const TicketRequest = z
   .object({
@@ -178,6 +187,12 @@ export const TicketRequest = z
     fields: FieldMap.default({}),
     attachments: z.array(Attachment).default([]),
     visibility: z.enum(VISIBILITIES).default('public'),
+    /** R42: a topic of the tenant, whose requirements the request must meet. */
+    topic: Name.nullish(),
+    serviceChannel: ServiceChannelSchema.nullish(),
+    statusDetail: StatusDetail.nullish(),
+    /** The linked process (R19, R42: a topic may require one at creation). */
+    processRef: ProcessRef.nullish(),
     type: Name.nullish(),
     priority: z.enum(PRIORITIES, { error: `expected one of ${PRIORITIES.join(', ')}` }).default('normal'),
   })
@@ -295,6 +310,11 @@ export const DraftShape = z.object({
   createdAt: z.string(),
   /** R36: what held it, the mode and (under `departments`) the rule's id; null when not recorded (seeded or generated drafts, drafts made before). */
   heldBy: z.object({ mode: z.enum(APPROVAL_MODES), rule: z.number().nullable() }).nullable(),
+  /** R42 (R10: the draft keeps them; the requester's view shows the topic only). */
+  topic: z.string().nullable(),
+  serviceChannel: z.enum(SERVICE_CHANNELS).nullable(),
+  statusDetail: z.string().nullable(),
+  processRef: z.string().nullable(),
 });
 export type Draft = z.infer<typeof DraftShape>;
 
@@ -319,6 +339,10 @@ export const TicketShape = z.object({
   dueAt: z.string(),
   solvedAt: z.string().nullable(),
   closedAt: z.string().nullable(),
+  /** R42. */
+  topic: z.string().nullable(),
+  serviceChannel: z.enum(SERVICE_CHANNELS).nullable(),
+  statusDetail: z.string().nullable(),
 });
 export type Ticket = z.infer<typeof TicketShape>;
 
@@ -327,6 +351,8 @@ export const TicketDetailShape = TicketShape.extend({
   fields: FieldMap,
   attachments: z.array(Attachment),
   messages: z.array(z.object({ author: z.string(), body: z.string(), createdAt: z.string() })),
+  /** R39: the customers who follow the ticket with its requester (e-mails). */
+  participants: z.array(z.string()),
 });
 export type TicketDetail = z.infer<typeof TicketDetailShape>;
 
@@ -409,6 +435,26 @@ export type Customer = z.infer<typeof CustomerShape>;
 export const AgentShape = z.object({ id: z.number(), email: z.string(), name: z.string(), admin: z.boolean(), departments: z.array(z.string()), createdAt: z.string() });
 export type Agent = z.infer<typeof AgentShape>;
 
+/** R42: a topic ("assunto") and what it requires of every ticket created with it. */
+export const TopicShape = z.object({
+  id: z.number(),
+  name: z.string(),
+  requireProcess: z.boolean(),
+  requireServiceChannel: z.boolean(),
+  requireStatusDetail: z.boolean(),
+  createdAt: z.string(),
+});
+export type Topic = z.infer<typeof TopicShape>;
+
+/** R39: a ticket's participants after a change; `changed` were added (or removed), `unchanged` already were (or were not). */
+export const ParticipantsReportShape = z.object({
+  id: z.number(),
+  protocol: z.string(),
+  participants: z.array(z.string()),
+  changed: z.array(z.string()),
+  unchanged: z.array(z.string()),
+});
+export type ParticipantsReport = z.infer<typeof ParticipantsReportShape>;
 export const ConversationShape = z.object({
   id: z.number(),
   phone: z.string(),

@@ -5,7 +5,7 @@ import { z } from 'zod';
  * them as they are); the SQL that computes them is in src/engine/stats.ts.
  */
 
-export const STAT_DIMENSIONS = ['organization', 'department', 'category', 'requester', 'agent', 'status', 'channel', 'day', 'week', 'month'] as const;
+export const STAT_DIMENSIONS = ['organization', 'department', 'category', 'requester', 'agent', 'status', 'channel', 'day', 'week', 'month', 'topic'] as const;
 export const STAT_METRICS = ['opened', 'solved', 'backlog', 'due_today', 'overdue', 'avg_resolution_hours', 'avg_rating'] as const;
 export type StatDimension = (typeof STAT_DIMENSIONS)[number];
 export type StatMetric = (typeof STAT_METRICS)[number];

@@ -265,9 +265,11 @@ async function moveDrafts(tx: Tx, ctx: EngineContext, req: ChunkRequest, ids: nu
       .execute();
     // ... and what a restore needs is kept, with the batch of this decision.
     await sql`INSERT INTO rejected_drafts (draft_id, tenant_id, batch, rejected_at, rejected_by, reason, requester_id, organization_id, department_id,
-        category_id, subject, message, channel, conversation, fields, attachments, type, priority, created_at, ref, held_by_mode, held_by_rule)
+        category_id, subject, message, channel, conversation, fields, attachments, type, priority, created_at, ref, held_by_mode, held_by_rule,
+        topic_id, service_channel, status_detail, process_ref)
       SELECT id, tenant_id, ${batch}, ${at}, ${actor}, ${reason}, requester_id, organization_id, department_id,
-        category_id, subject, message, channel, conversation, fields, attachments, type, priority, created_at, ref, held_by_mode, held_by_rule
+        category_id, subject, message, channel, conversation, fields, attachments, type, priority, created_at, ref, held_by_mode, held_by_rule,
+        topic_id, service_channel, status_detail, process_ref
       FROM drafts WHERE id IN ${inChunk}`.execute(tx);
     await sql`INSERT INTO notifications (tenant_id, kind, channel, to_address, subject, ref_type, ref_id, created_at)
       SELECT d.tenant_id, 'draft_rejected', 'email', c.email, 'Request rejected: ' || d.subject || coalesce(' (' || ${reason} || ')', ''), 'draft', d.id, ${at}
@@ -286,9 +288,11 @@ async function moveDrafts(tx: Tx, ctx: EngineContext, req: ChunkRequest, ids: nu
   const first = await reserveProtocols(tx, ctx.tenantId, ids.length);
   const due = d.instant(dueAt(now, settings['response.forecastHours']));
   await sql`INSERT INTO tickets (tenant_id, protocol, requester_id, organization_id, department_id, category_id, subject, message,
-      status, channel, visibility, conversation, fields, attachments, type, priority, draft_id, created_at, due_at, updated_at, ref)
+      status, channel, visibility, conversation, fields, attachments, type, priority, draft_id, created_at, due_at, updated_at, ref,
+      topic_id, service_channel, status_detail, process_ref)
     SELECT tenant_id, ${d.protocol(now.getUTCFullYear(), sql`CAST(${first} AS bigint) - 1 + row_number() OVER (ORDER BY id)`)}, requester_id, organization_id,
-      department_id, category_id, subject, message, 'open', channel, 'public', conversation, fields, attachments, type, priority, id, ${at}, ${due}, ${at}, ref
+      department_id, category_id, subject, message, 'open', channel, 'public', conversation, fields, attachments, type, priority, id, ${at}, ${due}, ${at}, ref,
+      topic_id, service_channel, status_detail, process_ref
     FROM drafts WHERE id IN ${inChunk} ORDER BY id`.execute(tx);
   // R28: a ticket opened from a WhatsApp conversation gets the conversation's agent, when of its department.
   await sql`UPDATE tickets SET agent_id = (SELECT cv.agent_id FROM conversations cv WHERE cv.draft_id = tickets.draft_id)

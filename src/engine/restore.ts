@@ -80,6 +80,9 @@ async function restoreOne(tx: Tx, ctx: EngineContext, id: number, windowHours: n
   if (kept.category_id !== null && !(await tx.selectFrom('categories').select('id').where('id', '=', kept.category_id).executeTakeFirst())) {
     throw precondition(`draft ${id} cannot be restored: its category was removed`);
   }
+  if (kept.topic_id !== null && !(await tx.selectFrom('topics').select('id').where('id', '=', kept.topic_id).executeTakeFirst())) {
+    throw precondition(`draft ${id} cannot be restored: its topic was removed`);
+  }
   if (kept.organization_id !== null && !(await tx.selectFrom('organizations').select('id').where('id', '=', kept.organization_id).executeTakeFirst())) {
     throw precondition(`draft ${id} cannot be restored: its organization was removed`);
   }
@@ -109,6 +112,10 @@ async function restoreOne(tx: Tx, ctx: EngineContext, id: number, windowHours: n
       ref: kept.ref,
       held_by_mode: kept.held_by_mode,
       held_by_rule: kept.held_by_rule,
+      topic_id: kept.topic_id,
+      service_channel: kept.service_channel,
+      status_detail: kept.status_detail,
+      process_ref: kept.process_ref,
     })
     .execute();
   // The rejection is undone: its decision record goes, so the draft can be decided again, once.

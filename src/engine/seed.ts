@@ -3,12 +3,13 @@ import { conflict, DeskctlError, forbidden, invalid, precondition } from '../cor
 import { fieldsText, inspectFixture, invalidFixture, type Fixture, type FixtureProblem, type FixtureTicket, type InspectedFixture, type LenientFixture } from '../core/fixture.js';
 import { Name, Slug, TicketRequest, type RuleScope, type Tenant } from '../core/schemas.js';
 import { formatPath, parseInput } from '../core/validate.js';
+import { missingForTopic, type TopicRequirements } from '../core/topics.js';
 import type { Store, Tx } from '../store/store.js';
 import { activeManagers, audit, CUSTOMER_COLUMNS, readSettings, type EngineContext } from './context.js';
 import { insertCustomer } from './customers.js';
 import { announceDraft, openRequest, writeTicket } from './tickets.js';
 
-export const SEED_KINDS = ['settings', 'departments', 'categories', 'organizations', 'customers', 'agents', 'rules', 'tickets', 'drafts'] as const;
+export const SEED_KINDS = ['settings', 'departments', 'categories', 'organizations', 'customers', 'agents', 'rules', 'topics', 'tickets', 'drafts'] as const;
 export type SeedKind = (typeof SEED_KINDS)[number];
 
 export interface SeedCount {
@@ -111,13 +112,22 @@ interface World {
   customers: Map<string, { id: number; name: string; phone: string | null; organizationId: number | null; manager: boolean; active: boolean; block: boolean }>;
   agents: Map<string, { id: number; name: string; admin: boolean; departmentIds: Set<number> }>;
   rules: Set<string>;
+  topics: Map<string, { id: number } & TopicRequirements>;
   refs: Set<string>;
 }
 
 const ruleKey = (department: string, scope: RuleScope, category: string | null) => JSON.stringify([department, scope, category]);
 
 async function loadWorld(tx: Tx, store: Store, tenantId: number, fixture: LenientFixture): Promise<World> {
-  const w: World = { departments: new Map(), organizations: new Map(), orgNameById: new Map(), customers: new Map(), agents: new Map(), rules: new Set(), refs: new Set() };
+  const w: World = { departments: new Map(), organizations: new Map(), orgNameById: new Map(), customers: new Map(), agents: new Map(), rules: new Set(), topics: new Map(), refs: new Set() };
+  const topics = await tx
+    .selectFrom('topics')
+    .select(['id', 'name', 'require_process', 'require_service_channel', 'require_status_detail'])
+    .where('tenant_id', '=', tenantId)
+    .execute();
+  for (const t of topics) {
+    w.topics.set(t.name, { id: t.id, name: t.name, requireProcess: t.require_process === 1, requireServiceChannel: t.require_service_channel === 1, requireStatusDetail: t.require_status_detail === 1 });
+  }
   const deptNames = new Map<number, string>();
   for (const d of await tx.selectFrom('departments').select(['id', 'name']).where('tenant_id', '=', tenantId).execute()) {
     w.departments.set(d.name, { id: d.id, categories: new Map() });
@@ -277,6 +287,28 @@ function check(fx: LenientFixture, w: World, now: Date): FixtureProblem[] {
     firstSeen(seenRules, ruleKey(r.department, r.scope ?? 'category', r.category ?? null), ['rules', i], 'rule');
   });
 
+  // Topics (R42) as they will be: what each requires after the fixture.
+  const topics = new Map<string, TopicRequirements>();
+  for (const [name, t] of w.topics) topics.set(name, { ...t });
+  const seenTopics = new Map<string, string>();
+  fx.topics.forEach((t, i) => {
+    if (!t) return;
+    firstSeen(seenTopics, t.name, ['topics', i, 'name'], `topic "${t.name}"`);
+    const before = topics.get(t.name) ?? { name: t.name, requireProcess: false, requireServiceChannel: false, requireStatusDetail: false };
+    topics.set(t.name, {
+      name: t.name,
+      requireProcess: t.requireProcess ?? before.requireProcess,
+      requireServiceChannel: t.requireServiceChannel ?? before.requireServiceChannel,
+      requireStatusDetail: t.requireStatusDetail ?? before.requireStatusDetail,
+    });
+  });
+  const topicMet = (list: 'tickets' | 'drafts', i: number, r: { topic?: string; processRef?: string; serviceChannel?: string; statusDetail?: string }) => {
+    if (!r.topic) return;
+    const topic = topics.get(r.topic);
+    if (!topic) return at([list, i, 'topic'], `unknown topic "${r.topic}"`);
+    for (const m of missingForTopic(topic, r)) at([list, i, m.path], `topic "${topic.name}" requires ${m.what.replace(/ \(--.*\)$/, '')} on every ticket (R42)`);
+  };
+
   // Tickets and drafts: refs unique across both lists; references of the new ones resolve.
   const seenRefs = new Map<string, string>();
   const future = (path: (string | number)[], iso: string | undefined) => {
@@ -295,6 +327,15 @@ function check(fx: LenientFixture, w: World, now: Date): FixtureProblem[] {
     const who = request('tickets', i, t);
     if (w.refs.has(t.ref)) return;
     if (t.agent && !agents.has(t.agent)) at(['tickets', i, 'agent'], `unknown agent ${t.agent}`);
+    topicMet('tickets', i, t);
+    const seenParticipants = new Set<string>();
+    (t.participants ?? []).forEach((p, k) => {
+      if (seenParticipants.has(p)) at(['tickets', i, 'participants', k], `duplicate participant ${p}`);
+      seenParticipants.add(p);
+      if (p === t.requester) at(['tickets', i, 'participants', k], `${p} is the ticket's requester; a participant is someone else (R39)`);
+      else if (!customers.has(p)) at(['tickets', i, 'participants', k], `unknown customer ${p}`);
+    });
+    if (t.participants?.length && t.visibility === 'internal') at(['tickets', i, 'participants'], 'an internal ticket (staff only, R17) has no participants');
     future(['tickets', i, 'solvedAt'], t.solvedAt);
     future(['tickets', i, 'closedAt'], t.closedAt);
     if (!who) return;
@@ -303,7 +344,11 @@ function check(fx: LenientFixture, w: World, now: Date): FixtureProblem[] {
     }
     if (t.visibility === 'private' && !who.manager) at(['tickets', i, 'visibility'], `only a manager's own tickets can be private (R21); ${t.requester} is not a manager`);
   });
-  fx.drafts.forEach((d, i) => d && request('drafts', i, d));
+  fx.drafts.forEach((d, i) => {
+    if (!d) return;
+    request('drafts', i, d);
+    if (!w.refs.has(d.ref)) topicMet('drafts', i, d);
+  });
   return problems;
 }
 
@@ -492,6 +537,45 @@ async function applyFixture(tx: Tx, ctx: EngineContext, inspected: InspectedFixt
     counts.rules.created++;
   }
 
+  for (const t of fx.topics) {
+    const before = w.topics.get(t.name);
+    if (!before) {
+      const after = { name: t.name, requireProcess: Boolean(t.requireProcess), requireServiceChannel: Boolean(t.requireServiceChannel), requireStatusDetail: Boolean(t.requireStatusDetail) };
+      const { id } = await tx
+        .insertInto('topics')
+        .values({
+          tenant_id: tid,
+          name: t.name,
+          require_process: after.requireProcess ? 1 : 0,
+          require_service_channel: after.requireServiceChannel ? 1 : 0,
+          require_status_detail: after.requireStatusDetail ? 1 : 0,
+          created_at: nowIso,
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      await audit(tx, ctx, 'topic.add', 'topic', id, { ...after, ...source });
+      w.topics.set(t.name, { id, ...after });
+      counts.topics.created++;
+      continue;
+    }
+    const changes: Record<string, number> = {};
+    if (t.requireProcess !== undefined && t.requireProcess !== before.requireProcess) changes.require_process = t.requireProcess ? 1 : 0;
+    if (t.requireServiceChannel !== undefined && t.requireServiceChannel !== before.requireServiceChannel) changes.require_service_channel = t.requireServiceChannel ? 1 : 0;
+    if (t.requireStatusDetail !== undefined && t.requireStatusDetail !== before.requireStatusDetail) changes.require_status_detail = t.requireStatusDetail ? 1 : 0;
+    if (Object.keys(changes).length === 0) {
+      counts.topics.unchanged++;
+      continue;
+    }
+    await tx.updateTable('topics').set(changes).where('id', '=', before.id).execute();
+    Object.assign(before, {
+      requireProcess: t.requireProcess ?? before.requireProcess,
+      requireServiceChannel: t.requireServiceChannel ?? before.requireServiceChannel,
+      requireStatusDetail: t.requireStatusDetail ?? before.requireStatusDetail,
+    });
+    await audit(tx, ctx, 'topic.set', 'topic', before.id, { name: t.name, ...changes, ...source });
+    counts.topics.updated++;
+  }
+
   const settings = await readSettings(tx, tid);
   const fx_i = (list: string, i: number) => `${list}[${i}]`;
   const total = fx.tickets.length + fx.drafts.length;
@@ -550,6 +634,11 @@ async function applyFixture(tx: Tx, ctx: EngineContext, inspected: InspectedFixt
         ref: d.ref,
         created_at: at,
         updated_at: nowIso,
+        // R10, R42: what the request had, carried to the ticket on approval.
+        topic_id: d.topic ? w.topics.get(d.topic)!.id : null,
+        service_channel: d.serviceChannel ?? null,
+        status_detail: d.statusDetail ?? null,
+        process_ref: d.processRef ?? null,
       })
       .returning('id')
       .executeTakeFirstOrThrow();
@@ -584,20 +673,34 @@ async function openTicket(tx: Tx, ctx: EngineContext, t: FixtureTicket, w: World
     fields: fieldsText(t.fields),
     attachments: t.attachments ?? [],
     visibility: t.visibility ?? 'public',
+    topic: t.topic ?? null,
+    serviceChannel: t.serviceChannel ?? null,
+    statusDetail: t.statusDetail ?? null,
+    // The linked process goes with the request: a draft keeps it (R10) and a topic may require it (R42).
+    processRef: t.processRef ?? null,
     type: t.type ?? null,
     priority: t.priority,
   });
   const outcome = await openRequest(tx, ctx, req, { createdAt: t.createdAt ? new Date(t.createdAt) : undefined, ref: t.ref });
   if (outcome.outcome === 'draft') {
     report.heldForApproval.push(t.ref);
-    const lost = [t.agent && 'agent', t.processRef && 'processRef'].filter(Boolean);
+    const lost = [t.agent && 'agent', t.participants?.length && 'participants'].filter(Boolean);
     if (lost.length) report.notes.push(`ticket ${t.ref} waits for approval as draft ${outcome.draft.id}; its ${lost.join(' and ')} were not set`);
     return;
   }
-  const changes: { agent_id?: number; process_ref?: string } = {};
-  if (t.agent) changes.agent_id = w.agents.get(t.agent)!.id;
-  if (t.processRef) changes.process_ref = t.processRef;
-  if (Object.keys(changes).length) await tx.updateTable('tickets').set(changes).where('id', '=', outcome.ticket.id).execute();
+  if (t.agent) await tx.updateTable('tickets').set({ agent_id: w.agents.get(t.agent)!.id }).where('id', '=', outcome.ticket.id).execute();
+  await addFixtureParticipants(tx, ctx, outcome.ticket.id, t, w);
+}
+
+/** R39: a fixture ticket's participants (the fixture is the admin's: any customer of the tenant). */
+async function addFixtureParticipants(tx: Tx, ctx: EngineContext, ticketId: number, t: FixtureTicket, w: World): Promise<void> {
+  const emails = [...new Set(t.participants ?? [])];
+  if (emails.length === 0) return;
+  const at = ctx.now().toISOString();
+  await tx
+    .insertInto('ticket_participants')
+    .values(emails.map((e) => ({ ticket_id: ticketId, customer_id: w.customers.get(e)!.id, tenant_id: ctx.tenantId, created_at: at })))
+    .execute();
 }
 
 /**
@@ -640,9 +743,13 @@ async function recordTicket(tx: Tx, ctx: EngineContext, t: FixtureTicket, w: Wor
       solved_at: solvedAt,
       closed_at: closedAt,
       updated_at: now.toISOString(),
+      topic_id: t.topic ? w.topics.get(t.topic)!.id : null,
+      service_channel: t.serviceChannel ?? null,
+      status_detail: t.statusDetail ?? null,
     },
     created,
     forecastHours,
   );
+  await addFixtureParticipants(tx, ctx, id, t, w);
   await audit(tx, ctx, 'ticket.create', 'ticket', id, { protocol, requester: t.requester, channel: t.channel, status: t.status, ref: t.ref, source: 'seed' });
 }

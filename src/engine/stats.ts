@@ -41,6 +41,8 @@ const NAMED: Partial<Record<StatDimension, { column: string; table: string; labe
   category: { column: 't.category_id', table: 'categories', label: 'name' },
   requester: { column: 't.requester_id', table: 'customers', label: 'email' },
   agent: { column: 't.agent_id', table: 'agents', label: 'email' },
+  // R42: tickets by topic (null: no topic).
+  topic: { column: 't.topic_id', table: 'topics', label: 'name' },
 };
 
 type Range = TimeRange;

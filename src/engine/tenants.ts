@@ -47,7 +47,7 @@ export async function removeTenant(store: Store, actor: string, slug: string, at
     await tx.deleteFrom('idempotency_keys').where('token_id', 'in', tx.selectFrom('api_tokens').select('id').where('tenant_id', '=', id)).execute();
     await tx.deleteFrom('api_tokens').where('tenant_id', '=', id).execute();
     await tx.deleteFrom('agent_departments').where('agent_id', 'in', tx.selectFrom('agents').select('id').where('tenant_id', '=', id)).execute();
-    for (const table of ['whatsapp_messages', 'conversations', 'notifications', 'audit', 'draft_decisions', 'drafts', 'tickets', 'approval_rules', 'agents', 'customers', 'categories', 'departments', 'settings'] as const) {
+    for (const table of ['whatsapp_messages', 'conversations', 'notifications', 'audit', 'draft_decisions', 'ticket_participants', 'drafts', 'tickets', 'topics', 'approval_rules', 'agents', 'customers', 'categories', 'departments', 'settings'] as const) {
       await tx.deleteFrom(table).where('tenant_id', '=', id).execute();
     }
     await tx.updateTable('organizations').set({ parent_id: null }).where('tenant_id', '=', id).execute();

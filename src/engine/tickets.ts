@@ -2,11 +2,23 @@ import { decideApproval } from '../core/approval.js';
 import { approvalFacts, requestParties } from './approval.js';
 import { DeskctlError, conflict, forbidden, invalid, notFound, precondition } from '../core/errors.js';
 import { assertRateable, assertReopenable } from '../core/reopen.js';
-import { TicketRequest, type CreateOutcome, type Settings, type Ticket, type TicketDetail, type TicketFilter } from '../core/schemas.js';
+import {
+  CUSTOMER_AREA_CHANNELS,
+  Email,
+  TicketRequest,
+  type CreateOutcome,
+  type ParticipantsReport,
+  type Settings,
+  type Ticket,
+  type TicketDetail,
+  type TicketFilter,
+} from '../core/schemas.js';
+import { assertTopicMet } from '../core/topics.js';
 import { localDayBounds } from '../core/time.js';
 import { didYouMean } from '../core/suggest.js';
 import { parseInput } from '../core/validate.js';
 import type { Insertable } from 'kysely';
+import { z } from 'zod';
 import { failedStatement, type Tx } from '../store/store.js';
 import type { DB } from '../store/types.js';
 import {
@@ -14,6 +26,7 @@ import {
   audit,
   categoryId,
   departmentId,
+  findCustomer,
   dueAt,
   formatProtocol,
   notify,
@@ -23,6 +36,7 @@ import {
   type EngineContext,
 } from './context.js';
 import { once, type IdempotencyGuard } from './idempotency.js';
+import { findTopic } from './topics.js';
 import { draftQuery, ticketQuery, toDraft, toTicket, toTicketDetail } from './views.js';
 
 /**
@@ -51,8 +65,12 @@ export async function openRequest(tx: Tx, ctx: EngineContext, req: TicketRequest
   if (req.visibility === 'private' && requester.is_manager !== 1) {
     throw invalid(`visibility: only a manager's own tickets can be private (R21); ${requester.email} is not a manager`);
   }
+  assertSettingsAllow(settings, req);
   const dept = parties.departmentId;
   const cat = parties.categoryId;
+  // R42: a topic's requirements hold for every ticket created with it (and the draft that may become one).
+  const topic = req.topic ? await findTopic(tx, ctx.tenantId, req.topic) : null;
+  if (topic) assertTopicMet(topic, req);
 
   if (req.channel === 'whatsapp' && req.conversation && !opts.fromConversation) {
     const appended = await appendToPendingDraft(tx, ctx, requester, req.conversation, req.message);
@@ -75,6 +93,10 @@ export async function openRequest(tx: Tx, ctx: EngineContext, req: TicketRequest
     conversation: req.conversation ?? null,
     fields: JSON.stringify(req.fields),
     attachments: JSON.stringify(req.attachments),
+    topic_id: topic?.id ?? null,
+    service_channel: req.serviceChannel ?? null,
+    status_detail: req.statusDetail ?? null,
+    process_ref: req.processRef ?? null,
     type: req.type ?? null,
     priority: req.priority,
   };
@@ -92,6 +114,21 @@ export async function openRequest(tx: Tx, ctx: EngineContext, req: TicketRequest
   }
   const ticket = await insertTicket(tx, ctx, settings, { ...common, visibility: req.visibility, ref: opts.ref ?? null }, requester.email, opts.createdAt);
   return { outcome: 'ticket', ticket };
+}
+
+/**
+ * R41: with `tickets.customerCreation` false the customer area (panel, app) opens no tickets; with
+ * `tickets.attachments` false no request carries attachments, whatever its channel.
+ */
+function assertSettingsAllow(settings: Settings, req: TicketRequest): void {
+  if (!settings['tickets.customerCreation'] && (CUSTOMER_AREA_CHANNELS as readonly string[]).includes(req.channel)) {
+    throw precondition(
+      `tickets.customerCreation is false: customers cannot open tickets from the ${req.channel === 'panel' ? 'customer panel' : 'app'} (R41); an agent can open one for them (--channel agent)`,
+    );
+  }
+  if (!settings['tickets.attachments'] && req.attachments.length > 0) {
+    throw precondition(`attachments: tickets.attachments is false: requests cannot carry attachments (R41); open it without them`);
+  }
 }
 
 /** R11: a new draft is announced to every active manager of its organization and of its parent, by e-mail and push. */
@@ -160,6 +197,11 @@ export interface NewTicketRow {
   type?: string | null;
   priority?: string;
   ref?: string | null;
+  /** R42. */
+  topic_id?: number | null;
+  service_channel?: string | null;
+  status_detail?: string | null;
+  process_ref?: string | null;
 }
 
 /**
@@ -202,18 +244,30 @@ export async function insertTicket(
   return toTicket(await ticketQuery(tx, ctx.tenantId).where('t.id', '=', id).executeTakeFirstOrThrow());
 }
 
-/** What a customer acting with `--as` may see of tickets (R21); admins see everything. */
+/**
+ * What a customer acting with `--as` (or a customer's token) may see of tickets, written once for
+ * lists, reads and every change that finds a ticket: their own tickets and those they participate
+ * in (R39), never internal ones (R17); a manager also the public tickets of their organization
+ * (R21). Admins see everything.
+ */
 function scopeTickets<Q extends ReturnType<typeof ticketQuery>>(q: Q, ctx: EngineContext): Q {
   const a = ctx.actor;
   if (a.kind === 'admin') return q;
-  if (a.kind === 'customer') return q.where('t.requester_id', '=', a.customerId).where('t.visibility', '!=', 'internal') as Q;
-  return q.where((eb) =>
-    eb.or([
-      // Their own tickets (internal ones are staff-only, R17), and the public ones of their organization.
-      eb.and([eb('t.requester_id', '=', a.customerId), eb('t.visibility', '!=', 'internal')]),
-      eb.and([eb('t.organization_id', '=', a.organizationIds[0]!), eb('t.visibility', '=', 'public')]),
-    ]),
-  ) as Q;
+  // The ids they may see, each part an index lookup (tickets_requester, ticket_participants_customer,
+  // the organization's tickets), so a customer's or a manager's list reads only those tickets.
+  return q
+    .where((eb) => {
+      let ids = eb
+        .selectFrom('tickets as tr')
+        .select('tr.id')
+        .where('tr.requester_id', '=', a.customerId)
+        .union(eb.selectFrom('ticket_participants as tpp').select('tpp.ticket_id as id').where('tpp.customer_id', '=', a.customerId));
+      if (a.kind === 'manager') {
+        ids = ids.union(eb.selectFrom('tickets as to').select('to.id').where('to.organization_id', '=', a.organizationIds[0]!).where('to.visibility', '=', 'public'));
+      }
+      return eb('t.id', 'in', ids);
+    })
+    .where('t.visibility', '!=', 'internal') as Q;
 }
 
 export async function listTickets(ctx: EngineContext, filter: TicketFilter): Promise<Ticket[]> {
@@ -266,7 +320,30 @@ export async function getTicket(ctx: EngineContext, ref: string): Promise<Ticket
     .where('ticket_id', '=', row.id)
     .orderBy('id')
     .execute();
-  return toTicketDetail(row, messages);
+  return toTicketDetail(row, messages, await participantsOf(ctx.store.db, row.id));
+}
+
+/** R39: the e-mails of a ticket's participants (removed customers left out), in the order they were added. */
+async function participantsOf(tx: Tx, ticketId: number): Promise<string[]> {
+  const rows = await tx
+    .selectFrom('ticket_participants as p')
+    .innerJoin('customers as c', 'c.id', 'p.customer_id')
+    .select('c.email')
+    .where('p.ticket_id', '=', ticketId)
+    .where('c.deleted_at', 'is', null)
+    .orderBy('p.created_at')
+    .orderBy('c.email')
+    .execute();
+  return rows.map((r) => r.email);
+}
+
+/**
+ * R22, R39: who is told of a customer-facing change of a ticket: its requester and each of its
+ * participants, one notification each, queued in the caller's transaction.
+ */
+async function notifyAudience(tx: Tx, ctx: EngineContext, t: { id: number; requester: string }, kind: 'ticket_answered' | 'ticket_solved' | 'ticket_reopened', subject: string): Promise<void> {
+  const to = [t.requester, ...(await participantsOf(tx, t.id)).filter((e) => e !== t.requester)];
+  await notify(tx, ctx, to.map((email) => ({ kind, channel: 'email' as const, to: email, subject, refType: 'ticket' as const, refId: t.id })));
 }
 
 export interface BatchResult {
@@ -328,7 +405,7 @@ export async function solveTickets(ctx: EngineContext, ids: number[], message?: 
     await tx.updateTable('tickets').set({ status: 'solved', solved_at: at, updated_at: at }).where('id', '=', t.id).execute();
     if (message) await addMessage(tx, ctx, t.id, message);
     if (customerFacing(t)) {
-      await notify(tx, ctx, [{ kind: 'ticket_solved', channel: 'email', to: t.requester, subject: `Ticket ${t.protocol} solved: ${t.subject}`, refType: 'ticket', refId: t.id }]);
+      await notifyAudience(tx, ctx, t, 'ticket_solved', `Ticket ${t.protocol} solved: ${t.subject}`);
     }
     await audit(tx, ctx, 'ticket.solve', 'ticket', t.id, { protocol: t.protocol, from: t.status });
     return true;
@@ -354,7 +431,7 @@ export async function reopenTickets(ctx: EngineContext, ids: number[], message: 
     await tx.updateTable('tickets').set({ status: 'in_progress', solved_at: null, updated_at: at }).where('id', '=', t.id).execute();
     await addMessage(tx, ctx, t.id, message);
     if (customerFacing(t)) {
-      await notify(tx, ctx, [{ kind: 'ticket_reopened', channel: 'email', to: t.requester, subject: `Ticket ${t.protocol} reopened: ${t.subject}`, refType: 'ticket', refId: t.id }]);
+      await notifyAudience(tx, ctx, t, 'ticket_reopened', `Ticket ${t.protocol} reopened: ${t.subject}`);
     }
     await audit(tx, ctx, 'ticket.reopen', 'ticket', t.id, { protocol: t.protocol });
     return true;
@@ -371,7 +448,7 @@ export async function replyTicket(ctx: EngineContext, id: number, message: strin
     await tx.updateTable('tickets').set({ status, updated_at: at }).where('id', '=', t.id).execute();
     await addMessage(tx, ctx, t.id, message);
     if (customerFacing(t)) {
-      await notify(tx, ctx, [{ kind: 'ticket_answered', channel: 'email', to: t.requester, subject: `Ticket ${t.protocol} answered: ${t.subject}`, refType: 'ticket', refId: t.id }]);
+      await notifyAudience(tx, ctx, t, 'ticket_answered', `Ticket ${t.protocol} answered: ${t.subject}`);
     }
     await audit(tx, ctx, 'ticket.reply', 'ticket', t.id, { protocol: t.protocol });
     return true;
@@ -437,7 +514,101 @@ export async function rateTicket(ctx: EngineContext, id: number, rating: number,
     assertRateable({ protocol: t.protocol, status: t.status as Ticket['status'] });
     if (t.rating !== null) throw conflict(`ticket ${t.protocol} is already rated ${t.rating} (R20: one rating)`);
     await tx.updateTable('tickets').set({ rating, rating_comment: comment ?? null, updated_at: ctx.now().toISOString() }).where('id', '=', t.id).execute();
+    // R40: every rating tells the management team (the tenant's admin agents) at once.
+    const admins = await tx.selectFrom('agents').select('email').where('tenant_id', '=', ctx.tenantId).where('is_admin', '=', 1).orderBy('id').execute();
+    await notify(
+      tx,
+      ctx,
+      admins.map((a) => ({
+        kind: 'ticket_rated' as const,
+        channel: 'email' as const,
+        to: a.email,
+        subject: `Ticket ${t.protocol} rated ${rating}/5: ${t.subject}${comment ? ` (${comment})` : ''}`,
+        refType: 'ticket' as const,
+        refId: t.id,
+      })),
+    );
     await audit(tx, ctx, 'ticket.rate', 'ticket', t.id, { protocol: t.protocol, rating });
     return true;
   });
+}
+
+/* ---- R39: participants ---- */
+
+/** A ticket's participants, as the actor may see the ticket. */
+export async function listParticipants(ctx: EngineContext, ref: string): Promise<ParticipantsReport> {
+  const t = await findTicket(ctx.store.db, ctx, ref);
+  return { id: t.id, protocol: t.protocol, participants: await participantsOf(ctx.store.db, t.id), changed: [], unchanged: [] };
+}
+
+/**
+ * R39: the requester (or an admin) adds customers as participants; the requester only customers of
+ * the ticket's organization (the requester's when it was opened), an admin any customer of the
+ * tenant. Participants see the ticket and get its notifications. All or nothing, one transaction;
+ * someone who already participates is reported unchanged.
+ */
+export async function addParticipants(ctx: EngineContext, ref: string, emailsIn: string[]): Promise<ParticipantsReport> {
+  const emails = parseEmails(emailsIn);
+  return ctx.store.write(async (tx) => {
+    const t = await participantTicket(tx, ctx, ref);
+    const current = new Set(await participantsOf(tx, t.id));
+    const changed: string[] = [];
+    const unchanged: string[] = [];
+    for (const email of emails) {
+      const c = await findCustomer(tx, ctx.tenantId, email);
+      if (c.id === t.requester_id) throw precondition(`${email} is the requester of ticket ${t.protocol}; a participant is someone else (R39)`);
+      if (current.has(email)) {
+        unchanged.push(email);
+        continue;
+      }
+      if (ctx.actor.kind !== 'admin') {
+        if (t.organization_id === null) throw precondition(`ticket ${t.protocol} has no organization: its requester cannot add participants (R39); an admin can`);
+        if (c.organization_id !== t.organization_id) {
+          throw precondition(`${email} is not a customer of ${t.organization}, the requester's organization: only its customers can participate (R39)`);
+        }
+      }
+      await tx.insertInto('ticket_participants').values({ ticket_id: t.id, customer_id: c.id, tenant_id: ctx.tenantId, created_at: ctx.now().toISOString() }).execute();
+      current.add(email);
+      changed.push(email);
+    }
+    if (changed.length) await audit(tx, ctx, 'ticket.add_participants', 'ticket', t.id, { protocol: t.protocol, added: changed });
+    return { id: t.id, protocol: t.protocol, participants: await participantsOf(tx, t.id), changed, unchanged };
+  }, ctx.tenantId);
+}
+
+/** R39: the requester (or an admin) removes participants; someone who does not participate is reported unchanged. */
+export async function removeParticipants(ctx: EngineContext, ref: string, emailsIn: string[]): Promise<ParticipantsReport> {
+  const emails = parseEmails(emailsIn);
+  return ctx.store.write(async (tx) => {
+    const t = await participantTicket(tx, ctx, ref);
+    const changed: string[] = [];
+    const unchanged: string[] = [];
+    for (const email of emails) {
+      const c = await tx.selectFrom('customers').select('id').where('tenant_id', '=', ctx.tenantId).where('email', '=', email).execute();
+      const ids = c.map((r) => r.id);
+      const gone = ids.length
+        ? await tx.deleteFrom('ticket_participants').where('ticket_id', '=', t.id).where('customer_id', 'in', ids).executeTakeFirst()
+        : { numDeletedRows: 0n };
+      (Number(gone.numDeletedRows) > 0 ? changed : unchanged).push(email);
+    }
+    if (changed.length) await audit(tx, ctx, 'ticket.remove_participants', 'ticket', t.id, { protocol: t.protocol, removed: changed });
+    return { id: t.id, protocol: t.protocol, participants: await participantsOf(tx, t.id), changed, unchanged };
+  }, ctx.tenantId);
+}
+
+const parseEmails = (emails: string[]): string[] => {
+  if (!Array.isArray(emails) || emails.length === 0) throw invalid('emails: give at least one e-mail');
+  if (emails.length > 100) throw invalid('emails: at most 100 at a time');
+  return [...new Set(parseInput(z.array(Email), emails, 'emails'))];
+};
+
+/** The ticket whose participants the actor changes: an admin's, or the requester's own (R39); never an internal one. */
+async function participantTicket(tx: Tx, ctx: EngineContext, ref: string) {
+  const t = await findTicket(tx, ctx, ref);
+  const row = await tx.selectFrom('tickets').select(['requester_id', 'organization_id']).where('id', '=', t.id).executeTakeFirstOrThrow();
+  if (ctx.actor.kind !== 'admin' && ctx.actor.customerId !== row.requester_id) {
+    throw forbidden(`only the requester of ticket ${t.protocol} (${t.requester}) or an admin changes its participants (R39)`);
+  }
+  if (t.visibility === 'internal') throw precondition(`ticket ${t.protocol} is internal (staff only, R17): it has no participants`);
+  return { ...t, requester_id: row.requester_id, organization_id: row.organization_id };
 }

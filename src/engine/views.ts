@@ -10,6 +10,7 @@ export function ticketQuery(tx: Tx, tenantId: number) {
     .leftJoin('organizations as o', 'o.id', 't.organization_id')
     .leftJoin('categories as c', 'c.id', 't.category_id')
     .leftJoin('agents as a', 'a.id', 't.agent_id')
+    .leftJoin('topics as tp', 'tp.id', 't.topic_id')
     .select([
       't.id',
       't.protocol',
@@ -34,6 +35,9 @@ export function ticketQuery(tx: Tx, tenantId: number) {
       't.due_at',
       't.solved_at',
       't.closed_at',
+      'tp.name as topic',
+      't.service_channel',
+      't.status_detail',
     ])
     .where('t.tenant_id', '=', tenantId);
 }
@@ -61,16 +65,20 @@ export function toTicket(r: TicketRow): Ticket {
     dueAt: r.due_at,
     solvedAt: r.solved_at,
     closedAt: r.closed_at,
+    topic: r.topic,
+    serviceChannel: r.service_channel as Ticket['serviceChannel'],
+    statusDetail: r.status_detail,
   };
 }
 
-export function toTicketDetail(r: TicketRow, messages: { author: string; body: string; created_at: string }[]): TicketDetail {
+export function toTicketDetail(r: TicketRow, messages: { author: string; body: string; created_at: string }[], participants: string[]): TicketDetail {
   return {
     ...toTicket(r),
     message: r.message,
     fields: JSON.parse(r.fields),
     attachments: JSON.parse(r.attachments),
     messages: messages.map((m) => ({ author: m.author, body: m.body, createdAt: m.created_at })),
+    participants,
   };
 }
 
@@ -81,6 +89,7 @@ export function draftQuery(tx: Tx, tenantId: number) {
     .innerJoin('departments as d', 'd.id', 'dr.department_id')
     .leftJoin('organizations as o', 'o.id', 'dr.organization_id')
     .leftJoin('categories as c', 'c.id', 'dr.category_id')
+    .leftJoin('topics as tp', 'tp.id', 'dr.topic_id')
     .select([
       'dr.id',
       'rq.email as requester',
@@ -100,6 +109,10 @@ export function draftQuery(tx: Tx, tenantId: number) {
       'dr.created_at',
       'dr.held_by_mode',
       'dr.held_by_rule',
+      'tp.name as topic',
+      'dr.service_channel',
+      'dr.status_detail',
+      'dr.process_ref',
     ])
     .where('dr.tenant_id', '=', tenantId);
 }
@@ -123,5 +136,9 @@ export function toDraft(r: DraftRow, withDetails = true): Draft {
     priority: r.priority as Draft['priority'],
     createdAt: r.created_at,
     heldBy: r.held_by_mode === null ? null : { mode: r.held_by_mode as NonNullable<Draft['heldBy']>['mode'], rule: r.held_by_rule },
+    topic: r.topic,
+    serviceChannel: withDetails ? (r.service_channel as Draft['serviceChannel']) : null,
+    statusDetail: withDetails ? r.status_detail : null,
+    processRef: withDetails ? r.process_ref : null,
   };
 }

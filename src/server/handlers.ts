@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { AsQuery, Bodies, AuditQuery, ConversationQuery, DraftQuery, NotificationQuery, PAGE_MAX, TicketQuery, queryBool, type OperationName } from '../core/api.js';
 import { forbidden, invalid } from '../core/errors.js';
-import { DraftFilter, Id, TicketFilter } from '../core/schemas.js';
+import { DraftFilter, Id, TicketFilter, TicketRef } from '../core/schemas.js';
 import { parseInput } from '../core/validate.js';
 import { canonicalJson } from '../core/canonical.js';
 import type { LocalHelpdesk } from '../client/local.js';
@@ -23,6 +23,8 @@ type Handler = (hd: LocalHelpdesk, i: Input) => Promise<unknown>;
 /** The request's body, already checked against the operation's schema by the server (core/api.ts). */
 const body = <K extends keyof typeof Bodies>(_k: K, i: Input): z.infer<(typeof Bodies)[K]> => i.body as z.infer<(typeof Bodies)[K]>;
 const id = (i: Input) => parseInput(Id, i.params.id, 'id');
+/** A ticket in a path: an id spelt one way (`03` is not ticket 3), or a protocol. */
+const ticketRef = (i: Input) => (/^\d+$/.test(i.params.ref ?? '') ? String(parseInput(Id, i.params.ref, 'ref')) : parseInput(TicketRef, i.params.ref, 'ref'));
 
 /** A page of a list: at most `limit` (≤ PAGE_MAX) items after the cursor, and the next cursor. */
 async function page<T extends { id: number }>(query: { limit?: number; after?: number }, fetch: (limit: number, after?: number) => Promise<T[]>) {
@@ -87,6 +89,10 @@ export const HANDLERS: Record<OperationName, Handler> = {
   },
   removeCategory: (hd, i) => hd.removeCategory(i.params.name!, i.params.department!),
 
+  listTopics: (hd) => hd.listTopics(),
+  addTopic: (hd, i) => hd.addTopic(body('topic', i)),
+  removeTopic: (hd, i) => hd.removeTopic(i.params.name!),
+
   listOrganizations: (hd) => hd.listOrganizations(),
   addOrganization: (hd, i) => {
     const b = body('organization', i);
@@ -121,6 +127,15 @@ export const HANDLERS: Record<OperationName, Handler> = {
     // A ref of digits is an id, spelt one way (`03` is not ticket 3); anything else is a protocol.
     if (/^\d+$/.test(i.params.ref!)) parseInput(Id, i.params.ref, 'ref');
     return hd.getTicket(i.params.ref!, { as: parseInput(AsQuery, i.query).as });
+  },
+  listParticipants: (hd, i) => hd.listParticipants(ticketRef(i), { as: parseInput(AsQuery, i.query).as }),
+  addParticipants: (hd, i) => {
+    const b = body('participants', i);
+    return hd.addParticipants(ticketRef(i), b.emails, { as: b.as });
+  },
+  removeParticipants: (hd, i) => {
+    const b = body('participants', i);
+    return hd.removeParticipants(ticketRef(i), b.emails, { as: b.as });
   },
   assignTickets: (hd, i) => {
     const b = body('assign', i);

@@ -357,4 +357,41 @@ CREATE TABLE rejected_drafts (
 CREATE INDEX rejected_drafts_batch ON rejected_drafts(tenant_id, batch);
 `,
   },
+  {
+    // R39 participants of a ticket (customers of the requester's organization who see it and get its
+    // notifications); R42 topics ("assuntos") and what a ticket records for them, on tickets and on
+    // drafts (R10: the draft keeps everything the request had, its linked process too).
+    name: 'participants and topics',
+    sql: `
+CREATE TABLE topics (
+  id                      INTEGER PRIMARY KEY AUTOINCREMENT,
+  tenant_id               INTEGER NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
+  name                    TEXT NOT NULL,
+  require_process         INTEGER NOT NULL DEFAULT 0 CHECK (require_process IN (0, 1)),
+  require_service_channel INTEGER NOT NULL DEFAULT 0 CHECK (require_service_channel IN (0, 1)),
+  require_status_detail   INTEGER NOT NULL DEFAULT 0 CHECK (require_status_detail IN (0, 1)),
+  created_at              TEXT NOT NULL,
+  UNIQUE (tenant_id, name)
+);
+CREATE TABLE ticket_participants (
+  ticket_id   INTEGER NOT NULL REFERENCES tickets(id),
+  customer_id INTEGER NOT NULL REFERENCES customers(id),
+  tenant_id   INTEGER NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
+  created_at  TEXT NOT NULL,
+  PRIMARY KEY (ticket_id, customer_id)
+) WITHOUT ROWID;
+CREATE INDEX ticket_participants_customer ON ticket_participants(customer_id, ticket_id);
+ALTER TABLE tickets ADD COLUMN topic_id INTEGER REFERENCES topics(id);
+ALTER TABLE tickets ADD COLUMN service_channel TEXT CHECK (service_channel IN ('phone', 'email', 'chat', 'in-person', 'whatsapp'));
+ALTER TABLE tickets ADD COLUMN status_detail TEXT;
+ALTER TABLE drafts ADD COLUMN topic_id INTEGER REFERENCES topics(id);
+ALTER TABLE drafts ADD COLUMN service_channel TEXT CHECK (service_channel IN ('phone', 'email', 'chat', 'in-person', 'whatsapp'));
+ALTER TABLE drafts ADD COLUMN status_detail TEXT;
+ALTER TABLE drafts ADD COLUMN process_ref TEXT;
+ALTER TABLE rejected_drafts ADD COLUMN topic_id INTEGER;
+ALTER TABLE rejected_drafts ADD COLUMN service_channel TEXT;
+ALTER TABLE rejected_drafts ADD COLUMN status_detail TEXT;
+ALTER TABLE rejected_drafts ADD COLUMN process_ref TEXT;
+`,
+  },
 ];

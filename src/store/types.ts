@@ -48,6 +48,11 @@ export interface DB {
     updated_at: string;
     /** The fixture ref (deskctl seed), unique in the tenant. */
     ref: string | null;
+    /** R42 (R10: what the request had). */
+    topic_id: Generated<number | null>;
+    service_channel: Generated<string | null>;
+    status_detail: Generated<string | null>;
+    process_ref: Generated<string | null>;
     type: string | null;
     priority: Generated<string>;
     /** R36: what held the draft (the approval mode, and the rule under `departments`); null for drafts made before, or by seed/generate. */
@@ -82,8 +87,24 @@ export interface DB {
     updated_at: string;
     /** The fixture ref (deskctl seed), unique in the tenant. */
     ref: string | null;
+    /** R42. */
+    topic_id: Generated<number | null>;
+    service_channel: Generated<string | null>;
+    status_detail: Generated<string | null>;
     type: string | null;
     priority: Generated<string>;
+  };
+  /** R39: the customers who follow a ticket with its requester. */
+  ticket_participants: { ticket_id: number; customer_id: number; tenant_id: number; created_at: string };
+  /** R42: topics and what they require of every ticket created with them. */
+  topics: {
+    id: Generated<number>;
+    tenant_id: number;
+    name: string;
+    require_process: number;
+    require_service_channel: number;
+    require_status_detail: number;
+    created_at: string;
   };
   ticket_messages: { id: Generated<number>; ticket_id: number; author: string; body: string; created_at: string };
   draft_decisions: {
@@ -125,6 +146,10 @@ export interface DB {
     ref: string | null;
     held_by_mode: string | null;
     held_by_rule: number | null;
+    topic_id: number | null;
+    service_channel: string | null;
+    status_detail: string | null;
+    process_ref: string | null;
   };
   notifications: {
     id: Generated<number>;

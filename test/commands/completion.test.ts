@@ -147,6 +147,7 @@ describe('shell completions', () => {
         'department,day',
         'department,week',
         'department,month',
+        'department,topic',
       ]);
       expect(complete('deskctl', 'stats', 'export', '--by', 'department,mo')).toEqual(['department,month']);
       expect(complete('deskctl', 'stats', 'export', '--by', 'dep')).toEqual(['department']);

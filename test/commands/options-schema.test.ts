@@ -26,6 +26,7 @@ const TAKES_NOTHING = [
   'tenants list',
   'tokens list',
   'whatsapp show',
+  'topics list',
 ];
 const REFUSES_EVERYTHING = ['rules edit'];
 /** Global options a command may read besides its own (profile add saves --db, --api and --tenant). */

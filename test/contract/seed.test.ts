@@ -44,6 +44,7 @@ describe.each(backends)('seed ($name)', (backend) => {
       customers: [3, 0, 0],
       agents: [1, 0, 0],
       rules: [2, 0, 0],
+      topics: [0, 0, 0],
       tickets: [2, 0, 0],
       drafts: [1, 0, 0],
     });

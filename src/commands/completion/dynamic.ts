@@ -54,5 +54,7 @@ export async function values(ctx: Context, kind: DynamicKind): Promise<string[]>
       return (await hd.listCustomers({})).map((c) => c.email);
     case 'agents':
       return (await hd.listAgents()).map((a) => a.email);
+    case 'topics':
+      return (await hd.listTopics()).map((t) => t.name);
   }
 }

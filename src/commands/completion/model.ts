@@ -3,7 +3,7 @@ import { SETTING_KEYS } from '../../core/schemas.js';
 import { STAT_DIMENSIONS, STAT_METRICS } from '../../core/stats.js';
 
 /** Values `deskctl __complete <kind>` can list from the current target. */
-export const DYNAMIC_KINDS = ['profiles', 'tenants', 'departments', 'categories', 'orgs', 'customers', 'agents'] as const;
+export const DYNAMIC_KINDS = ['profiles', 'tenants', 'departments', 'categories', 'orgs', 'customers', 'agents', 'topics'] as const;
 export type DynamicKind = (typeof DYNAMIC_KINDS)[number];
 
 /** How to complete a value: fixed choices, a comma list of them, names from the current target, or file names. */
@@ -51,6 +51,7 @@ const DYNAMIC_OPTIONS: Record<string, DynamicKind> = {
   '--as': 'customers',
   '--customer': 'customers',
   '--agent': 'agents',
+  '--topic': 'topics',
 };
 
 /** Options whose value is a comma list of fixed names (`--by department,month`), by command path and option. */
@@ -68,6 +69,7 @@ const DYNAMIC_ARGS: Record<string, DynamicKind> = {
   'orgs remove': 'orgs',
   'customers set': 'customers',
   'customers remove': 'customers',
+  'topics remove': 'topics',
   'profile show': 'profiles',
   'profile use': 'profiles',
   'profile remove': 'profiles',

@@ -5,7 +5,7 @@ import type { Command } from 'commander';
 import { Option } from 'commander';
 import { z } from 'zod';
 import { invalid } from '../../core/errors.js';
-import { CHANNELS, PRIORITIES, type Attachment } from '../../core/schemas.js';
+import { CHANNELS, PRIORITIES, SERVICE_CHANNELS, type Attachment } from '../../core/schemas.js';
 import type { Context } from '../../context.js';
 import { collect, examples, exclusiveFlags, parsedAction } from '../shared.js';
 
@@ -26,6 +26,10 @@ export const Options = z.object({
   attach: z.array(z.string()),
   internal: z.boolean().optional(),
   private: z.boolean().optional(),
+  topic: z.string().optional(),
+  serviceChannel: z.string().optional(),
+  statusDetail: z.string().optional(),
+  process: z.string().optional(),
   type: z.string().optional(),
   priority: z.string().optional(),
 });
@@ -48,6 +52,10 @@ export function register(parent: Command, ctx: Context): void {
       .option('--attach <file>', 'attach a file (repeatable; its name, size and SHA-256 are recorded)', collect, [])
       .option('--internal', 'an internal ticket, staff only (with --channel agent)')
       .option('--private', "a manager's own ticket hidden from the other managers (R21)")
+      .option('--topic <name>', 'a topic (deskctl topics list); the request must give what it requires (R42)')
+      .addOption(new Option('--service-channel <channel>', 'how the customer was served (R42)').choices(SERVICE_CHANNELS))
+      .option('--status-detail <text>', 'a status detail, "status complementar" (R42)')
+      .option('--process <ref>', 'the linked process (R42: a topic may require one; R19: never reopened)')
       .option('--type <type>', 'the kind of ticket (free text: Incidente, Dúvida …)')
       .addOption(new Option('--priority <priority>', 'how urgent it is').choices(PRIORITIES).default('normal'))
       .description('Open a ticket; when approval applies (R7) it becomes a draft for the managers'),
@@ -60,6 +68,7 @@ export function register(parent: Command, ctx: Context): void {
       'deskctl tickets create --requester ana@norte.example --department Suporte --category Acesso --subject "ERP" --message "Sem acesso"',
       'deskctl tickets create --requester ana@norte.example --department Suporte --channel email --subject "Falha" --message "..."',
       'deskctl tickets create --requester ana@norte.example --department Suporte --channel whatsapp --conversation wa-991 --subject "Oi" --message "Preciso de ajuda"',
+      'deskctl tickets create --requester ana@norte.example --department Suporte --topic Instalação --service-channel phone --status-detail "Aguardando técnico" --subject "Instalar" --message "..."',
     ],
   );
 }
@@ -100,6 +109,11 @@ export async function run(ctx: Context, o: Options): Promise<void> {
     fields: parseFields(o.field),
     attachments: await readAttachments(o.attach),
     visibility: o.internal ? 'internal' : o.private ? 'private' : 'public',
+    // R42: sent only when given, so a request without them reads as it always did.
+    ...(o.topic !== undefined ? { topic: o.topic } : {}),
+    ...(o.serviceChannel !== undefined ? { serviceChannel: o.serviceChannel } : {}),
+    ...(o.statusDetail !== undefined ? { statusDetail: o.statusDetail } : {}),
+    ...(o.process !== undefined ? { processRef: o.process } : {}),
     type: o.type ?? null,
     priority: o.priority,
   };
