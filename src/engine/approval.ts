@@ -1,6 +1,6 @@
 import { decideApproval, type ApprovalCheck, type ApprovalDecision, type ApprovalFacts } from '../core/approval.js';
 import { notFound, precondition } from '../core/errors.js';
-import { ExplainRequest, type Channel, type Settings } from '../core/schemas.js';
+import { CUSTOMER_AREA_CHANNELS, ExplainRequest, type Channel, type Settings } from '../core/schemas.js';
 import { parseInput } from '../core/validate.js';
 import type { Tx } from '../store/store.js';
 import { activeManagers, categoryId, departmentId, findCustomer, readSettings, type CustomerRow, type EngineContext } from './context.js';
@@ -13,7 +13,7 @@ export interface RequestParties {
   categoryId: number | null;
 }
 
-/** The requester, department and category of a request, and the checks that come before R7 (an inactive requester). */
+/** The requester, department and category of a request, and the checks that come before R7 (an inactive requester, R41's customer area). */
 export async function requestParties(
   tx: Tx,
   ctx: EngineContext,
@@ -23,6 +23,11 @@ export async function requestParties(
   const requester = await findCustomer(tx, ctx.tenantId, req.requester);
   if (req.channel !== 'agent' && requester.active !== 1) {
     throw precondition(`customer ${requester.email} is inactive; only an agent can open a ticket for them (--channel agent)`);
+  }
+  if (!settings['tickets.customerCreation'] && (CUSTOMER_AREA_CHANNELS as readonly string[]).includes(req.channel)) {
+    throw precondition(
+      `tickets.customerCreation is false: customers cannot open tickets from the ${req.channel === 'panel' ? 'customer panel' : 'app'} (R41); an agent can open one for them (--channel agent)`,
+    );
   }
   const dept = await departmentId(tx, ctx.tenantId, req.department);
   const cat = req.category ? await categoryId(tx, ctx.tenantId, dept, req.department, req.category) : null;

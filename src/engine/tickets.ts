@@ -3,7 +3,6 @@ import { approvalFacts, requestParties } from './approval.js';
 import { DeskctlError, conflict, forbidden, invalid, notFound, precondition } from '../core/errors.js';
 import { assertRateable, assertReopenable } from '../core/reopen.js';
 import {
-  CUSTOMER_AREA_CHANNELS,
   Email,
   TicketRequest,
   type CreateOutcome,
@@ -120,12 +119,8 @@ export async function openRequest(tx: Tx, ctx: EngineContext, req: TicketRequest
  * R41: with `tickets.customerCreation` false the customer area (panel, app) opens no tickets; with
  * `tickets.attachments` false no request carries attachments, whatever its channel.
  */
+/** R41's attachments (its customer-area switch is checked with the request's parties, so `approval explain` sees it too). */
 function assertSettingsAllow(settings: Settings, req: TicketRequest): void {
-  if (!settings['tickets.customerCreation'] && (CUSTOMER_AREA_CHANNELS as readonly string[]).includes(req.channel)) {
-    throw precondition(
-      `tickets.customerCreation is false: customers cannot open tickets from the ${req.channel === 'panel' ? 'customer panel' : 'app'} (R41); an agent can open one for them (--channel agent)`,
-    );
-  }
   if (!settings['tickets.attachments'] && req.attachments.length > 0) {
     throw precondition(`attachments: tickets.attachments is false: requests cannot carry attachments (R41); open it without them`);
   }

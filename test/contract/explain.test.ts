@@ -91,6 +91,14 @@ describe.each(backends)('approval explain (R36) ($name)', (backend) => {
     expect((await hd.getDraft(created.outcome === 'draft' ? created.draft.id : 0)).heldBy).toEqual({ mode: 'departments', rule: rule.id });
   });
 
+  it('R36/R41: with tickets.customerCreation off, explain refuses a panel request as creating it does; an agent may', async () => {
+    await hd.setSetting('tickets.customerCreation', false);
+    const explained = await expectCode(hd.explainApproval({ requester: P.ana, department: 'Suporte', category: 'Acesso', channel: 'panel' }), 'precondition_failed');
+    const created = await expectCode(hd.createTicket({ requester: P.ana, department: 'Suporte', category: 'Acesso', subject: 's', message: 'm', channel: 'panel' }), 'precondition_failed');
+    expect(explained.message).toBe(created.message);
+    expect((await hd.explainApproval({ requester: P.ana, department: 'Suporte', category: 'Acesso', channel: 'agent' })).outcome).toBe('ticket');
+  });
+
   it('R36: a request that becomes a ticket says which conditions did not hold; e-mail names R9; nothing is created', async () => {
     await hd.setSetting('approval.mode', 'departments');
     await hd.addRule({ department: 'Suporte', scope: 'category', category: 'Acesso' });
