@@ -1,9 +1,7 @@
 import { writeFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { engines } from '../helpers/backends.js';
-import { deskctl, deskctlJson, startServer, tempHome } from '../helpers/bin.js';
-import { freshPgDatabase } from '../helpers/postgres.js';
+import { deskctl, E2E_TARGETS, e2eHelpdesk } from '../helpers/bin.js';
 
 interface Explanation { outcome: 'draft' | 'ticket'; checks: { rule: string; holds: boolean; detail: string }[]; notify: string[] }
 interface Draft { id: number; heldBy: { mode: string; rule: number | null } | null }
@@ -12,33 +10,12 @@ interface Draft { id: number; heldBy: { mode: string; rule: number | null } | nu
  * R36-R38 through the built binary, locally and against `deskctl serve`, on both stores: explain
  * then create, configuration as code with a saved plan, a rejection undone by its batch.
  */
-const cases = engines.flatMap((engine) => (['local', 'remote'] as const).map((target) => ({ target, engine })));
-
-describe.each(cases)('e2e ($target, $engine): explain, config as code, undo (R36-R38)', ({ target, engine }) => {
-  const home = tempHome();
-  const local = { ...home.env, DESKCTL_DB: home.db };
-  let dropDatabase: (() => Promise<void>) | undefined;
-  let env: Record<string, string> = local;
-  let server: ReturnType<typeof deskctl> | undefined;
-  const run = (...args: string[]) => deskctl(args, { env });
-  const json = <T>(...args: string[]) => deskctlJson<T>(args, { env });
-  const ok = async (...args: string[]) => {
-    const r = await run(...args);
-    expect(r.exitCode, `deskctl ${args.join(' ')}: ${r.stderr}`).toBe(0);
-    return r;
-  };
+describe.each(E2E_TARGETS)('e2e ($target, $engine): explain, config as code, undo (R36-R38)', ({ target, engine }) => {
+  const hd = e2eHelpdesk({ target, engine });
+  const { home, run, json, ok } = hd;
 
   beforeAll(async () => {
-    if (engine === 'postgres') {
-      const made = await freshPgDatabase();
-      local.DESKCTL_DB = made.url;
-      dropDatabase = made.dispose;
-    }
-    if (target === 'remote') {
-      const { url, token, proc } = await startServer(local);
-      server = proc;
-      env = { ...home.env, DESKCTL_API_URL: url, DESKCTL_TOKEN: token };
-    }
+    await hd.open();
     await ok('departments', 'add', 'Suporte');
     await ok('categories', 'add', 'Acesso', '--department', 'Suporte');
     await ok('orgs', 'add', 'Matriz');
@@ -49,10 +26,7 @@ describe.each(cases)('e2e ($target, $engine): explain, config as code, undo (R36
   });
 
   afterAll(async () => {
-    await dropDatabase?.();
-    if (!server) return;
-    server.kill('SIGTERM');
-    await server;
+    await hd.close();
   });
 
   it('R36: approval explain says what tickets create then does, exit 0 either way', async () => {
@@ -95,7 +69,7 @@ describe.each(cases)('e2e ($target, $engine): explain, config as code, undo (R36
     if (target === 'remote') return; // the server's clock is its own; the contract suite pins it over HTTP
     await ok('tickets', 'create', '--requester', 'ana@norte.example', '--department', 'Suporte', '--category', 'Acesso', '--subject', 'late', '--message', 'm');
     const at = '2026-11-02T12:00:00.000Z';
-    const pinned = (when: string, ...args: string[]) => deskctl(args, { env: { ...env, DESKCTL_NOW: when } });
+    const pinned = (when: string, ...args: string[]) => deskctl(args, { env: { ...hd.env, DESKCTL_NOW: when } });
     const rejected = JSON.parse((await pinned(at, 'drafts', 'reject', '--all', '--yes', '-o', 'json')).stdout) as { results: { id: number }[] };
     const id = String(rejected.results[0]!.id);
     const late = await pinned('2026-11-03T12:00:00.001Z', 'drafts', 'restore', id);

@@ -1,9 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { engines } from '../helpers/backends.js';
-import { deskctl, deskctlJson, startServer, tempHome } from '../helpers/bin.js';
-import { freshPgDatabase } from '../helpers/postgres.js';
+import { E2E_TARGETS, e2eHelpdesk } from '../helpers/bin.js';
 
 interface Ticket { id: number; protocol: string; topic: string | null; serviceChannel: string | null; statusDetail: string | null; processRef: string | null; participants?: string[] }
 interface Notification { kind: string; to: string }
@@ -12,34 +10,13 @@ interface Notification { kind: string; to: string }
  * The rest of the source documents (R39-R42) through the built binary: participants, rating
  * alerts, the customer-area settings and topics, on each store, locally and against `deskctl serve`.
  */
-const cases = engines.flatMap((engine) => (['local', 'remote'] as const).map((target) => ({ target, engine })));
-
-describe.each(cases)('e2e ($target, $engine): participants, rating alerts, the customer area and topics (R39-R42)', ({ target, engine }) => {
-  const home = tempHome();
-  const local = { ...home.env, DESKCTL_DB: home.db };
-  let env: Record<string, string> = local;
-  let server: ReturnType<typeof deskctl> | undefined;
-  let dropDatabase: (() => Promise<void>) | undefined;
-  const run = (...args: string[]) => deskctl(args, { env });
-  const json = <T>(...args: string[]) => deskctlJson<T>(args, { env });
-  const ok = async (...args: string[]) => {
-    const r = await run(...args);
-    expect(r.exitCode, `deskctl ${args.join(' ')}: ${r.stderr}`).toBe(0);
-    return r;
-  };
+describe.each(E2E_TARGETS)('e2e ($target, $engine): participants, rating alerts, the customer area and topics (R39-R42)', ({ target, engine }) => {
+  const hd = e2eHelpdesk({ target, engine });
+  const { home, run, json, ok } = hd;
   const create = (...extra: string[]) => ['tickets', 'create', '--requester', 'ana@norte.example', '--department', 'Suporte', '--subject', 'Instalar', '--message', 'Preciso', ...extra];
 
   beforeAll(async () => {
-    if (engine === 'postgres') {
-      const made = await freshPgDatabase();
-      local.DESKCTL_DB = made.url;
-      dropDatabase = made.dispose;
-    }
-    if (target === 'remote') {
-      const { url, token, proc } = await startServer(local);
-      server = proc;
-      env = { ...home.env, DESKCTL_API_URL: url, DESKCTL_TOKEN: token };
-    }
+    await hd.open();
     await ok('departments', 'add', 'Suporte');
     await ok('orgs', 'add', 'Norte');
     await ok('orgs', 'add', 'Sul');
@@ -50,11 +27,7 @@ describe.each(cases)('e2e ($target, $engine): participants, rating alerts, the c
   });
 
   afterAll(async () => {
-    if (server) {
-      server.kill('SIGTERM');
-      await server;
-    }
-    await dropDatabase?.();
+    await hd.close();
   });
 
   it('R42: topics require what they say; a request missing it is exit 2 naming the topic; stats group by topic', async () => {

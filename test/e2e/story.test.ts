@@ -1,7 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { engines } from '../helpers/backends.js';
-import { deskctl, deskctlJson, startServer, tempHome } from '../helpers/bin.js';
-import { freshPgDatabase } from '../helpers/postgres.js';
+import { deskctl, E2E_TARGETS, e2eHelpdesk } from '../helpers/bin.js';
 
 interface Draft { id: number; requester: string; organization: string | null; channel: string; message: string | null; category: string | null }
 interface Ticket { id: number; protocol: string; status: string; requester: string; processRef: string | null; createdAt: string; dueAt: string }
@@ -12,21 +10,13 @@ interface Notification { kind: string; channel: string; to: string }
  * The whole story of the approval documentation (seed 000) and the reopen rules (seed 004), told
  * through the built binary on a temporary database, the way an admin would script it.
  */
-const cases = engines.flatMap((engine) => (['local', 'remote'] as const).map((target) => ({ target, engine })));
-
-describe.each(cases)('e2e ($target, $engine): the approval story of seed 000, through the built binary', ({ target, engine }) => {
-  const home = tempHome();
-  const local = { ...home.env, DESKCTL_DB: home.db };
-  let dropDatabase: (() => Promise<void>) | undefined;
+describe.each(E2E_TARGETS)('e2e ($target, $engine): the approval story of seed 000, through the built binary', ({ target, engine }) => {
   // Locally the commands open the database; remotely they speak to `deskctl serve` over it.
-  let env: Record<string, string> = local;
-  let server: ReturnType<typeof deskctl> | undefined;
-  const run = (...args: string[]) => deskctl(args, { env });
-  const json = <T>(...args: string[]) => deskctlJson<T>(args, { env });
+  const hd = e2eHelpdesk({ target, engine });
+  const { run, json } = hd;
   const ok = async (...args: string[]) => {
-    const r = await run(...args);
+    const r = await hd.ok(...args);
     expect(r.stderr.startsWith('error') ? r.stderr : '', `deskctl ${args.join(' ')}`).toBe('');
-    expect(r.exitCode, `deskctl ${args.join(' ')}: ${r.stderr}`).toBe(0);
     return r;
   };
   const open = (requester: string, department: string, extra: string[] = []) =>
@@ -35,16 +25,7 @@ describe.each(cases)('e2e ($target, $engine): the approval story of seed 000, th
     );
 
   beforeAll(async () => {
-    if (engine === 'postgres') {
-      const made = await freshPgDatabase();
-      local.DESKCTL_DB = made.url;
-      dropDatabase = made.dispose;
-    }
-    if (target === 'remote') {
-      const { url, token, proc } = await startServer(local);
-      server = proc;
-      env = { ...home.env, DESKCTL_API_URL: url, DESKCTL_TOKEN: token };
-    }
+    await hd.open();
     await ok('departments', 'add', 'Suporte');
     await ok('departments', 'add', 'Financeiro');
     await ok('categories', 'add', 'Acesso', '--department', 'Suporte');
@@ -62,12 +43,9 @@ describe.each(cases)('e2e ($target, $engine): the approval story of seed 000, th
   });
 
   afterAll(async () => {
-    await dropDatabase?.();
-    if (!server) return;
-    server.kill('SIGTERM');
-    const done = await server;
+    const exit = await hd.close();
     // SIGTERM drains and stops: a clean exit.
-    expect(done.exitCode).toBe(0);
+    if (target === 'remote') expect(exit).toBe(0);
   });
 
   it('R5/R6: an admin configures approval by department rules; rules are never edited', async () => {
@@ -142,7 +120,7 @@ describe.each(cases)('e2e ($target, $engine): the approval story of seed 000, th
 
     // Ids piped back in from `drafts list -o json`.
     const api = await run('drafts', 'list', '--channel', 'api', '-o', 'json');
-    const piped = await deskctl(['drafts', 'approve', '-', '-o', 'json'], { env, input: api.stdout });
+    const piped = await deskctl(['drafts', 'approve', '-', '-o', 'json'], { env: hd.env, input: api.stdout });
     expect(piped.exitCode).toBe(0);
     expect(JSON.parse(piped.stdout)).toMatchObject({ requested: 1, succeeded: 1 });
 

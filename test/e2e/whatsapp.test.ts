@@ -1,7 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { engines } from '../helpers/backends.js';
-import { deskctl, deskctlJson, startServer, tempHome } from '../helpers/bin.js';
-import { freshPgDatabase } from '../helpers/postgres.js';
+import { deskctlJson, E2E_TARGETS, e2eHelpdesk } from '../helpers/bin.js';
 
 interface Received {
   duplicate: boolean;
@@ -15,33 +13,15 @@ interface Received {
  * Seed 002 told through the built binary, as an admin would try it: `whatsapp receive` walks every
  * branch of the flow, locally and through `deskctl serve`, on both stores.
  */
-const cases = engines.flatMap((engine) => (['local', 'remote'] as const).map((target) => ({ target, engine })));
-
-describe.each(cases)('e2e ($target, $engine): WhatsApp conversations open tickets (seed 002)', ({ target, engine }) => {
-  const home = tempHome();
-  const local: Record<string, string> = { ...home.env, DESKCTL_DB: home.db, DESKCTL_NOW: '2026-12-01T18:00:00.000Z' };
-  let env: Record<string, string> = local;
-  let server: ReturnType<typeof deskctl> | undefined;
-  let dropDatabase: (() => Promise<void>) | undefined;
-  const run = (...args: string[]) => deskctl(args, { env });
-  const ok = async (...args: string[]) => {
-    const r = await run(...args);
-    expect(r.exitCode, `deskctl ${args.join(' ')}: ${r.stderr}`).toBe(0);
-    return r;
-  };
-  const receive = (from: string, text: string, ...extra: string[]) => deskctlJson<Received>(['whatsapp', 'receive', '--from', from, '--text', text, ...extra], { env });
+describe.each(E2E_TARGETS)('e2e ($target, $engine): WhatsApp conversations open tickets (seed 002)', ({ target, engine }) => {
+  // The clock is pinned (the server's too), so --at can say when earlier messages were sent.
+  const hd = e2eHelpdesk({ target, engine }, { DESKCTL_NOW: '2026-12-01T18:00:00.000Z' });
+  const { run, ok } = hd;
+  const json = <T>(args: string[]) => deskctlJson<T>(args, { env: hd.env });
+  const receive = (from: string, text: string, ...extra: string[]) => json<Received>(['whatsapp', 'receive', '--from', from, '--text', text, ...extra]);
 
   beforeAll(async () => {
-    if (engine === 'postgres') {
-      const made = await freshPgDatabase();
-      local.DESKCTL_DB = made.url;
-      dropDatabase = made.dispose;
-    }
-    if (target === 'remote') {
-      const { url, token, proc } = await startServer(local);
-      server = proc;
-      env = { ...home.env, DESKCTL_API_URL: url, DESKCTL_TOKEN: token };
-    }
+    await hd.open();
     await ok('departments', 'add', 'Suporte');
     await ok('orgs', 'add', 'Matriz');
     await ok('customers', 'add', 'gerente@matriz.example', '--name', 'Gerente', '--org', 'Matriz', '--manager');
@@ -51,10 +31,7 @@ describe.each(cases)('e2e ($target, $engine): WhatsApp conversations open ticket
   });
 
   afterAll(async () => {
-    await dropDatabase?.();
-    if (!server) return;
-    server.kill('SIGTERM');
-    await server;
+    await hd.close();
   });
 
   it('R24: autoTicket is refused before its department, then turned on', async () => {
@@ -79,9 +56,9 @@ describe.each(cases)('e2e ($target, $engine): WhatsApp conversations open ticket
     expect(done.conversation).toMatchObject({ state: 'open', customer: 'maria@empresa.com.br' });
     expect(done.ticket).toMatchObject({ requester: 'maria@empresa.com.br', priority: 'high' });
     expect(done.replies[0]!.text).toContain(done.ticket!.protocol);
-    const customers = await deskctlJson<{ email: string; name: string; phone: string }[]>(['customers', 'list'], { env });
+    const customers = await json<{ email: string; name: string; phone: string }[]>(['customers', 'list']);
     expect(customers.find((c) => c.email === 'maria@empresa.com.br')).toMatchObject({ name: 'Maria Souza', phone: '+5521988880001' });
-    const mail = await deskctlJson<{ kind: string }[]>(['notifications', 'list', '--to', 'maria@empresa.com.br'], { env });
+    const mail = await json<{ kind: string }[]>(['notifications', 'list', '--to', 'maria@empresa.com.br']);
     expect(mail.map((n) => n.kind).sort()).toEqual(['account_created', 'ticket_opened']);
   });
 
@@ -94,7 +71,7 @@ describe.each(cases)('e2e ($target, $engine): WhatsApp conversations open ticket
     expect(again).toMatchObject({ duplicate: true, replies: [] });
     const more = await receive('5511977770001', 'é urgente');
     expect(more.draft!.id).toBe(r.draft!.id);
-    const draft = await deskctlJson<{ message: string }>(['drafts', 'show', String(r.draft!.id)], { env });
+    const draft = await json<{ message: string }>(['drafts', 'show', String(r.draft!.id)]);
     expect(draft.message).toBe('Preciso de acesso ao ERP\n\né urgente');
     await ok('approval', 'set', 'disabled');
   });
@@ -105,7 +82,7 @@ describe.each(cases)('e2e ($target, $engine): WhatsApp conversations open ticket
     expect(r.exitCode, r.stderr).toBe(0);
     expect(r.stdout).toBe('');
     expect(r.stderr).toContain('no automatic reply');
-    const conv = await deskctlJson<{ ticket: number | null }[]>(['conversations', 'list', '--customer', 'rui@x.example'], { env });
+    const conv = await json<{ ticket: number | null }[]>(['conversations', 'list', '--customer', 'rui@x.example']);
     expect(conv[0]!.ticket).not.toBeNull();
   });
 
@@ -116,7 +93,7 @@ describe.each(cases)('e2e ($target, $engine): WhatsApp conversations open ticket
     const b = await receive('+55 11 97777-0003', 'depois de duas horas', '--at', '2026-12-01T15:00:01-00:00');
     expect(b.conversation.id).not.toBe(a.conversation.id);
     expect(b.conversation.ticket).not.toBe(a.conversation.ticket);
-    const closed = await deskctlJson<{ id: number; closedAt: string }[]>(['conversations', 'list', '--state', 'closed', '--phone', '5511977770003'], { env });
+    const closed = await json<{ id: number; closedAt: string }[]>(['conversations', 'list', '--state', 'closed', '--phone', '5511977770003']);
     expect(closed.map((c) => [c.id, c.closedAt])).toEqual([
       [a.conversation.id, '2026-12-01T14:00:00.000Z'],
       // By the helpdesk's clock (18:00) the second one has timed out too.
@@ -128,7 +105,7 @@ describe.each(cases)('e2e ($target, $engine): WhatsApp conversations open ticket
   });
 
   it('bad input is exit 2 and writes nothing', async () => {
-    const before = (await deskctlJson<unknown[]>(['conversations', 'list'], { env })).length;
+    const before = (await json<unknown[]>(['conversations', 'list'])).length;
     for (const args of [
       ['whatsapp', 'receive', '--from', 'abc', '--text', 'x'],
       ['whatsapp', 'receive', '--from', '+55 11 97777-0009', '--text', '  '],
@@ -140,6 +117,6 @@ describe.each(cases)('e2e ($target, $engine): WhatsApp conversations open ticket
       expect(r.exitCode, `${args.join(' ')}: ${r.stderr}`).toBe(2);
       expect(r.stderr).toMatch(/^error: /);
     }
-    expect((await deskctlJson<unknown[]>(['conversations', 'list'], { env })).length).toBe(before);
+    expect((await json<unknown[]>(['conversations', 'list'])).length).toBe(before);
   });
 });

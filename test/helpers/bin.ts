@@ -3,6 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa, type ResultPromise } from 'execa';
+import { expect } from 'vitest';
+import type { Engine } from './backends.js';
+import { freshPgDatabase, hasPostgres } from './postgres.js';
 
 export const BIN = fileURLToPath(new URL('../../bin/deskctl.cjs', import.meta.url));
 
@@ -68,4 +71,53 @@ export async function startServer(env: Record<string, string>, tenant = 'default
     void proc.then((r) => reject(new Error(`deskctl serve exited ${r.exitCode}: ${seen}`)));
   });
   return { url, token, proc };
+}
+
+/** The four places an end-to-end story runs: locally and against `deskctl serve`, on SQLite and on PostgreSQL. */
+export const E2E_TARGETS = (hasPostgres ? (['sqlite', 'postgres'] as const) : (['sqlite'] as const)).flatMap((engine) => (['local', 'remote'] as const).map((target) => ({ target, engine })));
+
+/**
+ * One end-to-end story's helpdesk: a temporary home and database (a file, or a fresh PostgreSQL
+ * database), and for `remote` a `deskctl serve` over it with an admin token. `run`, `json` and `ok`
+ * call the built binary against it; `open()` in a beforeAll, `close()` in an afterAll (it answers
+ * the server's exit code, null locally).
+ */
+export function e2eHelpdesk(o: { target: 'local' | 'remote'; engine: Engine }, extraEnv: Record<string, string> = {}) {
+  const home = tempHome();
+  const local: Record<string, string> = { ...home.env, DESKCTL_DB: home.db, ...extraEnv };
+  let server: ReturnType<typeof deskctl> | undefined;
+  let dropDatabase: (() => Promise<void>) | undefined;
+  const h = {
+    home,
+    /** What the commands run with (the API's URL and token for `remote`). */
+    env: local,
+    /** The environment of the database itself (what `deskctl serve` runs with). */
+    local,
+    run: (...args: string[]) => deskctl(args, { env: h.env }),
+    json: <T>(...args: string[]) => deskctlJson<T>(args, { env: h.env }),
+    async ok(...args: string[]) {
+      const r = await h.run(...args);
+      expect(r.exitCode, `deskctl ${args.join(' ')}: ${r.stderr}`).toBe(0);
+      return r;
+    },
+    async open(): Promise<void> {
+      if (o.engine === 'postgres') {
+        const made = await freshPgDatabase();
+        local.DESKCTL_DB = made.url;
+        dropDatabase = made.dispose;
+      }
+      if (o.target === 'remote') {
+        const { url, token, proc } = await startServer(local);
+        server = proc;
+        h.env = { ...home.env, ...extraEnv, DESKCTL_API_URL: url, DESKCTL_TOKEN: token };
+      }
+    },
+    async close(): Promise<number | null> {
+      await dropDatabase?.();
+      if (!server) return null;
+      server.kill('SIGTERM');
+      return (await server).exitCode ?? null;
+    },
+  };
+  return h;
 }
