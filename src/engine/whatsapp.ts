@@ -74,8 +74,8 @@ async function take<T>(
   m: IncomingMessage,
   answer: (tx: Tx, conversationId: number, duplicate: boolean, replies: { text: string }[], settings: Settings) => Promise<T>,
 ): Promise<T> {
-  const phone = phoneDigits(m.from);
-  if (phone.length < 8 || phone.length > 15) throw invalid(`from: "${m.from}" is not a phone number (8 to 15 digits with the country code)`);
+  // The one rule of what a phone is (core/schemas.ts Phone), for the webhook's senders as for a typed --from.
+  const phone = phoneDigits(parseInput(Phone, m.from, 'from'));
   if (m.text !== null) {
     const problem = textProblem(m.text) ?? (m.text.length > MAX_TEXT ? `at most ${MAX_TEXT} characters (a WhatsApp message's limit)` : null);
     if (problem) throw invalid(`text: ${problem}`);
@@ -86,12 +86,12 @@ async function take<T>(
   // (`whatsapp receive --at` refuses such a time before it gets here, see assertNotFuture).
   const at = m.at && m.at.getTime() <= now.getTime() ? m.at : now;
   return ctx.store.write(async (tx) => {
+    const settings = await readSettings(tx, ctx.tenantId);
     if (m.id) {
       const seen = await tx.selectFrom('whatsapp_messages').select('conversation_id').where('tenant_id', '=', ctx.tenantId).where('wa_id', '=', m.id).executeTakeFirst();
       // R31: a delivery WhatsApp repeats has no second effect.
-      if (seen) return answer(tx, seen.conversation_id, true, [], await readSettings(tx, ctx.tenantId));
+      if (seen) return answer(tx, seen.conversation_id, true, [], settings);
     }
-    const settings = await readSettings(tx, ctx.tenantId);
     const flow = new Flow(tx, ctx, settings, phone, m, at);
     await flow.run();
     return answer(tx, flow.conversation.id, false, flow.replies, settings);
@@ -103,7 +103,7 @@ class Flow {
   readonly replies: { text: string }[] = [];
   readonly texts: CustomerTexts;
   readonly atIso: string;
-  conversation!: ConversationRow;
+  conversation!: ConversationViewRow;
   customer: CustomerRow | null = null;
 
   constructor(
@@ -124,7 +124,7 @@ class Flow {
     // the conversation was live still joins it (the lists judge by the helpdesk's clock).
     const end = live ? endOf(live, this.at, this.settings['whatsapp.closeAfterMinutes']) : null;
     if (live && !end) {
-      this.conversation = rowOf(live);
+      this.conversation = live;
       this.customer = customerOf(live);
       return this.continue();
     }
@@ -153,7 +153,7 @@ class Flow {
       })
       .returning('id')
       .executeTakeFirstOrThrow();
-    this.conversation = rowOf(await conversationQuery(this.tx, this.ctx.tenantId).where('cv.id', '=', id).executeTakeFirstOrThrow());
+    this.conversation = await conversationQuery(this.tx, this.ctx.tenantId).where('cv.id', '=', id).executeTakeFirstOrThrow();
     await audit(this.tx, this.ctx, 'conversation.start', 'conversation', id, { phone: this.phone, customer: this.customer?.email ?? null, state });
     await this.record('request');
     if (state === 'open') return this.openTicket();
@@ -239,11 +239,16 @@ class Flow {
     } else if (!customer) {
       const given = Name.safeParse(this.conversation.profile_name ?? '');
       const name = given.success ? given.data : email.slice(0, email.indexOf('@'));
-      const row = { email, name, phone: `+${this.phone}`, organizationId: null, manager: false, active: true, blockAutomatic: false };
-      const id = await insertCustomer(this.tx, this.ctx, row, { organization: null, manager: false, source: 'whatsapp' });
+      const phone = `+${this.phone}`;
+      const id = await insertCustomer(
+        this.tx,
+        this.ctx,
+        { email, name, phone, organizationId: null, manager: false, active: true, blockAutomatic: false },
+        { organization: null, manager: false, source: 'whatsapp' },
+      );
       const mail = this.texts.accountCreated({ name, link: portalLinks(this.settings['portal.url']).password(email) });
       await notify(this.tx, this.ctx, [{ kind: 'account_created', channel: 'email', to: email, subject: mail.subject, body: mail.body, refType: 'customer', refId: id }]);
-      customer = (await customerById(this.tx, id))!;
+      customer = { id, email, name, phone, organization_id: null, is_manager: 0, active: 1, block_automatic: 0 };
     }
     this.customer = customer;
     await this.update({ customer_id: customer.id, attempts: 0 });
@@ -331,7 +336,7 @@ class Flow {
     this.replies.push({ text });
   }
 
-  private async update(set: Partial<Pick<ConversationRow, 'state' | 'via_choice' | 'attempts' | 'customer_id' | 'ticket_id' | 'draft_id' | 'last_message_at' | 'profile_name'>>): Promise<void> {
+  private async update(set: Partial<Pick<ConversationViewRow, 'state' | 'via_choice' | 'attempts' | 'customer_id' | 'ticket_id' | 'draft_id' | 'last_message_at' | 'profile_name'>>): Promise<void> {
     await this.tx.updateTable('conversations').set(set).where('id', '=', this.conversation.id).execute();
     this.conversation = { ...this.conversation, ...set };
   }
@@ -350,10 +355,6 @@ const subjectOf = (text: string) => {
   const line = text.split('\n', 1)[0]!;
   return line.length > 120 ? `${line.slice(0, 119)}…` : line;
 };
-
-async function customerById(tx: Tx, id: number): Promise<CustomerRow | null> {
-  return (await tx.selectFrom('customers').select(CUSTOMER_COLUMNS).where('id', '=', id).executeTakeFirst()) ?? null;
-}
 
 /** R25: the active customer whose phone is this one, as digits; the oldest when several share it. */
 async function customerByPhone(tx: Tx, tenantId: number, phone: string): Promise<CustomerRow | null> {
@@ -443,8 +444,6 @@ function conversationQuery(tx: Tx, tenantId: number) {
     .where('cv.tenant_id', '=', tenantId);
 }
 type ConversationViewRow = Awaited<ReturnType<ReturnType<typeof conversationQuery>['executeTakeFirstOrThrow']>>;
-type ConversationRow = ConversationViewRow;
-const rowOf = (r: ConversationViewRow): ConversationRow => r;
 /** The conversation's customer, from the same row (no second read). */
 const customerOf = (r: ConversationViewRow): CustomerRow | null =>
   r.customer_id === null || r.customer === null
