@@ -3,6 +3,7 @@ import type {
   ApprovalMode,
   AuditEntry,
   AuditFilter,
+  NotificationFilter,
   Category,
   Conversation,
   ConversationDetail,
@@ -54,14 +55,6 @@ export type { AgentPatch, NewCustomer, CustomerPatch, DecideHooks, DecideRequest
 /** Acting as a customer (`--as EMAIL`): a manager within R13, or a requester within R12. */
 export interface As {
   as?: string;
-}
-
-export interface NotificationFilter {
-  pending?: boolean;
-  to?: string;
-  kind?: string;
-  limit?: number;
-  after?: number;
 }
 
 /**

@@ -20,6 +20,7 @@ import {
   IncomingMessageInput,
   LOCALES,
   ExplanationShape,
+  NOTIFICATION_CHANNELS,
   NOTIFICATION_KINDS,
   NotificationShape,
   OrganizationShape,
@@ -98,6 +99,11 @@ const Settings = z.object({
   'whatsapp.agentSync': z.enum(AGENT_SYNC_MODES),
   'whatsapp.closeAfterMinutes': z.number(),
   'undo.windowHours': z.number(),
+  'notifications.from': z.string().nullable(),
+  'notifications.pushUrl': z.string().nullable(),
+  'approval.remindAfterHours': z.number(),
+  'approval.escalateAfterHours': z.number(),
+  'tickets.remindAfterHours': z.number(),
 });
 const ErrorBody = z.object({ code: z.string(), message: z.string() });
 const DecisionResult = DecisionResultShape;
@@ -415,6 +421,8 @@ export const TicketQuery = ListQuery.extend({
 });
 export const NotificationQuery = ListQuery.extend({
   pending: queryBool,
+  failed: queryBool,
+  channel: z.enum(NOTIFICATION_CHANNELS, { error: `expected one of ${NOTIFICATION_CHANNELS.join(', ')}` }).optional(),
   to: z.string().optional(),
   kind: z.enum(NOTIFICATION_KINDS, { error: `expected one of ${NOTIFICATION_KINDS.join(', ')}` }).optional(),
 });

@@ -22,7 +22,12 @@ export const NOTIFICATION_KINDS = [
   'whatsapp_message',
   'account_created',
   'draft_restored',
+  'draft_reminder',
+  'draft_escalated',
+  'ticket_reminder',
 ] as const;
+/** R33: where a notification is in its delivery. */
+export const NOTIFICATION_STATUSES = ['pending', 'delivered', 'failed'] as const;
 export const NOTIFICATION_CHANNELS = ['email', 'push', 'whatsapp'] as const;
 /** How a customer was served (R42: a topic may require one on its tickets). */
 export const SERVICE_CHANNELS = ['phone', 'email', 'chat', 'in-person', 'whatsapp'] as const;
@@ -40,6 +45,7 @@ export type Status = (typeof STATUSES)[number];
 export type Visibility = (typeof VISIBILITIES)[number];
 export type RuleScope = (typeof RULE_SCOPES)[number];
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
+export type NotificationStatus = (typeof NOTIFICATION_STATUSES)[number];
 export type ServiceChannel = (typeof SERVICE_CHANNELS)[number];
 export type Priority = (typeof PRIORITIES)[number];
 export type Locale = (typeof LOCALES)[number];
@@ -73,6 +79,16 @@ export interface Settings {
   'whatsapp.closeAfterMinutes': number;
   /** R38: hours after a rejection during which the rejected drafts can be restored. */
   'undo.windowHours': number;
+  /** R33: the sender of the e-mails (`Name <address>` or an address); e-mails wait (failed, retryable) while it is unset. */
+  'notifications.from': string | null;
+  /** R33: where push notifications are POSTed, signed with the tenant's push secret; unset: push notifications fail (retryable). */
+  'notifications.pushUrl': string | null;
+  /** R35: a pending draft reminds its managers every this many hours (0: never). */
+  'approval.remindAfterHours': number;
+  /** R35: a draft pending this many hours is told once to the admin agents (0: never). */
+  'approval.escalateAfterHours': number;
+  /** R35: a ticket waiting for the customer this many hours reminds the requester, again every as many (0: never). */
+  'tickets.remindAfterHours': number;
 }
 export type SettingKey = keyof Settings;
 export const DEFAULT_SETTINGS: Settings = {
@@ -95,5 +111,10 @@ export const DEFAULT_SETTINGS: Settings = {
   'whatsapp.agentSync': 'creation',
   'whatsapp.closeAfterMinutes': 1440,
   'undo.windowHours': 24,
+  'notifications.from': null,
+  'notifications.pushUrl': null,
+  'approval.remindAfterHours': 0,
+  'approval.escalateAfterHours': 0,
+  'tickets.remindAfterHours': 0,
 };
 export const SETTING_KEYS = Object.keys(DEFAULT_SETTINGS) as SettingKey[];

@@ -9,6 +9,7 @@ import {
   LOCALES,
   NOTIFICATION_CHANNELS,
   NOTIFICATION_KINDS,
+  NOTIFICATION_STATUSES,
   PRIORITIES,
   RULE_SCOPES,
   SERVICE_CHANNELS,
@@ -134,6 +135,17 @@ const HttpUrl = z
   }, 'expected an http(s) address without a user or password, such as https://help.example.com')
   .transform((s) => s.replace(/\/+$/, ''));
 
+/** R33: the sender of a tenant's e-mails: an address, or a display name and an address (`Help <help@norte.example>`). */
+const Sender = z
+  .string()
+  .trim()
+  .max(300, 'at most 300 characters')
+  .refine((s) => {
+    const m = /^(?:([^<>"\r\n]*?)\s*)?<([^<>\s]+)>$/.exec(s) ?? /^()([^<>\s]+)$/.exec(s);
+    return m !== null && Email.safeParse(m[2]).success;
+  }, 'expected an e-mail address, or a name and an address such as "Help desk <help@norte.example>"');
+const Hours = z.coerce.number({ error: 'expected a number of hours' }).int('a whole number of hours').min(0, 'at least 0 (0: never)').max(24 * 365, 'at most 8760 hours');
+
 /** Account settings: the keys, their value schemas and the defaults of a new tenant. */
 export const SETTINGS = {
   'approval.mode': { schema: z.enum(APPROVAL_MODES, { error: `expected one of ${APPROVAL_MODES.join(', ')}` }), default: 'disabled' },
@@ -161,6 +173,11 @@ export const SETTINGS = {
     schema: z.coerce.number({ error: 'expected a number of hours' }).int('a whole number of hours').min(0, 'at least 0 (0: rejections cannot be undone)').max(24 * 365, 'at most 8760 hours'),
     default: 24,
   },
+  'notifications.from': { schema: Unset(Sender), default: null },
+  'notifications.pushUrl': { schema: Unset(HttpUrl), default: null },
+  'approval.remindAfterHours': { schema: Hours, default: 0 },
+  'approval.escalateAfterHours': { schema: Hours, default: 0 },
+  'tickets.remindAfterHours': { schema: Hours, default: 0 },
 } as const satisfies Record<keyof Settings, { schema: z.ZodType; default: unknown }>;
 
 export const FieldMap = z.record(Text.min(1), Text);
@@ -387,6 +404,13 @@ export const NotificationShape = z.object({
   body: z.string().nullable(),
   createdAt: z.string(),
   deliveredAt: z.string().nullable(),
+  /** R33: pending until the receiving server accepted it (delivered), or failed after its attempts. */
+  status: z.enum(NOTIFICATION_STATUSES),
+  attempts: z.number(),
+  nextAttemptAt: z.string().nullable(),
+  lastError: z.string().nullable(),
+  /** The Message-ID every attempt repeats; null until the first attempt. */
+  messageId: z.string().nullable(),
 });
 export type Notification = z.infer<typeof NotificationShape>;
 
@@ -401,6 +425,17 @@ export const AuditEntryShape = z.object({
 });
 export type AuditEntry = z.infer<typeof AuditEntryShape>;
 /** Which audit rows `audit list` reads (the engine and both backends take the same). */
+/** What `notifications list` keeps (`pending` with `failed`: either). */
+export interface NotificationFilter {
+  pending?: boolean;
+  failed?: boolean;
+  channel?: string;
+  to?: string;
+  kind?: string;
+  limit?: number;
+  after?: number;
+}
+
 export interface AuditFilter {
   since?: string;
   /** An action (`draft.approve`), or every action of a kind with a final `*` (`draft.*`). */

@@ -1,24 +1,33 @@
-import { sql } from 'kysely';
-import type { AuditEntry, AuditFilter, Notification } from '../core/schemas.js';
+import { sql, type Selectable } from 'kysely';
+import type { DB } from '../store/types.js';
+import type { AuditEntry, AuditFilter, Notification, NotificationFilter } from '../core/schemas.js';
 import { phoneDigits } from '../store/phone.js';
 import type { EngineContext } from './context.js';
 
 export async function listNotifications(
   ctx: EngineContext,
-  filter: { pending?: boolean; to?: string; kind?: string; limit?: number; after?: number },
+  filter: NotificationFilter,
 ): Promise<Notification[]> {
-  let q = ctx.store.db
-    .selectFrom('notifications')
-    .select(['id', 'kind', 'channel', 'to_address', 'subject', 'body', 'created_at', 'delivered_at'])
-    .where('tenant_id', '=', ctx.tenantId)
-    .orderBy('id');
-  if (filter.pending) q = q.where('delivered_at', 'is', null);
+  let q = ctx.store.db.selectFrom('notifications').select(NOTIFICATION_COLUMNS).where('tenant_id', '=', ctx.tenantId).orderBy('id');
+  if (filter.pending && filter.failed) q = q.where('status', 'in', ['pending', 'failed']);
+  else if (filter.pending) q = q.where('status', '=', 'pending');
+  else if (filter.failed) q = q.where('status', '=', 'failed');
+  if (filter.channel) q = q.where('channel', '=', filter.channel);
   // A WhatsApp message goes to a phone's digits, however the phone is written.
   if (filter.to) q = q.where('to_address', '=', filter.to.includes('@') ? filter.to : phoneDigits(filter.to));
   if (filter.kind) q = q.where('kind', '=', filter.kind);
   if (filter.after) q = q.where('id', '>', filter.after);
   if (filter.limit) q = q.limit(filter.limit);
-  return (await q.execute()).map((r) => ({
+  return (await q.execute()).map(toNotification);
+}
+
+/** The columns a Notification is read from. */
+export const NOTIFICATION_COLUMNS = [
+  'id', 'kind', 'channel', 'to_address', 'subject', 'body', 'created_at', 'delivered_at', 'status', 'attempts', 'next_attempt_at', 'last_error', 'message_id',
+] as const;
+
+export function toNotification(r: Pick<Selectable<DB['notifications']>, (typeof NOTIFICATION_COLUMNS)[number]>): Notification {
+  return {
     id: r.id,
     kind: r.kind as Notification['kind'],
     channel: r.channel as Notification['channel'],
@@ -27,7 +36,12 @@ export async function listNotifications(
     body: r.body,
     createdAt: r.created_at,
     deliveredAt: r.delivered_at,
-  }));
+    status: r.status as Notification['status'],
+    attempts: r.attempts,
+    nextAttemptAt: r.next_attempt_at,
+    lastError: r.last_error,
+    messageId: r.message_id,
+  };
 }
 
 export async function listAudit(ctx: EngineContext, filter: AuditFilter): Promise<AuditEntry[]> {

@@ -394,4 +394,64 @@ ALTER TABLE rejected_drafts ADD COLUMN status_detail TEXT;
 ALTER TABLE rejected_drafts ADD COLUMN process_ref TEXT;
 `,
   },
+  {
+    // R33-R35: delivery of the outbox (a status, attempts with a growing delay, a lease so that two
+    // dispatchers never send one notification at once, the message id every attempt repeats, the
+    // words as they were sent); the attempts themselves; templates a tenant overrides; the tenant's
+    // push secret; and the reminders already sent, whose key makes each one once per interval
+    // however many dispatchers run.
+    name: 'delivery, templates and reminders',
+    sql: `
+ALTER TABLE notifications ADD COLUMN status TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'delivered', 'failed'));
+ALTER TABLE notifications ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE notifications ADD COLUMN next_attempt_at TEXT;
+ALTER TABLE notifications ADD COLUMN last_error TEXT;
+ALTER TABLE notifications ADD COLUMN message_id TEXT;
+ALTER TABLE notifications ADD COLUMN html TEXT;
+ALTER TABLE notifications ADD COLUMN lease_owner TEXT;
+ALTER TABLE notifications ADD COLUMN lease_until TEXT;
+UPDATE notifications SET status = 'delivered' WHERE delivered_at IS NOT NULL;
+DROP INDEX notifications_pending;
+CREATE INDEX notifications_pending ON notifications(tenant_id, id) WHERE status = 'pending';
+CREATE INDEX notifications_failed ON notifications(tenant_id, id) WHERE status = 'failed';
+CREATE INDEX notifications_due ON notifications(id) WHERE status = 'pending';
+CREATE TABLE notification_attempts (
+  id              INTEGER PRIMARY KEY AUTOINCREMENT,
+  notification_id INTEGER NOT NULL REFERENCES notifications(id) ON DELETE CASCADE,
+  at              TEXT NOT NULL,
+  outcome         TEXT NOT NULL CHECK (outcome IN ('delivered', 'retry', 'failed')),
+  detail          TEXT
+);
+CREATE INDEX notification_attempts_of ON notification_attempts(notification_id, id);
+CREATE TABLE templates (
+  tenant_id  INTEGER NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
+  kind       TEXT NOT NULL,
+  locale     TEXT NOT NULL,
+  subject    TEXT,
+  body       TEXT NOT NULL,
+  updated_at TEXT NOT NULL,
+  PRIMARY KEY (tenant_id, kind, locale)
+) WITHOUT ROWID;
+CREATE TABLE tenant_secrets (
+  tenant_id  INTEGER NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
+  name       TEXT NOT NULL,
+  value      TEXT NOT NULL,
+  encrypted  INTEGER NOT NULL DEFAULT 0 CHECK (encrypted IN (0, 1)),
+  key_id     TEXT,
+  updated_at TEXT NOT NULL,
+  PRIMARY KEY (tenant_id, name)
+) WITHOUT ROWID;
+CREATE TABLE reminders (
+  tenant_id  INTEGER NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
+  kind       TEXT NOT NULL,
+  ref_id     INTEGER NOT NULL,
+  since      TEXT NOT NULL,
+  round      INTEGER NOT NULL,
+  next_at    TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  PRIMARY KEY (tenant_id, kind, ref_id, since, round)
+) WITHOUT ROWID;
+CREATE INDEX reminders_next ON reminders(tenant_id, kind, ref_id, next_at);
+`,
+  },
 ];

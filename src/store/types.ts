@@ -162,9 +162,35 @@ export interface DB {
     ref_id: number | null;
     created_at: string;
     delivered_at: string | null;
-    /** The whole text (a WhatsApp message's); null when the subject says it all. */
+    /** The whole text (a WhatsApp message's); null until the template is applied (its first delivery attempt). */
     body: string | null;
+    /** R33: pending, delivered or failed. */
+    status: Generated<string>;
+    attempts: Generated<number>;
+    /** When the next attempt is due; null: at once. */
+    next_attempt_at: string | null;
+    last_error: string | null;
+    /** The Message-ID every attempt repeats (R33: a receiver can tell a repeat). */
+    message_id: string | null;
+    /** The e-mail's HTML part, rendered with the text (the template, values escaped). */
+    html: string | null;
+    /** The dispatcher that holds the notification until lease_until (no two send it at once). */
+    lease_owner: string | null;
+    lease_until: string | null;
   };
+  notification_attempts: {
+    id: Generated<number>;
+    notification_id: number;
+    at: string;
+    outcome: string;
+    detail: string | null;
+  };
+  /** R34: a tenant's own template of a kind in a language (none: the built-in one). */
+  templates: { tenant_id: number; kind: string; locale: string; subject: string | null; body: string; updated_at: string };
+  /** A tenant's secrets by name (the push secret): as given, or sealed (`encrypted` 1, engine/secrets.ts). */
+  tenant_secrets: { tenant_id: number; name: string; value: string; encrypted: Generated<number>; key_id: string | null; updated_at: string };
+  /** R35: a reminder sent (kind, what it is about, since when that waits, which interval) and when the next is due. */
+  reminders: { tenant_id: number; kind: string; ref_id: number; since: string; round: number; next_at: string; created_at: string };
   conversations: {
     id: Generated<number>;
     tenant_id: number;

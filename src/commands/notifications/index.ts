@@ -1,18 +1,27 @@
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import { z } from 'zod';
-import { Limit, NOTIFICATION_KINDS, Recipient } from '../../core/schemas.js';
+import { Limit, NOTIFICATION_CHANNELS, NOTIFICATION_KINDS, Recipient } from '../../core/schemas.js';
 import type { Context } from '../../context.js';
 import { examples, parsedAction } from '../shared.js';
 
-export const Options = z.object({ pending: z.boolean().optional(), to: Recipient.optional(), kind: z.string().optional(), limit: Limit.optional() });
+export const Options = z.object({
+  pending: z.boolean().optional(),
+  failed: z.boolean().optional(),
+  channel: z.string().optional(),
+  to: Recipient.optional(),
+  kind: z.string().optional(),
+  limit: Limit.optional(),
+});
 
 export function register(cmd: Command, ctx: Context): void {
   examples(
     parsedAction(
       cmd
         .command('list')
-        .option('--pending', 'only those not delivered yet')
+        .option('--pending', 'only those not delivered yet (R33: due, or waiting for their next attempt)')
+        .option('--failed', 'only those whose attempts all failed (notifications retry sends them again)')
+        .addOption(new Option('--channel <channel>', 'only this channel').choices(NOTIFICATION_CHANNELS))
         .option('--to <email|phone>', 'only to this address (a phone for WhatsApp messages)')
         .addOption(new Option('--kind <kind>', 'only this kind').choices(NOTIFICATION_KINDS))
         .option('--limit <n>', 'at most this many')
@@ -32,6 +41,8 @@ export async function list(ctx: Context, o: z.infer<typeof Options>): Promise<vo
     { header: 'channel', value: (n) => n.channel },
     { header: 'to', value: (n) => n.to },
     { header: 'subject', value: (n) => n.subject },
+    { header: 'status', value: (n) => n.status },
+    { header: 'attempts', value: (n) => n.attempts },
     { header: 'created', value: (n) => n.createdAt },
     { header: 'delivered', value: (n) => n.deliveredAt ?? '' },
   ]);
