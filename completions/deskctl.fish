@@ -286,7 +286,7 @@ function __deskctl_spec --argument-names p
         set -g __deskctl_vopts 
     case 'notifications list'
         set -g __deskctl_cmds 
-        set -g __deskctl_vopts '--to' '--kind' '--limit'
+        set -g __deskctl_vopts '--channel' '--to' '--kind' '--limit'
     case 'notifications help'
         set -g __deskctl_cmds 
         set -g __deskctl_vopts 
@@ -354,7 +354,7 @@ function __deskctl_spec --argument-names p
         set -g __deskctl_cmds 
         set -g __deskctl_vopts 
     case 'profile'
-        set -g __deskctl_cmds 'add' 'list' 'show' 'use' 'remove' 'help'
+        set -g __deskctl_cmds 'add' 'list' 'show' 'use' 'remove' 'set-smtp' 'help'
         set -g __deskctl_vopts 
     case 'profile add'
         set -g __deskctl_cmds 
@@ -369,6 +369,9 @@ function __deskctl_spec --argument-names p
         set -g __deskctl_cmds 
         set -g __deskctl_vopts 
     case 'profile remove'
+        set -g __deskctl_cmds 
+        set -g __deskctl_vopts 
+    case 'profile set-smtp'
         set -g __deskctl_cmds 
         set -g __deskctl_vopts 
     case 'profile help'
@@ -513,7 +516,7 @@ complete -c deskctl -n '__deskctl_at \'settings\'' -a 'help' -d 'display help fo
 complete -c deskctl -n '__deskctl_at \'settings\'' -s h -l help -d 'display help for command'
 complete -c deskctl -n '__deskctl_at \'settings show\'' -s h -l help -d 'display help for command'
 complete -c deskctl -n '__deskctl_at \'settings set\'' -s h -l help -d 'display help for command'
-complete -c deskctl -n '__deskctl_at \'settings set\' 0' -a 'approval.mode reopen.allowed response.forecastHours timezone tickets.customerCreation tickets.attachments locale portal.url whatsapp.autoTicket whatsapp.emailRequired whatsapp.emailAttempts whatsapp.ticket.title whatsapp.ticket.department whatsapp.ticket.category whatsapp.ticket.type whatsapp.ticket.priority whatsapp.agentSync whatsapp.closeAfterMinutes undo.windowHours'
+complete -c deskctl -n '__deskctl_at \'settings set\' 0' -a 'approval.mode reopen.allowed response.forecastHours timezone tickets.customerCreation tickets.attachments locale portal.url whatsapp.autoTicket whatsapp.emailRequired whatsapp.emailAttempts whatsapp.ticket.title whatsapp.ticket.department whatsapp.ticket.category whatsapp.ticket.type whatsapp.ticket.priority whatsapp.agentSync whatsapp.closeAfterMinutes undo.windowHours notifications.from notifications.pushUrl approval.remindAfterHours approval.escalateAfterHours tickets.remindAfterHours'
 complete -c deskctl -n '__deskctl_at \'settings help\' 0' -a 'show set'
 complete -c deskctl -n '__deskctl_at \'approval\'' -a 'show' -d 'Show the approval mode and the department rules'
 complete -c deskctl -n '__deskctl_at \'approval\'' -a 'set' -d 'Set the approval mode; pending drafts stay pending whatever the mode (R14)'
@@ -816,9 +819,11 @@ complete -c deskctl -n '__deskctl_at \'conversations help\' 0' -a 'list show ass
 complete -c deskctl -n '__deskctl_at \'notifications\'' -a 'list' -d 'List the notification outbox, oldest first (R22)'
 complete -c deskctl -n '__deskctl_at \'notifications\'' -a 'help' -d 'display help for command'
 complete -c deskctl -n '__deskctl_at \'notifications\'' -s h -l help -d 'display help for command'
-complete -c deskctl -n '__deskctl_at \'notifications list\'' -l pending -d 'only those not delivered yet'
+complete -c deskctl -n '__deskctl_at \'notifications list\'' -l pending -d 'only those not delivered yet (R33: due, or waiting for their next attempt)'
+complete -c deskctl -n '__deskctl_at \'notifications list\'' -l failed -d 'only those whose attempts all failed (notifications retry sends them again)'
+complete -c deskctl -n '__deskctl_at \'notifications list\'' -l channel -x -a 'email push whatsapp' -d 'only this channel'
 complete -c deskctl -n '__deskctl_at \'notifications list\'' -l to -x -d 'only to this address (a phone for WhatsApp messages)'
-complete -c deskctl -n '__deskctl_at \'notifications list\'' -l kind -x -a 'draft_pending draft_waiting draft_approved draft_rejected ticket_opened ticket_answered ticket_solved ticket_reopened ticket_rated whatsapp_message account_created draft_restored' -d 'only this kind'
+complete -c deskctl -n '__deskctl_at \'notifications list\'' -l kind -x -a 'draft_pending draft_waiting draft_approved draft_rejected ticket_opened ticket_answered ticket_solved ticket_reopened ticket_rated whatsapp_message account_created draft_restored draft_reminder draft_escalated ticket_reminder' -d 'only this kind'
 complete -c deskctl -n '__deskctl_at \'notifications list\'' -l limit -x -d 'at most this many'
 complete -c deskctl -n '__deskctl_at \'notifications list\'' -s h -l help -d 'display help for command'
 complete -c deskctl -n '__deskctl_at \'notifications help\' 0' -a 'list'
@@ -905,7 +910,8 @@ complete -c deskctl -n '__deskctl_at \'profile\'' -a 'add' -d 'Save a target und
 complete -c deskctl -n '__deskctl_at \'profile\'' -a 'list' -d 'List saved profiles; * marks the current one (tokens are never shown)'
 complete -c deskctl -n '__deskctl_at \'profile\'' -a 'show' -d 'Show a profile, or where commands go now and where each setting came from (never the token)'
 complete -c deskctl -n '__deskctl_at \'profile\'' -a 'use' -d 'Choose the profile commands use when no flag or environment variable says otherwise'
-complete -c deskctl -n '__deskctl_at \'profile\'' -a 'remove' -d 'Remove a profile and its stored token (if it is the current one, no profile is current afterwards)'
+complete -c deskctl -n '__deskctl_at \'profile\'' -a 'remove' -d 'Remove a profile, its stored token and SMTP URL (if it is the current one, no profile is current afterwards)'
+complete -c deskctl -n '__deskctl_at \'profile\'' -a 'set-smtp' -d 'Save the SMTP server e-mail notifications go through (smtp://… or smtps://user:password@host:465) with a profile; DESKCTL_SMTP_URL wins over it'
 complete -c deskctl -n '__deskctl_at \'profile\'' -a 'help' -d 'display help for command'
 complete -c deskctl -n '__deskctl_at \'profile\'' -s h -l help -d 'display help for command'
 complete -c deskctl -n '__deskctl_at \'profile add\'' -l token-stdin -d 'read the API token from stdin (a terminal asks for it, hidden); stored in plain text, mode 0600'
@@ -919,7 +925,10 @@ complete -c deskctl -n '__deskctl_at \'profile use\'' -s h -l help -d 'display h
 complete -c deskctl -n '__deskctl_at \'profile use\' 0' -a '(__deskctl_dynamic profiles)'
 complete -c deskctl -n '__deskctl_at \'profile remove\'' -s h -l help -d 'display help for command'
 complete -c deskctl -n '__deskctl_at \'profile remove\' 0' -a '(__deskctl_dynamic profiles)'
-complete -c deskctl -n '__deskctl_at \'profile help\' 0' -a 'add list show use remove'
+complete -c deskctl -n '__deskctl_at \'profile set-smtp\'' -l url-stdin -d 'read the SMTP URL from stdin (a terminal asks for it, hidden); stored in plain text, mode 0600'
+complete -c deskctl -n '__deskctl_at \'profile set-smtp\'' -l clear -d 'remove the SMTP URL stored for the profile'
+complete -c deskctl -n '__deskctl_at \'profile set-smtp\'' -s h -l help -d 'display help for command'
+complete -c deskctl -n '__deskctl_at \'profile help\' 0' -a 'add list show use remove set-smtp'
 complete -c deskctl -n '__deskctl_at \'completion\'' -s h -l help -d 'display help for command'
 complete -c deskctl -n '__deskctl_at \'completion\' 0' -a 'bash zsh fish'
 complete -c deskctl -n '__deskctl_at \'help\' 0' -a 'demo tenants settings approval rules departments categories orgs customers agents topics tickets drafts whatsapp conversations notifications serve tokens audit config seed generate stats profile completion exit-codes environment'

@@ -21,6 +21,7 @@ export const LIBRARIES = {
   pg: 'default',
   'pg-cursor': 'default',
   'pg-copy-streams': 'named',
+  nodemailer: 'default',
 };
 
 /** The file of a library in dist/lib/, without its extension: `@fastify/rate-limit` is `fastify-rate-limit`. */

@@ -16,9 +16,13 @@ export interface ConfigFile {
   profiles?: Record<string, Profile>;
 }
 
-/** What credentials.json (mode 0600) holds: the tokens of API profiles, by profile name. */
+/**
+ * What credentials.json (mode 0600) holds, by profile name: the tokens of API profiles, and the
+ * SMTP URLs (with their passwords) saved with `deskctl profile set-smtp`.
+ */
 export interface CredentialsFile {
   tokens?: Record<string, string>;
+  smtp?: Record<string, string>;
 }
 
 /** Read access to the saved profiles: what target resolution needs, and nothing more. */
@@ -28,6 +32,8 @@ export interface ProfileSource {
   get(name: string): Profile | undefined;
   /** The stored token of an API profile. */
   token(name: string): string | undefined;
+  /** The SMTP URL stored for a profile (src/config/smtp.ts reads it). */
+  smtpUrl(name: string): string | undefined;
 }
 
 export const PROFILE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
@@ -42,6 +48,7 @@ export function memoryProfiles(config: ConfigFile = {}, credentials: Credentials
     current: () => config.current,
     get: (name) => own(config.profiles, name),
     token: (name) => own(credentials.tokens, name),
+    smtpUrl: (name) => own(credentials.smtp, name),
   };
 }
 
@@ -95,6 +102,16 @@ export class FileProfiles implements ProfileSource {
   }
 
   token(name: string): string | undefined {
+    const t = own(this.creds().tokens, name);
+    return typeof t === 'string' && t ? t : undefined;
+  }
+
+  smtpUrl(name: string): string | undefined {
+    const u = own(this.creds().smtp, name);
+    return typeof u === 'string' && u ? u : undefined;
+  }
+
+  private creds(): CredentialsFile {
     if (!this.credentials) {
       const file = join(this.dir, CREDENTIALS_FILE);
       this.credentials = readJson<CredentialsFile>(file) ?? {};
@@ -106,7 +123,6 @@ export class FileProfiles implements ProfileSource {
         // no file: nothing to warn about
       }
     }
-    const t = own(this.credentials.tokens, name);
-    return typeof t === 'string' && t ? t : undefined;
+    return this.credentials;
   }
 }

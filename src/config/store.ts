@@ -16,6 +16,8 @@ export interface ProfileEntry {
   current: boolean;
   /** Whether a token is stored for it (the token itself never leaves the store through this). */
   tokenSet: boolean;
+  /** Its SMTP URL (`profile set-smtp`), password included: shown only through redactUrl(). */
+  smtpUrl?: string;
 }
 
 function wrap<T>(file: string, f: () => T): T {
@@ -53,7 +55,7 @@ export class ProfileStore {
         configName: 'credentials',
         accessPropertiesByDotNotation: false,
         configFileMode: 0o600,
-        schema: { tokens: { type: 'object', additionalProperties: { type: 'string' } } },
+        schema: { tokens: { type: 'object', additionalProperties: { type: 'string' } }, smtp: { type: 'object', additionalProperties: { type: 'string' } } },
       }),
     );
   }
@@ -78,6 +80,27 @@ export class ProfileStore {
     return wrap(this.credentialsPath, () => ({ ...(this.credentials.get('tokens') ?? {}) }));
   }
 
+  private smtpUrls(): Record<string, string> {
+    return wrap(this.credentialsPath, () => ({ ...(this.credentials.get('smtp') ?? {}) }));
+  }
+
+  /** The SMTP URL stored for a profile, password included (never print it: redactUrl()). */
+  smtpUrl(name: string): string | undefined {
+    const all = this.smtpUrls();
+    return Object.hasOwn(all, name) ? all[name] : undefined;
+  }
+
+  /** Stores (or, with undefined, removes) a profile's SMTP URL in credentials.json (mode 0600). */
+  setSmtpUrl(name: string, url: string | undefined): 'set' | 'replaced' | 'removed' | 'unchanged' {
+    const all = this.smtpUrls();
+    const before = Object.hasOwn(all, name) ? all[name] : undefined;
+    if (before === url) return 'unchanged';
+    if (url === undefined) delete all[name];
+    else all[name] = url;
+    this.writeCredentials('smtp', all);
+    return url === undefined ? 'removed' : before === undefined ? 'set' : 'replaced';
+  }
+
   current(): string | undefined {
     return wrap(this.configPath, () => this.config.get('current'));
   }
@@ -94,9 +117,16 @@ export class ProfileStore {
   list(): ProfileEntry[] {
     const current = this.current();
     const tokens = this.tokens();
+    const smtp = this.smtpUrls();
     return Object.entries(this.profiles())
       .sort(([a], [b]) => a.localeCompare(b))
-      .map(([name, profile]) => ({ name, profile, current: name === current, tokenSet: Object.hasOwn(tokens, name) }));
+      .map(([name, profile]) => ({
+        name,
+        profile,
+        current: name === current,
+        tokenSet: Object.hasOwn(tokens, name),
+        ...(Object.hasOwn(smtp, name) ? { smtpUrl: smtp[name] } : {}),
+      }));
   }
 
   /** Saves a profile (and its token, when given); says whether anything changed. */
@@ -123,8 +153,8 @@ export class ProfileStore {
     wrap(this.configPath, () => (name === undefined ? this.config.delete('current') : this.config.set('current', name)));
   }
 
-  /** Removes a profile and its token; clears the current profile if it was this one. */
-  remove(name: string): { wasCurrent: boolean; hadToken: boolean } {
+  /** Removes a profile, its token and its SMTP URL; clears the current profile if it was this one. */
+  remove(name: string): { wasCurrent: boolean; hadToken: boolean; hadSmtpUrl: boolean } {
     const profiles = this.profiles();
     delete profiles[name];
     const wasCurrent = this.current() === name;
@@ -138,12 +168,17 @@ export class ProfileStore {
       delete tokens[name];
       this.writeTokens(tokens);
     }
-    return { wasCurrent, hadToken };
+    const hadSmtpUrl = this.setSmtpUrl(name, undefined) === 'removed';
+    return { wasCurrent, hadToken, hadSmtpUrl };
   }
 
   private writeTokens(tokens: Record<string, string>): void {
+    this.writeCredentials('tokens', tokens);
+  }
+
+  private writeCredentials(key: keyof CredentialsFile, value: Record<string, string>): void {
     wrap(this.credentialsPath, () => {
-      this.credentials.set('tokens', tokens);
+      this.credentials.set(key, value);
       // conf creates the file 0600; make sure an older or hand-made file is tightened too.
       chmodSync(this.credentialsPath, 0o600);
     });
@@ -151,6 +186,6 @@ export class ProfileStore {
 
   /** The same store as resolution sees it (for `profile show` without a name). */
   source(): ProfileSource {
-    return memoryProfiles({ current: this.current(), profiles: this.profiles() }, { tokens: this.tokens() });
+    return memoryProfiles({ current: this.current(), profiles: this.profiles() }, { tokens: this.tokens(), smtp: this.smtpUrls() });
   }
 }

@@ -174,6 +174,7 @@ describe('CSV formula injection is neutralised in every CSV', () => {
     'profile show': [['profile', 'show', 'evil'], ['profile', 'show']],
     'profile add': [['profile', 'add', 'other', '--db', join(dir, 'x.db'), '--tenant', 'evil']],
     'profile use': [['profile', 'use', 'other']],
+    'profile set-smtp': [['profile', 'set-smtp', 'evil', '--clear']],
     'profile remove': [['profile', 'remove', 'other']],
     'whatsapp receive': [['whatsapp', 'receive', '--from', '+55 21 90000-0001', '--text', '=cmd', '--name', '@evil']],
     'conversations list': [['conversations', 'list']],

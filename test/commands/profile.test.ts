@@ -57,7 +57,7 @@ describe('deskctl profile', () => {
       }
     }
     const json = JSON.parse((await runDeskctl(['profile', 'show', 'staging', '-o', 'json'], { env })).stdout);
-    expect(json).toEqual({ name: 'staging', current: true, kind: 'api', db: null, api: 'https://staging.example', tenant: null, tokenSet: true });
+    expect(json).toEqual({ name: 'staging', current: true, kind: 'api', db: null, api: 'https://staging.example', tenant: null, tokenSet: true, smtp: null });
     const fail = await runDeskctl(['profile', 'add', 'staging', '--api', 'https://elsewhere.example', '--token-stdin'], { env, stdin: TOKEN });
     expect(fail.exitCode).toBe(1);
     outputs.push(fail.stdout, fail.stderr);
@@ -106,7 +106,7 @@ describe('deskctl profile', () => {
     await addStaging();
 
     const list = await runDeskctl(['profile', 'list'], { env });
-    expect(list.stdout).toBe(`current\tname\tkind\ttarget\ttenant\ttoken\n\thome\tlocal\t${db}\tacme\t-\n\tstaging\tapi\thttps://staging.example\t\tset\n`);
+    expect(list.stdout).toBe(`current\tname\tkind\ttarget\ttenant\ttoken\tsmtp\n\thome\tlocal\t${db}\tacme\t-\t-\n\tstaging\tapi\thttps://staging.example\t\tset\t-\n`);
 
     // Before `use`, commands go to the default database.
     const before = await runDeskctl(['departments', 'list'], { env });
@@ -118,7 +118,16 @@ describe('deskctl profile', () => {
     expect(after.stdout).toContain('Financeiro');
 
     const shown = JSON.parse((await runDeskctl(['profile', 'show', '-o', 'json'], { env })).stdout);
-    expect(shown).toEqual({ profile: 'home', kind: 'local', db, api: null, tenant: 'acme', tokenSet: false, from: { target: 'current profile home', tenant: 'current profile home', token: null } });
+    expect(shown).toEqual({
+      profile: 'home',
+      kind: 'local',
+      db,
+      api: null,
+      tenant: 'acme',
+      tokenSet: false,
+      smtp: null,
+      from: { target: 'current profile home', tenant: 'current profile home', token: null, smtp: null },
+    });
 
     // DESKCTL_PROFILE and --profile override the current profile.
     const viaEnv = JSON.parse((await runDeskctl(['profile', 'show', '-o', 'json'], { env: { ...env, DESKCTL_PROFILE: 'staging' } })).stdout);
@@ -167,6 +176,74 @@ describe('deskctl profile', () => {
     const moved = await runDeskctl(['profile', 'add', 'staging', '--api', 'https://moved.example', '--force', '-o', 'json'], { env });
     expect(JSON.parse(moved.stdout)).toMatchObject({ api: 'https://moved.example', tokenSet: false });
     expect(readFileSync(join(configDir(), 'credentials.json'), 'utf8')).not.toContain(TOKEN);
+  });
+
+  it('R33: a profile keeps an SMTP URL read from stdin only, in the 0600 credentials file; every output shows it without the password; remove drops it', async () => {
+    const password = 'S3cr3t@relay:/?#%é';
+    const url = `smtp://apikey:${encodeURIComponent(password)}@smtp.example.com:587?tls=required`;
+    const shown = 'smtp://apikey:***@smtp.example.com:587?tls=required';
+    const outputs: string[] = [];
+    await addStaging();
+    const set = await runDeskctl(['profile', 'set-smtp', 'staging', '--url-stdin'], { env, stdin: `${url}\n` });
+    expect(set.exitCode, set.stderr).toBe(0);
+    expect(set.stderr).toContain(`saved the SMTP URL of profile staging: ${shown}`);
+    expect(set.stderr).toContain('mode 0600');
+    outputs.push(set.stdout, set.stderr);
+    const file = join(configDir(), 'credentials.json');
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    expect(JSON.parse(readFileSync(file, 'utf8')).smtp).toEqual({ staging: url });
+    expect(readFileSync(join(configDir(), 'config.json'), 'utf8')).not.toContain('smtp.example.com');
+
+    const again = await runDeskctl(['profile', 'set-smtp', 'staging', '--url-stdin', '-o', 'json'], { env, stdin: url });
+    expect(JSON.parse(again.stdout)).toEqual({ name: 'staging', smtp: shown, result: 'unchanged' });
+    for (const format of ['table', 'json', 'csv']) {
+      for (const argv of [['profile', 'list'], ['profile', 'show', 'staging'], ['--profile', 'staging', 'profile', 'show']]) {
+        const r = await runDeskctl([...argv, '-o', format], { env, tty: format === 'table' });
+        expect(r.exitCode, r.stderr).toBe(0);
+        // (a table on a terminal may wrap the URL)
+        expect(r.stdout, argv.join(' ')).toContain(format === 'table' ? 'apikey:***@smtp.example.com' : shown);
+        outputs.push(r.stdout, r.stderr);
+      }
+    }
+    expect(JSON.parse((await runDeskctl(['profile', 'show', 'staging', '-o', 'json'], { env })).stdout).smtp).toBe(shown);
+    const effective = JSON.parse((await runDeskctl(['--profile', 'staging', 'profile', 'show', '-o', 'json'], { env })).stdout);
+    expect([effective.smtp, effective.from.smtp]).toEqual([shown, 'profile staging']);
+    // The environment wins over the profile, and says so.
+    const envUrl = 'smtps://ops:env-pass-123@mail.example.net:465';
+    const viaEnv = await runDeskctl(['--profile', 'staging', 'profile', 'show', '-o', 'json'], { env: { ...env, DESKCTL_SMTP_URL: envUrl } });
+    expect(JSON.parse(viaEnv.stdout)).toMatchObject({ smtp: 'smtps://ops:***@mail.example.net:465', from: { smtp: 'DESKCTL_SMTP_URL' } });
+    const bad = await runDeskctl(['--profile', 'staging', 'profile', 'show'], { env: { ...env, DESKCTL_SMTP_URL: `http://ops:${password}@x` } });
+    expect(bad.stdout).toContain('invalid: DESKCTL_SMTP_URL: must be an smtp:// or smtps:// URL');
+    outputs.push(viaEnv.stdout, bad.stdout, bad.stderr);
+
+    // From stdin only: no flag takes it, nothing piped is refused, a bad URL is refused without its password; nothing stored.
+    const flag = await runDeskctl(['profile', 'set-smtp', 'staging', '--url', url], { env });
+    expect(flag.exitCode).toBe(2);
+    expect(flag.stderr).toMatch(/unknown option '--url'/);
+    const neither = await runDeskctl(['profile', 'set-smtp', 'staging'], { env });
+    expect([neither.exitCode, neither.stderr]).toEqual([2, 'error: give --url-stdin (the URL comes from stdin, never as a flag value) or --clear\n']);
+    const empty = await runDeskctl(['profile', 'set-smtp', 'staging', '--url-stdin'], { env, stdin: '' });
+    expect(empty.exitCode).toBe(2);
+    const wrong = await runDeskctl(['profile', 'set-smtp', 'staging', '--url-stdin'], { env, stdin: `smtp://apikey:${password}@smtp.example.com:587/x` });
+    expect(wrong.exitCode).toBe(2);
+    expect(wrong.stderr).toMatch(/^error: --url-stdin: /);
+    const nobody = await runDeskctl(['profile', 'set-smtp', 'nobody', '--url-stdin'], { env, stdin: url });
+    expect(nobody.exitCode).toBe(1);
+    outputs.push(flag.stderr, empty.stderr, wrong.stderr, nobody.stderr);
+    expect(JSON.parse(readFileSync(file, 'utf8')).smtp).toEqual({ staging: url });
+
+    for (const text of outputs) {
+      expect(text).not.toContain(password);
+      expect(text).not.toContain(encodeURIComponent(password));
+      expect(text).not.toContain('env-pass-123');
+    }
+
+    const cleared = await runDeskctl(['profile', 'set-smtp', 'staging', '--clear', '-o', 'json'], { env });
+    expect(JSON.parse(cleared.stdout)).toEqual({ name: 'staging', smtp: null, result: 'removed' });
+    await runDeskctl(['profile', 'set-smtp', 'staging', '--url-stdin'], { env, stdin: url });
+    const removed = await runDeskctl(['profile', 'remove', 'staging', '-o', 'json'], { env });
+    expect(JSON.parse(removed.stdout)).toMatchObject({ tokenRemoved: true, smtpRemoved: true });
+    expect(readFileSync(file, 'utf8')).not.toContain('smtp.example.com');
   });
 
   it('a broken config file is one clear line, not a stack', async () => {

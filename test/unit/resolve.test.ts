@@ -73,6 +73,7 @@ describe('target resolution: flags > environment > profile > default', () => {
       current: () => expect.unreachable('read the current profile'),
       get: () => expect.unreachable('read a profile'),
       token: () => expect.unreachable('read a token'),
+      smtpUrl: () => expect.unreachable('read an SMTP URL'),
     };
     expect(resolveTarget({ db: '/f.db' }, HOME, untouchable).target).toEqual({ kind: 'local', db: '/f.db' });
     expect(resolveTarget({}, { ...HOME, DESKCTL_DB: '/e.db', DESKCTL_TENANT: 't' }, untouchable).tenant).toBe('t');

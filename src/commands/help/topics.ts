@@ -45,7 +45,7 @@ Output:
 
 Files:
   XDG_CONFIG_HOME   profiles live in $XDG_CONFIG_HOME/deskctl (default ~/.config/deskctl):
-                    config.json, and credentials.json (tokens, plain text, mode 0600)
+                    config.json, and credentials.json (tokens and SMTP URLs, plain text, mode 0600)
   XDG_DATA_HOME     the default database is $XDG_DATA_HOME/deskctl/helpdesk.db
                     (default ~/.local/share/deskctl/helpdesk.db)
   HOME              the base of both defaults
@@ -56,6 +56,13 @@ Secrets at rest (the WhatsApp connection's app secret, access token and verify t
                             plain text (and deskctl says so). Where the database is written: on
                             the server for --api
   DESKCTL_SECRETS_KEY_FILE  a file holding that key instead (not both)
+
+E-mail notifications (notifications deliver, serve --deliver):
+  DESKCTL_SMTP_URL  the SMTP server: smtp://host:587 (STARTTLS when offered; ?tls=required to
+                    insist, ?tls=off never), smtps://user:password@host:465 (TLS from the start),
+                    ?tls=insecure to accept a self-signed certificate; percent-encode @ : / ? # %
+                    in the password. Beats the profile's (deskctl profile set-smtp NAME --url-stdin);
+                    shown only as smtps://user:***@host:465
 
 Diagnostics and reproducible runs:
   DESKCTL_DEBUG         print the stack trace of an internal error

@@ -88,7 +88,7 @@ export async function run(ctx: Context, o: Options): Promise<void> {
   const result = store.save(o.name, profile, token);
   const current = store.current() === o.name;
 
-  if (ctx.out.format === 'json') return ctx.out.json({ ...view(o.name, profile, current, token !== undefined), result });
+  if (ctx.out.format === 'json') return ctx.out.json({ ...view(o.name, profile, current, token !== undefined, store.smtpUrl(o.name)), result });
   const target = profile.db !== undefined ? displayTarget(profile.db) : profile.api;
   ctx.out.status(
     result === 'unchanged'

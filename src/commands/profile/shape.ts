@@ -1,7 +1,8 @@
 import type { Profile } from '../../config/profiles.js';
 import { displayTarget } from '../../config/database.js';
+import { redactUrl } from '../../config/smtp.js';
 
-/** A profile as deskctl prints it: never its token, only whether one is stored. */
+/** A profile as deskctl prints it: never its token, only whether one is stored; its SMTP URL without the password. */
 export interface ProfileView {
   name: string;
   current: boolean;
@@ -10,9 +11,11 @@ export interface ProfileView {
   api: string | null;
   tenant: string | null;
   tokenSet: boolean;
+  /** The SMTP URL saved with `profile set-smtp`, its password shown as ***. */
+  smtp: string | null;
 }
 
-export function view(name: string, p: Profile, current: boolean, tokenSet: boolean): ProfileView {
+export function view(name: string, p: Profile, current: boolean, tokenSet: boolean, smtpUrl?: string): ProfileView {
   return {
     name,
     current,
@@ -21,6 +24,7 @@ export function view(name: string, p: Profile, current: boolean, tokenSet: boole
     api: p.api ?? null,
     tenant: p.tenant ?? null,
     tokenSet: p.api ? tokenSet : false,
+    smtp: smtpUrl === undefined ? null : redactUrl(smtpUrl),
   };
 }
 

@@ -1,7 +1,8 @@
 import { displayTarget } from '../../config/database.js';
 import type { Command } from 'commander';
 import { z } from 'zod';
-import { notFound } from '../../core/errors.js';
+import { redactUrl, smtpProfileOf, smtpSource } from '../../config/smtp.js';
+import { DeskctlError, notFound } from '../../core/errors.js';
 import type { Context } from '../../context.js';
 import { examples, parsedAction } from '../shared.js';
 
@@ -36,7 +37,7 @@ async function openStore(ctx: Context) {
 
 export async function list(ctx: Context): Promise<void> {
   const store = await openStore(ctx);
-  const views = store.list().map((e) => view(e.name, e.profile, e.current, e.tokenSet));
+  const views = store.list().map((e) => view(e.name, e.profile, e.current, e.tokenSet, e.smtpUrl));
   await ctx.out.list(views, [
     { header: 'current', value: (v) => (v.current ? '*' : '') },
     { header: 'name', value: (v) => v.name },
@@ -44,6 +45,7 @@ export async function list(ctx: Context): Promise<void> {
     { header: 'target', value: targetText },
     { header: 'tenant', value: (v) => v.tenant ?? '' },
     { header: 'token', value: tokenText },
+    { header: 'smtp', value: (v) => v.smtp ?? '-' },
   ]);
   if (views.length === 0 && ctx.out.format === 'table' && ctx.io.stdout.isTTY) {
     ctx.out.status('add one with: deskctl profile add NAME --db FILE  or  --api URL --token-stdin');
@@ -54,7 +56,7 @@ export async function show(ctx: Context, name: string): Promise<void> {
   const store = await openStore(ctx);
   const p = store.get(name);
   if (!p) throw notFound(`no profile named "${name}"; see: deskctl profile list`);
-  const v = view(name, p, store.current() === name, store.hasToken(name));
+  const v = view(name, p, store.current() === name, store.hasToken(name), store.smtpUrl(name));
   if (ctx.out.format === 'json') return ctx.out.json(v);
   await ctx.out.object(v, [
     ['name', v.name],
@@ -63,13 +65,26 @@ export async function show(ctx: Context, name: string): Promise<void> {
     [v.kind === 'local' ? 'db' : 'api', targetText(v)],
     ['tenant', v.tenant ?? '(default unless DESKCTL_TENANT or --tenant)'],
     ...(v.kind === 'api' ? ([['token', v.tokenSet ? `set (plain text in ${store.credentialsPath})` : 'not set (DESKCTL_TOKEN is used)']] as [string, unknown][]) : []),
+    ['smtp', v.smtp ?? `not set (DESKCTL_SMTP_URL is used; save one with: deskctl profile set-smtp ${name} --url-stdin)`],
   ]);
+}
+
+/** The SMTP URL this run would send e-mail through, redacted, and where it came from; an invalid one is reported, not thrown. */
+function effectiveSmtp(ctx: Context, profile: string | undefined): { smtp: string | null; from: string | null; problem: string | null } {
+  try {
+    const s = smtpSource(ctx.env, smtpProfileOf(ctx.profiles, profile));
+    return s ? { smtp: redactUrl(s.url), from: s.from, problem: null } : { smtp: null, from: null, problem: null };
+  } catch (e) {
+    if (!(e instanceof DeskctlError)) throw e;
+    return { smtp: null, from: null, problem: e.message };
+  }
 }
 
 /** What a command run with these flags and this environment would use, and why. */
 export async function effective(ctx: Context): Promise<void> {
   const r = ctx.resolution;
   const t = r.target;
+  const smtp = effectiveSmtp(ctx, r.profile);
   const json = {
     profile: r.profile ?? null,
     kind: t.kind,
@@ -77,7 +92,9 @@ export async function effective(ctx: Context): Promise<void> {
     api: t.kind === 'api' ? t.url : null,
     tenant: r.tenant,
     tokenSet: t.kind === 'api' ? t.token !== undefined : false,
-    from: { target: r.from.target, tenant: r.from.tenant, token: r.from.token ?? null },
+    smtp: smtp.smtp,
+    from: { target: r.from.target, tenant: r.from.tenant, token: r.from.token ?? null, smtp: smtp.from },
+    ...(smtp.problem ? { smtpProblem: smtp.problem } : {}),
   };
   if (ctx.out.format === 'json') return ctx.out.json(json);
   await ctx.out.object(json, [
@@ -87,6 +104,14 @@ export async function effective(ctx: Context): Promise<void> {
     ...(t.kind === 'api'
       ? ([['token', t.token !== undefined ? `set   (from ${r.from.token})` : 'not set: commands will fail (exit 4) until DESKCTL_TOKEN is set or the profile has one']] as [string, unknown][])
       : []),
+    [
+      'smtp',
+      smtp.problem
+        ? `invalid: ${smtp.problem}`
+        : smtp.smtp
+          ? `${smtp.smtp}   (from ${smtp.from})`
+          : 'not set: e-mail is not delivered until DESKCTL_SMTP_URL is set or the profile has one (deskctl profile set-smtp NAME --url-stdin)',
+    ],
   ]);
 }
 

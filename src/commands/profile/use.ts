@@ -28,7 +28,7 @@ export function registerRemove(parent: Command, ctx: Context): void {
       parent
         .command('remove')
         .argument('<name>')
-        .description('Remove a profile and its stored token (if it is the current one, no profile is current afterwards)'),
+        .description('Remove a profile, its stored token and SMTP URL (if it is the current one, no profile is current afterwards)'),
       RemoveOptions,
       (o) => remove(ctx, o.name),
     ),
@@ -68,7 +68,8 @@ export async function remove(ctx: Context, name: string): Promise<void> {
   const store = await openStore(ctx);
   if (!store.get(name)) throw notFound(`no profile named "${name}"; see: deskctl profile list`);
   const r = store.remove(name);
-  if (ctx.out.format === 'json') return ctx.out.json({ removed: name, wasCurrent: r.wasCurrent, tokenRemoved: r.hadToken });
-  ctx.out.status(`removed profile ${name}${r.hadToken ? ' and its stored token' : ''}`);
+  if (ctx.out.format === 'json') return ctx.out.json({ removed: name, wasCurrent: r.wasCurrent, tokenRemoved: r.hadToken, smtpRemoved: r.hadSmtpUrl });
+  const stored = [r.hadToken && 'its stored token', r.hadSmtpUrl && 'its SMTP URL'].filter(Boolean).join(' and ');
+  ctx.out.status(`removed profile ${name}${stored ? ` and ${stored}` : ''}`);
   if (r.wasCurrent) ctx.out.status('it was the current profile: commands now use the environment or the defaults (deskctl profile use NAME)');
 }
