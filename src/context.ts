@@ -167,6 +167,11 @@ export class Context {
     return t.db;
   }
 
+  /** R33: the SMTP server this process sends e-mail through (DESKCTL_SMTP_URL); null when none is set. */
+  get smtpUrl(): string | null {
+    return this.env.DESKCTL_SMTP_URL?.trim() || null;
+  }
+
   /** The database or API as it may be shown to people (a PostgreSQL URL without its password). */
   get where(): string {
     return displayTarget(this.dbFile);
@@ -185,7 +190,7 @@ export class Context {
       if (t.kind === 'local') {
         const file = this.dbFile;
         const { openLocalHelpdesk } = await import('./client/local.js');
-        hd = await openLocalHelpdesk({ file, tenant: r.tenant, env: this.env, tenantMayBeMissing: o.anyTenant });
+        hd = await openLocalHelpdesk({ file, tenant: r.tenant, env: this.env, tenantMayBeMissing: o.anyTenant, smtpUrl: this.smtpUrl, signal: this.signal });
       } else {
         if (t.token === undefined) throw missingToken(r);
         const { openHttpHelpdesk } = await import('./client/http.js');

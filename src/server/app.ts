@@ -1,4 +1,5 @@
 import { refusal } from '../core/refusals.js';
+import type { DeliverySetup } from '../delivery/dispatcher.js';
 import { STATUS_CODES, createServer } from 'node:http';
 import type { Socket } from 'node:net';
 import rateLimit, { type RateLimitPluginOptions } from '@fastify/rate-limit';
@@ -42,6 +43,8 @@ export interface ServerOptions {
   webhookRateLimit?: number;
   /** The key of secrets at rest (default: DESKCTL_SECRETS_KEY or DESKCTL_SECRETS_KEY_FILE of `env`), read when the server is built. */
   secretsKey?: SecretsKey | null;
+  /** R33: this server's channels (POST /notifications/deliver), opened on first use; none: that operation fails. */
+  delivery?: () => Promise<DeliverySetup>;
 }
 
 export interface ServerTimeouts {
@@ -334,7 +337,7 @@ export async function buildServer(o: ServerOptions): Promise<FastifyInstance> {
         const principal = req.principal!;
         const actor = req.actor!;
         const params = req.params as Record<string, string>;
-        const engine = { store: o.store, tenantId: principal.tenantId, actor, now, secretsKey };
+        const engine = { store: o.store, tenantId: principal.tenantId, actor, now, secretsKey, delivery: o.delivery };
         const hd = new LocalHelpdesk(principal.tenant, engine, false);
         const key = req.headers['idempotency-key'];
         const result = await HANDLERS[name](hd, {
