@@ -8,6 +8,7 @@ import { existsSync } from 'node:fs';
 import { dirname, resolve as resolvePath } from 'node:path';
 import { DeskctlError, invalid } from './core/errors.js';
 import { FORMATS, Output, type Format, type Paint, type Sink } from './output/render.js';
+import { envSmtpUrl } from './delivery/setup.js';
 
 /** What the process gives a run of deskctl; tests build one around buffers. */
 export interface Io {
@@ -169,7 +170,7 @@ export class Context {
 
   /** R33: the SMTP server this process sends e-mail through (DESKCTL_SMTP_URL); null when none is set. */
   get smtpUrl(): string | null {
-    return this.env.DESKCTL_SMTP_URL?.trim() || null;
+    return envSmtpUrl(this.env);
   }
 
   /** The database or API as it may be shown to people (a PostgreSQL URL without its password). */

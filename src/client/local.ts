@@ -17,7 +17,7 @@ import type { StatsRow } from '../core/stats.js';
 import { openStore, type Store } from '../store/store.js';
 import type { As, ConversationFilter, Helpdesk } from './helpdesk.js';
 import type { DeliverRequest, IncomingMessageInput } from '../core/schemas.js';
-import type { DeliverySetup } from '../delivery/dispatcher.js';
+import { envSmtpUrl, lazyDelivery } from '../delivery/setup.js';
 import { lazySecretsKey } from '../config/secrets-key.js';
 import type { WhatsappConnectRequest } from '../core/whatsapp-connection.js';
 
@@ -84,14 +84,10 @@ export async function openLocalHelpdesk(o: LocalOptions): Promise<Helpdesk> {
       secretsKey: lazySecretsKey(o.env ?? process.env),
       signal: o.signal,
     };
-    let delivery: Promise<DeliverySetup> | undefined;
-    ctx.delivery = () =>
-      (delivery ??= import('../delivery/setup.js').then(({ openDelivery }) =>
-        openDelivery(store, { env: o.env ?? process.env, smtpUrl: o.smtpUrl ?? null, secretsKey: ctx.secretsKey! }),
-      ));
-    ctx.closeDelivery = async () => {
-      if (delivery) await (await delivery).close();
-    };
+    const env = o.env ?? process.env;
+    const delivery = lazyDelivery(store, () => ({ env, smtpUrl: o.smtpUrl !== undefined ? o.smtpUrl : envSmtpUrl(env), secretsKey: ctx.secretsKey! }));
+    ctx.delivery = delivery.get;
+    ctx.closeDelivery = delivery.close;
     if ('id' in missing) ctx.tenantId = missing.id;
     else {
       Object.defineProperty(ctx, 'tenantId', {

@@ -75,3 +75,20 @@ async function tenantsWith(store: Store, among: number[] | null, channel: Notifi
           .execute();
   return rows.map((r) => r.tenant_id);
 }
+
+/**
+ * A delivery set-up opened on first use (a command that delivers nothing opens no SMTP pool), with
+ * the configuration as it is then; closed with its owner.
+ */
+export function lazyDelivery(store: Store, config: () => DeliveryConfig): { get(): Promise<DeliverySetup>; close(): Promise<void> } {
+  let opened: Promise<DeliverySetup> | undefined;
+  return {
+    get: () => (opened ??= openDelivery(store, config())),
+    async close() {
+      if (opened) await (await opened).close();
+    },
+  };
+}
+
+/** The SMTP server of the environment (DESKCTL_SMTP_URL); null when unset. */
+export const envSmtpUrl = (env: NodeJS.ProcessEnv): string | null => env.DESKCTL_SMTP_URL?.trim() || null;

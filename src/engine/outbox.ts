@@ -133,6 +133,8 @@ export async function recordAttempt(store: Store, row: ClaimedRow, sent: SentAs,
         lease_until: null,
       })
       .where('id', '=', row.id)
+      // A claim kept past its lease may have been taken and delivered by another dispatcher: that stays.
+      .where('status', '=', 'pending')
       .execute();
     await tx
       .insertInto('notification_attempts')
@@ -183,7 +185,8 @@ export async function retryNotifications(ctx: EngineContext, request: { ids?: nu
     for (let i = 0; i < ids.length; i += 10_000) {
       await tx
         .updateTable('notifications')
-        .set({ status: 'pending', attempts: 0, next_attempt_at: null, lease_owner: null, lease_until: null })
+        // A claim in flight keeps its lease: the dispatcher sending it records how it went.
+        .set({ status: 'pending', attempts: 0, next_attempt_at: null })
         .where('id', 'in', sql<number>`${ctx.store.dialect.ids(ids.slice(i, i + 10_000))}`)
         .execute();
     }

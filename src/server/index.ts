@@ -3,6 +3,7 @@ import { now as clock } from '../core/time.js';
 import { deliverUntilStopped, type DeliverySetup } from '../delivery/dispatcher.js';
 import { openStore, type Store } from '../store/store.js';
 import { lazySecretsKey } from '../config/secrets-key.js';
+import { envSmtpUrl, lazyDelivery } from '../delivery/setup.js';
 import { buildServer, drain, type ServerTimeouts } from './app.js';
 
 export interface StartOptions {
@@ -34,10 +35,8 @@ export const DRAIN_MS = 10_000;
 export async function startServer(o: StartOptions): Promise<{ url: string; close(): Promise<void> }> {
   const store = await openStore(o.file);
   // R33: this server's channels, opened on first use (POST /notifications/deliver, or --deliver).
-  let opened: Promise<DeliverySetup> | undefined;
   const env = o.env ?? process.env;
-  const delivery = () =>
-    (opened ??= import('../delivery/setup.js').then(({ openDelivery }) => openDelivery(store, { env, smtpUrl: o.smtpUrl ?? null, secretsKey: lazySecretsKey(env) })));
+  const delivery = lazyDelivery(store, () => ({ env, smtpUrl: o.smtpUrl !== undefined ? o.smtpUrl : envSmtpUrl(env), secretsKey: lazySecretsKey(env) }));
   try {
     const app = await buildServer({
       store,
@@ -48,16 +47,16 @@ export async function startServer(o: StartOptions): Promise<{ url: string; close
       trustProxy: o.trustProxy,
       timeouts: o.timeouts,
       logger: o.logLevel === 'silent' ? false : { level: o.logLevel, redact: ['req.headers.authorization'] },
-      delivery,
+      delivery: delivery.get,
     });
     const url = await app.listen({ host: o.host, port: o.port });
-    const dispatcher = o.deliver ? await startDispatcher(store, await delivery(), app.log, o.env) : null;
+    const dispatcher = o.deliver ? await startDispatcher(store, await delivery.get(), app.log, o.env) : null;
     return {
       url,
       async close() {
         // The dispatcher finishes the messages in flight and records them while requests drain.
         await Promise.all([dispatcher?.stop(), drain(app, o.drainMs ?? DRAIN_MS)]);
-        if (opened) await (await opened).close();
+        await delivery.close();
         await store.close();
       },
     };
