@@ -149,7 +149,3 @@ export function smtpSource(env: NodeJS.ProcessEnv, profile: SmtpProfile | null):
 export function smtpUrlOf(env: NodeJS.ProcessEnv, profile: SmtpProfile | null): string | null {
   return smtpSource(env, profile)?.url ?? null;
 }
-
-/** What to tell when e-mail is due and no SMTP URL is set (a tenant's missing configuration: permanent). */
-export const NO_SMTP_URL =
-  'no SMTP server configured: set DESKCTL_SMTP_URL (smtp://host:587 or smtps://user:password@host:465), or save one in the profile with: deskctl profile set-smtp NAME --url-stdin';

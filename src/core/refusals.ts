@@ -75,6 +75,9 @@ export const ACTIONS: Record<OperationName, string> = {
   planConfig: 'plan configuration changes',
   applyConfig: 'apply configuration changes',
   restoreDrafts: 'restore rejected drafts',
+  getNotification: 'see notifications',
+  deliverNotifications: 'deliver notifications',
+  retryNotifications: 'retry notifications',
   listNotifications: 'list notifications',
   listAudit: 'read the audit trail',
 };

@@ -1,12 +1,79 @@
 /**
- * A real SMTP server for the tests (the smtp-server package), in-process on 127.0.0.1 at a free
- * port, keeping what it accepted: the envelope, the raw message and the message parsed by
- * mailparser. Hooks turn it into a faulty server (a refusing greeting, a refused recipient, a
- * socket cut mid-DATA, a slow reply); `sockets` are its live connections, to cut.
+ * Real SMTP servers for the tests (the smtp-server package), in-process on 127.0.0.1 at a free port:
+ * - smtpSink(): a sink that keeps what it accepts (the delivery contract and e2e tests, the bench);
+ * - smtpTestServer(): the same with every hook of smtp-server open, the envelope, the AUTH user
+ *   and the TLS state of each message, and its live sockets, to turn it into a faulty server (a
+ *   refusing greeting, a refused recipient, a socket cut mid-DATA, a slow reply) for the e-mail
+ *   channel's tests.
  */
 import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import { SMTPServer, type SMTPServerDataStream, type SMTPServerOptions, type SMTPServerSession } from 'smtp-server';
+
+/** A refusal the sink answers, with its SMTP code (4xx temporary, 5xx permanent). */
+export const smtpError = (code: number, message: string) => Object.assign(new Error(message), { responseCode: code });
+
+export interface SinkOptions {
+  /** Answer to each RCPT TO (an smtpError refuses it). */
+  rcpt?: (address: string) => Error | undefined;
+  /** Waits this long before accepting each message's data (a slow server). */
+  delayMs?: number;
+  /** Parses each message (headers and parts); off, only the raw bytes are kept (a bench). */
+  parse?: boolean;
+  /** Called with each message as it is accepted. */
+  onMessage?: (raw: Buffer) => void;
+  /** More of smtp-server's options. */
+  server?: Partial<SMTPServerOptions>;
+}
+
+export interface Sink {
+  /** `smtp://127.0.0.1:PORT`. */
+  url: string;
+  port: number;
+  /** Every message accepted, parsed, in order. */
+  received: ParsedMail[];
+  /** Every message accepted, raw. */
+  raw: Buffer[];
+  /** Stops listening and cuts the connections. */
+  close(): Promise<void>;
+}
+
+/** A real SMTP server on loopback (the `smtp-server` package) that keeps what it accepts. */
+export async function smtpSink(o: SinkOptions = {}): Promise<Sink> {
+  const received: ParsedMail[] = [];
+  const raw: Buffer[] = [];
+  const server = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS', 'AUTH'],
+    logger: false,
+    ...o.server,
+    onRcptTo(address, _session, callback) {
+      const refusal = o.rcpt?.(address.address);
+      callback(refusal ?? undefined);
+    },
+    onData(stream, _session, callback) {
+      const chunks: Buffer[] = [];
+      stream.on('data', (c: Buffer) => chunks.push(c));
+      stream.on('end', async () => {
+        const bytes = Buffer.concat(chunks);
+        if (o.delayMs) await new Promise((r) => setTimeout(r, o.delayMs));
+        raw.push(bytes);
+        o.onMessage?.(bytes);
+        if (o.parse !== false) received.push(await simpleParser(bytes));
+        callback();
+      });
+    },
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.server.address() as AddressInfo).port;
+  return {
+    url: `smtp://127.0.0.1:${port}`,
+    port,
+    received,
+    raw,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
 
 export interface Received {
   raw: Buffer;
@@ -19,7 +86,7 @@ export interface Received {
   secure: boolean;
 }
 
-export interface Sink {
+export interface TestServer {
   port: number;
   /** smtp://127.0.0.1:PORT (no user, no parameters). */
   url: string;
@@ -30,19 +97,16 @@ export interface Sink {
   close(): Promise<void>;
 }
 
-/** An SMTP error as smtp-server sends it: the reply code and the text after it. */
-export const smtpError = (responseCode: number, message: string) => Object.assign(new Error(message), { responseCode });
-
-export interface SinkOptions extends Partial<SMTPServerOptions> {
+export interface TestServerOptions extends Partial<SMTPServerOptions> {
   /** Instead of accepting: called with the stream of the message (which it must consume or cut). */
-  onMessage?: (stream: SMTPServerDataStream, session: SMTPServerSession, callback: (err?: Error | null) => void, sink: Sink) => void;
+  onMessage?: (stream: SMTPServerDataStream, session: SMTPServerSession, callback: (err?: Error | null) => void, sink: TestServer) => void;
   port?: number;
 }
 
-export async function startSink(o: SinkOptions = {}): Promise<Sink> {
+export async function smtpTestServer(o: TestServerOptions = {}): Promise<TestServer> {
   const { onMessage, port: wanted = 0, ...options } = o;
   let open = 0;
-  const sink: Sink = { port: 0, url: '', received: [], sockets: new Set(), peakConnections: 0, close: async () => {} };
+  const sink: TestServer = { port: 0, url: '', received: [], sockets: new Set(), peakConnections: 0, close: async () => {} };
   const accept = (stream: SMTPServerDataStream, session: SMTPServerSession, callback: (err?: Error | null) => void) => {
     const chunks: Buffer[] = [];
     stream.on('data', (b: Buffer) => chunks.push(b));

@@ -4,7 +4,7 @@ import { memoryProfiles } from '../../src/config/profiles.js';
 import { DeskctlError } from '../../src/core/errors.js';
 import type { Channel, Outgoing } from '../../src/delivery/channel.js';
 import { classifySmtpError, emailChannel } from '../../src/delivery/email.js';
-import { freePort, silentServer, smtpError, startSink, type Sink } from '../helpers/smtp.js';
+import { freePort, silentServer, smtpError, smtpTestServer, type TestServer } from '../helpers/smtp.js';
 
 const MESSAGE_ID = '<n42.t1.9f3c2a@deskctl.acme.example>';
 
@@ -31,8 +31,8 @@ const cleanup: (() => Promise<void>)[] = [];
 afterEach(async () => {
   for (const f of cleanup.splice(0).reverse()) await f();
 });
-async function sink(o: Parameters<typeof startSink>[0] = {}): Promise<Sink> {
-  const s = await startSink(o);
+async function sink(o: Parameters<typeof smtpTestServer>[0] = {}): Promise<TestServer> {
+  const s = await smtpTestServer(o);
   cleanup.push(() => s.close());
   return s;
 }
