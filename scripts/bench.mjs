@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm run bench [-- --quick] [-- --json FILE] [-- --runs N] [-- --only sqlite|postgres|webhook]`: deskctl's speed against floors
+// `npm run bench [-- --quick] [-- --json FILE] [-- --runs N] [-- --only sqlite|postgres|webhook|email]`: deskctl's speed against floors
 // measured in the same run on the same data, printed as one table. Every case runs in fresh
 // processes; the median of the runs is compared, and the peak RSS of deskctl's runs is shown.
 // Plain Node, no test framework: nothing here asserts a wall-clock time in a test.
@@ -9,6 +9,7 @@ import { cpus, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { serverBinaries, startCluster } from './pg-cluster.mjs';
+import { smtpFloor, startSmtpSink } from './smtp-bench.mjs';
 import { APP_SECRET, PHONE_NUMBER_ID, deliveries, phoneOf, post, startListening } from './webhook-load.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -22,9 +23,9 @@ function parseArgs(argv) {
     if (a === '--quick') o.quick = true;
     else if (a === '--json') o.json = argv[++i];
     else if (a === '--runs') o.runs = Number(argv[++i]);
-    else if (a === '--only' && ['sqlite', 'postgres', 'webhook'].includes(argv[i + 1])) o.only = argv[++i];
+    else if (a === '--only' && ['sqlite', 'postgres', 'webhook', 'email'].includes(argv[i + 1])) o.only = argv[++i];
     else if (a === '--help' || a === '-h') {
-      console.log('usage: npm run bench [-- --quick] [-- --json FILE] [-- --runs N] [-- --only sqlite|postgres|webhook]');
+      console.log('usage: npm run bench [-- --quick] [-- --json FILE] [-- --runs N] [-- --only sqlite|postgres|webhook|email]');
       process.exit(0);
     } else {
       console.error(`bench: unknown argument ${a}`);
@@ -36,11 +37,13 @@ function parseArgs(argv) {
 
 const opts = parseArgs(process.argv.slice(2));
 const SIZE = opts.quick
-  ? { drafts: 20_000, tickets: 500_000, seedTickets: 2_000, startRuns: 10, heavyRuns: 2, statsRuns: 3, deliveries: 2_000, phones: 200 }
-  : { drafts: 100_000, tickets: 1_000_000, seedTickets: 10_000, startRuns: 20, heavyRuns: 3, statsRuns: 5, deliveries: 10_000, phones: 1_000 };
+  ? { drafts: 20_000, tickets: 500_000, seedTickets: 2_000, startRuns: 10, heavyRuns: 2, statsRuns: 3, deliveries: 2_000, phones: 200, emails: 2_000 }
+  : { drafts: 100_000, tickets: 1_000_000, seedTickets: 10_000, startRuns: 20, heavyRuns: 3, statsRuns: 5, deliveries: 10_000, phones: 1_000, emails: 10_000 };
 if (opts.runs) SIZE.startRuns = SIZE.heavyRuns = SIZE.statsRuns = opts.runs;
 /** Concurrent keep-alive connections of the webhook row. */
 const WEBHOOK_CONCURRENCY = 32;
+/** The SMTP pool of the e-mail row, deskctl's (src/delivery/email.ts DEFAULT_POOL_SIZE) and the floor's. */
+const SMTP_POOL = 5;
 const NOW = '2026-11-02T12:00:00.000Z';
 
 /* ---- tools ---- */
@@ -512,9 +515,10 @@ async function main() {
   };
 
   if (opts.only === 'webhook') await sqliteWebhook(row);
+  else if (opts.only === 'email') await emailCase(row);
   else if (opts.only !== 'postgres') await sqliteCases(row, rows);
   // 8-11. the PostgreSQL rows, on a throwaway cluster (skipped where no server binaries exist)
-  if (opts.only !== 'sqlite') await postgresCases(row, rows);
+  if (opts.only !== 'sqlite' && opts.only !== 'email') await postgresCases(row, rows);
 
   print(rows);
   if (opts.json) writeFileSync(opts.json, `${JSON.stringify({ machine: machine(), quick: opts.quick, rows }, null, 2)}\n`);
@@ -667,6 +671,7 @@ async function sqliteCases(row, rows) {
   row(`seed, ${SIZE.seedTickets.toLocaleString('en-US')}-ticket fixture`, seeded, null, 'report only', null);
 
   await sqliteWebhook(row);
+  await emailCase(row);
 }
 
 /** 8. WhatsApp webhook deliveries over deskctl serve, SQLite. */
@@ -686,6 +691,60 @@ async function sqliteWebhook(row) {
     },
     countFloor: (db) => count(db, 'webhook_messages'),
   });
+}
+
+/**
+ * The e-mail row (issue 16, R33): `notifications deliver` of SIZE.emails queued e-mails (one
+ * `ticket_opened` per generated ticket, to its requester, as `tickets create` queues them) to an
+ * SMTP sink on loopback (scripts/smtp-bench.mjs, smtp-server in this process) — against the floor,
+ * a bare nodemailer loop with the same pool size sending as many e-mails of the same shape to the
+ * same sink, in its own process. Both are whole processes timed by wall clock (start-up included);
+ * every e-mail must reach the sink and every notification be marked delivered.
+ */
+async function emailCase(row) {
+  banner(`e-mail: ${SIZE.emails.toLocaleString('en-US')} queued e-mails delivered to an SMTP sink, and a bare nodemailer loop`);
+  const base = join(WORK, 'email-base.db');
+  deskctl(['--db', base, 'generate', '--orgs', '20', '--customers', '2000', '--tickets', String(SIZE.emails), '--drafts', '0']);
+  deskctl(['--db', base, 'settings', 'set', 'notifications.from', 'Central de Ajuda Açaí <ajuda@norte.example>']);
+  sqlite(base, `DELETE FROM notifications;
+INSERT INTO notifications (tenant_id, kind, channel, to_address, subject, ref_type, ref_id, created_at)
+SELECT t.tenant_id, 'ticket_opened', 'email', c.email, 'ticket_opened ' || t.protocol || ': ' || t.subject, 'ticket', t.id, '${NOW}'
+FROM tickets t JOIN customers c ON c.id = t.requester_id WHERE t.tenant_id = 1 ORDER BY t.id LIMIT ${SIZE.emails};`);
+  if (count(base, 'notifications') !== SIZE.emails) throw new Error(`the e-mail row queued ${count(base, 'notifications')} of ${SIZE.emails} e-mails`);
+  const run = join(WORK, 'email-run.db');
+  const sink = await startSmtpSink();
+  const runs = { deskctl: [], floor: [] };
+  let rssKb = 0;
+  let floorRssKb = 0;
+  try {
+    for (let i = 0; i < SIZE.heavyRuns; i++) {
+      fresh(base, run);
+      sink.reset();
+      const d = await timedAsync(['--db', run, 'notifications', 'deliver'], { DESKCTL_SMTP_URL: sink.url });
+      const delivered = Number(execFileSync('sqlite3', [run, "SELECT count(*) FROM notifications WHERE status = 'delivered'"]).toString().trim());
+      if (sink.count() !== SIZE.emails || delivered !== SIZE.emails) throw new Error(`notifications deliver: the sink got ${sink.count()} e-mails, ${delivered} of ${SIZE.emails} marked delivered`);
+      runs.deskctl.push(d.ms);
+      rssKb = Math.max(rssKb, d.rssKb);
+      sink.reset();
+      const f = await smtpFloor({ url: sink.url, count: SIZE.emails, pool: SMTP_POOL });
+      if (sink.count() !== SIZE.emails) throw new Error(`the SMTP floor: the sink got ${sink.count()} of ${SIZE.emails} e-mails`);
+      runs.floor.push(f.ms);
+      floorRssKb = Math.max(floorRssKb, f.rssKb);
+    }
+  } finally {
+    await sink.close();
+  }
+  const d = { ms: median(runs.deskctl), rssKb };
+  const f = { ms: median(runs.floor) };
+  const perS = (ms) => Math.round(SIZE.emails / (ms / 1000));
+  row(
+    `notifications deliver, ${SIZE.emails.toLocaleString('en-US')} e-mails to a local SMTP sink (pool of ${SMTP_POOL})`,
+    d,
+    f,
+    '≥ 0.5× a bare nodemailer loop (messages/s)',
+    perS(d.ms) / perS(f.ms) >= 0.5,
+    `${perS(d.ms).toLocaleString('en-US')} e-mails/s, ${(perS(d.ms) / perS(f.ms)).toFixed(2)}× the floor's ${perS(f.ms).toLocaleString('en-US')}/s (floor peak RSS ${Math.round(floorRssKb / 1024)} MB)`,
+  );
 }
 
 /** The inbound messages the webhook row stored (the engine's table of WhatsApp messages). */
