@@ -98,10 +98,13 @@ _deskctl_spec() {
     'conversations unassign') _dk_cmds='' _dk_opts='-h --help' _dk_vopts='' ;;
     'conversations close') _dk_cmds='' _dk_opts='-h --help' _dk_vopts='' ;;
     'conversations help') _dk_cmds='' _dk_opts='' _dk_vopts='' ;;
-    'notifications') _dk_cmds='list help' _dk_opts='-h --help' _dk_vopts='' ;;
+    'notifications') _dk_cmds='list show deliver retry help' _dk_opts='-h --help' _dk_vopts='' ;;
     'notifications list') _dk_cmds='' _dk_opts='--pending --failed --channel --to --kind --limit -h --help' _dk_vopts='--channel --to --kind --limit' ;;
+    'notifications show') _dk_cmds='' _dk_opts='-h --help' _dk_vopts='' ;;
+    'notifications deliver') _dk_cmds='' _dk_opts='--watch --limit --kind --channel --interval -h --help' _dk_vopts='--limit --kind --channel --interval' ;;
+    'notifications retry') _dk_cmds='' _dk_opts='--failed -y --yes -h --help' _dk_vopts='' ;;
     'notifications help') _dk_cmds='' _dk_opts='' _dk_vopts='' ;;
-    'serve') _dk_cmds='' _dk_opts='--host --port --log-level --rate-limit --webhook-rate-limit --body-limit --trust-proxy --drain-timeout -h --help' _dk_vopts='--host --port --log-level --rate-limit --webhook-rate-limit --body-limit --trust-proxy --drain-timeout' ;;
+    'serve') _dk_cmds='' _dk_opts='--host --port --log-level --rate-limit --webhook-rate-limit --body-limit --trust-proxy --deliver --drain-timeout -h --help' _dk_vopts='--host --port --log-level --rate-limit --webhook-rate-limit --body-limit --trust-proxy --drain-timeout' ;;
     'tokens') _dk_cmds='create list revoke help' _dk_opts='-h --help' _dk_vopts='' ;;
     'tokens create') _dk_cmds='' _dk_opts='--name --role --customer -h --help' _dk_vopts='--name --role --customer' ;;
     'tokens list') _dk_cmds='' _dk_opts='-h --help' _dk_vopts='' ;;
@@ -203,6 +206,8 @@ _deskctl_value() {
     'conversations assign|--agent') echo 'dynamic:agents' ;;
     'notifications list|--channel') echo 'choices:email push whatsapp' ;;
     'notifications list|--kind') echo 'choices:draft_pending draft_waiting draft_approved draft_rejected ticket_opened ticket_answered ticket_solved ticket_reopened ticket_rated whatsapp_message account_created draft_restored draft_reminder draft_escalated ticket_reminder' ;;
+    'notifications deliver|--kind') echo 'choices:draft_pending draft_waiting draft_approved draft_rejected ticket_opened ticket_answered ticket_solved ticket_reopened ticket_rated whatsapp_message account_created draft_restored draft_reminder draft_escalated ticket_reminder' ;;
+    'notifications deliver|--channel') echo 'choices:email push whatsapp' ;;
     'serve|--log-level') echo 'choices:fatal error warn info debug trace silent' ;;
     'tokens create|--role') echo 'choices:admin manager customer' ;;
     'tokens create|--customer') echo 'dynamic:customers' ;;
@@ -248,7 +253,7 @@ _deskctl_arg() {
     'drafts help') case $2 in 0) echo 'choices:list show approve reject restore' ;; esac ;;
     'whatsapp help') case $2 in 0) echo 'choices:connect show disconnect receive' ;; esac ;;
     'conversations help') case $2 in 0) echo 'choices:list show assign unassign close' ;; esac ;;
-    'notifications help') case $2 in 0) echo 'choices:list' ;; esac ;;
+    'notifications help') case $2 in 0) echo 'choices:list show deliver retry' ;; esac ;;
     'tokens help') case $2 in 0) echo 'choices:create list revoke' ;; esac ;;
     'audit help') case $2 in 0) echo 'choices:list' ;; esac ;;
     'config plan') case $2 in 0) echo 'files' ;; esac ;;
