@@ -140,8 +140,12 @@ export async function recordAttempt(store: Store, row: ClaimedRow, sent: SentAs,
       .insertInto('notification_attempts')
       .values({ notification_id: row.id, at, outcome: result, detail: outcome.status === 'accepted' ? (outcome.reply ?? null) : `${outcome.status}: ${error}` })
       .execute();
-    if (outcome.status === 'accepted' && outcome.providerId && row.channel === 'whatsapp') {
-      await tx.updateTable('whatsapp_messages').set({ wa_id: outcome.providerId, status: 'sent', status_at: at }).where('notification_id', '=', row.id).execute();
+    // The conversation's record of the message follows: the id WhatsApp answered (its status
+    // webhooks name it), or the failure.
+    if (row.channel === 'whatsapp' && outcome.status === 'accepted') {
+      await tx.updateTable('whatsapp_messages').set({ wa_id: outcome.providerId ?? null, status: 'sent', status_at: at }).where('notification_id', '=', row.id).execute();
+    } else if (row.channel === 'whatsapp' && result === 'failed') {
+      await tx.updateTable('whatsapp_messages').set({ status: 'failed', status_at: at, error }).where('notification_id', '=', row.id).execute();
     }
   });
   return result;
