@@ -98,8 +98,9 @@ _deskctl_spec() {
     'conversations unassign') _dk_cmds='' _dk_opts='-h --help' _dk_vopts='' ;;
     'conversations close') _dk_cmds='' _dk_opts='-h --help' _dk_vopts='' ;;
     'conversations help') _dk_cmds='' _dk_opts='' _dk_vopts='' ;;
-    'notifications') _dk_cmds='list help' _dk_opts='-h --help' _dk_vopts='' ;;
-    'notifications list') _dk_cmds='' _dk_opts='--pending --to --kind --limit -h --help' _dk_vopts='--to --kind --limit' ;;
+    'notifications') _dk_cmds='list push-secret help' _dk_opts='-h --help' _dk_vopts='' ;;
+    'notifications list') _dk_cmds='' _dk_opts='--pending --failed --channel --to --kind --limit -h --help' _dk_vopts='--channel --to --kind --limit' ;;
+    'notifications push-secret') _dk_cmds='' _dk_opts='--stdin --clear -y --yes -h --help' _dk_vopts='' ;;
     'notifications help') _dk_cmds='' _dk_opts='' _dk_vopts='' ;;
     'serve') _dk_cmds='' _dk_opts='--host --port --log-level --rate-limit --webhook-rate-limit --body-limit --trust-proxy --drain-timeout -h --help' _dk_vopts='--host --port --log-level --rate-limit --webhook-rate-limit --body-limit --trust-proxy --drain-timeout' ;;
     'tokens') _dk_cmds='create list revoke help' _dk_opts='-h --help' _dk_vopts='' ;;
@@ -200,7 +201,8 @@ _deskctl_value() {
     'conversations list|--state') echo 'choices:awaiting_email awaiting_choice open human closed' ;;
     'conversations list|--customer') echo 'dynamic:customers' ;;
     'conversations assign|--agent') echo 'dynamic:agents' ;;
-    'notifications list|--kind') echo 'choices:draft_pending draft_waiting draft_approved draft_rejected ticket_opened ticket_answered ticket_solved ticket_reopened ticket_rated whatsapp_message account_created draft_restored' ;;
+    'notifications list|--channel') echo 'choices:email push whatsapp' ;;
+    'notifications list|--kind') echo 'choices:draft_pending draft_waiting draft_approved draft_rejected ticket_opened ticket_answered ticket_solved ticket_reopened ticket_rated whatsapp_message account_created draft_restored draft_reminder draft_escalated ticket_reminder' ;;
     'serve|--log-level') echo 'choices:fatal error warn info debug trace silent' ;;
     'tokens create|--role') echo 'choices:admin manager customer' ;;
     'tokens create|--customer') echo 'dynamic:customers' ;;
@@ -223,7 +225,7 @@ _deskctl_arg() {
   case "$1" in
     'tenants remove') case $2 in 0) echo 'dynamic:tenants' ;; esac ;;
     'tenants help') case $2 in 0) echo 'choices:list create remove' ;; esac ;;
-    'settings set') case $2 in 0) echo 'choices:approval.mode reopen.allowed response.forecastHours timezone tickets.customerCreation tickets.attachments locale portal.url whatsapp.autoTicket whatsapp.emailRequired whatsapp.emailAttempts whatsapp.ticket.title whatsapp.ticket.department whatsapp.ticket.category whatsapp.ticket.type whatsapp.ticket.priority whatsapp.agentSync whatsapp.closeAfterMinutes undo.windowHours' ;; 1) echo 'free' ;; esac ;;
+    'settings set') case $2 in 0) echo 'choices:approval.mode reopen.allowed response.forecastHours timezone tickets.customerCreation tickets.attachments locale portal.url whatsapp.autoTicket whatsapp.emailRequired whatsapp.emailAttempts whatsapp.ticket.title whatsapp.ticket.department whatsapp.ticket.category whatsapp.ticket.type whatsapp.ticket.priority whatsapp.agentSync whatsapp.closeAfterMinutes undo.windowHours notifications.from notifications.pushUrl approval.remindAfterHours approval.escalateAfterHours tickets.remindAfterHours' ;; 1) echo 'free' ;; esac ;;
     'settings help') case $2 in 0) echo 'choices:show set' ;; esac ;;
     'approval set') case $2 in 0) echo 'choices:disabled all-departments departments' ;; esac ;;
     'approval help') case $2 in 0) echo 'choices:show set explain' ;; esac ;;
@@ -246,7 +248,7 @@ _deskctl_arg() {
     'drafts help') case $2 in 0) echo 'choices:list show approve reject restore' ;; esac ;;
     'whatsapp help') case $2 in 0) echo 'choices:connect show disconnect receive' ;; esac ;;
     'conversations help') case $2 in 0) echo 'choices:list show assign unassign close' ;; esac ;;
-    'notifications help') case $2 in 0) echo 'choices:list' ;; esac ;;
+    'notifications help') case $2 in 0) echo 'choices:list push-secret' ;; esac ;;
     'tokens help') case $2 in 0) echo 'choices:create list revoke' ;; esac ;;
     'audit help') case $2 in 0) echo 'choices:list' ;; esac ;;
     'config plan') case $2 in 0) echo 'files' ;; esac ;;

@@ -282,11 +282,14 @@ function __deskctl_spec --argument-names p
         set -g __deskctl_cmds 
         set -g __deskctl_vopts 
     case 'notifications'
-        set -g __deskctl_cmds 'list' 'help'
+        set -g __deskctl_cmds 'list' 'push-secret' 'help'
         set -g __deskctl_vopts 
     case 'notifications list'
         set -g __deskctl_cmds 
-        set -g __deskctl_vopts '--to' '--kind' '--limit'
+        set -g __deskctl_vopts '--channel' '--to' '--kind' '--limit'
+    case 'notifications push-secret'
+        set -g __deskctl_cmds 
+        set -g __deskctl_vopts 
     case 'notifications help'
         set -g __deskctl_cmds 
         set -g __deskctl_vopts 
@@ -513,7 +516,7 @@ complete -c deskctl -n '__deskctl_at \'settings\'' -a 'help' -d 'display help fo
 complete -c deskctl -n '__deskctl_at \'settings\'' -s h -l help -d 'display help for command'
 complete -c deskctl -n '__deskctl_at \'settings show\'' -s h -l help -d 'display help for command'
 complete -c deskctl -n '__deskctl_at \'settings set\'' -s h -l help -d 'display help for command'
-complete -c deskctl -n '__deskctl_at \'settings set\' 0' -a 'approval.mode reopen.allowed response.forecastHours timezone tickets.customerCreation tickets.attachments locale portal.url whatsapp.autoTicket whatsapp.emailRequired whatsapp.emailAttempts whatsapp.ticket.title whatsapp.ticket.department whatsapp.ticket.category whatsapp.ticket.type whatsapp.ticket.priority whatsapp.agentSync whatsapp.closeAfterMinutes undo.windowHours'
+complete -c deskctl -n '__deskctl_at \'settings set\' 0' -a 'approval.mode reopen.allowed response.forecastHours timezone tickets.customerCreation tickets.attachments locale portal.url whatsapp.autoTicket whatsapp.emailRequired whatsapp.emailAttempts whatsapp.ticket.title whatsapp.ticket.department whatsapp.ticket.category whatsapp.ticket.type whatsapp.ticket.priority whatsapp.agentSync whatsapp.closeAfterMinutes undo.windowHours notifications.from notifications.pushUrl approval.remindAfterHours approval.escalateAfterHours tickets.remindAfterHours'
 complete -c deskctl -n '__deskctl_at \'settings help\' 0' -a 'show set'
 complete -c deskctl -n '__deskctl_at \'approval\'' -a 'show' -d 'Show the approval mode and the department rules'
 complete -c deskctl -n '__deskctl_at \'approval\'' -a 'set' -d 'Set the approval mode; pending drafts stay pending whatever the mode (R14)'
@@ -814,14 +817,21 @@ complete -c deskctl -n '__deskctl_at \'conversations unassign\'' -s h -l help -d
 complete -c deskctl -n '__deskctl_at \'conversations close\'' -s h -l help -d 'display help for command'
 complete -c deskctl -n '__deskctl_at \'conversations help\' 0' -a 'list show assign unassign close'
 complete -c deskctl -n '__deskctl_at \'notifications\'' -a 'list' -d 'List the notification outbox, oldest first (R22)'
+complete -c deskctl -n '__deskctl_at \'notifications\'' -a 'push-secret' -d 'The secret that signs push notifications (R33, header X-Deskctl-Signature-256); without an option, whether one is set (never the secret)'
 complete -c deskctl -n '__deskctl_at \'notifications\'' -a 'help' -d 'display help for command'
 complete -c deskctl -n '__deskctl_at \'notifications\'' -s h -l help -d 'display help for command'
-complete -c deskctl -n '__deskctl_at \'notifications list\'' -l pending -d 'only those not delivered yet'
+complete -c deskctl -n '__deskctl_at \'notifications list\'' -l pending -d 'only those not delivered yet (R33: due, or waiting for their next attempt)'
+complete -c deskctl -n '__deskctl_at \'notifications list\'' -l failed -d 'only those whose attempts all failed (notifications retry sends them again)'
+complete -c deskctl -n '__deskctl_at \'notifications list\'' -l channel -x -a 'email push whatsapp' -d 'only this channel'
 complete -c deskctl -n '__deskctl_at \'notifications list\'' -l to -x -d 'only to this address (a phone for WhatsApp messages)'
-complete -c deskctl -n '__deskctl_at \'notifications list\'' -l kind -x -a 'draft_pending draft_waiting draft_approved draft_rejected ticket_opened ticket_answered ticket_solved ticket_reopened ticket_rated whatsapp_message account_created draft_restored' -d 'only this kind'
+complete -c deskctl -n '__deskctl_at \'notifications list\'' -l kind -x -a 'draft_pending draft_waiting draft_approved draft_rejected ticket_opened ticket_answered ticket_solved ticket_reopened ticket_rated whatsapp_message account_created draft_restored draft_reminder draft_escalated ticket_reminder' -d 'only this kind'
 complete -c deskctl -n '__deskctl_at \'notifications list\'' -l limit -x -d 'at most this many'
 complete -c deskctl -n '__deskctl_at \'notifications list\'' -s h -l help -d 'display help for command'
-complete -c deskctl -n '__deskctl_at \'notifications help\' 0' -a 'list'
+complete -c deskctl -n '__deskctl_at \'notifications push-secret\'' -l stdin -d 'set (or replace) the secret, read from stdin (one trailing line break is dropped; a terminal asks for it, hidden)'
+complete -c deskctl -n '__deskctl_at \'notifications push-secret\'' -l clear -d 'remove the secret (push notifications then fail until one is set; asks first on a terminal)'
+complete -c deskctl -n '__deskctl_at \'notifications push-secret\'' -s y -l yes -d 'with --clear: do not ask for confirmation'
+complete -c deskctl -n '__deskctl_at \'notifications push-secret\'' -s h -l help -d 'display help for command'
+complete -c deskctl -n '__deskctl_at \'notifications help\' 0' -a 'list push-secret'
 complete -c deskctl -n '__deskctl_at \'serve\'' -l host -x -d 'address to listen on'
 complete -c deskctl -n '__deskctl_at \'serve\'' -l port -x -d 'port to listen on (0 picks a free one)'
 complete -c deskctl -n '__deskctl_at \'serve\'' -l log-level -x -a 'fatal error warn info debug trace silent' -d 'structured (JSON) log level, on stdout'

@@ -37,6 +37,7 @@ import {
   TopicShape,
   VISIBILITIES,
 } from './schemas.js';
+import { PushSecretClearShape, PushSecretInput, PushSecretSetShape, PushSecretStatusShape } from './push-secret.js';
 import { WhatsappConnectInput, WhatsappConnectResultShape, WhatsappDisconnectShape, WhatsappStatusShape } from './whatsapp-connection.js';
 
 /**
@@ -211,6 +212,8 @@ export const Bodies = {
   /** A ticket request (R8): its fields are checked in full by the engine, as for every other channel. */
   /** The WhatsApp connection: its secrets travel only here, in the body (never in a path, a query or a log). */
   whatsappConnect: WhatsappConnectInput,
+  /** R33: the push secret, likewise only in this body. */
+  pushSecret: PushSecretInput,
   ticket: z.strictObject({
     requester: z.string().optional(),
     department: z.string(),
@@ -382,6 +385,9 @@ export const API = {
   restoreDrafts: op({ method: 'POST', path: '/drafts/restore', summary: 'Restore rejected drafts within undo.windowHours, by ids or batch (R38)', roles: ADMIN, response: RestoreReport, body: Bodies.restore }),
 
   listNotifications: op({ method: 'GET', path: '/notifications', summary: 'The notification outbox (R22)', roles: ADMIN, response: Page(Notification), paginated: true }),
+  getPushSecret: op({ method: 'GET', path: '/notifications/push-secret', summary: 'The push URL and whether a push secret is set, and how it is stored (never the secret, R33)', roles: ADMIN, response: PushSecretStatusShape }),
+  setPushSecret: op({ method: 'PUT', path: '/notifications/push-secret', summary: 'Set or replace the push secret that signs push notifications (in the body, never shown again, R33)', roles: ADMIN, response: PushSecretSetShape, body: Bodies.pushSecret }),
+  clearPushSecret: op({ method: 'DELETE', path: '/notifications/push-secret', summary: 'Remove the push secret (push notifications fail until one is set)', roles: ADMIN, response: PushSecretClearShape }),
   listAudit: op({ method: 'GET', path: '/audit', summary: 'The audit trail', roles: ADMIN, response: Page(AuditEntry), paginated: true }),
 } satisfies Record<string, Operation>;
 

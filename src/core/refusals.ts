@@ -76,6 +76,9 @@ export const ACTIONS: Record<OperationName, string> = {
   applyConfig: 'apply configuration changes',
   restoreDrafts: 'restore rejected drafts',
   listNotifications: 'list notifications',
+  getPushSecret: 'read the push set-up',
+  setPushSecret: 'set the push secret',
+  clearPushSecret: 'remove the push secret',
   listAudit: 'read the audit trail',
 };
 

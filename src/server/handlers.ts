@@ -222,6 +222,9 @@ export const HANDLERS: Record<OperationName, Handler> = {
     const { limit, after, as: _as, ...filter } = parseInput(NotificationQuery, i.query);
     return page({ limit, after }, (size, cursor) => hd.listNotifications({ ...filter, limit: size, after: cursor }));
   },
+  getPushSecret: (hd) => hd.pushSecretStatus(),
+  setPushSecret: (hd, i) => hd.setPushSecret(body('pushSecret', i)),
+  clearPushSecret: (hd) => hd.clearPushSecret(),
   listAudit: (hd, i) => {
     const { limit, after, as: _as, ...filter } = parseInput(AuditQuery, i.query);
     return page({ limit, after }, (size, cursor) => hd.listAudit({ ...filter, limit: size, after: cursor }));

@@ -50,12 +50,17 @@ Files:
                     (default ~/.local/share/deskctl/helpdesk.db)
   HOME              the base of both defaults
 
-Secrets at rest (the WhatsApp connection's app secret, access token and verify token):
+Secrets at rest (the WhatsApp connection's app secret, access token and verify token; the push
+secret):
   DESKCTL_SECRETS_KEY       base64 of 32 random bytes (openssl rand -base64 32): the secrets are
                             sealed with AES-256-GCM under it; without a key they are stored in
                             plain text (and deskctl says so). Where the database is written: on
                             the server for --api
   DESKCTL_SECRETS_KEY_FILE  a file holding that key instead (not both)
+
+Delivery (R33):
+  DESKCTL_WHATSAPP_API_URL  the WhatsApp Cloud API that messages are sent through (default
+                            https://graph.facebook.com/v21.0): a proxy, or a test server
 
 Diagnostics and reproducible runs:
   DESKCTL_DEBUG         print the stack trace of an internal error

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { Limit, NOTIFICATION_CHANNELS, NOTIFICATION_KINDS, Recipient } from '../../core/schemas.js';
 import type { Context } from '../../context.js';
 import { examples, parsedAction } from '../shared.js';
+import * as pushSecret from './push-secret.js';
 
 export const Options = z.object({
   pending: z.boolean().optional(),
@@ -31,6 +32,7 @@ export function register(cmd: Command, ctx: Context): void {
     ),
     ['deskctl notifications list --pending --kind draft_pending', 'deskctl notifications list --to ana@norte.example -o json'],
   );
+  pushSecret.register(cmd, ctx);
 }
 
 export async function list(ctx: Context, o: z.infer<typeof Options>): Promise<void> {
