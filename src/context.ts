@@ -8,6 +8,7 @@ import { existsSync } from 'node:fs';
 import { dirname, resolve as resolvePath } from 'node:path';
 import { DeskctlError, invalid } from './core/errors.js';
 import { FORMATS, Output, type Format, type Paint, type Sink } from './output/render.js';
+import { envSmtpUrl } from './delivery/setup.js';
 
 /** What the process gives a run of deskctl; tests build one around buffers. */
 export interface Io {
@@ -167,6 +168,11 @@ export class Context {
     return t.db;
   }
 
+  /** R33: the SMTP server this process sends e-mail through (DESKCTL_SMTP_URL); null when none is set. */
+  get smtpUrl(): string | null {
+    return envSmtpUrl(this.env);
+  }
+
   /** The database or API as it may be shown to people (a PostgreSQL URL without its password). */
   get where(): string {
     return displayTarget(this.dbFile);
@@ -185,7 +191,7 @@ export class Context {
       if (t.kind === 'local') {
         const file = this.dbFile;
         const { openLocalHelpdesk } = await import('./client/local.js');
-        hd = await openLocalHelpdesk({ file, tenant: r.tenant, env: this.env, tenantMayBeMissing: o.anyTenant });
+        hd = await openLocalHelpdesk({ file, tenant: r.tenant, env: this.env, tenantMayBeMissing: o.anyTenant, smtpUrl: this.smtpUrl, signal: this.signal });
       } else {
         if (t.token === undefined) throw missingToken(r);
         const { openHttpHelpdesk } = await import('./client/http.js');

@@ -4,6 +4,10 @@ import type {
   AuditEntry,
   AuditFilter,
   NotificationFilter,
+  NotificationDetail,
+  DeliveryReport,
+  DeliverRequest,
+  RetryReport,
   Category,
   Conversation,
   ConversationDetail,
@@ -161,6 +165,12 @@ export interface Helpdesk {
   restoreDrafts(request: RestoreRequest): Promise<RestoreReport>;
 
   listNotifications(filter: NotificationFilter): Promise<Notification[]>;
+  /** R33: one notification with its body and attempts. */
+  getNotification(id: number): Promise<NotificationDetail>;
+  /** R33: one delivery run of this tenant's due notifications (local: this process's channels; remote: the server's). */
+  deliverNotifications(request: DeliverRequest): Promise<DeliveryReport>;
+  /** R33: notifications due again now, by ids or every failed one. */
+  retryNotifications(request: { ids?: number[]; failed?: boolean }): Promise<RetryReport>;
   listAudit(filter: AuditFilter): Promise<AuditEntry[]>;
 
   /** `deskctl seed`: a parsed fixture (YAML or JSON) applied to this tenant in one transaction. */

@@ -277,6 +277,9 @@ class HttpHelpdesk implements Helpdesk {
     const { limit, ...rest } = filter;
     return this.all('listNotifications', rest, limit);
   };
+  getNotification: Helpdesk['getNotification'] = (id) => this.call('getNotification', { params: { id } });
+  deliverNotifications: Helpdesk['deliverNotifications'] = (request) => this.call('deliverNotifications', { body: request });
+  retryNotifications: Helpdesk['retryNotifications'] = (request) => this.call('retryNotifications', { body: request });
   listAudit: Helpdesk['listAudit'] = (filter) => {
     const { limit, ...rest } = filter;
     return this.all('listAudit', rest, limit);

@@ -16,7 +16,8 @@ import type * as seeding from '../engine/seed.js';
 import type { StatsRow } from '../core/stats.js';
 import { openStore, type Store } from '../store/store.js';
 import type { As, ConversationFilter, Helpdesk } from './helpdesk.js';
-import type { IncomingMessageInput } from '../core/schemas.js';
+import type { DeliverRequest, IncomingMessageInput } from '../core/schemas.js';
+import { envSmtpUrl, lazyDelivery } from '../delivery/setup.js';
 import { lazySecretsKey } from '../config/secrets-key.js';
 import type { PushSecretRequest } from '../core/push-secret.js';
 import type { WhatsappConnectRequest } from '../core/whatsapp-connection.js';
@@ -33,6 +34,10 @@ export interface LocalOptions {
    * of such a helpdesk fails as before, naming the tenant.
    */
   tenantMayBeMissing?: boolean;
+  /** R33: the SMTP server of `notifications deliver` (DESKCTL_SMTP_URL or the profile's); null: e-mails wait. */
+  smtpUrl?: string | null;
+  /** Stops a delivery run (Ctrl-C): the messages in flight finish. */
+  signal?: AbortSignal;
 }
 
 function operatorName(): string {
@@ -57,6 +62,7 @@ const E = {
   topics: () => import('../engine/topics.js'),
   whatsapp: () => import('../engine/whatsapp.js'),
   whatsappConnection: () => import('../engine/whatsapp-connection.js'),
+  outbox: () => import('../engine/outbox.js'),
   pushSecret: () => import('../engine/push-secret.js'),
 };
 
@@ -78,7 +84,12 @@ export async function openLocalHelpdesk(o: LocalOptions): Promise<Helpdesk> {
       now: () => clock(o.env),
       chunkSize: chunkSizeFrom(o.env),
       secretsKey: lazySecretsKey(o.env ?? process.env),
+      signal: o.signal,
     };
+    const env = o.env ?? process.env;
+    const delivery = lazyDelivery(store, () => ({ env, smtpUrl: o.smtpUrl !== undefined ? o.smtpUrl : envSmtpUrl(env), secretsKey: ctx.secretsKey! }));
+    ctx.delivery = delivery.get;
+    ctx.closeDelivery = delivery.close;
     if ('id' in missing) ctx.tenantId = missing.id;
     else {
       Object.defineProperty(ctx, 'tenantId', {
@@ -211,6 +222,21 @@ export class LocalHelpdesk implements Helpdesk {
   exportConfig = async () => (await import('../engine/config.js')).exportConfig(this.ctx);
   planConfig = async (config: unknown) => (await import('../engine/config.js')).planConfig(this.ctx, config);
   applyConfig = async (config: unknown, fingerprint?: string) => (await import('../engine/config.js')).applyConfig(this.ctx, config, fingerprint);
+  getNotification = async (id: number) => (await E.outbox()).showNotification(this.ctx, id);
+  retryNotifications = async (request: { ids?: number[]; failed?: boolean }) => (await E.outbox()).retryNotifications(this.ctx, request);
+  deliverNotifications = async (request: DeliverRequest) => {
+    const { deliverDue } = await import('../delivery/dispatcher.js');
+    if (!this.ctx.delivery) throw new DeskctlError('internal', 'this helpdesk has no delivery set up');
+    return deliverDue(this.ctx.store, await this.ctx.delivery(), {
+      now: this.ctx.now,
+      tenantIds: [this.ctx.tenantId],
+      limit: request.limit,
+      kinds: request.kind ? [request.kind] : undefined,
+      channels: request.channel ? [request.channel] : undefined,
+      reminders: request.reminders,
+      signal: this.ctx.signal,
+    });
+  };
   restoreDrafts = async (request: import('../engine/restore.js').RestoreRequest) => (await import('../engine/restore.js')).restoreDrafts(this.ctx, request);
 
   listNotifications = async (filter: Parameters<typeof journal.listNotifications>[1]) => (await E.journal()).listNotifications(this.ctx, filter);
@@ -234,6 +260,9 @@ export class LocalHelpdesk implements Helpdesk {
   agentSummary = async () => (await import('../engine/stats.js')).agentSummary(this.ctx);
 
   close = async () => {
-    if (this.ownsStore) await this.store.close();
+    if (this.ownsStore) {
+      await this.ctx.closeDelivery?.();
+      await this.store.close();
+    }
   };
 }

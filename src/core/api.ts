@@ -23,6 +23,9 @@ import {
   NOTIFICATION_CHANNELS,
   NOTIFICATION_KINDS,
   NotificationShape,
+  NotificationDetailShape,
+  DeliveryReportShape,
+  RetryReportShape,
   OrganizationShape,
   ParticipantsReportShape,
   PRIORITIES,
@@ -201,6 +204,14 @@ export const Bodies = {
     dryRun: z.boolean().optional(),
   }),
   tenant: z.strictObject({ slug: z.string(), name: z.string().optional() }),
+  /** R33: one delivery run of the tenant's due notifications (at most `limit` attempts). */
+  deliver: z.strictObject({
+    limit: z.number().int().positive().max(10_000).optional(),
+    kind: z.enum(NOTIFICATION_KINDS, { error: `expected one of ${NOTIFICATION_KINDS.join(', ')}` }).optional(),
+    channel: z.enum(NOTIFICATION_CHANNELS, { error: `expected one of ${NOTIFICATION_CHANNELS.join(', ')}` }).optional(),
+    reminders: z.boolean().optional(),
+  }),
+  retry: z.strictObject({ ids: z.array(z.number().int().positive()).min(1).max(MAX_CHUNK).optional(), failed: z.boolean().optional() }),
   tenantFromFixture: z.strictObject({ slug: z.string(), name: z.string().optional(), fixture: z.unknown(), dryRun: z.boolean().optional() }),
   generate: z.strictObject({
     orgs: z.union([z.number(), z.string()]).optional(),
@@ -385,6 +396,16 @@ export const API = {
   restoreDrafts: op({ method: 'POST', path: '/drafts/restore', summary: 'Restore rejected drafts within undo.windowHours, by ids or batch (R38)', roles: ADMIN, response: RestoreReport, body: Bodies.restore }),
 
   listNotifications: op({ method: 'GET', path: '/notifications', summary: 'The notification outbox (R22)', roles: ADMIN, response: Page(Notification), paginated: true }),
+  getNotification: op({ method: 'GET', path: '/notifications/:id', summary: 'One notification with its body and its delivery attempts (R33)', roles: ADMIN, response: NotificationDetailShape }),
+  deliverNotifications: op({
+    method: 'POST',
+    path: '/notifications/deliver',
+    summary: "Deliver the tenant's due notifications now, through this server's channels (R33); the report of the run",
+    roles: ADMIN,
+    response: DeliveryReportShape,
+    body: Bodies.deliver,
+  }),
+  retryNotifications: op({ method: 'POST', path: '/notifications/retry', summary: 'Make notifications due again now, by ids or every failed one (R33)', roles: ADMIN, response: RetryReportShape, body: Bodies.retry }),
   getPushSecret: op({ method: 'GET', path: '/notifications/push-secret', summary: 'The push URL and whether a push secret is set, and how it is stored (never the secret, R33)', roles: ADMIN, response: PushSecretStatusShape }),
   setPushSecret: op({ method: 'PUT', path: '/notifications/push-secret', summary: 'Set or replace the push secret that signs push notifications (in the body, never shown again, R33)', roles: ADMIN, response: PushSecretSetShape, body: Bodies.pushSecret }),
   clearPushSecret: op({ method: 'DELETE', path: '/notifications/push-secret', summary: 'Remove the push secret (push notifications fail until one is set)', roles: ADMIN, response: PushSecretClearShape }),

@@ -46,6 +46,7 @@ export type Visibility = (typeof VISIBILITIES)[number];
 export type RuleScope = (typeof RULE_SCOPES)[number];
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 export type NotificationStatus = (typeof NOTIFICATION_STATUSES)[number];
+export type NotificationChannel = (typeof NOTIFICATION_CHANNELS)[number];
 export type ServiceChannel = (typeof SERVICE_CHANNELS)[number];
 export type Priority = (typeof PRIORITIES)[number];
 export type Locale = (typeof LOCALES)[number];

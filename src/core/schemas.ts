@@ -15,6 +15,8 @@ import {
   SERVICE_CHANNELS,
   STATUSES,
   VISIBILITIES,
+  type NotificationChannel,
+  type NotificationKind,
   type Settings,
 } from './model.js';
 
@@ -413,6 +415,37 @@ export const NotificationShape = z.object({
   messageId: z.string().nullable(),
 });
 export type Notification = z.infer<typeof NotificationShape>;
+/** One delivery attempt (R33): delivered, due again later (retry), or failed; detail: the server's answer or the error. */
+export const NotificationAttemptShape = z.object({ at: z.string(), outcome: z.enum(['delivered', 'retry', 'failed']), detail: z.string().nullable() });
+export type NotificationAttempt = z.infer<typeof NotificationAttemptShape>;
+/** `notifications show`: the notification and its attempts, oldest first (`attempts` stays their count). */
+export const NotificationDetailShape = NotificationShape.extend({ history: z.array(NotificationAttemptShape) });
+export type NotificationDetail = z.infer<typeof NotificationDetailShape>;
+export const RetryReportShape = z.object({ retried: z.number(), ids: z.array(z.number()) });
+export type RetryReport = z.infer<typeof RetryReportShape>;
+/**
+ * What one delivery run did (R33): attempts by outcome, and what waits for a channel this
+ * dispatcher or the tenant has not set up (by channel: how many, and what to set).
+ */
+export const DeliveryReportShape = z.object({
+  attempted: z.number(),
+  delivered: z.number(),
+  retried: z.number(),
+  failed: z.number(),
+  /** Attempts that reached no server (connection refused, unknown host). */
+  unreachable: z.number(),
+  /** `by`: who must set the channel up, this dispatcher (an SMTP server) or the tenant (a setting, a connection). */
+  waiting: z.array(z.object({ channel: z.enum(NOTIFICATION_CHANNELS), count: z.number(), reason: z.string(), by: z.enum(['dispatcher', 'tenant']) })),
+  reminders: z.number(),
+});
+export type DeliveryReport = z.infer<typeof DeliveryReportShape>;
+export interface DeliverRequest {
+  limit?: number;
+  kind?: NotificationKind;
+  channel?: NotificationChannel;
+  /** Queue the due reminders first (R35; default true). */
+  reminders?: boolean;
+}
 
 export const AuditEntryShape = z.object({
   id: z.number(),

@@ -4,6 +4,7 @@ import { didYouMean } from '../core/suggest.js';
 import { DEFAULT_SETTINGS, SETTING_KEYS, type NotificationKind, type SettingKey, type Settings } from '../core/model.js';
 import type { Store, Tx } from '../store/store.js';
 import type { SecretsKey } from './secrets.js';
+import type { DeliverySetup } from '../delivery/dispatcher.js';
 
 /** Who is acting: the tenant's admin (the local operator or an admin token) or a customer (`--as`). */
 export type Actor =
@@ -20,6 +21,12 @@ export interface EngineContext {
   chunkSize?: number;
   /** The operator's key for secrets at rest (DESKCTL_SECRETS_KEY…), read on first use; null when none is given. */
   secretsKey?: () => SecretsKey | null;
+  /** R33: the channels, renderer and reminders of this process's dispatcher, opened on first use. */
+  delivery?: () => Promise<DeliverySetup>;
+  /** Closes what delivery() opened (the SMTP pool), if it was. */
+  closeDelivery?: () => Promise<void>;
+  /** Ends a long job early (a delivery run stops taking new messages). */
+  signal?: AbortSignal;
 }
 
 export const actorLabel = (a: Actor) => (a.kind === 'admin' ? a.name : `${a.kind}:${a.name}`);

@@ -1,4 +1,6 @@
 import { refusal } from '../core/refusals.js';
+import type { DeliverySetup } from '../delivery/dispatcher.js';
+import { envSmtpUrl, lazyDelivery } from '../delivery/setup.js';
 import { STATUS_CODES, createServer } from 'node:http';
 import type { Socket } from 'node:net';
 import rateLimit, { type RateLimitPluginOptions } from '@fastify/rate-limit';
@@ -42,6 +44,8 @@ export interface ServerOptions {
   webhookRateLimit?: number;
   /** The key of secrets at rest (default: DESKCTL_SECRETS_KEY or DESKCTL_SECRETS_KEY_FILE of `env`), read when the server is built. */
   secretsKey?: SecretsKey | null;
+  /** R33: this server's channels (POST /notifications/deliver, serve --deliver), opened on first use (default: from DESKCTL_SMTP_URL of `env`), closed with the server. */
+  delivery?: () => Promise<DeliverySetup>;
 }
 
 export interface ServerTimeouts {
@@ -199,6 +203,9 @@ export async function buildServer(o: ServerOptions): Promise<FastifyInstance> {
   // A key that cannot be read stops the server from starting (exit 2), not a delivery later.
   const key = o.secretsKey !== undefined ? o.secretsKey : lazySecretsKey(o.env ?? process.env)();
   const secretsKey = () => key;
+  const ownDelivery = o.delivery ? null : lazyDelivery(o.store, () => ({ env: o.env ?? process.env, smtpUrl: envSmtpUrl(o.env ?? process.env), secretsKey }));
+  const delivery = o.delivery ?? ownDelivery!.get;
+  if (ownDelivery) app.addHook('onClose', ownDelivery.close);
   const work: ServerWork = { bodiesRead: 0, bodyBytes: 0, validatorSteps: 0, tokenLookups: 0 };
   app.decorate('work', work);
   // JSON only: any other body is 415, never a string handed to a handler.
@@ -334,7 +341,7 @@ export async function buildServer(o: ServerOptions): Promise<FastifyInstance> {
         const principal = req.principal!;
         const actor = req.actor!;
         const params = req.params as Record<string, string>;
-        const engine = { store: o.store, tenantId: principal.tenantId, actor, now, secretsKey };
+        const engine = { store: o.store, tenantId: principal.tenantId, actor, now, secretsKey, delivery };
         const hd = new LocalHelpdesk(principal.tenant, engine, false);
         const key = req.headers['idempotency-key'];
         const result = await HANDLERS[name](hd, {

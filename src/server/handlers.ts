@@ -222,6 +222,13 @@ export const HANDLERS: Record<OperationName, Handler> = {
     const { limit, after, as: _as, ...filter } = parseInput(NotificationQuery, i.query);
     return page({ limit, after }, (size, cursor) => hd.listNotifications({ ...filter, limit: size, after: cursor }));
   },
+  getNotification: (hd, i) => hd.getNotification(id(i)),
+  deliverNotifications: (hd, i) => hd.deliverNotifications(body('deliver', i)),
+  retryNotifications: (hd, i) => {
+    const b = body('retry', i);
+    if (!b.ids === !b.failed) throw invalid('body: give ids or failed: true, one of them');
+    return hd.retryNotifications(b);
+  },
   getPushSecret: (hd) => hd.pushSecretStatus(),
   setPushSecret: (hd, i) => hd.setPushSecret(body('pushSecret', i)),
   clearPushSecret: (hd) => hd.clearPushSecret(),

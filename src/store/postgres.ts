@@ -105,12 +105,12 @@ export async function openPostgresStore(url: string, options: OpenOptions = {}):
     });
   };
   const transaction = <T>(fn: (tx: Tx) => Promise<T>, tenant: number | null, attempts: number): Promise<T> => inTurn(tenant, () => attempt(fn, tenant, attempts));
-  const attempt = async <T>(fn: (tx: Tx) => Promise<T>, tenant: number | null, attempts: number): Promise<T> => {
+  const attempt = async <T>(fn: (tx: Tx) => Promise<T>, tenant: number | null, attempts: number, lock = true): Promise<T> => {
     for (let attempt = 1; ; attempt++) {
       try {
         return await db.transaction().execute(async (tx) => {
           await sql`SELECT set_config('lock_timeout', ${`${waitMs}ms`}, true)`.execute(tx);
-          await sql`SELECT pg_advisory_xact_lock(CAST(${tenantLock(tenant)} AS bigint))`.execute(tx);
+          if (lock) await sql`SELECT pg_advisory_xact_lock(CAST(${tenantLock(tenant)} AS bigint))`.execute(tx);
           const open = new Set<CopyLoad>();
           loads.set(tx, open);
           let result: T;
@@ -147,6 +147,9 @@ export async function openPostgresStore(url: string, options: OpenOptions = {}):
     // off. A bulk load is not run again (its progress and its minutes would start over): a lost
     // race is reported, and nothing of it was written.
     trustedWrite: (fn, tenant) => transaction(fn, tenant, 1),
+    // The outbox's claims and marks: row locks (FOR UPDATE SKIP LOCKED) are all they need, and a
+    // dispatcher never waits behind a tenant's bulk decision.
+    rowWrite: (fn) => attempt(fn, null, MAX_ATTEMPTS, false),
     bulkLoad(tx, table, columns) {
       const open = loads.get(tx);
       if (!open) throw new Error('bulkLoad runs inside store.write()');

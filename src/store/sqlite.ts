@@ -99,6 +99,7 @@ export function openSqliteStore(file: string, options: OpenOptions = {}): Store 
     // One writer at a time for the whole file: the tenant needs no lock of its own.
     write: (fn) => transaction(fn, false),
     trustedWrite: (fn) => transaction(fn, true),
+    rowWrite: (fn) => transaction(fn, false),
     bulkLoad: (_tx, table, columns) => bulkInserter(raw, table, columns),
     async reserveIds(tx, table, count) {
       // AUTOINCREMENT's sequence, and the ids of rows that left the table (decided drafts) or were

@@ -31,6 +31,14 @@ export interface Store {
    */
   trustedWrite<T>(fn: (tx: Tx) => Promise<T>, tenant: number | null): Promise<T>;
   /**
+   * write() for rows that row locks alone guard, outside any tenant's turn: the outbox's claims and
+   * delivery marks (R33), which must neither wait behind a tenant's bulk decision nor serialise
+   * every dispatcher on one lock. SQLite has one writer anyway; on PostgreSQL it takes no advisory
+   * lock, so its statements must be safe under concurrency by themselves (SKIP LOCKED claims,
+   * updates by id).
+   */
+  rowWrite<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
+  /**
    * Loads rows into `table` inside the write transaction `tx` (deskctl generate): SQLite through
    * multi-row prepared INSERTs on the transaction's connection, PostgreSQL through COPY FROM STDIN
    * streamed on it. `table` is a table of the schema, or a temp table the caller created in its

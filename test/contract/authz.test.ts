@@ -131,6 +131,9 @@ describe.each(engines)('API authorisation matrix (R1, R12, R13) (%s)', (engine) 
     planConfig: { body: { config: {} } },
     applyConfig: { body: { config: {}, fingerprint: 'sha256:0' } },
     restoreDrafts: { body: { ids: [999] } },
+    getNotification: { params: { id: '999' } },
+    deliverNotifications: { body: { limit: 1 } },
+    retryNotifications: { body: { ids: [999] } },
   };
 
   async function call(name: OperationName, token: string | undefined, tenant = 'default') {

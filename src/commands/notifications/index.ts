@@ -4,7 +4,10 @@ import { z } from 'zod';
 import { Limit, NOTIFICATION_CHANNELS, NOTIFICATION_KINDS, Recipient } from '../../core/schemas.js';
 import type { Context } from '../../context.js';
 import { examples, parsedAction } from '../shared.js';
+import * as deliver from './deliver.js';
 import * as pushSecret from './push-secret.js';
+import * as retry from './retry.js';
+import * as show from './show.js';
 
 export const Options = z.object({
   pending: z.boolean().optional(),
@@ -30,8 +33,11 @@ export function register(cmd: Command, ctx: Context): void {
       Options,
       (o) => list(ctx, o),
     ),
-    ['deskctl notifications list --pending --kind draft_pending', 'deskctl notifications list --to ana@norte.example -o json'],
+    ['deskctl notifications list --pending --kind draft_pending', 'deskctl notifications list --failed --channel email', 'deskctl notifications list --to ana@norte.example -o json'],
   );
+  show.register(cmd, ctx);
+  deliver.register(cmd, ctx);
+  retry.register(cmd, ctx);
   pushSecret.register(cmd, ctx);
 }
 

@@ -18,6 +18,7 @@ export const Options = z.object({
     .optional()
     .transform((v) => (v === undefined ? [] : v.split(',').map((a) => a.trim())))
     .refine((list) => list.every((a) => isIP(a.split('/')[0]!) !== 0), { message: 'expected addresses or CIDR ranges, e.g. 127.0.0.1,10.0.0.0/8' }),
+  deliver: z.boolean().optional(),
   drainTimeout: z.coerce.number({ error: 'expected a number of seconds' }).min(0, 'expected a number of seconds').max(3600, 'at most 3600 seconds'),
 });
 
@@ -32,6 +33,7 @@ export function register(cmd: Command, ctx: Context): void {
       .option('--webhook-rate-limit <n>', 'WhatsApp webhook deliveries per client address per minute (default 10 × --rate-limit)')
       .option('--body-limit <bytes>', 'largest request body', '1048576')
       .option('--trust-proxy <addresses>', 'load balancers (addresses or CIDR ranges, comma-separated) whose X-Forwarded-For names the client')
+      .option('--deliver', 'also deliver the notifications of every tenant as they fall due, and send the reminders (R33, R35); safe on every instance: each notification is sent once')
       .option('--drain-timeout <seconds>', 'on SIGTERM, how long requests in flight may finish before their connections are cut', '10')
       .description('Serve the helpdesk HTTP API (/v1, OpenAPI at /v1/openapi.json, /healthz, /readyz, the WhatsApp webhook at /webhooks/whatsapp) over the database, SQLite or PostgreSQL (as many servers as wanted on one); SIGTERM or Ctrl-C drains and stops'),
       Options,
@@ -40,6 +42,7 @@ export function register(cmd: Command, ctx: Context): void {
     [
       'deskctl serve --db /srv/helpdesk.db --port 8080',
       'deskctl serve --db postgres://deskctl@db.internal/helpdesk --port 8081 --trust-proxy 127.0.0.1',
+      'DESKCTL_SMTP_URL=smtp://relay.internal:587 deskctl serve --db postgres://deskctl@db.internal/helpdesk --deliver',
       'deskctl --db /srv/helpdesk.db tokens create --name ci --role admin',
     ],
   );
@@ -60,11 +63,13 @@ export async function run(ctx: Context, o: z.infer<typeof Options>): Promise<voi
     webhookRateLimit: o.webhookRateLimit,
     drainMs: o.drainTimeout * 1000,
     env: ctx.env,
+    smtpUrl: ctx.smtpUrl,
+    deliver: o.deliver,
   }).catch((e: NodeJS.ErrnoException) => {
     if (e.code === 'EADDRINUSE' || e.code === 'EACCES' || e.code === 'EADDRNOTAVAIL') throw new DeskctlError('unavailable', `cannot listen on ${o.host}:${o.port}: ${e.code}`);
     throw e;
   });
-  ctx.out.status(`deskctl serve: listening on ${server.url} (database ${ctx.where})`);
+  ctx.out.status(`deskctl serve: listening on ${server.url} (database ${ctx.where})${o.deliver ? '; delivering notifications' : ''}`);
   ctx.endsOnSignal = true;
   await new Promise<void>((resolve) => {
     if (!ctx.signal || ctx.signal.aborted) return resolve();

@@ -1,0 +1,197 @@
+import { createHash } from 'node:crypto';
+import { sql } from 'kysely';
+import { invalid, notFound, precondition } from '../core/errors.js';
+import type { NotificationAttempt, NotificationDetail, RetryReport } from '../core/schemas.js';
+import type { SendOutcome } from '../delivery/channel.js';
+import type { Store, Tx } from '../store/store.js';
+import { audit, type EngineContext } from './context.js';
+import { NOTIFICATION_COLUMNS, toNotification } from './journal.js';
+
+/*
+ * The outbox's delivery state (R33). A dispatcher claims due notifications with a lease (no other
+ * dispatcher takes them until it ends), sends them, and records each attempt: delivered once the
+ * receiving server accepted it, otherwise due again after a growing delay, or failed. Claims and
+ * marks are row writes (store.rowWrite): on PostgreSQL FOR UPDATE SKIP LOCKED hands each row to one
+ * claimer; SQLite has one writer.
+ */
+
+/** How long a claim holds a notification: past it, a dispatcher that died lets another send it. */
+export const LEASE_MS = 2 * 60_000;
+/** Attempts before a notification that keeps failing for a temporary reason is failed. */
+export const MAX_ATTEMPTS = 8;
+const FIRST_DELAY_MS = 60_000;
+const LONGEST_DELAY_MS = 6 * 3_600_000;
+
+/** The delay before the next attempt after `attempts` failed ones: 1, 2, 4 … minutes, at most 6 hours. */
+export const retryDelayMs = (attempts: number) => Math.min(LONGEST_DELAY_MS, FIRST_DELAY_MS * 2 ** Math.max(0, attempts - 1));
+
+/** A claimed notification: what the dispatcher renders and sends. */
+export interface ClaimedRow {
+  id: number;
+  tenant_id: number;
+  kind: string;
+  channel: string;
+  to_address: string;
+  subject: string;
+  body: string | null;
+  html: string | null;
+  message_id: string | null;
+  ref_type: string | null;
+  ref_id: number | null;
+  created_at: string;
+  attempts: number;
+}
+
+export interface ClaimFilter {
+  /** Only these tenants (null: every tenant, `serve --deliver`). */
+  tenantIds: number[] | null;
+  /** The channels this dispatcher can send, each for the tenants that set it up (null: all of them). */
+  channels: { channel: string; tenantIds: number[] | null }[];
+  kinds?: string[];
+}
+
+/** Claims up to `limit` due notifications for `owner` until now + LEASE_MS, oldest first. */
+export async function claimDue(store: Store, owner: string, now: Date, limit: number, f: ClaimFilter): Promise<ClaimedRow[]> {
+  if (limit <= 0 || f.channels.length === 0) return [];
+  const at = store.dialect.instant(now.toISOString());
+  const until = new Date(now.getTime() + LEASE_MS).toISOString();
+  return store.rowWrite(async (tx) => {
+    let due = tx
+      .selectFrom('notifications')
+      .select('id')
+      .where('status', '=', 'pending')
+      .where((eb) => eb.or([eb('next_attempt_at', 'is', null), eb('next_attempt_at', '<=', at)]))
+      .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<=', at)]))
+      .where((eb) =>
+        eb.or(
+          f.channels.map((c) =>
+            c.tenantIds === null ? eb('channel', '=', c.channel) : eb.and([eb('channel', '=', c.channel), eb('tenant_id', 'in', c.tenantIds.length ? c.tenantIds : [-1])]),
+          ),
+        ),
+      )
+      .orderBy('id')
+      .limit(limit);
+    if (f.tenantIds) due = due.where('tenant_id', 'in', f.tenantIds.length ? f.tenantIds : [-1]);
+    if (f.kinds?.length) due = due.where('kind', 'in', f.kinds);
+    if (store.engine === 'postgres') due = due.forUpdate().skipLocked();
+    const rows = await tx
+      .updateTable('notifications')
+      .set({ lease_owner: owner, lease_until: until })
+      .where('id', 'in', due)
+      .returning(['id', 'tenant_id', 'kind', 'channel', 'to_address', 'subject', 'body', 'html', 'message_id', 'ref_type', 'ref_id', 'created_at', 'attempts'])
+      .execute();
+    return rows.sort((a, b) => a.id - b.id) as ClaimedRow[];
+  });
+}
+
+/** What was sent: the rendered words and the message id, kept with the notification from its first attempt on. */
+export interface SentAs {
+  subject: string;
+  text: string;
+  html: string | null;
+  messageId: string;
+}
+
+/**
+ * R33: a stable Message-ID of a notification, the same on every attempt and after a crash (it is
+ * made of what never changes: the tenant, the id, the creation time), at the sender's domain.
+ */
+export function messageIdOf(row: Pick<ClaimedRow, 'id' | 'tenant_id' | 'created_at'>, from: string | null): string {
+  const digest = createHash('sha256').update(`${row.tenant_id}:${row.id}:${row.created_at}`).digest('hex').slice(0, 12);
+  const domain = /@([^>\s]+)>?\s*$/.exec(from ?? '')?.[1]?.toLowerCase() ?? 'deskctl.invalid';
+  return `<n${row.id}.t${row.tenant_id}.${digest}@${domain}>`;
+}
+
+export type AttemptResult = 'delivered' | 'retry' | 'failed';
+
+/**
+ * Records one attempt and its outcome (R33), in one transaction: delivered (and, for a WhatsApp
+ * message, the id WhatsApp answered, which its status webhooks name), due again after a growing
+ * delay, or failed (a permanent refusal, or the last attempt). The words sent are kept from the first
+ * attempt on, so every attempt sends the same.
+ */
+export async function recordAttempt(store: Store, row: ClaimedRow, sent: SentAs, outcome: SendOutcome, now: Date): Promise<AttemptResult> {
+  const at = now.toISOString();
+  const attempts = row.attempts + 1;
+  const result: AttemptResult =
+    outcome.status === 'accepted' ? 'delivered' : outcome.status === 'permanent' || attempts >= MAX_ATTEMPTS ? 'failed' : 'retry';
+  const error = outcome.status === 'accepted' ? null : outcome.error.slice(0, 1000);
+  await store.rowWrite(async (tx) => {
+    await tx
+      .updateTable('notifications')
+      .set({
+        status: result === 'retry' ? 'pending' : result,
+        attempts,
+        delivered_at: result === 'delivered' ? at : null,
+        next_attempt_at: result === 'retry' ? new Date(now.getTime() + retryDelayMs(attempts)).toISOString() : null,
+        last_error: error,
+        subject: sent.subject,
+        body: sent.text,
+        html: sent.html,
+        message_id: sent.messageId,
+        lease_owner: null,
+        lease_until: null,
+      })
+      .where('id', '=', row.id)
+      // A claim kept past its lease may have been taken and delivered by another dispatcher: that stays.
+      .where('status', '=', 'pending')
+      .execute();
+    await tx
+      .insertInto('notification_attempts')
+      .values({ notification_id: row.id, at, outcome: result, detail: outcome.status === 'accepted' ? (outcome.reply ?? null) : `${outcome.status}: ${error}` })
+      .execute();
+    if (outcome.status === 'accepted' && outcome.providerId && row.channel === 'whatsapp') {
+      await tx.updateTable('whatsapp_messages').set({ wa_id: outcome.providerId, status: 'sent', status_at: at }).where('notification_id', '=', row.id).execute();
+    }
+  });
+  return result;
+}
+
+/** Gives back claims this dispatcher holds but did not attempt (it was stopped): due at once for any other. */
+export async function releaseClaims(store: Store, owner: string, ids: number[]): Promise<void> {
+  if (ids.length === 0) return;
+  await store.rowWrite((tx) =>
+    tx.updateTable('notifications').set({ lease_owner: null, lease_until: null }).where('id', 'in', ids).where('lease_owner', '=', owner).where('status', '=', 'pending').execute(),
+  );
+}
+
+/** `notifications show`: one notification with its attempts, oldest first. */
+export async function showNotification(ctx: EngineContext, id: number): Promise<NotificationDetail> {
+  const row = await ctx.store.db.selectFrom('notifications').select(NOTIFICATION_COLUMNS).where('tenant_id', '=', ctx.tenantId).where('id', '=', id).executeTakeFirst();
+  if (!row) throw notFound(`notification ${id} not found (deskctl notifications list shows them)`);
+  const attempts = await ctx.store.db.selectFrom('notification_attempts').select(['at', 'outcome', 'detail']).where('notification_id', '=', id).orderBy('id').execute();
+  return { ...toNotification(row), history: attempts.map((a) => ({ at: a.at, outcome: a.outcome as NotificationAttempt['outcome'], detail: a.detail })) };
+}
+
+/**
+ * `notifications retry`: failed (or pending) notifications due again now, their attempts counted
+ * anew; delivered ones are refused (sending them again would be a duplicate). By ids or every
+ * failed one; one transaction, one audit row.
+ */
+export async function retryNotifications(ctx: EngineContext, request: { ids?: number[]; failed?: boolean }): Promise<RetryReport> {
+  if (!request.ids?.length === !request.failed) throw invalid('give notification ids or failed, one of them');
+  return ctx.store.write(async (tx: Tx) => {
+    let q = tx.selectFrom('notifications').select(['id', 'status']).where('tenant_id', '=', ctx.tenantId);
+    q = request.ids ? q.where('id', 'in', request.ids) : q.where('status', '=', 'failed');
+    const rows = await q.orderBy('id').execute();
+    if (request.ids) {
+      const found = new Set(rows.map((r) => r.id));
+      const missing = request.ids.filter((id) => !found.has(id));
+      if (missing.length) throw notFound(`notification${missing.length === 1 ? '' : 's'} ${missing.join(', ')} not found`);
+      const delivered = rows.filter((r) => r.status === 'delivered').map((r) => r.id);
+      if (delivered.length) throw precondition(`notification${delivered.length === 1 ? '' : 's'} ${delivered.join(', ')} already delivered: nothing to retry`);
+    }
+    const ids = rows.map((r) => r.id);
+    for (let i = 0; i < ids.length; i += 10_000) {
+      await tx
+        .updateTable('notifications')
+        // A claim in flight keeps its lease: the dispatcher sending it records how it went.
+        .set({ status: 'pending', attempts: 0, next_attempt_at: null })
+        .where('id', 'in', sql<number>`${ctx.store.dialect.ids(ids.slice(i, i + 10_000))}`)
+        .execute();
+    }
+    if (ids.length) await audit(tx, ctx, 'notification.retry', 'notification', ids.length === 1 ? ids[0]! : null, { count: ids.length, ...(ids.length > 1 ? { ids: ids.slice(0, 100) } : {}) });
+    return { retried: ids.length, ids };
+  }, ctx.tenantId);
+}
+
