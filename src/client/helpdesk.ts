@@ -45,6 +45,7 @@ import type { NewTopic } from '../engine/topics.js';
 
 export type { NewTopic };
 import type { ConversationFilter } from '../engine/whatsapp.js';
+import type { PushSecretClearResult, PushSecretRequest, PushSecretSetResult, PushSecretStatus } from '../core/push-secret.js';
 import type { WhatsappConnectRequest, WhatsappConnectResult, WhatsappDisconnectResult, WhatsappStatus } from '../core/whatsapp-connection.js';
 
 export type { ConversationFilter };
@@ -147,6 +148,11 @@ export interface Helpdesk {
   /** `whatsapp connect`: the secrets go in here and are never returned. */
   connectWhatsapp(input: WhatsappConnectRequest): Promise<WhatsappConnectResult>;
   disconnectWhatsapp(): Promise<WhatsappDisconnectResult>;
+  /** `notifications push-secret`: the push URL, and whether a push secret is set (never the secret, R33). */
+  pushSecretStatus(): Promise<PushSecretStatus>;
+  /** `notifications push-secret --stdin`: the secret goes in here and is never returned. */
+  setPushSecret(input: PushSecretRequest): Promise<PushSecretSetResult>;
+  clearPushSecret(): Promise<PushSecretClearResult>;
   /** R36: what creating this request would do, condition by condition; creates nothing. */
   explainApproval(request: { requester: string; department: string; category?: string | null; channel?: string }): Promise<Explanation>;
   /** R37: the configuration in the fixture format. */

@@ -264,6 +264,9 @@ class HttpHelpdesk implements Helpdesk {
   whatsappStatus: Helpdesk['whatsappStatus'] = () => this.call('getWhatsapp');
   connectWhatsapp: Helpdesk['connectWhatsapp'] = (input) => this.call('connectWhatsapp', { body: input });
   disconnectWhatsapp: Helpdesk['disconnectWhatsapp'] = () => this.call('disconnectWhatsapp');
+  pushSecretStatus: Helpdesk['pushSecretStatus'] = () => this.call('getPushSecret');
+  setPushSecret: Helpdesk['setPushSecret'] = (input) => this.call('setPushSecret', { body: input });
+  clearPushSecret: Helpdesk['clearPushSecret'] = () => this.call('clearPushSecret');
   explainApproval: Helpdesk['explainApproval'] = (request) => this.call('explainApproval', { body: request });
   exportConfig: Helpdesk['exportConfig'] = () => this.call('exportConfig');
   planConfig: Helpdesk['planConfig'] = (config) => this.call('planConfig', { body: { config } });

@@ -19,6 +19,7 @@ import type { As, ConversationFilter, Helpdesk } from './helpdesk.js';
 import type { DeliverRequest, IncomingMessageInput } from '../core/schemas.js';
 import { envSmtpUrl, lazyDelivery } from '../delivery/setup.js';
 import { lazySecretsKey } from '../config/secrets-key.js';
+import type { PushSecretRequest } from '../core/push-secret.js';
 import type { WhatsappConnectRequest } from '../core/whatsapp-connection.js';
 
 export interface LocalOptions {
@@ -66,6 +67,7 @@ const E = {
   whatsapp: () => import('../engine/whatsapp.js'),
   whatsappConnection: () => import('../engine/whatsapp-connection.js'),
   outbox: () => import('../engine/outbox.js'),
+  pushSecret: () => import('../engine/push-secret.js'),
 };
 
 /** The embedded backend: the engine in-process over a SQLite file. */
@@ -217,6 +219,9 @@ export class LocalHelpdesk implements Helpdesk {
   whatsappStatus = async () => (await E.whatsappConnection()).whatsappStatus(this.ctx);
   connectWhatsapp = async (input: WhatsappConnectRequest) => (await E.whatsappConnection()).connectWhatsapp(this.ctx, input);
   disconnectWhatsapp = async () => (await E.whatsappConnection()).disconnectWhatsapp(this.ctx);
+  pushSecretStatus = async () => (await E.pushSecret()).pushSecretStatus(this.ctx);
+  setPushSecret = async (input: PushSecretRequest) => (await E.pushSecret()).setPushSecret(this.ctx, input);
+  clearPushSecret = async () => (await E.pushSecret()).clearPushSecret(this.ctx);
   explainApproval = async (request: unknown) => (await import('../engine/approval.js')).explainApproval(this.ctx, request);
   exportConfig = async () => (await import('../engine/config.js')).exportConfig(this.ctx);
   planConfig = async (config: unknown) => (await import('../engine/config.js')).planConfig(this.ctx, config);

@@ -40,6 +40,7 @@ import {
   TopicShape,
   VISIBILITIES,
 } from './schemas.js';
+import { PushSecretClearShape, PushSecretInput, PushSecretSetShape, PushSecretStatusShape } from './push-secret.js';
 import { WhatsappConnectInput, WhatsappConnectResultShape, WhatsappDisconnectShape, WhatsappStatusShape } from './whatsapp-connection.js';
 
 /**
@@ -222,6 +223,8 @@ export const Bodies = {
   /** A ticket request (R8): its fields are checked in full by the engine, as for every other channel. */
   /** The WhatsApp connection: its secrets travel only here, in the body (never in a path, a query or a log). */
   whatsappConnect: WhatsappConnectInput,
+  /** R33: the push secret, likewise only in this body. */
+  pushSecret: PushSecretInput,
   ticket: z.strictObject({
     requester: z.string().optional(),
     department: z.string(),
@@ -403,6 +406,9 @@ export const API = {
     body: Bodies.deliver,
   }),
   retryNotifications: op({ method: 'POST', path: '/notifications/retry', summary: 'Make notifications due again now, by ids or every failed one (R33)', roles: ADMIN, response: RetryReportShape, body: Bodies.retry }),
+  getPushSecret: op({ method: 'GET', path: '/notifications/push-secret', summary: 'The push URL and whether a push secret is set, and how it is stored (never the secret, R33)', roles: ADMIN, response: PushSecretStatusShape }),
+  setPushSecret: op({ method: 'PUT', path: '/notifications/push-secret', summary: 'Set or replace the push secret that signs push notifications (in the body, never shown again, R33)', roles: ADMIN, response: PushSecretSetShape, body: Bodies.pushSecret }),
+  clearPushSecret: op({ method: 'DELETE', path: '/notifications/push-secret', summary: 'Remove the push secret (push notifications fail until one is set)', roles: ADMIN, response: PushSecretClearShape }),
   listAudit: op({ method: 'GET', path: '/audit', summary: 'The audit trail', roles: ADMIN, response: Page(AuditEntry), paginated: true }),
 } satisfies Record<string, Operation>;
 

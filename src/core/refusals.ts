@@ -79,6 +79,9 @@ export const ACTIONS: Record<OperationName, string> = {
   deliverNotifications: 'deliver notifications',
   retryNotifications: 'retry notifications',
   listNotifications: 'list notifications',
+  getPushSecret: 'read the push set-up',
+  setPushSecret: 'set the push secret',
+  clearPushSecret: 'remove the push secret',
   listAudit: 'read the audit trail',
 };
 

@@ -29,7 +29,7 @@ export function signatureValid(raw: Buffer, header: string | undefined, appSecre
   return given.length === expected.length && timingSafeEqual(given, expected);
 }
 
-/** The header Meta would send for this body under this app secret (tests, the bench, examples). */
+/** The header Meta would send for this body under this app secret (tests, the bench, examples); push notifications are signed with it too (R33, delivery/push.ts). */
 export const signatureOf = (raw: Buffer | string, appSecret: string) => `sha256=${createHmac('sha256', appSecret).update(raw).digest('hex')}`;
 
 const text = z.string();

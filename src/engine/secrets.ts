@@ -2,12 +2,13 @@ import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:
 import { DeskctlError } from '../core/errors.js';
 
 /**
- * Secrets at rest (the WhatsApp connection's app secret, access token and verify token): sealed
- * with AES-256-GCM under the operator's key when one is given (DESKCTL_SECRETS_KEY or
- * DESKCTL_SECRETS_KEY_FILE, read in config/secrets-key.ts), stored as given otherwise. A sealed
- * value is `v1.<base64url of iv (12 bytes) | tag (16 bytes) | ciphertext>`, bound to where it is
- * stored (the additional data names the tenant and the column), so a value copied to another row
- * or column does not open. A wrong key is said as such, never read as garbage: GCM's tag fails.
+ * Secrets at rest (the WhatsApp connection's app secret, access token and verify token; the push
+ * secret in tenant_secrets): sealed with AES-256-GCM under the operator's key when one is given
+ * (DESKCTL_SECRETS_KEY or DESKCTL_SECRETS_KEY_FILE, read in config/secrets-key.ts), stored as
+ * given otherwise. A sealed value is `v1.<base64url of iv (12 bytes) | tag (16 bytes) |
+ * ciphertext>`, bound to where it is stored (the additional data names the tenant and the column),
+ * so a value copied to another row or column does not open. A wrong key is said as such, never
+ * read as garbage: GCM's tag fails.
  */
 
 export interface SecretsKey {
@@ -45,8 +46,11 @@ export function seal(k: SecretsKey, plain: string, aad: string): string {
   return PREFIX + Buffer.concat([iv, c.getAuthTag(), body]).toString('base64url');
 }
 
-/** The sealed value's text, or the clear `unavailable` error of a missing, other or failing key. */
-export function unseal(k: SecretsKey | null, sealed: string, aad: string, storedKeyId: string | null, what: string): string {
+/**
+ * The sealed value's text, or the clear `unavailable` error of a missing, other or failing key;
+ * `again` says how the secrets are given anew (`connect again`, `set it again`).
+ */
+export function unseal(k: SecretsKey | null, sealed: string, aad: string, storedKeyId: string | null, what: string, again = 'connect again'): string {
   if (!k) {
     throw new DeskctlError(
       'unavailable',
@@ -56,7 +60,7 @@ export function unseal(k: SecretsKey | null, sealed: string, aad: string, stored
   if (storedKeyId !== null && storedKeyId !== k.id) {
     throw new DeskctlError(
       'unavailable',
-      `the ${what} secrets were encrypted with key ${storedKeyId}, but the key given (DESKCTL_SECRETS_KEY or DESKCTL_SECRETS_KEY_FILE) is key ${k.id}: give the key they were stored with, or connect again`,
+      `the ${what} secrets were encrypted with key ${storedKeyId}, but the key given (DESKCTL_SECRETS_KEY or DESKCTL_SECRETS_KEY_FILE) is key ${k.id}: give the key they were stored with, or ${again}`,
     );
   }
   const raw = sealed.startsWith(PREFIX) ? Buffer.from(sealed.slice(PREFIX.length), 'base64url') : Buffer.alloc(0);
@@ -70,3 +74,7 @@ export function unseal(k: SecretsKey | null, sealed: string, aad: string, stored
     throw new DeskctlError('unavailable', `the ${what} secrets do not decrypt with key ${k.id} (was it altered in the database?)`);
   }
 }
+
+/** The key, or how to get it when it is needed (EngineContext.secretsKey reads its file on first use). */
+export type KeySource = SecretsKey | null | (() => SecretsKey | null);
+export const keyFrom = (source: KeySource): SecretsKey | null => (typeof source === 'function' ? source() : source);

@@ -13,7 +13,7 @@ import {
 import type { Store, Tx } from '../store/store.js';
 import type { DB } from '../store/types.js';
 import { audit, readSettings, type EngineContext } from './context.js';
-import { seal, unseal, type SecretsKey } from './secrets.js';
+import { keyFrom, seal, unseal, type KeySource, type SecretsKey } from './secrets.js';
 
 /*
  * The tenant's WhatsApp connection (issue 15, point 6): Meta's phone number id, the display number
@@ -141,9 +141,21 @@ export async function disconnectWhatsapp(ctx: EngineContext): Promise<WhatsappDi
 export async function connectionSecrets(
   ctx: EngineContext,
 ): Promise<({ phoneNumberId: string; displayNumber: string | null } & WhatsappSecretValues) | null> {
-  const row = await ctx.store.db.selectFrom('whatsapp_connections').selectAll().where('tenant_id', '=', ctx.tenantId).executeTakeFirst();
+  return connectionSecretsOf(ctx.store.db, ctx.tenantId, () => keyOf(ctx));
+}
+
+/**
+ * connectionSecrets() for a tenant by id (the WhatsApp channel of the dispatcher, which serves
+ * every tenant): the key is asked for only when the secrets are sealed.
+ */
+export async function connectionSecretsOf(
+  db: Tx,
+  tenantId: number,
+  key: KeySource,
+): Promise<({ phoneNumberId: string; displayNumber: string | null } & WhatsappSecretValues) | null> {
+  const row = await db.selectFrom('whatsapp_connections').selectAll().where('tenant_id', '=', tenantId).executeTakeFirst();
   if (!row) return null;
-  return { phoneNumberId: row.phone_number_id, displayNumber: row.display_number, ...openSecrets(row, keyOf(ctx)) };
+  return { phoneNumberId: row.phone_number_id, displayNumber: row.display_number, ...openSecrets(row, row.encrypted === 1 ? keyFrom(key) : null) };
 }
 
 export interface WebhookTenant {

@@ -229,6 +229,9 @@ export const HANDLERS: Record<OperationName, Handler> = {
     if (!b.ids === !b.failed) throw invalid('body: give ids or failed: true, one of them');
     return hd.retryNotifications(b);
   },
+  getPushSecret: (hd) => hd.pushSecretStatus(),
+  setPushSecret: (hd, i) => hd.setPushSecret(body('pushSecret', i)),
+  clearPushSecret: (hd) => hd.clearPushSecret(),
   listAudit: (hd, i) => {
     const { limit, after, as: _as, ...filter } = parseInput(AuditQuery, i.query);
     return page({ limit, after }, (size, cursor) => hd.listAudit({ ...filter, limit: size, after: cursor }));

@@ -452,6 +452,7 @@ CREATE TABLE reminders (
   PRIMARY KEY (tenant_id, kind, ref_id, since, round)
 ) WITHOUT ROWID;
 CREATE INDEX reminders_next ON reminders(tenant_id, kind, ref_id, next_at);
+CREATE INDEX tickets_waiting ON tickets(tenant_id, updated_at) WHERE status = 'waiting';
 `,
   },
 ];

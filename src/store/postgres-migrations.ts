@@ -456,6 +456,8 @@ CREATE TABLE reminders (
 );
 -- the reminders pass: what was already reminded until when
 CREATE INDEX reminders_next ON reminders(tenant_id, kind, ref_id, next_at);
+-- the reminders pass over tickets waiting for their requester (R35)
+CREATE INDEX tickets_waiting ON tickets(tenant_id, updated_at) WHERE status = 'waiting';
 `,
   },
 ];

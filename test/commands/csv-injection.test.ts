@@ -154,6 +154,7 @@ describe('CSV formula injection is neutralised in every CSV', () => {
     'drafts approve': [['drafts', 'approve', '--all', '--yes', '--dry-run'], ['drafts', 'approve', '5']],
     'drafts reject': [['drafts', 'reject', '999'], ['drafts', 'reject', '--all', '--yes', '--dry-run']],
     'notifications list': [['notifications', 'list']],
+    'notifications push-secret': [['notifications', 'push-secret']],
     'tokens create': [['tokens', 'create', '--name', '@t2', '--role', 'admin']],
     'tokens list': [['tokens', 'list']],
     'tokens revoke': [['tokens', 'revoke', '@t2']],

@@ -50,7 +50,8 @@ Files:
                     (default ~/.local/share/deskctl/helpdesk.db)
   HOME              the base of both defaults
 
-Secrets at rest (the WhatsApp connection's app secret, access token and verify token):
+Secrets at rest (the WhatsApp connection's app secret, access token and verify token; the push
+secret):
   DESKCTL_SECRETS_KEY       base64 of 32 random bytes (openssl rand -base64 32): the secrets are
                             sealed with AES-256-GCM under it; without a key they are stored in
                             plain text (and deskctl says so). Where the database is written: on
@@ -63,6 +64,10 @@ E-mail notifications (notifications deliver, serve --deliver):
                     ?tls=insecure to accept a self-signed certificate; percent-encode @ : / ? # %
                     in the password. Beats the profile's (deskctl profile set-smtp NAME --url-stdin);
                     shown only as smtps://user:***@host:465
+
+Delivery (R33):
+  DESKCTL_WHATSAPP_API_URL  the WhatsApp Cloud API that messages are sent through (default
+                            https://graph.facebook.com/v21.0): a proxy, or a test server
 
 Diagnostics and reproducible runs:
   DESKCTL_DEBUG         print the stack trace of an internal error

@@ -5,6 +5,7 @@ import { Limit, NOTIFICATION_CHANNELS, NOTIFICATION_KINDS, Recipient } from '../
 import type { Context } from '../../context.js';
 import { examples, parsedAction } from '../shared.js';
 import * as deliver from './deliver.js';
+import * as pushSecret from './push-secret.js';
 import * as retry from './retry.js';
 import * as show from './show.js';
 
@@ -37,6 +38,7 @@ export function register(cmd: Command, ctx: Context): void {
   show.register(cmd, ctx);
   deliver.register(cmd, ctx);
   retry.register(cmd, ctx);
+  pushSecret.register(cmd, ctx);
 }
 
 export async function list(ctx: Context, o: z.infer<typeof Options>): Promise<void> {
