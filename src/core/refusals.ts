@@ -75,6 +75,10 @@ export const ACTIONS: Record<OperationName, string> = {
   planConfig: 'plan configuration changes',
   applyConfig: 'apply configuration changes',
   restoreDrafts: 'restore rejected drafts',
+  listTemplates: 'list templates',
+  getTemplate: 'read templates',
+  setTemplate: 'change templates',
+  resetTemplate: 'reset templates',
   listNotifications: 'list notifications',
   listAudit: 'read the audit trail',
 };

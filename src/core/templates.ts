@@ -1,6 +1,6 @@
 import Mustache from 'mustache';
 import { invalid } from './errors.js';
-import { LOCALES, NOTIFICATION_KINDS, type Locale, type NotificationKind, type Status } from './model.js';
+import { LOCALES, TEMPLATE_KINDS, WHATSAPP_TEMPLATES, type Locale, type Status, type TemplateKind, type WhatsappTemplate } from './model.js';
 import { didYouMean } from './suggest.js';
 import { textProblem } from './text.js';
 
@@ -14,30 +14,7 @@ import { textProblem } from './text.js';
  * template is set, never when a notification is sent.
  */
 
-/**
- * The replies of the WhatsApp conversation flow (R25-R27): templates too, rendered when the
- * reply is queued (a notification of kind `whatsapp_message` carries the text of one of them).
- */
-export const WHATSAPP_TEMPLATES = [
-  'whatsapp_ask_email',
-  'whatsapp_ask_email_again',
-  'whatsapp_choice',
-  'whatsapp_choice_again',
-  'whatsapp_attempts_used',
-  'whatsapp_without_ticket',
-  'whatsapp_ticket_opened',
-  'whatsapp_draft_waiting',
-  'whatsapp_draft_appended',
-  'whatsapp_cannot_open',
-] as const;
-export type WhatsappTemplate = (typeof WHATSAPP_TEMPLATES)[number];
-
-/** The notification kinds with a template of their own: all but `whatsapp_message`, whose text is a whatsapp_* template's. */
-export const NOTIFICATION_TEMPLATES = NOTIFICATION_KINDS.filter((k): k is Exclude<NotificationKind, 'whatsapp_message'> => k !== 'whatsapp_message');
-
-/** Every template a tenant can show, set and reset. */
-export const TEMPLATE_KINDS = [...NOTIFICATION_TEMPLATES, ...WHATSAPP_TEMPLATES] as const;
-export type TemplateKind = (typeof TEMPLATE_KINDS)[number];
+export { TEMPLATE_KINDS, WHATSAPP_TEMPLATES, type TemplateKind, type WhatsappTemplate };
 
 export const isTemplateKind = (s: string): s is TemplateKind => (TEMPLATE_KINDS as readonly string[]).includes(s);
 export const isWhatsappTemplate = (k: TemplateKind): k is WhatsappTemplate => (WHATSAPP_TEMPLATES as readonly string[]).includes(k);
@@ -398,16 +375,23 @@ function checkPart(kind: TemplateKind, locale: Locale, part: 'subject' | 'body',
   walk(tokens);
 }
 
+/** A control character a template has no use for (an escape sequence would reach terminals and mail clients), said with where it is. */
+function controlIn(text: string, re: RegExp): string | null {
+  const m = re.exec(text);
+  return m ? `${where(text, m.index)}: a control character (U+${m[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}); only line breaks and tabs are text here` : null;
+}
+
 /**
  * A template as a tenant gives it, checked and tidied: line ends as `\n`, the trailing blank lines
  * of the body dropped, the subject trimmed. Refused (invalid input, exit 2 / HTTP 400): an empty
  * body, a subject on more than one line, a subject for a WhatsApp reply, text that is not valid
- * Unicode, anything longer than the limits, and every template error of checkPart.
+ * Unicode or holds control characters (but line breaks and tabs in a body), anything longer than
+ * the limits, and every template error of checkPart.
  */
 export function checkTemplate(kind: TemplateKind, locale: Locale, given: { subject?: string | null; body: string }): Template {
   const name = `template ${kind} (${locale})`;
   const body = given.body.replace(/\r\n?/g, '\n').trimEnd();
-  const bodyProblem = textProblem(body);
+  const bodyProblem = textProblem(body) ?? controlIn(body, /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/);
   if (bodyProblem) throw invalid(`${name}, body: ${bodyProblem}`);
   if (!body.trim()) throw invalid(`${name}, body: empty; a template needs a body`);
   const maxBody = isWhatsappTemplate(kind) ? MAX_WHATSAPP_BODY : MAX_BODY;
@@ -416,10 +400,10 @@ export function checkTemplate(kind: TemplateKind, locale: Locale, given: { subje
   if (given.subject !== undefined && given.subject !== null) {
     if (isWhatsappTemplate(kind)) throw invalid(`${name}, subject: a WhatsApp reply has no subject; give only the body`);
     subject = given.subject.trim();
-    const problem = textProblem(subject);
-    if (problem) throw invalid(`${name}, subject: ${problem}`);
-    if (!subject) throw invalid(`${name}, subject: empty; leave --subject out to keep the built-in subject`);
     if (/[\r\n]/.test(subject)) throw invalid(`${name}, subject: one line only (an e-mail's subject has no line breaks)`);
+    const problem = textProblem(subject) ?? controlIn(subject, /[\u0000-\u001f\u007f-\u009f]/);
+    if (problem) throw invalid(`${name}, subject: ${problem}`);
+    if (!subject) throw invalid(`${name}, subject: empty; leave the subject out to keep the one the template has`);
     if (subject.length > MAX_SUBJECT) throw invalid(`${name}, subject: ${subject.length} characters; at most ${MAX_SUBJECT}`);
     checkPart(kind, locale, 'subject', subject);
   }

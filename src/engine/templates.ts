@@ -144,7 +144,7 @@ export async function setTemplate(ctx: EngineContext, kind: string, input: Templ
 }
 
 /** Back to the built-in template; a template that is not overridden is reported, not failed. */
-export async function resetTemplate(ctx: EngineContext, kind: string, locale: string): Promise<TemplateChange> {
+export async function resetTemplate(ctx: EngineContext, kind: string, locale: string | undefined): Promise<TemplateChange> {
   const k = templateKind(kind);
   if (typeof locale !== 'string') throw invalid(`locale: required (${LOCALES.join(' or ')})`);
   const l = templateLocale(locale);
