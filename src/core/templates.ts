@@ -69,7 +69,8 @@ const WAITING = ['hours', 'waiting'] as const satisfies readonly Field[];
 /** The fields each template may use. */
 export const KIND_FIELDS: Record<TemplateKind, readonly Field[]> = {
   draft_pending: DRAFT,
-  draft_waiting: DRAFT,
+  // To the requester: the request's page is its managers' (no link).
+  draft_waiting: DRAFT.filter((f) => f !== 'link'),
   draft_approved: TICKET,
   draft_rejected: [...DRAFT.filter((f) => f !== 'link'), 'reason'],
   draft_restored: [...DRAFT, 'toRequester'],
@@ -446,8 +447,8 @@ export function renderText(template: string, kind: TemplateKind, values: Values)
 /** What a section left empty leaves behind: at most one blank line in a row, none at the ends. */
 const tidy = (text: string) => text.replace(/\n[ \t]*(?:\n[ \t]*){2,}/g, '\n\n').replace(/^\s*\n|\s+$/g, '');
 
-/** A rendered subject is one line, whatever the values hold. */
-const oneLine = (s: string) => s.replace(/\s*[\r\n]+\s*/g, ' ').trim();
+/** A rendered subject is one line, whatever the values hold (and no double space where a value was empty). */
+const oneLine = (s: string) => s.replace(/\s*[\r\n]+\s*/g, ' ').replace(/[ \t]{2,}/g, ' ').trim();
 
 /**
  * The template as HTML: its literal text escaped here (outside the tags), the values escaped by

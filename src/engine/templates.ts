@@ -270,8 +270,6 @@ const MESSAGE_KINDS = new Set(['ticket_answered', 'ticket_solved', 'ticket_reope
 /** Kinds sent to agents (ticket_rated, draft_escalated): the recipient is looked up among the agents first. */
 const AGENT_KINDS = new Set(['ticket_rated', 'draft_escalated']);
 const REMINDER_KINDS = ['draft_reminder', 'draft_escalated', 'ticket_reminder'];
-/** A change writes its message and its notification in one transaction: the message is at most this much older. */
-const SAME_CHANGE_MS = 10_000;
 const HOUR_MS = 3_600_000;
 
 /**
@@ -474,41 +472,22 @@ async function loadTickets(db: Kysely<DB>, ids: number[]): Promise<Map<number, T
 
 /**
  * The message a change of a ticket wrote with its notification (an answer, a note on solving or
- * reopening): the ticket's latest message at or before the notification, when it is of the same
- * change (written at most SAME_CHANGE_MS before). By notification id.
+ * reopening), which the notification names (`ticket_message_id`), by notification id.
  */
 async function loadChangeMessages(db: Kysely<DB>, rows: UnrenderedRow[]): Promise<Map<number, string>> {
   const out = new Map<number, string>();
   if (rows.length === 0) return out;
-  const latest = await inChunks(
+  const found = await inChunks(
     rows.map((r) => r.id),
     (c) =>
       db
         .selectFrom('notifications as n')
-        .select((eb) => [
-          'n.id',
-          eb
-            .selectFrom('ticket_messages as m')
-            .select((m) => m.fn.max('m.id').as('mid'))
-            .whereRef('m.ticket_id', '=', 'n.ref_id')
-            .whereRef('m.created_at', '<=', 'n.created_at')
-            .as('message_id'),
-        ])
+        .innerJoin('ticket_messages as m', (j) => j.onRef('m.id', '=', 'n.ticket_message_id').onRef('m.ticket_id', '=', 'n.ref_id'))
+        .select(['n.id', 'm.body'])
         .where('n.id', 'in', c)
         .execute(),
   );
-  const messageIds = latest.map((l) => l.message_id).filter((m): m is number => m !== null && m !== undefined);
-  const messages = new Map(
-    (await inChunks(messageIds, (c) => db.selectFrom('ticket_messages').select(['id', 'ticket_id', 'body', 'created_at']).where('id', 'in', c).execute())).map((m) => [m.id, m]),
-  );
-  const byId = new Map(rows.map((r) => [r.id, r]));
-  for (const l of latest) {
-    const r = byId.get(l.id);
-    const m = l.message_id === null || l.message_id === undefined ? undefined : messages.get(Number(l.message_id));
-    if (!r || !m || m.ticket_id !== r.ref_id) continue;
-    const age = Date.parse(r.created_at) - Date.parse(m.created_at);
-    if (age >= 0 && age <= SAME_CHANGE_MS) out.set(r.id, m.body);
-  }
+  for (const f of found) out.set(f.id, f.body);
   return out;
 }
 
