@@ -455,12 +455,24 @@ const oneLine = (s: string) => s.replace(/\s*[\r\n]+\s*/g, ' ').replace(/[ \t]{2
  * Mustache as it fills them in; then paragraphs and line breaks as <p> and <br>, addresses as links.
  */
 export function renderHtmlBody(template: string, kind: TemplateKind, values: Values): string {
-  // Tags are `{{…}}` (other delimiters are refused), so what lies outside them is the template's own text.
-  const literalEscaped = template
-    .split(/(\{\{[\s\S]*?\}\})/)
-    .map((part, i) => (i % 2 === 1 ? part : escapeHtml(part)))
-    .join('');
-  return paragraphs(Mustache.render(literalEscaped, viewOf(kind, values), {}, { escape: (v: unknown) => escapeHtml(String(v)) }));
+  return paragraphs(Mustache.render(literalEscaped(template), viewOf(kind, values), {}, { escape: (v: unknown) => escapeHtml(String(v)) }));
+}
+
+/** Templates with their own text escaped, by template (a batch renders the same few many times). */
+const ESCAPED = new Map<string, string>();
+
+/** Tags are `{{…}}` (other delimiters are refused), so what lies outside them is the template's own text. */
+function literalEscaped(template: string): string {
+  let escaped = ESCAPED.get(template);
+  if (escaped === undefined) {
+    escaped = template
+      .split(/(\{\{[\s\S]*?\}\})/)
+      .map((part, i) => (i % 2 === 1 ? part : escapeHtml(part)))
+      .join('');
+    if (ESCAPED.size >= 512) ESCAPED.clear();
+    ESCAPED.set(template, escaped);
+  }
+  return escaped;
 }
 
 /** Escaped text as HTML paragraphs: a blank line ends one, a line break is a <br>; web addresses become links. */
