@@ -6,7 +6,7 @@
 _deskctl_spec() {
   _dk_cmds='' _dk_opts='' _dk_vopts=''
   case "$1" in
-    '') _dk_cmds='demo tenants settings approval rules departments categories orgs customers agents topics tickets drafts whatsapp conversations notifications serve tokens audit config seed generate stats profile completion help' _dk_opts='-V --version -h --help' _dk_vopts='' ;;
+    '') _dk_cmds='demo tenants settings approval rules departments categories orgs customers agents topics tickets drafts whatsapp conversations notifications templates serve tokens audit config seed generate stats profile completion help' _dk_opts='-V --version -h --help' _dk_vopts='' ;;
     'demo') _dk_cmds='' _dk_opts='--slug --reset -h --help' _dk_vopts='--slug' ;;
     'tenants') _dk_cmds='list create remove help' _dk_opts='-h --help' _dk_vopts='' ;;
     'tenants list') _dk_cmds='' _dk_opts='-h --help' _dk_vopts='' ;;
@@ -98,10 +98,15 @@ _deskctl_spec() {
     'conversations unassign') _dk_cmds='' _dk_opts='-h --help' _dk_vopts='' ;;
     'conversations close') _dk_cmds='' _dk_opts='-h --help' _dk_vopts='' ;;
     'conversations help') _dk_cmds='' _dk_opts='' _dk_vopts='' ;;
-    'notifications') _dk_cmds='list push-secret help' _dk_opts='-h --help' _dk_vopts='' ;;
+    'notifications') _dk_cmds='list help' _dk_opts='-h --help' _dk_vopts='' ;;
     'notifications list') _dk_cmds='' _dk_opts='--pending --failed --channel --to --kind --limit -h --help' _dk_vopts='--channel --to --kind --limit' ;;
-    'notifications push-secret') _dk_cmds='' _dk_opts='--stdin --clear -y --yes -h --help' _dk_vopts='' ;;
     'notifications help') _dk_cmds='' _dk_opts='' _dk_vopts='' ;;
+    'templates') _dk_cmds='list show set reset help' _dk_opts='-h --help' _dk_vopts='' ;;
+    'templates list') _dk_cmds='' _dk_opts='-h --help' _dk_vopts='' ;;
+    'templates show') _dk_cmds='' _dk_opts='--locale -h --help' _dk_vopts='--locale' ;;
+    'templates set') _dk_cmds='' _dk_opts='--locale --subject --body-file -h --help' _dk_vopts='--locale --subject --body-file' ;;
+    'templates reset') _dk_cmds='' _dk_opts='--locale -h --help' _dk_vopts='--locale' ;;
+    'templates help') _dk_cmds='' _dk_opts='' _dk_vopts='' ;;
     'serve') _dk_cmds='' _dk_opts='--host --port --log-level --rate-limit --webhook-rate-limit --body-limit --trust-proxy --drain-timeout -h --help' _dk_vopts='--host --port --log-level --rate-limit --webhook-rate-limit --body-limit --trust-proxy --drain-timeout' ;;
     'tokens') _dk_cmds='create list revoke help' _dk_opts='-h --help' _dk_vopts='' ;;
     'tokens create') _dk_cmds='' _dk_opts='--name --role --customer -h --help' _dk_vopts='--name --role --customer' ;;
@@ -203,6 +208,10 @@ _deskctl_value() {
     'conversations assign|--agent') echo 'dynamic:agents' ;;
     'notifications list|--channel') echo 'choices:email push whatsapp' ;;
     'notifications list|--kind') echo 'choices:draft_pending draft_waiting draft_approved draft_rejected ticket_opened ticket_answered ticket_solved ticket_reopened ticket_rated whatsapp_message account_created draft_restored draft_reminder draft_escalated ticket_reminder' ;;
+    'templates show|--locale') echo 'choices:pt-BR en' ;;
+    'templates set|--locale') echo 'choices:pt-BR en' ;;
+    'templates set|--body-file') echo 'files' ;;
+    'templates reset|--locale') echo 'choices:pt-BR en' ;;
     'serve|--log-level') echo 'choices:fatal error warn info debug trace silent' ;;
     'tokens create|--role') echo 'choices:admin manager customer' ;;
     'tokens create|--customer') echo 'dynamic:customers' ;;
@@ -248,7 +257,11 @@ _deskctl_arg() {
     'drafts help') case $2 in 0) echo 'choices:list show approve reject restore' ;; esac ;;
     'whatsapp help') case $2 in 0) echo 'choices:connect show disconnect receive' ;; esac ;;
     'conversations help') case $2 in 0) echo 'choices:list show assign unassign close' ;; esac ;;
-    'notifications help') case $2 in 0) echo 'choices:list push-secret' ;; esac ;;
+    'notifications help') case $2 in 0) echo 'choices:list' ;; esac ;;
+    'templates show') case $2 in 0) echo 'choices:draft_pending draft_waiting draft_approved draft_rejected ticket_opened ticket_answered ticket_solved ticket_reopened ticket_rated account_created draft_restored draft_reminder draft_escalated ticket_reminder whatsapp_ask_email whatsapp_ask_email_again whatsapp_choice whatsapp_choice_again whatsapp_attempts_used whatsapp_without_ticket whatsapp_ticket_opened whatsapp_draft_waiting whatsapp_draft_appended whatsapp_cannot_open' ;; esac ;;
+    'templates set') case $2 in 0) echo 'choices:draft_pending draft_waiting draft_approved draft_rejected ticket_opened ticket_answered ticket_solved ticket_reopened ticket_rated account_created draft_restored draft_reminder draft_escalated ticket_reminder whatsapp_ask_email whatsapp_ask_email_again whatsapp_choice whatsapp_choice_again whatsapp_attempts_used whatsapp_without_ticket whatsapp_ticket_opened whatsapp_draft_waiting whatsapp_draft_appended whatsapp_cannot_open' ;; esac ;;
+    'templates reset') case $2 in 0) echo 'choices:draft_pending draft_waiting draft_approved draft_rejected ticket_opened ticket_answered ticket_solved ticket_reopened ticket_rated account_created draft_restored draft_reminder draft_escalated ticket_reminder whatsapp_ask_email whatsapp_ask_email_again whatsapp_choice whatsapp_choice_again whatsapp_attempts_used whatsapp_without_ticket whatsapp_ticket_opened whatsapp_draft_waiting whatsapp_draft_appended whatsapp_cannot_open' ;; esac ;;
+    'templates help') case $2 in 0) echo 'choices:list show set reset' ;; esac ;;
     'tokens help') case $2 in 0) echo 'choices:create list revoke' ;; esac ;;
     'audit help') case $2 in 0) echo 'choices:list' ;; esac ;;
     'config plan') case $2 in 0) echo 'files' ;; esac ;;
@@ -261,7 +274,7 @@ _deskctl_arg() {
     'profile remove') case $2 in 0) echo 'dynamic:profiles' ;; esac ;;
     'profile help') case $2 in 0) echo 'choices:add list show use remove' ;; esac ;;
     'completion') case $2 in 0) echo 'choices:bash zsh fish' ;; esac ;;
-    'help') case $2 in 0) echo 'choices:demo tenants settings approval rules departments categories orgs customers agents topics tickets drafts whatsapp conversations notifications serve tokens audit config seed generate stats profile completion exit-codes environment' ;; esac ;;
+    'help') case $2 in 0) echo 'choices:demo tenants settings approval rules departments categories orgs customers agents topics tickets drafts whatsapp conversations notifications templates serve tokens audit config seed generate stats profile completion exit-codes environment' ;; esac ;;
   esac
 }
 

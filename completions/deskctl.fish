@@ -6,7 +6,7 @@ function __deskctl_spec --argument-names p
     set -g __deskctl_vopts
     switch $p
     case ''
-        set -g __deskctl_cmds 'demo' 'tenants' 'settings' 'approval' 'rules' 'departments' 'categories' 'orgs' 'customers' 'agents' 'topics' 'tickets' 'drafts' 'whatsapp' 'conversations' 'notifications' 'serve' 'tokens' 'audit' 'config' 'seed' 'generate' 'stats' 'profile' 'completion' 'help'
+        set -g __deskctl_cmds 'demo' 'tenants' 'settings' 'approval' 'rules' 'departments' 'categories' 'orgs' 'customers' 'agents' 'topics' 'tickets' 'drafts' 'whatsapp' 'conversations' 'notifications' 'templates' 'serve' 'tokens' 'audit' 'config' 'seed' 'generate' 'stats' 'profile' 'completion' 'help'
         set -g __deskctl_vopts 
     case 'demo'
         set -g __deskctl_cmds 
@@ -282,15 +282,30 @@ function __deskctl_spec --argument-names p
         set -g __deskctl_cmds 
         set -g __deskctl_vopts 
     case 'notifications'
-        set -g __deskctl_cmds 'list' 'push-secret' 'help'
+        set -g __deskctl_cmds 'list' 'help'
         set -g __deskctl_vopts 
     case 'notifications list'
         set -g __deskctl_cmds 
         set -g __deskctl_vopts '--channel' '--to' '--kind' '--limit'
-    case 'notifications push-secret'
+    case 'notifications help'
         set -g __deskctl_cmds 
         set -g __deskctl_vopts 
-    case 'notifications help'
+    case 'templates'
+        set -g __deskctl_cmds 'list' 'show' 'set' 'reset' 'help'
+        set -g __deskctl_vopts 
+    case 'templates list'
+        set -g __deskctl_cmds 
+        set -g __deskctl_vopts 
+    case 'templates show'
+        set -g __deskctl_cmds 
+        set -g __deskctl_vopts '--locale'
+    case 'templates set'
+        set -g __deskctl_cmds 
+        set -g __deskctl_vopts '--locale' '--subject' '--body-file'
+    case 'templates reset'
+        set -g __deskctl_cmds 
+        set -g __deskctl_vopts '--locale'
+    case 'templates help'
         set -g __deskctl_cmds 
         set -g __deskctl_vopts 
     case 'serve'
@@ -482,6 +497,7 @@ complete -c deskctl -n '__deskctl_at \'\'' -a 'drafts' -d 'Ticket drafts waiting
 complete -c deskctl -n '__deskctl_at \'\'' -a 'whatsapp' -d 'The WhatsApp channel: connect (secrets from stdin), show, disconnect; take a message through the conversation flow (R24-R32)'
 complete -c deskctl -n '__deskctl_at \'\'' -a 'conversations' -d 'WhatsApp conversations: list, show, assign, close (R28, R29)'
 complete -c deskctl -n '__deskctl_at \'\'' -a 'notifications' -d 'The notification outbox (R22)'
+complete -c deskctl -n '__deskctl_at \'\'' -a 'templates' -d 'What notifications say, per kind and language: list, show, set, reset (R34)'
 complete -c deskctl -n '__deskctl_at \'\'' -a 'serve' -d 'Serve the helpdesk HTTP API (/v1, OpenAPI at /v1/openapi.json, /healthz, /readyz, the WhatsApp webhook at /webhooks/whatsapp) over the database, SQLite or PostgreSQL (as many servers as wanted on one); SIGTERM or Ctrl-C drains and stops'
 complete -c deskctl -n '__deskctl_at \'\'' -a 'tokens' -d 'API tokens: create (shown once), list, revoke'
 complete -c deskctl -n '__deskctl_at \'\'' -a 'audit' -d 'The audit trail of every change'
@@ -817,7 +833,6 @@ complete -c deskctl -n '__deskctl_at \'conversations unassign\'' -s h -l help -d
 complete -c deskctl -n '__deskctl_at \'conversations close\'' -s h -l help -d 'display help for command'
 complete -c deskctl -n '__deskctl_at \'conversations help\' 0' -a 'list show assign unassign close'
 complete -c deskctl -n '__deskctl_at \'notifications\'' -a 'list' -d 'List the notification outbox, oldest first (R22)'
-complete -c deskctl -n '__deskctl_at \'notifications\'' -a 'push-secret' -d 'The secret that signs push notifications (R33, header X-Deskctl-Signature-256); without an option, whether one is set (never the secret)'
 complete -c deskctl -n '__deskctl_at \'notifications\'' -a 'help' -d 'display help for command'
 complete -c deskctl -n '__deskctl_at \'notifications\'' -s h -l help -d 'display help for command'
 complete -c deskctl -n '__deskctl_at \'notifications list\'' -l pending -d 'only those not delivered yet (R33: due, or waiting for their next attempt)'
@@ -827,11 +842,26 @@ complete -c deskctl -n '__deskctl_at \'notifications list\'' -l to -x -d 'only t
 complete -c deskctl -n '__deskctl_at \'notifications list\'' -l kind -x -a 'draft_pending draft_waiting draft_approved draft_rejected ticket_opened ticket_answered ticket_solved ticket_reopened ticket_rated whatsapp_message account_created draft_restored draft_reminder draft_escalated ticket_reminder' -d 'only this kind'
 complete -c deskctl -n '__deskctl_at \'notifications list\'' -l limit -x -d 'at most this many'
 complete -c deskctl -n '__deskctl_at \'notifications list\'' -s h -l help -d 'display help for command'
-complete -c deskctl -n '__deskctl_at \'notifications push-secret\'' -l stdin -d 'set (or replace) the secret, read from stdin (one trailing line break is dropped; a terminal asks for it, hidden)'
-complete -c deskctl -n '__deskctl_at \'notifications push-secret\'' -l clear -d 'remove the secret (push notifications then fail until one is set; asks first on a terminal)'
-complete -c deskctl -n '__deskctl_at \'notifications push-secret\'' -s y -l yes -d 'with --clear: do not ask for confirmation'
-complete -c deskctl -n '__deskctl_at \'notifications push-secret\'' -s h -l help -d 'display help for command'
-complete -c deskctl -n '__deskctl_at \'notifications help\' 0' -a 'list push-secret'
+complete -c deskctl -n '__deskctl_at \'notifications help\' 0' -a 'list'
+complete -c deskctl -n '__deskctl_at \'templates\'' -a 'list' -d 'List the templates, each kind in each locale: whether the tenant overrides it, and its subject (R34)'
+complete -c deskctl -n '__deskctl_at \'templates\'' -a 'show' -d 'Show a template in effect: its subject, its body and the fields it may use (R34)'
+complete -c deskctl -n '__deskctl_at \'templates\'' -a 'set' -d 'Override a template in a locale; one that uses a field the kind does not have is refused, nothing written (R34)'
+complete -c deskctl -n '__deskctl_at \'templates\'' -a 'reset' -d 'Go back to the built-in template of a kind in a locale (the tenant\'s own is removed) (R34)'
+complete -c deskctl -n '__deskctl_at \'templates\'' -a 'help' -d 'display help for command'
+complete -c deskctl -n '__deskctl_at \'templates\'' -s h -l help -d 'display help for command'
+complete -c deskctl -n '__deskctl_at \'templates list\'' -s h -l help -d 'display help for command'
+complete -c deskctl -n '__deskctl_at \'templates show\'' -l locale -x -a 'pt-BR en' -d 'the template\'s language (default: the tenant\'s locale setting)'
+complete -c deskctl -n '__deskctl_at \'templates show\'' -s h -l help -d 'display help for command'
+complete -c deskctl -n '__deskctl_at \'templates show\' 0' -a 'draft_pending draft_waiting draft_approved draft_rejected ticket_opened ticket_answered ticket_solved ticket_reopened ticket_rated account_created draft_restored draft_reminder draft_escalated ticket_reminder whatsapp_ask_email whatsapp_ask_email_again whatsapp_choice whatsapp_choice_again whatsapp_attempts_used whatsapp_without_ticket whatsapp_ticket_opened whatsapp_draft_waiting whatsapp_draft_appended whatsapp_cannot_open'
+complete -c deskctl -n '__deskctl_at \'templates set\'' -l locale -x -a 'pt-BR en' -d 'the template\'s language (required)'
+complete -c deskctl -n '__deskctl_at \'templates set\'' -l subject -x -d 'the subject, one line with {{fields}} (default: the subject it has now)'
+complete -c deskctl -n '__deskctl_at \'templates set\'' -l body-file -r -F -d 'the body: a UTF-8 text file with {{fields}} and {{#field}}…{{/field}} sections; - reads stdin (required)'
+complete -c deskctl -n '__deskctl_at \'templates set\'' -s h -l help -d 'display help for command'
+complete -c deskctl -n '__deskctl_at \'templates set\' 0' -a 'draft_pending draft_waiting draft_approved draft_rejected ticket_opened ticket_answered ticket_solved ticket_reopened ticket_rated account_created draft_restored draft_reminder draft_escalated ticket_reminder whatsapp_ask_email whatsapp_ask_email_again whatsapp_choice whatsapp_choice_again whatsapp_attempts_used whatsapp_without_ticket whatsapp_ticket_opened whatsapp_draft_waiting whatsapp_draft_appended whatsapp_cannot_open'
+complete -c deskctl -n '__deskctl_at \'templates reset\'' -l locale -x -a 'pt-BR en' -d 'the template\'s language (required)'
+complete -c deskctl -n '__deskctl_at \'templates reset\'' -s h -l help -d 'display help for command'
+complete -c deskctl -n '__deskctl_at \'templates reset\' 0' -a 'draft_pending draft_waiting draft_approved draft_rejected ticket_opened ticket_answered ticket_solved ticket_reopened ticket_rated account_created draft_restored draft_reminder draft_escalated ticket_reminder whatsapp_ask_email whatsapp_ask_email_again whatsapp_choice whatsapp_choice_again whatsapp_attempts_used whatsapp_without_ticket whatsapp_ticket_opened whatsapp_draft_waiting whatsapp_draft_appended whatsapp_cannot_open'
+complete -c deskctl -n '__deskctl_at \'templates help\' 0' -a 'list show set reset'
 complete -c deskctl -n '__deskctl_at \'serve\'' -l host -x -d 'address to listen on'
 complete -c deskctl -n '__deskctl_at \'serve\'' -l port -x -d 'port to listen on (0 picks a free one)'
 complete -c deskctl -n '__deskctl_at \'serve\'' -l log-level -x -a 'fatal error warn info debug trace silent' -d 'structured (JSON) log level, on stdout'
@@ -932,4 +962,4 @@ complete -c deskctl -n '__deskctl_at \'profile remove\' 0' -a '(__deskctl_dynami
 complete -c deskctl -n '__deskctl_at \'profile help\' 0' -a 'add list show use remove'
 complete -c deskctl -n '__deskctl_at \'completion\'' -s h -l help -d 'display help for command'
 complete -c deskctl -n '__deskctl_at \'completion\' 0' -a 'bash zsh fish'
-complete -c deskctl -n '__deskctl_at \'help\' 0' -a 'demo tenants settings approval rules departments categories orgs customers agents topics tickets drafts whatsapp conversations notifications serve tokens audit config seed generate stats profile completion exit-codes environment'
+complete -c deskctl -n '__deskctl_at \'help\' 0' -a 'demo tenants settings approval rules departments categories orgs customers agents topics tickets drafts whatsapp conversations notifications templates serve tokens audit config seed generate stats profile completion exit-codes environment'

@@ -53,6 +53,9 @@ import type { Explanation } from '../engine/approval.js';
 import type { ConfigApplied, ConfigPlan } from '../engine/config.js';
 import type { ConfigDoc } from '../core/config.js';
 import type { RestoreReport, RestoreRequest } from '../engine/restore.js';
+import type { TemplateChange, TemplateDetail, TemplateInfo, TemplateInput } from '../engine/templates.js';
+
+export type { TemplateChange, TemplateDetail, TemplateInfo, TemplateInput };
 
 export type { Explanation, ConfigApplied, ConfigPlan, ConfigDoc, RestoreReport, RestoreRequest };
 export type { AgentPatch, NewCustomer, CustomerPatch, DecideHooks, DecideRequest, RuleSpec, BatchReport, TokenInfo };
@@ -163,6 +166,15 @@ export interface Helpdesk {
   applyConfig(config: unknown, fingerprint?: string): Promise<ConfigApplied>;
   /** R38: rejected drafts back as pending drafts, by ids or by batch, within undo.windowHours. */
   restoreDrafts(request: RestoreRequest): Promise<RestoreReport>;
+
+  /** R34: every template (each kind in each locale), overridden or built-in. */
+  listTemplates(): Promise<TemplateInfo[]>;
+  /** R34: a template in effect with the fields it may use; the tenant's locale when none is given. */
+  showTemplate(kind: string, locale?: string): Promise<TemplateDetail>;
+  /** R34: overrides a template, checked first (an unknown field, a partial, unescaped output: invalid input, nothing written). */
+  setTemplate(kind: string, input: TemplateInput): Promise<TemplateChange>;
+  /** R34: back to the built-in template of a kind in a locale. */
+  resetTemplate(kind: string, locale: string): Promise<TemplateChange>;
 
   listNotifications(filter: NotificationFilter): Promise<Notification[]>;
   /** R33: one notification with its body and attempts. */

@@ -273,6 +273,11 @@ class HttpHelpdesk implements Helpdesk {
   applyConfig: Helpdesk['applyConfig'] = (config, fingerprint) => this.call('applyConfig', { body: { config, fingerprint } });
   restoreDrafts: Helpdesk['restoreDrafts'] = (request) => this.call('restoreDrafts', { body: request });
 
+  listTemplates: Helpdesk['listTemplates'] = () => this.call('listTemplates');
+  showTemplate: Helpdesk['showTemplate'] = (kind, locale) => this.call('getTemplate', { params: { kind }, query: { locale } });
+  setTemplate: Helpdesk['setTemplate'] = (kind, input) => this.call('setTemplate', { params: { kind }, body: input });
+  resetTemplate: Helpdesk['resetTemplate'] = (kind, locale) => this.call('resetTemplate', { params: { kind }, query: { locale } });
+
   listNotifications: Helpdesk['listNotifications'] = (filter) => {
     const { limit, ...rest } = filter;
     return this.all('listNotifications', rest, limit);

@@ -60,6 +60,7 @@ const E = {
   journal: () => import('../engine/journal.js'),
   rules: () => import('../engine/rules.js'),
   settings: () => import('../engine/settings.js'),
+  templates: () => import('../engine/templates.js'),
   tenants: () => import('../engine/tenants.js'),
   tickets: () => import('../engine/tickets.js'),
   tokens: () => import('../engine/tokens.js'),
@@ -242,6 +243,12 @@ export class LocalHelpdesk implements Helpdesk {
     });
   };
   restoreDrafts = async (request: import('../engine/restore.js').RestoreRequest) => (await import('../engine/restore.js')).restoreDrafts(this.ctx, request);
+
+  listTemplates = async () => (await E.templates()).listTemplates(this.ctx);
+  showTemplate = async (kind: string, locale?: string) => (await E.templates()).showTemplate(this.ctx, kind, locale);
+  setTemplate = async (kind: string, input: import('../engine/templates.js').TemplateInput) => (await E.templates()).setTemplate(this.ctx, kind, input);
+  /** The locale may be missing here (the API's query): the engine says it is required. */
+  resetTemplate = async (kind: string, locale?: string) => (await E.templates()).resetTemplate(this.ctx, kind, locale);
 
   listNotifications = async (filter: Parameters<typeof journal.listNotifications>[1]) => (await E.journal()).listNotifications(this.ctx, filter);
   listAudit = async (filter: Parameters<typeof journal.listAudit>[1]) => (await E.journal()).listAudit(this.ctx, filter);

@@ -23,6 +23,7 @@ export const NOUNS: { name: string; summary: string; hidden?: boolean; load: () 
   { name: 'whatsapp', summary: 'The WhatsApp channel: connect (secrets from stdin), show, disconnect; take a message through the conversation flow (R24-R32)', load: () => import('./whatsapp/index.js') },
   { name: 'conversations', summary: 'WhatsApp conversations: list, show, assign, close (R28, R29)', load: () => import('./conversations/index.js') },
   { name: 'notifications', summary: 'The notification outbox (R22) and its delivery (R33)', load: () => import('./notifications/index.js') },
+  { name: 'templates', summary: 'What notifications say, per kind and language: list, show, set, reset (R34)', load: () => import('./templates/index.js') },
   { name: 'serve', summary: 'Run the helpdesk HTTP API over a database', load: () => import('./serve/index.js') },
   { name: 'tokens', summary: 'API tokens: create (shown once), list, revoke', load: () => import('./tokens/index.js') },
   { name: 'audit', summary: 'The audit trail of every change', load: () => import('./audit/index.js') },

@@ -41,6 +41,7 @@ import {
   VISIBILITIES,
 } from './schemas.js';
 import { PushSecretClearShape, PushSecretInput, PushSecretSetShape, PushSecretStatusShape } from './push-secret.js';
+import { TEMPLATE_KINDS } from './model.js';
 import { WhatsappConnectInput, WhatsappConnectResultShape, WhatsappDisconnectShape, WhatsappStatusShape } from './whatsapp-connection.js';
 
 /**
@@ -257,6 +258,8 @@ export const Bodies = {
   conversationAgent: z.strictObject({ agent: z.string().nullable() }),
   /** A close asks nothing more; a body with keys is refused like any other. */
   close: z.strictObject({}),
+  /** R34: a template of a kind in a locale; without a subject the template keeps the one it has. Checked in full by the engine (fields, tags). */
+  template: z.strictObject({ locale: z.string(), subject: z.string().nullish(), body: z.string() }),
 } as const;
 
 const SeedReport = z.object({ tenant: z.string(), dryRun: z.boolean(), changed: z.boolean(), counts: z.array(z.unknown()), heldForApproval: z.array(z.string()), notes: z.array(z.string()) });
@@ -278,6 +281,18 @@ const RestoreReport = z.union([
   z.object({ dryRun: z.literal(true), batch: z.string().nullable(), matched: z.number(), ids: z.array(z.number()) }),
 ]);
 const Chunk = z.object({ results: z.array(DecisionResult), last: z.number().nullable(), remaining: z.number().optional(), batch: z.string().optional() });
+
+/** R34: a template of the tenant, overridden or built-in (`templates list`). */
+const TemplateInfo = z.object({
+  kind: z.enum(TEMPLATE_KINDS),
+  locale: z.enum(LOCALES),
+  overridden: z.boolean(),
+  subject: z.string().nullable(),
+  updatedAt: z.string().nullable(),
+});
+/** R34: one template in full, with the fields it may use (`templates show`). */
+const TemplateDetail = TemplateInfo.extend({ body: z.string(), fields: z.array(z.object({ name: z.string(), description: z.string() })) });
+const TemplateChange = TemplateDetail.extend(Changed.shape);
 
 const op = (o: Operation) => o;
 
@@ -394,6 +409,11 @@ export const API = {
   planConfig: op({ method: 'POST', path: '/config/plan', summary: 'What applying a configuration would change (R37); writes nothing', roles: ADMIN, response: ConfigPlan, bodyLimit: 16 * 1_048_576, body: Bodies.config }),
   applyConfig: op({ method: 'POST', path: '/config/apply', summary: 'Apply a configuration in one transaction; refused when the fingerprint no longer matches (R37)', roles: ADMIN, response: ConfigPlan.extend({ after: z.string() }), bodyLimit: 16 * 1_048_576, body: Bodies.configApply }),
   restoreDrafts: op({ method: 'POST', path: '/drafts/restore', summary: 'Restore rejected drafts within undo.windowHours, by ids or batch (R38)', roles: ADMIN, response: RestoreReport, body: Bodies.restore }),
+
+  listTemplates: op({ method: 'GET', path: '/templates', summary: 'Every template of every kind in each locale, overridden or built-in (R34)', roles: ADMIN, response: z.array(TemplateInfo) }),
+  getTemplate: op({ method: 'GET', path: '/templates/:kind', summary: "A template in effect, its body and the fields it may use (R34); ?locale= (default: the tenant's)", roles: ADMIN, response: TemplateDetail }),
+  setTemplate: op({ method: 'PUT', path: '/templates/:kind', summary: 'Override a template in a locale; refused when it uses an unknown field, a partial or unescaped output (R34)', roles: ADMIN, response: TemplateChange, body: Bodies.template }),
+  resetTemplate: op({ method: 'DELETE', path: '/templates/:kind', summary: 'Back to the built-in template in a locale (?locale=, R34)', roles: ADMIN, response: TemplateChange }),
 
   listNotifications: op({ method: 'GET', path: '/notifications', summary: 'The notification outbox (R22)', roles: ADMIN, response: Page(Notification), paginated: true }),
   getNotification: op({ method: 'GET', path: '/notifications/:id', summary: 'One notification with its body and its delivery attempts (R33)', roles: ADMIN, response: NotificationDetailShape }),

@@ -26,6 +26,24 @@ export const NOTIFICATION_KINDS = [
   'draft_escalated',
   'ticket_reminder',
 ] as const;
+/**
+ * R34: the replies of the WhatsApp conversation flow (R25-R27), templates too (core/templates.ts),
+ * rendered when the reply is queued: a notification of kind `whatsapp_message` carries the text of one.
+ */
+export const WHATSAPP_TEMPLATES = [
+  'whatsapp_ask_email',
+  'whatsapp_ask_email_again',
+  'whatsapp_choice',
+  'whatsapp_choice_again',
+  'whatsapp_attempts_used',
+  'whatsapp_without_ticket',
+  'whatsapp_ticket_opened',
+  'whatsapp_draft_waiting',
+  'whatsapp_draft_appended',
+  'whatsapp_cannot_open',
+] as const;
+/** R34: every template a tenant can show, set and reset: the notification kinds but `whatsapp_message` (its text is a whatsapp_* template's), and the flow's replies. */
+export const TEMPLATE_KINDS = [...NOTIFICATION_KINDS.filter((k): k is Exclude<(typeof NOTIFICATION_KINDS)[number], 'whatsapp_message'> => k !== 'whatsapp_message'), ...WHATSAPP_TEMPLATES] as const;
 /** R33: where a notification is in its delivery. */
 export const NOTIFICATION_STATUSES = ['pending', 'delivered', 'failed'] as const;
 export const NOTIFICATION_CHANNELS = ['email', 'push', 'whatsapp'] as const;
@@ -45,6 +63,8 @@ export type Status = (typeof STATUSES)[number];
 export type Visibility = (typeof VISIBILITIES)[number];
 export type RuleScope = (typeof RULE_SCOPES)[number];
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
+export type WhatsappTemplate = (typeof WHATSAPP_TEMPLATES)[number];
+export type TemplateKind = (typeof TEMPLATE_KINDS)[number];
 export type NotificationStatus = (typeof NOTIFICATION_STATUSES)[number];
 export type NotificationChannel = (typeof NOTIFICATION_CHANNELS)[number];
 export type ServiceChannel = (typeof SERVICE_CHANNELS)[number];

@@ -63,6 +63,8 @@ export interface OutboxMessage {
   body?: string;
   refType: 'ticket' | 'draft' | 'conversation' | 'customer';
   refId: number;
+  /** R34: the ticket message the change wrote with it (what its template calls `message`). */
+  ticketMessageId?: number;
 }
 
 /** Queues notifications in the caller's transaction (R22: committed with the change, or not at all); returns their ids in order. */
@@ -81,6 +83,7 @@ export async function notify(tx: Tx, ctx: EngineContext, messages: OutboxMessage
         body: m.body ?? null,
         ref_type: m.refType,
         ref_id: m.refId,
+        ...(m.ticketMessageId === undefined ? {} : { ticket_message_id: m.ticketMessageId }),
         created_at: at,
       })),
     )

@@ -336,9 +336,16 @@ async function participantsOf(tx: Tx, ticketId: number): Promise<string[]> {
  * R22, R39: who is told of a customer-facing change of a ticket: its requester and each of its
  * participants, one notification each, queued in the caller's transaction.
  */
-async function notifyAudience(tx: Tx, ctx: EngineContext, t: { id: number; requester: string }, kind: 'ticket_answered' | 'ticket_solved' | 'ticket_reopened', subject: string): Promise<void> {
+async function notifyAudience(
+  tx: Tx,
+  ctx: EngineContext,
+  t: { id: number; requester: string },
+  kind: 'ticket_answered' | 'ticket_solved' | 'ticket_reopened',
+  subject: string,
+  ticketMessageId?: number,
+): Promise<void> {
   const to = [t.requester, ...(await participantsOf(tx, t.id)).filter((e) => e !== t.requester)];
-  await notify(tx, ctx, to.map((email) => ({ kind, channel: 'email' as const, to: email, subject, refType: 'ticket' as const, refId: t.id })));
+  await notify(tx, ctx, to.map((email) => ({ kind, channel: 'email' as const, to: email, subject, refType: 'ticket' as const, refId: t.id, ticketMessageId })));
 }
 
 export interface BatchResult {
@@ -386,8 +393,10 @@ async function eachTicket(
   }, ctx.tenantId);
 }
 
-async function addMessage(tx: Tx, ctx: EngineContext, ticketId: number, body: string): Promise<void> {
-  await tx.insertInto('ticket_messages').values({ ticket_id: ticketId, author: actorLabel(ctx.actor), body, created_at: ctx.now().toISOString() }).execute();
+/** An agent's message on a ticket; its id goes with the notification of the change (R34: its template's `message`). */
+async function addMessage(tx: Tx, ctx: EngineContext, ticketId: number, body: string): Promise<number> {
+  const { id } = await tx.insertInto('ticket_messages').values({ ticket_id: ticketId, author: actorLabel(ctx.actor), body, created_at: ctx.now().toISOString() }).returning('id').executeTakeFirstOrThrow();
+  return id;
 }
 
 const customerFacing = (t: TicketRowT) => t.visibility !== 'internal';
@@ -398,9 +407,9 @@ export async function solveTickets(ctx: EngineContext, ids: number[], message?: 
     if (t.status === 'closed') throw precondition(`ticket ${t.protocol} is closed`);
     const at = ctx.now().toISOString();
     await tx.updateTable('tickets').set({ status: 'solved', solved_at: at, updated_at: at }).where('id', '=', t.id).execute();
-    if (message) await addMessage(tx, ctx, t.id, message);
+    const note = message ? await addMessage(tx, ctx, t.id, message) : undefined;
     if (customerFacing(t)) {
-      await notifyAudience(tx, ctx, t, 'ticket_solved', `Ticket ${t.protocol} solved: ${t.subject}`);
+      await notifyAudience(tx, ctx, t, 'ticket_solved', `Ticket ${t.protocol} solved: ${t.subject}`, note);
     }
     await audit(tx, ctx, 'ticket.solve', 'ticket', t.id, { protocol: t.protocol, from: t.status });
     return true;
@@ -424,9 +433,9 @@ export async function reopenTickets(ctx: EngineContext, ids: number[], message: 
     assertReopenable(settings['reopen.allowed'], { protocol: t.protocol, status: t.status as Ticket['status'], processRef: t.process_ref });
     const at = ctx.now().toISOString();
     await tx.updateTable('tickets').set({ status: 'in_progress', solved_at: null, updated_at: at }).where('id', '=', t.id).execute();
-    await addMessage(tx, ctx, t.id, message);
+    const note = await addMessage(tx, ctx, t.id, message);
     if (customerFacing(t)) {
-      await notifyAudience(tx, ctx, t, 'ticket_reopened', `Ticket ${t.protocol} reopened: ${t.subject}`);
+      await notifyAudience(tx, ctx, t, 'ticket_reopened', `Ticket ${t.protocol} reopened: ${t.subject}`, note);
     }
     await audit(tx, ctx, 'ticket.reopen', 'ticket', t.id, { protocol: t.protocol });
     return true;
@@ -441,9 +450,9 @@ export async function replyTicket(ctx: EngineContext, id: number, message: strin
     const at = ctx.now().toISOString();
     const status = t.status === 'solved' ? 'solved' : 'waiting';
     await tx.updateTable('tickets').set({ status, updated_at: at }).where('id', '=', t.id).execute();
-    await addMessage(tx, ctx, t.id, message);
+    const answer = await addMessage(tx, ctx, t.id, message);
     if (customerFacing(t)) {
-      await notifyAudience(tx, ctx, t, 'ticket_answered', `Ticket ${t.protocol} answered: ${t.subject}`);
+      await notifyAudience(tx, ctx, t, 'ticket_answered', `Ticket ${t.protocol} answered: ${t.subject}`, answer);
     }
     await audit(tx, ctx, 'ticket.reply', 'ticket', t.id, { protocol: t.protocol });
     return true;

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { invalid, notFound, precondition } from '../core/errors.js';
 import { Email, Name, Phone, TicketRequest, type Conversation, type ConversationDetail, type ConversationState, type ReceiveResult, type Settings } from '../core/schemas.js';
+import { firstLine, renderTemplate, type TemplateKind, type Values, type WhatsappTemplate } from '../core/templates.js';
 import { customerTexts, portalLinks, type CustomerTexts } from '../core/texts.js';
 import { textProblem } from '../core/text.js';
 import { parseInput } from '../core/validate.js';
@@ -8,6 +9,7 @@ import { PHONE_DIGITS, phoneDigits } from '../store/phone.js';
 import type { Tx } from '../store/store.js';
 import { audit, CUSTOMER_COLUMNS, notify, readSettings, type CustomerRow, type EngineContext } from './context.js';
 import { insertCustomer } from './customers.js';
+import { tenantTemplates, type TenantTemplates } from './templates.js';
 import { openRequest, writeTicketAgent } from './tickets.js';
 import { draftQuery, ticketQuery, toDraft, toTicket } from './views.js';
 
@@ -102,6 +104,7 @@ async function take<T>(
 class Flow {
   readonly replies: { text: string }[] = [];
   readonly texts: CustomerTexts;
+  private templates: TenantTemplates | null = null;
   readonly atIso: string;
   conversation!: ConversationViewRow;
   customer: CustomerRow | null = null;
@@ -157,8 +160,8 @@ class Flow {
     await audit(this.tx, this.ctx, 'conversation.start', 'conversation', id, { phone: this.phone, customer: this.customer?.email ?? null, state });
     await this.record('request');
     if (state === 'open') return this.openTicket();
-    if (state === 'awaiting_email') return this.reply(this.texts.askEmail());
-    if (state === 'awaiting_choice') return this.reply(this.texts.choice());
+    if (state === 'awaiting_email') return this.reply('whatsapp_ask_email');
+    if (state === 'awaiting_choice') return this.reply('whatsapp_choice');
   }
 
   private async continue(): Promise<void> {
@@ -174,13 +177,13 @@ class Flow {
         const answer = this.message.text?.trim();
         if (answer === '1') {
           await this.update({ state: 'awaiting_email', via_choice: 1, attempts: 0 });
-          return this.reply(this.texts.askEmail());
+          return this.reply('whatsapp_ask_email');
         }
         if (answer === '2') {
           await this.update({ state: 'human' });
-          return this.reply(this.texts.withoutTicket());
+          return this.reply('whatsapp_without_ticket');
         }
-        return this.reply(this.texts.choiceAgain());
+        return this.reply('whatsapp_choice_again');
       }
       case 'awaiting_email': {
         await this.record('answer');
@@ -190,10 +193,10 @@ class Flow {
         // R27: with the choice, `emailAttempts` wrong answers offer the choice again; R26: without it, asked until answered.
         if (c.via_choice === 1 && attempts >= this.settings['whatsapp.emailAttempts']) {
           await this.update({ state: 'awaiting_choice', via_choice: 0, attempts: 0 });
-          return this.reply(this.texts.attemptsUsed());
+          return this.reply('whatsapp_attempts_used');
         }
         await this.update({ attempts });
-        return this.reply(this.texts.askEmailAgain());
+        return this.reply('whatsapp_ask_email_again');
       }
     }
   }
@@ -205,7 +208,7 @@ class Flow {
       const draft = await this.tx.selectFrom('drafts').select('message').where('id', '=', c.draft_id).executeTakeFirstOrThrow();
       await this.tx.updateTable('drafts').set({ message: `${draft.message}\n\n${this.ticketText()}`, updated_at: this.atIso }).where('id', '=', c.draft_id).execute();
       await audit(this.tx, this.ctx, 'draft.append', 'draft', c.draft_id, { conversation: c.id });
-      return this.reply(this.texts.draftAppended());
+      return this.reply('whatsapp_draft_appended');
     }
     const ticketId = c.ticket_id ?? c.draft_ticket_id;
     const t = c.ticket_id !== null ? { status: c.ticket_status, protocol: c.ticket_protocol } : { status: c.draft_ticket_status, protocol: c.draft_ticket_protocol };
@@ -228,7 +231,7 @@ class Flow {
       // An inactive customer is not opened a ticket automatically (R25 speaks of active ones): a person goes on.
       this.customer = customer;
       await this.update({ state: 'human', customer_id: customer.id });
-      return this.reply(this.texts.cannotOpen());
+      return this.reply('whatsapp_cannot_open');
     }
     if (customer && customer.phone === null) {
       // The phone becomes the customer's. A customer with another phone keeps it: whoever knows an
@@ -246,8 +249,8 @@ class Flow {
         { email, name, phone, organizationId: null, manager: false, active: true, blockAutomatic: false },
         { organization: null, manager: false, source: 'whatsapp' },
       );
-      const mail = this.texts.accountCreated({ name, link: portalLinks(this.settings['portal.url']).password(email) });
-      await notify(this.tx, this.ctx, [{ kind: 'account_created', channel: 'email', to: email, subject: mail.subject, body: mail.body, refType: 'customer', refId: id }]);
+      const mail = await this.render('account_created', { recipient: name, email, link: portalLinks(this.settings['portal.url']).password(email) });
+      await notify(this.tx, this.ctx, [{ kind: 'account_created', channel: 'email', to: email, subject: mail.subject, body: mail.text, refType: 'customer', refId: id }]);
       customer = { id, email, name, phone, organization_id: null, is_manager: 0, active: 1, block_automatic: 0 };
     }
     this.customer = customer;
@@ -287,11 +290,11 @@ class Flow {
     const outcome = await openRequest(this.tx, this.ctx, req, { createdAt: this.at, fromConversation: true });
     if (outcome.outcome === 'draft') {
       await this.update({ state: 'open', draft_id: outcome.draft.id });
-      return this.reply(this.texts.draftWaiting());
+      return this.reply('whatsapp_draft_waiting');
     }
     await this.update({ state: 'open', ticket_id: outcome.ticket.id });
     if (this.conversation.agent_id !== null) await agentToTicket(this.tx, this.ctx, this.conversation.agent_id, outcome.ticket.id);
-    return this.reply(this.texts.ticketOpened({ protocol: outcome.ticket.protocol, link: portalLinks(s['portal.url']).ticket(outcome.ticket.protocol) }));
+    return this.reply('whatsapp_ticket_opened', { protocol: outcome.ticket.protocol, subject: outcome.ticket.subject, link: portalLinks(s['portal.url']).ticket(outcome.ticket.protocol) });
   }
 
   /** The message itself, in the conversation's history (and its id, so a repeat has no effect, R31). */
@@ -314,11 +317,23 @@ class Flow {
     await this.update({ last_message_at: last, profile_name: m.name?.trim() || this.conversation.profile_name });
   }
 
-  /** An automatic message to the customer: an outbox row of channel `whatsapp` (R22), none for a customer who blocks them (R30). */
-  private async reply(text: string): Promise<void> {
+  /**
+   * R34: a template of the tenant (its override, or the built-in one) in its language, filled in
+   * now: what the customer is sent is fixed when it is queued. The templates are read once per message.
+   */
+  private async render(kind: TemplateKind, values: Values) {
+    this.templates ??= await tenantTemplates(this.tx, this.ctx.tenantId, this.settings.locale, this.settings['portal.url']);
+    const t = this.templates;
+    const recipient = this.customer?.name ?? this.conversation.profile_name;
+    return renderTemplate(kind, t.locale, t.template(kind), { tenant: t.tenant, portal: t.portal, recipient, ...values });
+  }
+
+  /** An automatic message to the customer (a whatsapp_* template): an outbox row of channel `whatsapp` (R22), none for a customer who blocks them (R30). */
+  private async reply(kind: WhatsappTemplate, values: Values = {}): Promise<void> {
     if (this.customer?.block_automatic === 1) return;
+    const { text } = await this.render(kind, values);
     const [notification] = await notify(this.tx, this.ctx, [
-      { kind: 'whatsapp_message', channel: 'whatsapp', to: this.phone, subject: subjectOf(text), body: text, refType: 'conversation', refId: this.conversation.id },
+      { kind: 'whatsapp_message', channel: 'whatsapp', to: this.phone, subject: firstLine(text), body: text, refType: 'conversation', refId: this.conversation.id },
     ]);
     await this.tx
       .insertInto('whatsapp_messages')
@@ -349,12 +364,6 @@ class Flow {
     return body?.trim() ? body : this.texts.noText({ type });
   }
 }
-
-/** A notification's subject line: the text's first line, cut short. */
-const subjectOf = (text: string) => {
-  const line = text.split('\n', 1)[0]!;
-  return line.length > 120 ? `${line.slice(0, 119)}…` : line;
-};
 
 /** R25: the active customer whose phone is this one, as digits; the oldest when several share it. */
 async function customerByPhone(tx: Tx, tenantId: number, phone: string): Promise<CustomerRow | null> {

@@ -54,6 +54,9 @@ function guardOf(name: OperationName, i: Input): IdempotencyGuard | undefined {
   return { tokenId: i.tokenId, key: i.idempotencyKey, requestHash: createHash('sha256').update(what).digest('hex') };
 }
 
+/** R34: the locale of a template, in the query (`?locale=en`); the engine says which locales there are. */
+const LocaleQuery = z.strictObject({ locale: z.string().optional() });
+
 /** Query parameters an operation does not know are refused rather than ignored (a typo must not widen a list). */
 function onlyQuery(i: Input, known: readonly string[]): void {
   const unknown = Object.keys(i.query).filter((k) => !known.includes(k));
@@ -217,6 +220,14 @@ export const HANDLERS: Record<OperationName, Handler> = {
     if (!b.ids === !b.batch) throw invalid('body: give ids or a batch, one of them');
     return hd.restoreDrafts(b);
   },
+
+  listTemplates: (hd, i) => {
+    onlyQuery(i, []);
+    return hd.listTemplates();
+  },
+  getTemplate: (hd, i) => hd.showTemplate(i.params.kind!, parseInput(LocaleQuery, i.query).locale),
+  setTemplate: (hd, i) => hd.setTemplate(i.params.kind!, body('template', i)),
+  resetTemplate: (hd, i) => hd.resetTemplate(i.params.kind!, parseInput(LocaleQuery, i.query).locale),
 
   listNotifications: (hd, i) => {
     const { limit, after, as: _as, ...filter } = parseInput(NotificationQuery, i.query);

@@ -397,7 +397,7 @@ ALTER TABLE rejected_drafts ADD COLUMN process_ref TEXT;
   {
     // R33-R35: delivery of the outbox (a status, attempts with a growing delay, a lease so that two
     // dispatchers never send one notification at once, the message id every attempt repeats, the
-    // words as they were sent); the attempts themselves; templates a tenant overrides; the tenant's
+    // words as they were sent; the ticket message a change wrote with it, for its template); the attempts themselves; templates a tenant overrides; the tenant's
     // push secret; and the reminders already sent, whose key makes each one once per interval
     // however many dispatchers run.
     name: 'delivery, templates and reminders',
@@ -408,6 +408,7 @@ ALTER TABLE notifications ADD COLUMN next_attempt_at TEXT;
 ALTER TABLE notifications ADD COLUMN last_error TEXT;
 ALTER TABLE notifications ADD COLUMN message_id TEXT;
 ALTER TABLE notifications ADD COLUMN html TEXT;
+ALTER TABLE notifications ADD COLUMN ticket_message_id INTEGER;
 ALTER TABLE notifications ADD COLUMN lease_owner TEXT;
 ALTER TABLE notifications ADD COLUMN lease_until TEXT;
 UPDATE notifications SET status = 'delivered' WHERE delivered_at IS NOT NULL;

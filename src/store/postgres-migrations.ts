@@ -408,6 +408,7 @@ ALTER TABLE notifications ADD COLUMN next_attempt_at timestamptz;
 ALTER TABLE notifications ADD COLUMN last_error text;
 ALTER TABLE notifications ADD COLUMN message_id text;
 ALTER TABLE notifications ADD COLUMN html text;
+ALTER TABLE notifications ADD COLUMN ticket_message_id bigint;
 ALTER TABLE notifications ADD COLUMN lease_owner text;
 ALTER TABLE notifications ADD COLUMN lease_until timestamptz;
 UPDATE notifications SET status = 'delivered' WHERE delivered_at IS NOT NULL;

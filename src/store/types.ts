@@ -174,6 +174,8 @@ export interface DB {
     message_id: string | null;
     /** The e-mail's HTML part, rendered with the text (the template, values escaped). */
     html: string | null;
+    /** R34: the ticket message the change wrote with this notification (an answer, a note on solving or reopening): its template's `message`. */
+    ticket_message_id: Generated<number | null>;
     /** The dispatcher that holds the notification until lease_until (no two send it at once). */
     lease_owner: string | null;
     lease_until: string | null;

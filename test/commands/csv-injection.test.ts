@@ -155,6 +155,10 @@ describe('CSV formula injection is neutralised in every CSV', () => {
     'drafts reject': [['drafts', 'reject', '999'], ['drafts', 'reject', '--all', '--yes', '--dry-run']],
     'notifications list': [['notifications', 'list']],
     'notifications push-secret': [['notifications', 'push-secret']],
+    'templates set': [['templates', 'set', 'ticket_opened', '--locale', 'en', '--subject', '=cmd {{protocol}}', '--body-file', '-']],
+    'templates show': [['templates', 'show', 'ticket_opened', '--locale', 'en']],
+    'templates list': [['templates', 'list']],
+    'templates reset': [['templates', 'reset', 'ticket_opened', '--locale', 'en']],
     'tokens create': [['tokens', 'create', '--name', '@t2', '--role', 'admin']],
     'tokens list': [['tokens', 'list']],
     'tokens revoke': [['tokens', 'revoke', '@t2']],
@@ -213,7 +217,9 @@ describe('CSV formula injection is neutralised in every CSV', () => {
         ? JSON.stringify({ departments: [{ name: D, categories: [C] }] })
         : argv[0] === 'whatsapp' && argv[1] === 'connect'
           ? JSON.stringify({ appSecret: '=secret', accessToken: '+token', verifyToken: '@verify' })
-          : undefined;
+          : argv[0] === 'templates' && argv[1] === 'set'
+            ? '@{{requester}}: {{protocol}}\n-{{subject}}'
+            : undefined;
     const r = await run([...argv, '-o', 'csv'], stdin);
     expect([0, 1, 3], r.stderr).toContain(r.exitCode);
     const delimiter = argv.includes('tab') ? '\t' : argv.includes(';') ? ';' : ',';

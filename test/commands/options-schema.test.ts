@@ -27,6 +27,7 @@ const TAKES_NOTHING = [
   'tokens list',
   'whatsapp show',
   'topics list',
+  'templates list',
 ];
 const REFUSES_EVERYTHING = ['rules edit'];
 /** Global options a command may read besides its own (profile add saves --db, --api and --tenant). */

@@ -1,16 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import type { Helpdesk } from '../../src/client/helpdesk.js';
 import type { ReceiveResult } from '../../src/core/schemas.js';
-import { customerTexts } from '../../src/core/texts.js';
+import { builtinTemplate, renderTemplate, type Values, type WhatsappTemplate } from '../../src/core/templates.js';
 import { backends, eachSeeded, expectCode, P, START, type Opened } from '../helpers/backends.js';
 
-const pt = customerTexts('pt-BR');
-const en = customerTexts('en');
+/** A reply of the flow as the built-in template (R34) says it, in a language. */
+const builtin = (locale: 'pt-BR' | 'en', kind: WhatsappTemplate, values: Values = {}) => renderTemplate(kind, locale, builtinTemplate(kind, locale), values).text;
+const pt = (kind: WhatsappTemplate) => builtin('pt-BR', kind);
 const PHONE = '+55 11 91234-5678';
 const DIGITS = '5511912345678';
 const later = (minutes: number) => new Date(Date.parse(START) + minutes * 60_000).toISOString();
 
-type Reply = keyof typeof pt | RegExp;
+type Reply = WhatsappTemplate | RegExp;
 interface Step {
   text: string;
   name?: string;
@@ -57,19 +58,19 @@ const CASES: Case[] = [
     settings: { ...AUTO, 'approval.mode': 'all-departments' },
     setup: (hd) => hd.setCustomer(P.ana, { phone: PHONE }).then(() => undefined),
     steps: [
-      { text: 'Preciso de acesso ao ERP', state: 'open', replies: ['draftWaiting'], has: 'draft' },
-      { text: 'É urgente', state: 'open', replies: ['draftAppended'], has: 'draft' },
+      { text: 'Preciso de acesso ao ERP', state: 'open', replies: ['whatsapp_draft_waiting'], has: 'draft' },
+      { text: 'É urgente', state: 'open', replies: ['whatsapp_draft_appended'], has: 'draft' },
     ],
   },
   {
     rule: 'R26: an unknown phone is asked for an e-mail until it gives a valid one, then registered',
     settings: AUTO,
     steps: [
-      { text: 'Oi, preciso de ajuda', name: 'Maria Souza', state: 'awaiting_email', replies: ['askEmail'], has: null },
-      { text: 'meu e-mail é maria@', state: 'awaiting_email', replies: ['askEmailAgain'] },
-      { text: 'maria@empresa.com.br e joao@empresa.com.br', state: 'awaiting_email', replies: ['askEmailAgain'] },
-      { text: 'ainda não sei', state: 'awaiting_email', replies: ['askEmailAgain'] },
-      { text: 'ainda não sei', state: 'awaiting_email', replies: ['askEmailAgain'] },
+      { text: 'Oi, preciso de ajuda', name: 'Maria Souza', state: 'awaiting_email', replies: ['whatsapp_ask_email'], has: null },
+      { text: 'meu e-mail é maria@', state: 'awaiting_email', replies: ['whatsapp_ask_email_again'] },
+      { text: 'maria@empresa.com.br e joao@empresa.com.br', state: 'awaiting_email', replies: ['whatsapp_ask_email_again'] },
+      { text: 'ainda não sei', state: 'awaiting_email', replies: ['whatsapp_ask_email_again'] },
+      { text: 'ainda não sei', state: 'awaiting_email', replies: ['whatsapp_ask_email_again'] },
       { text: '  Maria@Empresa.com.br ', state: 'open', replies: [/^Pronto!/], has: 'ticket' },
     ],
   },
@@ -77,7 +78,7 @@ const CASES: Case[] = [
     rule: 'R26: a valid e-mail of an existing customer links the phone to them',
     settings: AUTO,
     steps: [
-      { text: 'Bom dia', state: 'awaiting_email', replies: ['askEmail'] },
+      { text: 'Bom dia', state: 'awaiting_email', replies: ['whatsapp_ask_email'] },
       { text: P.bia, state: 'open', replies: [/^Pronto!/], has: 'ticket' },
     ],
   },
@@ -85,9 +86,9 @@ const CASES: Case[] = [
     rule: 'R27: with emailRequired off the choice is offered; 2 goes on without a ticket',
     settings: { ...AUTO, 'whatsapp.emailRequired': false },
     steps: [
-      { text: 'Olá', state: 'awaiting_choice', replies: ['choice'] },
-      { text: 'talvez', state: 'awaiting_choice', replies: ['choiceAgain'] },
-      { text: ' 2 ', state: 'human', replies: ['withoutTicket'], has: null },
+      { text: 'Olá', state: 'awaiting_choice', replies: ['whatsapp_choice'] },
+      { text: 'talvez', state: 'awaiting_choice', replies: ['whatsapp_choice_again'] },
+      { text: ' 2 ', state: 'human', replies: ['whatsapp_without_ticket'], has: null },
       { text: 'alguém aí?', state: 'human', replies: [], has: null },
     ],
   },
@@ -95,11 +96,11 @@ const CASES: Case[] = [
     rule: 'R27: after 1, emailAttempts wrong answers offer the choice again; then 1 and a valid e-mail open the ticket',
     settings: { ...AUTO, 'whatsapp.emailRequired': false, 'whatsapp.emailAttempts': 2 },
     steps: [
-      { text: 'Olá', state: 'awaiting_choice', replies: ['choice'] },
-      { text: '1', state: 'awaiting_email', replies: ['askEmail'] },
-      { text: 'não', state: 'awaiting_email', replies: ['askEmailAgain'] },
-      { text: 'não sei', state: 'awaiting_choice', replies: ['attemptsUsed'] },
-      { text: '1', state: 'awaiting_email', replies: ['askEmail'] },
+      { text: 'Olá', state: 'awaiting_choice', replies: ['whatsapp_choice'] },
+      { text: '1', state: 'awaiting_email', replies: ['whatsapp_ask_email'] },
+      { text: 'não', state: 'awaiting_email', replies: ['whatsapp_ask_email_again'] },
+      { text: 'não sei', state: 'awaiting_choice', replies: ['whatsapp_attempts_used'] },
+      { text: '1', state: 'awaiting_email', replies: ['whatsapp_ask_email'] },
       { text: 'novo@cliente.com.br', state: 'open', replies: [/^Pronto!/], has: 'ticket' },
     ],
   },
@@ -114,13 +115,13 @@ const CASES: Case[] = [
     settings: AUTO,
     setup: (hd) => hd.setCustomer(P.bia, { active: false }).then(() => undefined),
     steps: [
-      { text: 'Olá', state: 'awaiting_email', replies: ['askEmail'] },
-      { text: P.bia, state: 'human', replies: ['cannotOpen'], has: null },
+      { text: 'Olá', state: 'awaiting_email', replies: ['whatsapp_ask_email'] },
+      { text: P.bia, state: 'human', replies: ['whatsapp_cannot_open'], has: null },
     ],
   },
 ];
 
-const replyText = (r: Reply, got: string) => (r instanceof RegExp ? r.test(got) : got === (pt[r] as () => string)());
+const replyText = (r: Reply, got: string) => (r instanceof RegExp ? r.test(got) : got === pt(r));
 
 describe.each(backends)('WhatsApp conversations ($name)', (backend) => {
   let o: Opened;
@@ -192,9 +193,10 @@ describe.each(backends)('WhatsApp conversations ($name)', (backend) => {
 
   it('R26: the link of the ticket and of the password come from portal.url; English with locale en', async () => {
     await set({ ...AUTO, locale: 'en', 'portal.url': 'https://help.example.com/' });
-    expect((await say('Hi')).replies).toEqual([{ text: en.askEmail() }]);
+    expect((await say('Hi')).replies).toEqual([{ text: builtin('en', 'whatsapp_ask_email') }]);
     const r = await say('mary@company.com');
-    expect(r.replies[0]!.text).toBe(en.ticketOpened({ protocol: r.ticket!.protocol, link: `https://help.example.com/tickets/${r.ticket!.protocol}` }));
+    expect(r.replies[0]!.text).toBe(builtin('en', 'whatsapp_ticket_opened', { protocol: r.ticket!.protocol, link: `https://help.example.com/tickets/${r.ticket!.protocol}` }));
+    expect(r.replies[0]!.text).toBe(`Done! We opened your ticket number ${r.ticket!.protocol}. You can follow it at this link: https://help.example.com/tickets/${r.ticket!.protocol}`);
     const mail = (await hd.listNotifications({ kind: 'account_created' }))[0]!;
     expect(mail.subject).toBe('Create your password');
     expect(mail.body).toContain('https://help.example.com/password/new?email=mary%40company.com');
@@ -329,7 +331,7 @@ describe.each(backends)('WhatsApp conversations ($name)', (backend) => {
     const r = await say('Olá');
     const conv = await hd.getConversation(r.conversation.id);
     const out = conv.messages.filter((m) => m.direction === 'out');
-    expect(out.map((m) => [m.text, m.status])).toEqual([[pt.askEmail(), 'queued']]);
+    expect(out.map((m) => [m.text, m.status])).toEqual([[pt('whatsapp_ask_email'), 'queued']]);
   });
 
   it('R29: a conversation whose ticket is closed is closed from that moment; the next message starts a new one', async () => {
@@ -443,7 +445,7 @@ describe.each(backends)('WhatsApp conversations ($name)', (backend) => {
     const conv = await hd.getConversation(results[0]!.conversation.id);
     expect(conv.messages.filter((m) => m.direction === 'in')).toHaveLength(8);
     // One e-mail question, then a request to send the e-mail for every other message.
-    expect(conv.messages.filter((m) => m.direction === 'out').map((m) => m.text)).toEqual([pt.askEmail(), ...Array(7).fill(pt.askEmailAgain())]);
+    expect(conv.messages.filter((m) => m.direction === 'out').map((m) => m.text)).toEqual([pt('whatsapp_ask_email'), ...Array(7).fill(pt('whatsapp_ask_email_again'))]);
     expect(await hd.listConversations({})).toHaveLength(1);
   });
 

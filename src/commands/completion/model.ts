@@ -1,4 +1,5 @@
 import type { Argument, Command, Option } from 'commander';
+import { TEMPLATE_KINDS } from '../../core/model.js';
 import { SETTING_KEYS } from '../../core/schemas.js';
 import { STAT_DIMENSIONS, STAT_METRICS } from '../../core/stats.js';
 
@@ -78,6 +79,9 @@ const DYNAMIC_ARGS: Record<string, DynamicKind> = {
 /** Arguments with a fixed set of values that the command itself checks later (so it keeps its own error). */
 const FIXED_ARGS: Record<string, readonly string[]> = {
   'settings set': SETTING_KEYS,
+  'templates show': TEMPLATE_KINDS,
+  'templates set': TEMPLATE_KINDS,
+  'templates reset': TEMPLATE_KINDS,
 };
 
 const FILE_VALUE = /^(file|path|dir|directory|file\.yaml\|file\.json\|-)$/i;
