@@ -98,8 +98,12 @@ _deskctl_spec() {
     'conversations unassign') _dk_cmds='' _dk_opts='-h --help' _dk_vopts='' ;;
     'conversations close') _dk_cmds='' _dk_opts='-h --help' _dk_vopts='' ;;
     'conversations help') _dk_cmds='' _dk_opts='' _dk_vopts='' ;;
-    'notifications') _dk_cmds='list help' _dk_opts='-h --help' _dk_vopts='' ;;
+    'notifications') _dk_cmds='list show deliver retry push-secret help' _dk_opts='-h --help' _dk_vopts='' ;;
     'notifications list') _dk_cmds='' _dk_opts='--pending --failed --channel --to --kind --limit -h --help' _dk_vopts='--channel --to --kind --limit' ;;
+    'notifications show') _dk_cmds='' _dk_opts='-h --help' _dk_vopts='' ;;
+    'notifications deliver') _dk_cmds='' _dk_opts='--watch --limit --kind --channel --interval -h --help' _dk_vopts='--limit --kind --channel --interval' ;;
+    'notifications retry') _dk_cmds='' _dk_opts='--failed -y --yes -h --help' _dk_vopts='' ;;
+    'notifications push-secret') _dk_cmds='' _dk_opts='--stdin --clear -y --yes -h --help' _dk_vopts='' ;;
     'notifications help') _dk_cmds='' _dk_opts='' _dk_vopts='' ;;
     'templates') _dk_cmds='list show set reset help' _dk_opts='-h --help' _dk_vopts='' ;;
     'templates list') _dk_cmds='' _dk_opts='-h --help' _dk_vopts='' ;;
@@ -107,7 +111,7 @@ _deskctl_spec() {
     'templates set') _dk_cmds='' _dk_opts='--locale --subject --body-file -h --help' _dk_vopts='--locale --subject --body-file' ;;
     'templates reset') _dk_cmds='' _dk_opts='--locale -h --help' _dk_vopts='--locale' ;;
     'templates help') _dk_cmds='' _dk_opts='' _dk_vopts='' ;;
-    'serve') _dk_cmds='' _dk_opts='--host --port --log-level --rate-limit --webhook-rate-limit --body-limit --trust-proxy --drain-timeout -h --help' _dk_vopts='--host --port --log-level --rate-limit --webhook-rate-limit --body-limit --trust-proxy --drain-timeout' ;;
+    'serve') _dk_cmds='' _dk_opts='--host --port --log-level --rate-limit --webhook-rate-limit --body-limit --trust-proxy --deliver --drain-timeout -h --help' _dk_vopts='--host --port --log-level --rate-limit --webhook-rate-limit --body-limit --trust-proxy --drain-timeout' ;;
     'tokens') _dk_cmds='create list revoke help' _dk_opts='-h --help' _dk_vopts='' ;;
     'tokens create') _dk_cmds='' _dk_opts='--name --role --customer -h --help' _dk_vopts='--name --role --customer' ;;
     'tokens list') _dk_cmds='' _dk_opts='-h --help' _dk_vopts='' ;;
@@ -128,12 +132,13 @@ _deskctl_spec() {
     'stats approvals') _dk_cmds='' _dk_opts='--by --from --to --format --out --delimiter --bom -h --help' _dk_vopts='--by --from --to --format --out --delimiter' ;;
     'stats summary') _dk_cmds='' _dk_opts='-h --help' _dk_vopts='' ;;
     'stats help') _dk_cmds='' _dk_opts='' _dk_vopts='' ;;
-    'profile') _dk_cmds='add list show use remove help' _dk_opts='-h --help' _dk_vopts='' ;;
+    'profile') _dk_cmds='add list show use remove set-smtp help' _dk_opts='-h --help' _dk_vopts='' ;;
     'profile add') _dk_cmds='' _dk_opts='--token-stdin --force -h --help' _dk_vopts='' ;;
     'profile list') _dk_cmds='' _dk_opts='-h --help' _dk_vopts='' ;;
     'profile show') _dk_cmds='' _dk_opts='-h --help' _dk_vopts='' ;;
     'profile use') _dk_cmds='' _dk_opts='--none -h --help' _dk_vopts='' ;;
     'profile remove') _dk_cmds='' _dk_opts='-h --help' _dk_vopts='' ;;
+    'profile set-smtp') _dk_cmds='' _dk_opts='--url-stdin --clear -h --help' _dk_vopts='' ;;
     'profile help') _dk_cmds='' _dk_opts='' _dk_vopts='' ;;
     'completion') _dk_cmds='' _dk_opts='-h --help' _dk_vopts='' ;;
     'help') _dk_cmds='' _dk_opts='' _dk_vopts='' ;;
@@ -208,6 +213,8 @@ _deskctl_value() {
     'conversations assign|--agent') echo 'dynamic:agents' ;;
     'notifications list|--channel') echo 'choices:email push whatsapp' ;;
     'notifications list|--kind') echo 'choices:draft_pending draft_waiting draft_approved draft_rejected ticket_opened ticket_answered ticket_solved ticket_reopened ticket_rated whatsapp_message account_created draft_restored draft_reminder draft_escalated ticket_reminder' ;;
+    'notifications deliver|--kind') echo 'choices:draft_pending draft_waiting draft_approved draft_rejected ticket_opened ticket_answered ticket_solved ticket_reopened ticket_rated whatsapp_message account_created draft_restored draft_reminder draft_escalated ticket_reminder' ;;
+    'notifications deliver|--channel') echo 'choices:email push whatsapp' ;;
     'templates show|--locale') echo 'choices:pt-BR en' ;;
     'templates set|--locale') echo 'choices:pt-BR en' ;;
     'templates set|--body-file') echo 'files' ;;
@@ -257,7 +264,7 @@ _deskctl_arg() {
     'drafts help') case $2 in 0) echo 'choices:list show approve reject restore' ;; esac ;;
     'whatsapp help') case $2 in 0) echo 'choices:connect show disconnect receive' ;; esac ;;
     'conversations help') case $2 in 0) echo 'choices:list show assign unassign close' ;; esac ;;
-    'notifications help') case $2 in 0) echo 'choices:list' ;; esac ;;
+    'notifications help') case $2 in 0) echo 'choices:list show deliver retry push-secret' ;; esac ;;
     'templates show') case $2 in 0) echo 'choices:draft_pending draft_waiting draft_approved draft_rejected ticket_opened ticket_answered ticket_solved ticket_reopened ticket_rated account_created draft_restored draft_reminder draft_escalated ticket_reminder whatsapp_ask_email whatsapp_ask_email_again whatsapp_choice whatsapp_choice_again whatsapp_attempts_used whatsapp_without_ticket whatsapp_ticket_opened whatsapp_draft_waiting whatsapp_draft_appended whatsapp_cannot_open' ;; esac ;;
     'templates set') case $2 in 0) echo 'choices:draft_pending draft_waiting draft_approved draft_rejected ticket_opened ticket_answered ticket_solved ticket_reopened ticket_rated account_created draft_restored draft_reminder draft_escalated ticket_reminder whatsapp_ask_email whatsapp_ask_email_again whatsapp_choice whatsapp_choice_again whatsapp_attempts_used whatsapp_without_ticket whatsapp_ticket_opened whatsapp_draft_waiting whatsapp_draft_appended whatsapp_cannot_open' ;; esac ;;
     'templates reset') case $2 in 0) echo 'choices:draft_pending draft_waiting draft_approved draft_rejected ticket_opened ticket_answered ticket_solved ticket_reopened ticket_rated account_created draft_restored draft_reminder draft_escalated ticket_reminder whatsapp_ask_email whatsapp_ask_email_again whatsapp_choice whatsapp_choice_again whatsapp_attempts_used whatsapp_without_ticket whatsapp_ticket_opened whatsapp_draft_waiting whatsapp_draft_appended whatsapp_cannot_open' ;; esac ;;
@@ -272,7 +279,7 @@ _deskctl_arg() {
     'profile show') case $2 in 0) echo 'dynamic:profiles' ;; esac ;;
     'profile use') case $2 in 0) echo 'dynamic:profiles' ;; esac ;;
     'profile remove') case $2 in 0) echo 'dynamic:profiles' ;; esac ;;
-    'profile help') case $2 in 0) echo 'choices:add list show use remove' ;; esac ;;
+    'profile help') case $2 in 0) echo 'choices:add list show use remove set-smtp' ;; esac ;;
     'completion') case $2 in 0) echo 'choices:bash zsh fish' ;; esac ;;
     'help') case $2 in 0) echo 'choices:demo tenants settings approval rules departments categories orgs customers agents topics tickets drafts whatsapp conversations notifications templates serve tokens audit config seed generate stats profile completion exit-codes environment' ;; esac ;;
   esac

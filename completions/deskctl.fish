@@ -282,11 +282,23 @@ function __deskctl_spec --argument-names p
         set -g __deskctl_cmds 
         set -g __deskctl_vopts 
     case 'notifications'
-        set -g __deskctl_cmds 'list' 'help'
+        set -g __deskctl_cmds 'list' 'show' 'deliver' 'retry' 'push-secret' 'help'
         set -g __deskctl_vopts 
     case 'notifications list'
         set -g __deskctl_cmds 
         set -g __deskctl_vopts '--channel' '--to' '--kind' '--limit'
+    case 'notifications show'
+        set -g __deskctl_cmds 
+        set -g __deskctl_vopts 
+    case 'notifications deliver'
+        set -g __deskctl_cmds 
+        set -g __deskctl_vopts '--limit' '--kind' '--channel' '--interval'
+    case 'notifications retry'
+        set -g __deskctl_cmds 
+        set -g __deskctl_vopts 
+    case 'notifications push-secret'
+        set -g __deskctl_cmds 
+        set -g __deskctl_vopts 
     case 'notifications help'
         set -g __deskctl_cmds 
         set -g __deskctl_vopts 
@@ -372,7 +384,7 @@ function __deskctl_spec --argument-names p
         set -g __deskctl_cmds 
         set -g __deskctl_vopts 
     case 'profile'
-        set -g __deskctl_cmds 'add' 'list' 'show' 'use' 'remove' 'help'
+        set -g __deskctl_cmds 'add' 'list' 'show' 'use' 'remove' 'set-smtp' 'help'
         set -g __deskctl_vopts 
     case 'profile add'
         set -g __deskctl_cmds 
@@ -387,6 +399,9 @@ function __deskctl_spec --argument-names p
         set -g __deskctl_cmds 
         set -g __deskctl_vopts 
     case 'profile remove'
+        set -g __deskctl_cmds 
+        set -g __deskctl_vopts 
+    case 'profile set-smtp'
         set -g __deskctl_cmds 
         set -g __deskctl_vopts 
     case 'profile help'
@@ -496,7 +511,7 @@ complete -c deskctl -n '__deskctl_at \'\'' -a 'tickets' -d 'Open, list, solve, c
 complete -c deskctl -n '__deskctl_at \'\'' -a 'drafts' -d 'Ticket drafts waiting for approval: list, approve, reject (R10-R13)'
 complete -c deskctl -n '__deskctl_at \'\'' -a 'whatsapp' -d 'The WhatsApp channel: connect (secrets from stdin), show, disconnect; take a message through the conversation flow (R24-R32)'
 complete -c deskctl -n '__deskctl_at \'\'' -a 'conversations' -d 'WhatsApp conversations: list, show, assign, close (R28, R29)'
-complete -c deskctl -n '__deskctl_at \'\'' -a 'notifications' -d 'The notification outbox (R22)'
+complete -c deskctl -n '__deskctl_at \'\'' -a 'notifications' -d 'The notification outbox (R22) and its delivery (R33)'
 complete -c deskctl -n '__deskctl_at \'\'' -a 'templates' -d 'What notifications say, per kind and language: list, show, set, reset (R34)'
 complete -c deskctl -n '__deskctl_at \'\'' -a 'serve' -d 'Serve the helpdesk HTTP API (/v1, OpenAPI at /v1/openapi.json, /healthz, /readyz, the WhatsApp webhook at /webhooks/whatsapp) over the database, SQLite or PostgreSQL (as many servers as wanted on one); SIGTERM or Ctrl-C drains and stops'
 complete -c deskctl -n '__deskctl_at \'\'' -a 'tokens' -d 'API tokens: create (shown once), list, revoke'
@@ -833,6 +848,10 @@ complete -c deskctl -n '__deskctl_at \'conversations unassign\'' -s h -l help -d
 complete -c deskctl -n '__deskctl_at \'conversations close\'' -s h -l help -d 'display help for command'
 complete -c deskctl -n '__deskctl_at \'conversations help\' 0' -a 'list show assign unassign close'
 complete -c deskctl -n '__deskctl_at \'notifications\'' -a 'list' -d 'List the notification outbox, oldest first (R22)'
+complete -c deskctl -n '__deskctl_at \'notifications\'' -a 'show' -d 'Show one notification: its words as sent, its state and every delivery attempt (R33)'
+complete -c deskctl -n '__deskctl_at \'notifications\'' -a 'deliver' -d 'Send the notifications that are due (R33): e-mail through DESKCTL_SMTP_URL (or the profile\'s), WhatsApp through the connection, push to notifications.pushUrl; reminders (R35) first. Exit 0: all delivered; 3: some attempts failed (due again later); 5: no server could be reached'
+complete -c deskctl -n '__deskctl_at \'notifications\'' -a 'retry' -d 'Make notifications due again now, with a fresh set of attempts (R33); the next delivery sends them'
+complete -c deskctl -n '__deskctl_at \'notifications\'' -a 'push-secret' -d 'The secret that signs push notifications (R33, header X-Deskctl-Signature-256); without an option, whether one is set (never the secret)'
 complete -c deskctl -n '__deskctl_at \'notifications\'' -a 'help' -d 'display help for command'
 complete -c deskctl -n '__deskctl_at \'notifications\'' -s h -l help -d 'display help for command'
 complete -c deskctl -n '__deskctl_at \'notifications list\'' -l pending -d 'only those not delivered yet (R33: due, or waiting for their next attempt)'
@@ -842,7 +861,21 @@ complete -c deskctl -n '__deskctl_at \'notifications list\'' -l to -x -d 'only t
 complete -c deskctl -n '__deskctl_at \'notifications list\'' -l kind -x -a 'draft_pending draft_waiting draft_approved draft_rejected ticket_opened ticket_answered ticket_solved ticket_reopened ticket_rated whatsapp_message account_created draft_restored draft_reminder draft_escalated ticket_reminder' -d 'only this kind'
 complete -c deskctl -n '__deskctl_at \'notifications list\'' -l limit -x -d 'at most this many'
 complete -c deskctl -n '__deskctl_at \'notifications list\'' -s h -l help -d 'display help for command'
-complete -c deskctl -n '__deskctl_at \'notifications help\' 0' -a 'list'
+complete -c deskctl -n '__deskctl_at \'notifications show\'' -s h -l help -d 'display help for command'
+complete -c deskctl -n '__deskctl_at \'notifications deliver\'' -l watch -d 'keep delivering as notifications fall due, until Ctrl-C (the messages in flight finish)'
+complete -c deskctl -n '__deskctl_at \'notifications deliver\'' -l limit -x -d 'at most this many attempts'
+complete -c deskctl -n '__deskctl_at \'notifications deliver\'' -l kind -x -a 'draft_pending draft_waiting draft_approved draft_rejected ticket_opened ticket_answered ticket_solved ticket_reopened ticket_rated whatsapp_message account_created draft_restored draft_reminder draft_escalated ticket_reminder' -d 'only this kind'
+complete -c deskctl -n '__deskctl_at \'notifications deliver\'' -l channel -x -a 'email push whatsapp' -d 'only this channel'
+complete -c deskctl -n '__deskctl_at \'notifications deliver\'' -l interval -x -d 'with --watch: how long to wait when nothing is due'
+complete -c deskctl -n '__deskctl_at \'notifications deliver\'' -s h -l help -d 'display help for command'
+complete -c deskctl -n '__deskctl_at \'notifications retry\'' -l failed -d 'every failed notification'
+complete -c deskctl -n '__deskctl_at \'notifications retry\'' -s y -l yes -d 'do not ask for confirmation (required with --failed when not on a terminal)'
+complete -c deskctl -n '__deskctl_at \'notifications retry\'' -s h -l help -d 'display help for command'
+complete -c deskctl -n '__deskctl_at \'notifications push-secret\'' -l stdin -d 'set (or replace) the secret, read from stdin (one trailing line break is dropped; a terminal asks for it, hidden)'
+complete -c deskctl -n '__deskctl_at \'notifications push-secret\'' -l clear -d 'remove the secret (push notifications then fail until one is set; asks first on a terminal)'
+complete -c deskctl -n '__deskctl_at \'notifications push-secret\'' -s y -l yes -d 'with --clear: do not ask for confirmation'
+complete -c deskctl -n '__deskctl_at \'notifications push-secret\'' -s h -l help -d 'display help for command'
+complete -c deskctl -n '__deskctl_at \'notifications help\' 0' -a 'list show deliver retry push-secret'
 complete -c deskctl -n '__deskctl_at \'templates\'' -a 'list' -d 'List the templates, each kind in each locale: whether the tenant overrides it, and its subject (R34)'
 complete -c deskctl -n '__deskctl_at \'templates\'' -a 'show' -d 'Show a template in effect: its subject, its body and the fields it may use (R34)'
 complete -c deskctl -n '__deskctl_at \'templates\'' -a 'set' -d 'Override a template in a locale; one that uses a field the kind does not have is refused, nothing written (R34)'
@@ -869,6 +902,7 @@ complete -c deskctl -n '__deskctl_at \'serve\'' -l rate-limit -x -d 'requests pe
 complete -c deskctl -n '__deskctl_at \'serve\'' -l webhook-rate-limit -x -d 'WhatsApp webhook deliveries per client address per minute (default 10 × --rate-limit)'
 complete -c deskctl -n '__deskctl_at \'serve\'' -l body-limit -x -d 'largest request body'
 complete -c deskctl -n '__deskctl_at \'serve\'' -l trust-proxy -x -d 'load balancers (addresses or CIDR ranges, comma-separated) whose X-Forwarded-For names the client'
+complete -c deskctl -n '__deskctl_at \'serve\'' -l deliver -d 'also deliver the notifications of every tenant as they fall due, and send the reminders (R33, R35); safe on every instance: each notification is sent once'
 complete -c deskctl -n '__deskctl_at \'serve\'' -l drain-timeout -x -d 'on SIGTERM, how long requests in flight may finish before their connections are cut'
 complete -c deskctl -n '__deskctl_at \'serve\'' -s h -l help -d 'display help for command'
 complete -c deskctl -n '__deskctl_at \'tokens\'' -a 'create' -d 'Create an API token; it is printed this once, and only its hash is stored'
@@ -945,7 +979,8 @@ complete -c deskctl -n '__deskctl_at \'profile\'' -a 'add' -d 'Save a target und
 complete -c deskctl -n '__deskctl_at \'profile\'' -a 'list' -d 'List saved profiles; * marks the current one (tokens are never shown)'
 complete -c deskctl -n '__deskctl_at \'profile\'' -a 'show' -d 'Show a profile, or where commands go now and where each setting came from (never the token)'
 complete -c deskctl -n '__deskctl_at \'profile\'' -a 'use' -d 'Choose the profile commands use when no flag or environment variable says otherwise'
-complete -c deskctl -n '__deskctl_at \'profile\'' -a 'remove' -d 'Remove a profile and its stored token (if it is the current one, no profile is current afterwards)'
+complete -c deskctl -n '__deskctl_at \'profile\'' -a 'remove' -d 'Remove a profile, its stored token and SMTP URL (if it is the current one, no profile is current afterwards)'
+complete -c deskctl -n '__deskctl_at \'profile\'' -a 'set-smtp' -d 'Save the SMTP server e-mail notifications go through (smtp://… or smtps://user:password@host:465) with a profile; DESKCTL_SMTP_URL wins over it'
 complete -c deskctl -n '__deskctl_at \'profile\'' -a 'help' -d 'display help for command'
 complete -c deskctl -n '__deskctl_at \'profile\'' -s h -l help -d 'display help for command'
 complete -c deskctl -n '__deskctl_at \'profile add\'' -l token-stdin -d 'read the API token from stdin (a terminal asks for it, hidden); stored in plain text, mode 0600'
@@ -959,7 +994,10 @@ complete -c deskctl -n '__deskctl_at \'profile use\'' -s h -l help -d 'display h
 complete -c deskctl -n '__deskctl_at \'profile use\' 0' -a '(__deskctl_dynamic profiles)'
 complete -c deskctl -n '__deskctl_at \'profile remove\'' -s h -l help -d 'display help for command'
 complete -c deskctl -n '__deskctl_at \'profile remove\' 0' -a '(__deskctl_dynamic profiles)'
-complete -c deskctl -n '__deskctl_at \'profile help\' 0' -a 'add list show use remove'
+complete -c deskctl -n '__deskctl_at \'profile set-smtp\'' -l url-stdin -d 'read the SMTP URL from stdin (a terminal asks for it, hidden); stored in plain text, mode 0600'
+complete -c deskctl -n '__deskctl_at \'profile set-smtp\'' -l clear -d 'remove the SMTP URL stored for the profile'
+complete -c deskctl -n '__deskctl_at \'profile set-smtp\'' -s h -l help -d 'display help for command'
+complete -c deskctl -n '__deskctl_at \'profile help\' 0' -a 'add list show use remove set-smtp'
 complete -c deskctl -n '__deskctl_at \'completion\'' -s h -l help -d 'display help for command'
 complete -c deskctl -n '__deskctl_at \'completion\' 0' -a 'bash zsh fish'
 complete -c deskctl -n '__deskctl_at \'help\' 0' -a 'demo tenants settings approval rules departments categories orgs customers agents topics tickets drafts whatsapp conversations notifications templates serve tokens audit config seed generate stats profile completion exit-codes environment'
