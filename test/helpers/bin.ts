@@ -54,13 +54,13 @@ export type Running = ResultPromise;
 
 /**
  * Starts `deskctl serve` (the built binary) on 127.0.0.1 and a free port over the database in
- * `env`, with an admin token for the tenant made by `tokens create`.
+ * `env`, with an admin token for the tenant made by `tokens create`; `args`: more flags of serve.
  */
-export async function startServer(env: Record<string, string>, tenant = 'default'): Promise<{ url: string; token: string; proc: ReturnType<typeof deskctl> }> {
+export async function startServer(env: Record<string, string>, tenant = 'default', args: string[] = []): Promise<{ url: string; token: string; proc: ReturnType<typeof deskctl> }> {
   const made = await deskctl(['--tenant', tenant, 'tokens', 'create', '--name', `e2e-${Date.now()}`, '--role', 'admin'], { env });
   if (made.exitCode !== 0) throw new Error(`tokens create: ${made.stderr}`);
   const token = made.stdout.trim();
-  const proc = execa('node', [BIN, 'serve', '--port', '0', '--log-level', 'warn'], { env, extendEnv: true, reject: false, stdin: 'ignore', timeout: 300_000 });
+  const proc = execa('node', [BIN, 'serve', '--port', '0', '--log-level', 'warn', ...args], { env, extendEnv: true, reject: false, stdin: 'ignore', timeout: 300_000 });
   const url = await new Promise<string>((resolve, reject) => {
     let seen = '';
     proc.stderr!.on('data', (b: Buffer) => {
