@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { unknownKeys } from './whatsapp-connection.js';
 
 /*
  * The tenant's push secret (R33): the key of the HMAC-SHA256 that signs every push notification
@@ -17,10 +18,10 @@ export const PushSecret = z
   .refine((s) => s.trim() === s, 'must not start or end with spaces or line breaks')
   .refine((s) => !/[\p{Cc}\p{Cf}]/u.test(s), 'must not hold control or invisible characters');
 
-/** `notifications push-secret --stdin` / PUT …/notifications/push-secret. An unknown key is counted, never named (it could be the secret). */
+/** `notifications push-secret --stdin` / PUT …/notifications/push-secret. An unknown key is named only when it reads as a field name (a pasted secret is counted, never repeated). */
 export const PushSecretInput = z.strictObject(
   { secret: PushSecret },
-  { error: (iss) => (iss.code === 'unrecognized_keys' ? `${iss.keys.length === 1 ? 'an unknown key' : `${iss.keys.length} unknown keys`} (not repeated here: one could hold a secret); expected only secret` : undefined) },
+  { error: (iss) => (iss.code === 'unrecognized_keys' ? unknownKeys(iss.keys, ['secret']) : undefined) },
 );
 export type PushSecretRequest = z.input<typeof PushSecretInput>;
 

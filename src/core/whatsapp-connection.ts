@@ -17,7 +17,7 @@ const SECRETS_SHAPE = '{"appSecret":"…","accessToken":"…","verifyToken":"…
  * 32: `categroy`, `app_secret`) or that are a near miss of a known one; any other key (digits,
  * symbols, a long string: what a pasted secret looks like) is counted, never repeated.
  */
-function unknownKeys(keys: readonly PropertyKey[], known: readonly string[]): string {
+export function unknownKeys(keys: readonly PropertyKey[], known: readonly string[]): string {
   const named: string[] = [];
   let others = 0;
   for (const k of keys) {
@@ -26,7 +26,7 @@ function unknownKeys(keys: readonly PropertyKey[], known: readonly string[]): st
     if (near || /^[A-Za-z][A-Za-z_]{0,31}$/.test(key)) named.push(`"${key}"${near ? ` (did you mean "${near}"?)` : ''}`);
     else others++;
   }
-  const expected = `expected only ${known.slice(0, -1).join(', ')} and ${known.at(-1)}`;
+  const expected = `expected only ${known.length > 1 ? `${known.slice(0, -1).join(', ')} and ` : ''}${known.at(-1)}`;
   const unnamed = others ? `${others === 1 ? 'an unknown key' : `${others} unknown keys`} (not repeated here: one could hold a secret)` : '';
   if (named.length === 0) return `${unnamed}; ${expected}`;
   return `Unrecognized key${named.length > 1 ? 's' : ''}: ${named.join(', ')}${unnamed ? ` and ${unnamed}` : ''}; ${expected}`;
