@@ -3,8 +3,9 @@ import { hostname } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { sql } from 'kysely';
 import type { DeliveryReport, NotificationChannel } from '../core/schemas.js';
-import { claimDue, messageIdOf, recordAttempt, releaseClaims, type ClaimFilter, type ClaimedRow, type SentAs } from '../engine/outbox.js';
+import { claimDue, idsOrNone, messageIdOf, recordAttempt, releaseClaims, type ClaimFilter, type ClaimedRow, type SentAs } from '../engine/outbox.js';
 import type { Store } from '../store/store.js';
+import type { Rendered } from '../engine/templates.js';
 import type { Channel, Outgoing, SendOutcome } from './channel.js';
 
 /*
@@ -15,12 +16,6 @@ import type { Channel, Outgoing, SendOutcome } from './channel.js';
  * the same Message-ID. The reminders of R35 are queued first, once per run.
  */
 
-/** The words of a notification, from its template (engine/templates.ts). */
-export interface Rendered {
-  subject: string;
-  text: string;
-  html: string | null;
-}
 
 /** A channel this process can send through, and which tenants have set it up. */
 export interface ChannelSetup {
@@ -66,12 +61,20 @@ export interface DeliverOptions {
 
 export const DEFAULT_CONCURRENCY = 5;
 
+export const emptyReport = (): DeliveryReport => ({ attempted: 0, delivered: 0, retried: 0, failed: 0, unreachable: 0, waiting: [], reminders: 0 });
+
+/** Adds a run to a total (the waiting list is the latest run's). */
+export function addReport(total: DeliveryReport, run: DeliveryReport): void {
+  for (const k of ['attempted', 'delivered', 'retried', 'failed', 'unreachable', 'reminders'] as const) total[k] += run[k];
+  total.waiting = run.waiting;
+}
+
 export const dispatcherId = () => `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
 
 /** One run: delivers what is due now (up to `limit`), and says how it went. */
 export async function deliverDue(store: Store, setup: DeliverySetup, o: DeliverOptions): Promise<DeliveryReport> {
   const owner = o.owner ?? dispatcherId();
-  const report: DeliveryReport = { attempted: 0, delivered: 0, retried: 0, failed: 0, unreachable: 0, waiting: [], reminders: 0 };
+  const report = emptyReport();
   if (o.reminders !== false && !o.signal?.aborted) report.reminders = await setup.reminders(store, o.now(), o.tenantIds);
   const wanted = (c: NotificationChannel) => !o.channels?.length || o.channels.includes(c);
   const filter: ClaimFilter = { tenantIds: o.tenantIds, channels: [], kinds: o.kinds };
@@ -91,13 +94,20 @@ export async function deliverDue(store: Store, setup: DeliverySetup, o: DeliverO
   let claiming: Promise<void> | null = null;
 
   const refill = async () => {
-    const rows = await claimDue(store, owner, o.now(), Math.min(concurrency * 4, limit - taken), filter);
+    // Only what the workers send at once: a claim never waits in a queue while its lease runs.
+    const rows = await claimDue(store, owner, o.now(), Math.min(concurrency, limit - taken), filter);
     if (rows.length === 0) {
       exhausted = true;
       return;
     }
     taken += rows.length;
-    const rendered = await setup.render(store, rows);
+    let rendered: Map<number, Rendered>;
+    try {
+      rendered = await setup.render(store, rows);
+    } catch (e) {
+      await releaseClaims(store, owner, rows.map((r) => r.id));
+      throw e;
+    }
     for (const row of rows) {
       const r = rendered.get(row.id) ?? { subject: row.subject, text: row.body ?? row.subject, html: null };
       queue.push({ row, sent: { ...r, messageId: row.message_id ?? messageIdOf(row, senders.get(row.tenant_id)?.from ?? null) } });
@@ -132,11 +142,11 @@ export async function deliverDue(store: Store, setup: DeliverySetup, o: DeliverO
         ref: row.ref_type && row.ref_id !== null ? { type: row.ref_type, id: row.ref_id } : null,
         createdAt: row.created_at,
       });
-      const result = await recordAttempt(store, row, sent, outcome, o.now());
+      const result = await recordAttempt(store, owner, row, sent, outcome, o.now());
       report.attempted++;
       if (result === 'delivered') report.delivered++;
       else if (result === 'retry') report.retried++;
-      else report.failed++;
+      else if (result === 'failed') report.failed++;
       if (outcome.status === 'unreachable') report.unreachable++;
       o.onAttempt?.(report);
     }
@@ -166,7 +176,7 @@ async function sendersOf(store: Store, tenantIds: number[] | null): Promise<Map<
     .selectFrom('tenants as t')
     .leftJoin('settings as s', (j) => j.onRef('s.tenant_id', '=', 't.id').on('s.key', '=', 'notifications.from'))
     .select(['t.id', 't.slug', 's.value']);
-  if (tenantIds) q = q.where('t.id', 'in', tenantIds.length ? tenantIds : [-1]);
+  if (tenantIds) q = q.where('t.id', 'in', idsOrNone(tenantIds));
   const rows = await q.execute();
   return new Map(rows.map((r) => [r.id, { slug: r.slug, from: r.value === null ? null : (JSON.parse(r.value) as string | null) }]));
 }
@@ -179,7 +189,7 @@ async function waiting(store: Store, setup: DeliverySetup, o: DeliverOptions, re
     const tenants = ready.get(channel);
     if (tenants === null) continue;
     let q = store.db.selectFrom('notifications').select(sql<number>`count(*)`.as('n')).where('status', '=', 'pending').where('channel', '=', channel);
-    if (o.tenantIds) q = q.where('tenant_id', 'in', o.tenantIds.length ? o.tenantIds : [-1]);
+    if (o.tenantIds) q = q.where('tenant_id', 'in', idsOrNone(o.tenantIds));
     if (o.kinds?.length) q = q.where('kind', 'in', o.kinds);
     if (tenants?.length) q = q.where('tenant_id', 'not in', tenants);
     const n = Number((await q.executeTakeFirstOrThrow()).n);
@@ -199,7 +209,7 @@ export async function deliverUntilStopped(
   setup: DeliverySetup,
   o: DeliverOptions & { idleMs?: number; remindEveryMs?: number; onRun?: (run: DeliveryReport) => void; onError?: (e: unknown) => void; signal: AbortSignal },
 ): Promise<DeliveryReport> {
-  const total: DeliveryReport = { attempted: 0, delivered: 0, retried: 0, failed: 0, unreachable: 0, waiting: [], reminders: 0 };
+  const total = emptyReport();
   let reminded = Number.NEGATIVE_INFINITY;
   while (!o.signal.aborted) {
     const remind = o.reminders !== false && o.now().getTime() - reminded >= (o.remindEveryMs ?? 60_000);
@@ -214,8 +224,7 @@ export async function deliverUntilStopped(
       await sleep(o.idleMs ?? 2_000, undefined, { signal: o.signal }).catch(() => undefined);
       continue;
     }
-    for (const k of ['attempted', 'delivered', 'retried', 'failed', 'unreachable', 'reminders'] as const) total[k] += run[k];
-    total.waiting = run.waiting;
+    addReport(total, run);
     o.onRun?.(run);
     if (run.attempted === 0) await sleep(o.idleMs ?? 2_000, undefined, { signal: o.signal }).catch(() => undefined);
   }

@@ -97,10 +97,16 @@ export function oneLine(text: string, max = 200): string {
   return t.length > max ? `${t.slice(0, max - 1)}…` : t;
 }
 
-/** The server of a URL for errors: its origin and path, never its query (which may carry a token) or a user. */
+/**
+ * The server of a URL for errors and logs: its origin only, never its path (a webhook URL often
+ * carries its token there), query or user.
+ */
 export function whereOf(url: string): string {
-  const u = new URL(url);
-  return `${u.origin}${u.pathname === '/' ? '' : u.pathname}`;
+  try {
+    return new URL(url).origin;
+  } catch {
+    return '(an address that is not a URL)';
+  }
 }
 
 /** The first value of a header. */
@@ -112,13 +118,14 @@ export const header = (a: Answer, name: string): string | undefined => {
 export const isAnswer = (r: Answer | SendOutcome): r is Answer => 'text' in r && typeof (r as Answer).status === 'number';
 
 /**
- * A tenant's set-up that could not be read, as an outcome: one that is missing or refused (a
- * DeskctlError such as "not set") waits for its operator (permanent, retryable by hand); one that
- * is `unavailable` (the database, or the secrets key not given or another one) is tried again later.
+ * A tenant's set-up that could not be read, as an outcome: one the tenant lacks (a DeskctlError
+ * `precondition_failed` or `not_found`: "not set") fails, retryable by hand once set; anything
+ * else (the database, the operator's secrets key missing, malformed or another one) is the
+ * dispatcher's to mend and is tried again later.
  */
 export function setUpFailure(channel: string, tenant: string, e: unknown): SendOutcome {
   const message = oneLine(String((e as Error)?.message ?? e), 400);
   const error = message.startsWith(`${channel}: `) ? message : `${channel}: ${message}`;
-  if (e instanceof DeskctlError && e.code !== 'unavailable') return { status: 'permanent', error };
+  if (e instanceof DeskctlError && (e.code === 'precondition_failed' || e.code === 'not_found')) return { status: 'permanent', error };
   return { status: 'temporary', error: `${channel}: cannot read the set-up of tenant "${tenant}": ${message}` };
 }

@@ -82,7 +82,7 @@ export function pushChannel(o: { targetOf: (tenantId: number) => Promise<PushTar
       }
       if (r.status >= 300 && r.status < 400) {
         const location = header(r, 'location');
-        return { status: 'permanent', error: `${where}: HTTP ${r.status}, a redirect${location ? ` to ${oneLine(location, 200)}` : ''} (not followed: set notifications.pushUrl to where it leads)` };
+        return { status: 'permanent', error: `${where}: HTTP ${r.status}, a redirect${location ? ` to ${whereOf(location)}` : ''} (not followed: set notifications.pushUrl to where it leads)` };
       }
       return { status: 'permanent', error: `${where}: HTTP ${r.status}${said ? `: ${said}` : ''}` };
     },

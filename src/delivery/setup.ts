@@ -1,6 +1,7 @@
 import type { SecretsKey } from '../engine/secrets.js';
 import type { Store } from '../store/store.js';
 import type { DeliverySetup } from './dispatcher.js';
+import { idsOrNone } from '../engine/outbox.js';
 import type { NotificationChannel } from '../core/schemas.js';
 
 /** Where this process's channels come from: the SMTP server (environment or profile), the WhatsApp API, the key of secrets. */
@@ -27,12 +28,12 @@ export async function openDelivery(store: Store, c: DeliveryConfig): Promise<Del
   ]);
   const channels: DeliverySetup['channels'] = {
     push: {
-      channel: pushChannel({ targetOf: (tenantId) => pushTargetOf(store.db, tenantId, c.secretsKey()) }),
+      channel: pushChannel({ targetOf: (tenantId) => pushTargetOf(store.db, tenantId, c.secretsKey) }),
       readyTenants: (store, among) => tenantsWith(store, among, 'push'),
       waitingReason: 'the tenant has no push URL and secret (deskctl settings set notifications.pushUrl URL; deskctl notifications push-secret --stdin)',
     },
     whatsapp: {
-      channel: whatsappChannel({ apiUrl: whatsappApiUrl(c.env), connectionOf: (tenantId) => whatsappConnectionOf(store.db, tenantId, c.secretsKey()) }),
+      channel: whatsappChannel({ apiUrl: whatsappApiUrl(c.env), connectionOf: (tenantId) => whatsappConnectionOf(store.db, tenantId, c.secretsKey) }),
       readyTenants: (store, among) => tenantsWith(store, among, 'whatsapp'),
       waitingReason: 'the tenant has no WhatsApp connection (deskctl whatsapp connect)',
     },
@@ -61,7 +62,7 @@ export async function openDelivery(store: Store, c: DeliveryConfig): Promise<Del
 /** The tenants (of `among`) that set a channel up: a sender for e-mail, a push URL and secret, a WhatsApp connection. */
 async function tenantsWith(store: Store, among: number[] | null, channel: NotificationChannel): Promise<number[]> {
   const db = store.db;
-  const ids = among && (among.length ? among : [-1]);
+  const ids = among && idsOrNone(among);
   const rows =
     channel === 'whatsapp'
       ? await db.selectFrom('whatsapp_connections').select('tenant_id').$if(ids !== null, (q) => q.where('tenant_id', 'in', ids!)).execute()

@@ -15,8 +15,12 @@ import { NOTIFICATION_COLUMNS, toNotification } from './journal.js';
  * claimer; SQLite has one writer.
  */
 
-/** How long a claim holds a notification: past it, a dispatcher that died lets another send it. */
-export const LEASE_MS = 2 * 60_000;
+/**
+ * How long a claim holds a notification: past it, a dispatcher that died lets another send it. A
+ * dispatcher claims only what its workers send at once, and one attempt ends within its channel's
+ * timeouts (SMTP: 30 s to connect, for the greeting, and for each silence), well inside this.
+ */
+export const LEASE_MS = 5 * 60_000;
 /** Attempts before a notification that keeps failing for a temporary reason is failed. */
 export const MAX_ATTEMPTS = 8;
 const FIRST_DELAY_MS = 60_000;
@@ -50,7 +54,14 @@ export interface ClaimFilter {
   kinds?: string[];
 }
 
-/** Claims up to `limit` due notifications for `owner` until now + LEASE_MS, oldest first. */
+/** `IN` over a list that may be empty (SQL's `IN ()` is not valid): an id no row has. */
+export const idsOrNone = (ids: readonly number[]): number[] => (ids.length ? [...ids] : [-1]);
+
+/**
+ * Claims up to `limit` due notifications for `owner` until now + LEASE_MS, oldest first. The rows
+ * are chosen once, in a materialized CTE (on PostgreSQL with FOR UPDATE SKIP LOCKED: a row another
+ * claimer holds is passed over, never waited for nor taken twice), then leased.
+ */
 export async function claimDue(store: Store, owner: string, now: Date, limit: number, f: ClaimFilter): Promise<ClaimedRow[]> {
   if (limit <= 0 || f.channels.length === 0) return [];
   const at = store.dialect.instant(now.toISOString());
@@ -65,19 +76,20 @@ export async function claimDue(store: Store, owner: string, now: Date, limit: nu
       .where((eb) =>
         eb.or(
           f.channels.map((c) =>
-            c.tenantIds === null ? eb('channel', '=', c.channel) : eb.and([eb('channel', '=', c.channel), eb('tenant_id', 'in', c.tenantIds.length ? c.tenantIds : [-1])]),
+            c.tenantIds === null ? eb('channel', '=', c.channel) : eb.and([eb('channel', '=', c.channel), eb('tenant_id', 'in', idsOrNone(c.tenantIds))]),
           ),
         ),
       )
       .orderBy('id')
       .limit(limit);
-    if (f.tenantIds) due = due.where('tenant_id', 'in', f.tenantIds.length ? f.tenantIds : [-1]);
+    if (f.tenantIds) due = due.where('tenant_id', 'in', idsOrNone(f.tenantIds));
     if (f.kinds?.length) due = due.where('kind', 'in', f.kinds);
     if (store.engine === 'postgres') due = due.forUpdate().skipLocked();
     const rows = await tx
+      .with((cte) => cte('due').materialized(), () => due)
       .updateTable('notifications')
       .set({ lease_owner: owner, lease_until: until })
-      .where('id', 'in', due)
+      .where('id', 'in', (eb) => eb.selectFrom('due').select('due.id'))
       .returning(['id', 'tenant_id', 'kind', 'channel', 'to_address', 'subject', 'body', 'html', 'message_id', 'ref_type', 'ref_id', 'created_at', 'attempts'])
       .execute();
     return rows.sort((a, b) => a.id - b.id) as ClaimedRow[];
@@ -102,7 +114,8 @@ export function messageIdOf(row: Pick<ClaimedRow, 'id' | 'tenant_id' | 'created_
   return `<n${row.id}.t${row.tenant_id}.${digest}@${domain}>`;
 }
 
-export type AttemptResult = 'delivered' | 'retry' | 'failed';
+/** How an attempt was recorded; `lost`: another dispatcher holds the notification now (its lease ran out), and records its own. */
+export type AttemptResult = 'delivered' | 'retry' | 'failed' | 'lost';
 
 /**
  * Records one attempt and its outcome (R33), in one transaction: delivered (and, for a WhatsApp
@@ -110,13 +123,21 @@ export type AttemptResult = 'delivered' | 'retry' | 'failed';
  * delay, or failed (a permanent refusal, or the last attempt). The words sent are kept from the first
  * attempt on, so every attempt sends the same.
  */
-export async function recordAttempt(store: Store, row: ClaimedRow, sent: SentAs, outcome: SendOutcome, now: Date): Promise<AttemptResult> {
+export async function recordAttempt(store: Store, owner: string, row: ClaimedRow, sent: SentAs, outcome: SendOutcome, now: Date): Promise<AttemptResult> {
   const at = now.toISOString();
-  const attempts = row.attempts + 1;
-  const result: AttemptResult =
-    outcome.status === 'accepted' ? 'delivered' : outcome.status === 'permanent' || attempts >= MAX_ATTEMPTS ? 'failed' : 'retry';
   const error = outcome.status === 'accepted' ? null : outcome.error.slice(0, 1000);
-  await store.rowWrite(async (tx) => {
+  return store.rowWrite(async (tx) => {
+    // The row as it is now: a manual retry may have reset its attempts, another dispatcher taken it.
+    let current = tx.selectFrom('notifications').select(['attempts', 'status', 'lease_owner']).where('id', '=', row.id);
+    if (store.engine === 'postgres') current = current.forUpdate();
+    const now_ = await current.executeTakeFirst();
+    // Gone (its tenant removed), or delivered meanwhile by another dispatcher: that stays.
+    if (!now_ || now_.status !== 'pending') return 'lost';
+    // A failure of a claim that is no longer ours is not ours to record; an acceptance is the truth whoever holds it.
+    if (outcome.status !== 'accepted' && now_.lease_owner !== owner) return 'lost';
+    const attempts = now_.attempts + 1;
+    const result: AttemptResult =
+      outcome.status === 'accepted' ? 'delivered' : outcome.status === 'permanent' || attempts >= MAX_ATTEMPTS ? 'failed' : 'retry';
     await tx
       .updateTable('notifications')
       .set({
@@ -133,8 +154,6 @@ export async function recordAttempt(store: Store, row: ClaimedRow, sent: SentAs,
         lease_until: null,
       })
       .where('id', '=', row.id)
-      // A claim kept past its lease may have been taken and delivered by another dispatcher: that stays.
-      .where('status', '=', 'pending')
       .execute();
     await tx
       .insertInto('notification_attempts')
@@ -147,8 +166,8 @@ export async function recordAttempt(store: Store, row: ClaimedRow, sent: SentAs,
     } else if (row.channel === 'whatsapp' && result === 'failed') {
       await tx.updateTable('whatsapp_messages').set({ status: 'failed', status_at: at, error }).where('notification_id', '=', row.id).execute();
     }
+    return result;
   });
-  return result;
 }
 
 /** Gives back claims this dispatcher holds but did not attempt (it was stopped): due at once for any other. */

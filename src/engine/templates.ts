@@ -1,6 +1,8 @@
+import type { ClaimedRow } from './outbox.js';
 import type { Kysely } from 'kysely';
 import { DEFAULT_SETTINGS, LOCALES, type Locale } from '../core/model.js';
 import {
+  type RenderedTemplate,
   builtinTemplate,
   checkTemplate,
   FIELDS,
@@ -196,24 +198,11 @@ export async function tenantTemplates(tx: Tx, tenantId: number, locale: Locale, 
 
 /* ---- rendering the outbox (the dispatcher's call) ---- */
 
-export interface UnrenderedRow {
-  id: number;
-  tenant_id: number;
-  kind: string;
-  channel: string;
-  to_address: string;
-  subject: string;
-  body: string | null;
-  ref_type: string | null;
-  ref_id: number | null;
-  created_at: string;
-}
+/** A claimed notification as the renderer reads it (engine/outbox.ts ClaimedRow). */
+export type UnrenderedRow = Pick<ClaimedRow, 'id' | 'tenant_id' | 'kind' | 'channel' | 'to_address' | 'subject' | 'body' | 'ref_type' | 'ref_id' | 'created_at'> & { html?: string | null };
 
-export interface Rendered {
-  subject: string;
-  text: string;
-  html: string | null;
-}
+/** A notification's words, as the dispatcher sends them. */
+export type Rendered = RenderedTemplate;
 
 /** Ids per IN list: small enough for every driver's parameter limit. */
 const IN_CHUNK = 500;
@@ -307,8 +296,9 @@ export async function renderNotifications(db: Kysely<DB>, rows: UnrenderedRow[])
     const email = r.channel === 'email';
     if (r.body !== null || !isTemplateKind(r.kind)) {
       // Written when it was queued (a WhatsApp reply, account_created), or a kind with no template of its own.
+      // A notification attempted before keeps the HTML it was sent with (R33: every attempt sends the same).
       const text = r.body ?? r.subject;
-      out.set(r.id, { subject: r.subject, text, html: email ? htmlFromText(text, r.subject, tenant.locale) : null });
+      out.set(r.id, { subject: r.subject, text, html: email ? (r.html ?? htmlFromText(text, r.subject, tenant.locale)) : null });
       continue;
     }
     const kind = r.kind;

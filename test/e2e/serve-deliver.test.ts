@@ -36,7 +36,7 @@ const ENGINES = hasPostgres ? (['sqlite', 'postgres'] as const) : (['sqlite'] as
  * pinned clock once per interval.
  */
 describe.each(ENGINES)('e2e (%s): serve --deliver on two servers (R33, R35)', (engine) => {
-  const hd = e2eHelpdesk({ target: 'local', engine }, { DESKCTL_NOW: T0, DESKCTL_SECRETS_KEY: 'k'.repeat(32) });
+  const hd = e2eHelpdesk({ target: 'local', engine }, { DESKCTL_NOW: T0, DESKCTL_SECRETS_KEY: Buffer.alloc(32, 7).toString('base64') });
   let sink: Sink;
   let push: Awaited<ReturnType<typeof receiver>>;
   let meta: Awaited<ReturnType<typeof receiver>>;

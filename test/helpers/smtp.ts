@@ -64,6 +64,8 @@ export async function smtpSink(o: SinkOptions = {}): Promise<Sink> {
       });
     },
   });
+  // A client killed mid-session (kill -9) resets its socket: the sink goes on.
+  server.on('error', () => {});
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.server.address() as AddressInfo).port;
   return {

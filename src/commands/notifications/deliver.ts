@@ -6,6 +6,7 @@ import { EXIT } from '../../core/errors.js';
 import { Limit, NOTIFICATION_CHANNELS, NOTIFICATION_KINDS, type DeliveryReport } from '../../core/schemas.js';
 import type { Context } from '../../context.js';
 import { examples, parsedAction } from '../shared.js';
+import { addReport, emptyReport } from '../../delivery/dispatcher.js';
 
 export const Options = z.object({
   watch: z.boolean().optional(),
@@ -44,7 +45,7 @@ const CHUNK = 500;
 
 export async function run(ctx: Context, o: z.infer<typeof Options>): Promise<void> {
   const hd = await ctx.helpdesk();
-  const total: DeliveryReport = { attempted: 0, delivered: 0, retried: 0, failed: 0, unreachable: 0, waiting: [], reminders: 0 };
+  const total = emptyReport();
   const progress = await ctx.progress('delivering');
   const filter = { kind: o.kind, channel: o.channel };
   try {
@@ -56,7 +57,7 @@ export async function run(ctx: Context, o: z.infer<typeof Options>): Promise<voi
         if (ask <= 0 || ctx.signal?.aborted) break;
         const run = await hd.deliverNotifications({ ...filter, limit: ask, reminders: first });
         first = false;
-        add(total, run);
+        addReport(total, run);
         progress.update(total.attempted, total.attempted + (run.attempted === ask ? ask : 0));
         if (run.attempted < ask) break;
       }
@@ -75,11 +76,6 @@ export async function run(ctx: Context, o: z.infer<typeof Options>): Promise<voi
     for (const w of total.waiting) ctx.out.warn(`${w.count} ${w.channel} notification${w.count === 1 ? '' : 's'} wait${w.count === 1 ? 's' : ''}: ${w.reason}`);
   }
   ctx.exitCode = exitOf(total);
-}
-
-function add(total: DeliveryReport, run: DeliveryReport): void {
-  for (const k of ['attempted', 'delivered', 'retried', 'failed', 'unreachable', 'reminders'] as const) total[k] += run[k];
-  total.waiting = run.waiting;
 }
 
 /** The contract (R33): 0 everything attempted was delivered; 5 no attempt reached its server; 3 some failed. */
