@@ -70,7 +70,9 @@ export async function sendReminders(store: Store, now: Date, tenantIds: number[]
     for (;;) {
       const c = await store.write((tx) => pass(tx, store, tenantId, now), tenantId);
       queued += c.notifications;
-      if (!c.full) break;
+      // A full chunk that recorded nothing new (rows another process recorded first, or times that
+      // do not compare equal) would come back the same: the next pass takes it up.
+      if (!c.full || c.draftReminders + c.escalations + c.ticketReminders === 0) break;
     }
   }
   return { queued };

@@ -235,11 +235,7 @@ export const HANDLERS: Record<OperationName, Handler> = {
   },
   getNotification: (hd, i) => hd.getNotification(id(i)),
   deliverNotifications: (hd, i) => hd.deliverNotifications(body('deliver', i)),
-  retryNotifications: (hd, i) => {
-    const b = body('retry', i);
-    if (!b.ids === !b.failed) throw invalid('body: give ids or failed: true, one of them');
-    return hd.retryNotifications(b);
-  },
+  retryNotifications: (hd, i) => hd.retryNotifications(body('retry', i)),
   getPushSecret: (hd) => hd.pushSecretStatus(),
   setPushSecret: (hd, i) => hd.setPushSecret(body('pushSecret', i)),
   clearPushSecret: (hd) => hd.clearPushSecret(),

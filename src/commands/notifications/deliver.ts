@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Option } from 'commander';
 import { z } from 'zod';
-import { EXIT } from '../../core/errors.js';
+import { EXIT, invalid } from '../../core/errors.js';
 import { Limit, NOTIFICATION_CHANNELS, NOTIFICATION_KINDS, type DeliveryReport } from '../../core/schemas.js';
 import type { Context } from '../../context.js';
 import { examples, parsedAction } from '../shared.js';
@@ -13,7 +13,7 @@ export const Options = z.object({
   limit: Limit.optional(),
   kind: z.enum(NOTIFICATION_KINDS).optional(),
   channel: z.enum(NOTIFICATION_CHANNELS).optional(),
-  interval: z.coerce.number({ error: 'expected a number of seconds' }).positive('more than 0 seconds').max(3600, 'at most 3600 seconds').default(5),
+  interval: z.coerce.number({ error: 'expected a number of seconds' }).positive('more than 0 seconds').max(3600, 'at most 3600 seconds').optional(),
 });
 
 export function register(parent: Command, ctx: Context): void {
@@ -25,7 +25,7 @@ export function register(parent: Command, ctx: Context): void {
         .option('--limit <n>', 'at most this many attempts')
         .addOption(new Option('--kind <kind>', 'only this kind').choices(NOTIFICATION_KINDS))
         .addOption(new Option('--channel <channel>', 'only this channel').choices(NOTIFICATION_CHANNELS))
-        .option('--interval <seconds>', 'with --watch: how long to wait when nothing is due', '5')
+        .option('--interval <seconds>', 'with --watch: how long to wait when nothing is due (default 5)')
         .description(
           'Send the notifications that are due (R33): e-mail through DESKCTL_SMTP_URL (or the profile\'s), WhatsApp through the connection, push to notifications.pushUrl; reminders (R35) first. Exit 0: all delivered; 3: some attempts failed (due again later); 5: no server could be reached',
         ),
@@ -44,6 +44,7 @@ export function register(parent: Command, ctx: Context): void {
 const CHUNK = 500;
 
 export async function run(ctx: Context, o: z.infer<typeof Options>): Promise<void> {
+  if (o.interval !== undefined && !o.watch) throw invalid('--interval goes with --watch (how long a watch waits when nothing is due)');
   const hd = await ctx.helpdesk();
   const total = emptyReport();
   const progress = await ctx.progress('delivering');
@@ -62,7 +63,7 @@ export async function run(ctx: Context, o: z.infer<typeof Options>): Promise<voi
         if (run.attempted < ask) break;
       }
       if (!o.watch || ctx.signal?.aborted || (o.limit !== undefined && total.attempted >= o.limit)) break;
-      await sleep(o.interval * 1000, undefined, { signal: ctx.signal }).catch(() => undefined);
+      await sleep((o.interval ?? 5) * 1000, undefined, { signal: ctx.signal }).catch(() => undefined);
       if (ctx.signal?.aborted) break;
       first = true;
     }
