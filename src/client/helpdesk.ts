@@ -182,7 +182,7 @@ export interface Helpdesk {
   /** R33: one delivery run of this tenant's due notifications (local: this process's channels; remote: the server's). */
   deliverNotifications(request: DeliverRequest): Promise<DeliveryReport>;
   /** R33: notifications due again now, by ids or every failed one. */
-  retryNotifications(request: { ids?: number[]; failed?: boolean }): Promise<RetryReport>;
+  retryNotifications(request: { ids?: number[]; failed?: boolean; dryRun?: boolean }): Promise<RetryReport>;
   listAudit(filter: AuditFilter): Promise<AuditEntry[]>;
 
   /** `deskctl seed`: a parsed fixture (YAML or JSON) applied to this tenant in one transaction. */

@@ -228,7 +228,7 @@ export class LocalHelpdesk implements Helpdesk {
   planConfig = async (config: unknown) => (await import('../engine/config.js')).planConfig(this.ctx, config);
   applyConfig = async (config: unknown, fingerprint?: string) => (await import('../engine/config.js')).applyConfig(this.ctx, config, fingerprint);
   getNotification = async (id: number) => (await E.outbox()).showNotification(this.ctx, id);
-  retryNotifications = async (request: { ids?: number[]; failed?: boolean }) => (await E.outbox()).retryNotifications(this.ctx, request);
+  retryNotifications = async (request: { ids?: number[]; failed?: boolean; dryRun?: boolean }) => (await E.outbox()).retryNotifications(this.ctx, request);
   deliverNotifications = async (request: DeliverRequest) => {
     const { deliverDue } = await import('../delivery/dispatcher.js');
     if (!this.ctx.delivery) throw new DeskctlError('internal', 'this helpdesk has no delivery set up');

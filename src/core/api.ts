@@ -212,7 +212,7 @@ export const Bodies = {
     channel: z.enum(NOTIFICATION_CHANNELS, { error: `expected one of ${NOTIFICATION_CHANNELS.join(', ')}` }).optional(),
     reminders: z.boolean().optional(),
   }),
-  retry: z.strictObject({ ids: z.array(z.number().int().positive()).min(1).max(MAX_CHUNK).optional(), failed: z.boolean().optional() }),
+  retry: z.strictObject({ ids: z.array(z.number().int().positive()).min(1).max(MAX_CHUNK).optional(), failed: z.boolean().optional(), dryRun: z.boolean().optional() }),
   tenantFromFixture: z.strictObject({ slug: z.string(), name: z.string().optional(), fixture: z.unknown(), dryRun: z.boolean().optional() }),
   generate: z.strictObject({
     orgs: z.union([z.number(), z.string()]).optional(),

@@ -189,9 +189,9 @@ export async function showNotification(ctx: EngineContext, id: number): Promise<
 /**
  * `notifications retry`: failed (or pending) notifications due again now, their attempts counted
  * anew; delivered ones are refused (sending them again would be a duplicate). By ids or every
- * failed one; one transaction, one audit row.
+ * failed one; one transaction, one audit row; `dryRun` writes nothing.
  */
-export async function retryNotifications(ctx: EngineContext, request: { ids?: number[]; failed?: boolean }): Promise<RetryReport> {
+export async function retryNotifications(ctx: EngineContext, request: { ids?: number[]; failed?: boolean; dryRun?: boolean }): Promise<RetryReport> {
   if (!request.ids?.length === !request.failed) throw invalid('give notification ids or failed, one of them');
   return ctx.store.write(async (tx: Tx) => {
     let q = tx.selectFrom('notifications').select(['id', 'status']).where('tenant_id', '=', ctx.tenantId);
@@ -205,6 +205,8 @@ export async function retryNotifications(ctx: EngineContext, request: { ids?: nu
       if (delivered.length) throw precondition(`notification${delivered.length === 1 ? '' : 's'} ${delivered.join(', ')} already delivered: nothing to retry`);
     }
     const ids = rows.map((r) => r.id);
+    // A dry run answers what would be retried (the count a confirmation asks about), writing nothing.
+    if (request.dryRun) return { retried: ids.length, ids };
     for (let i = 0; i < ids.length; i += 10_000) {
       await tx
         .updateTable('notifications')

@@ -73,6 +73,9 @@ describe.each(backends)('delivery of the outbox ($name)', (backend) => {
 
     await expectCode(hd.retryNotifications({ ids: [failed!.id + 1000] }), 'not_found');
     refuse.clear();
+    // A dry run counts what would be retried, and changes nothing.
+    expect(await hd.retryNotifications({ failed: true, dryRun: true })).toEqual({ retried: 1, ids: [failed!.id] });
+    expect((await hd.getNotification(failed!.id)).status).toBe('failed');
     expect(await hd.retryNotifications({ failed: true })).toEqual({ retried: 1, ids: [failed!.id] });
     expect((await hd.getNotification(failed!.id)).status).toBe('pending');
     expect(await hd.deliverNotifications({ channel: 'email' })).toMatchObject({ attempted: 1, delivered: 1 });

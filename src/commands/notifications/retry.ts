@@ -32,7 +32,7 @@ export async function run(ctx: Context, o: z.infer<typeof Options>): Promise<voi
   const hd = await ctx.helpdesk();
   if (o.failed) {
     // Every failed one is a bulk change: the one confirmation rule (a terminal asks; off one, --yes or exit 2).
-    const n = (await hd.listNotifications({ failed: true })).length;
+    const n = (await hd.retryNotifications({ failed: true, dryRun: true })).retried;
     if (n === 0) return ctx.out.format === 'json' ? ctx.out.json({ retried: 0, ids: [] }) : ctx.out.status('no notification has failed; nothing changed');
     if (!(await ctx.confirm(`Retry ${n} failed notification${n === 1 ? '' : 's'}?`, o.yes))) {
       ctx.out.status('nothing changed');
