@@ -67,6 +67,10 @@ export interface OutboxMessage {
   ticketMessageId?: number;
 }
 
+/** R11: what a draft's managers are told, by e-mail and by push (one notification each). */
+export const toManagers = (managers: readonly { email: string }[], kind: NotificationKind, draftId: number, subject: string): OutboxMessage[] =>
+  managers.flatMap((m) => (['email', 'push'] as const).map((channel) => ({ kind, channel, to: m.email, subject, refType: 'draft' as const, refId: draftId })));
+
 /** Queues notifications in the caller's transaction (R22: committed with the change, or not at all); returns their ids in order. */
 export async function notify(tx: Tx, ctx: EngineContext, messages: OutboxMessage[]): Promise<number[]> {
   if (messages.length === 0) return [];
@@ -175,15 +179,14 @@ export async function organizationWithChildren(tx: Tx, tenantId: number, orgId: 
   return [orgId, ...children.map((c) => c.id)];
 }
 
+/** R3/R11/R13: the customers who decide drafts: managers, active, not removed (filter them further by organization). */
+export const activeManagersQuery = (db: Tx) => db.selectFrom('customers').where('is_manager', '=', 1).where('active', '=', 1).where('deleted_at', 'is', null);
+
 /** R3/R11: the active managers of an organization and of its parent (not deleted, active). */
 export async function activeManagers(tx: Tx, tenantId: number, orgId: number): Promise<{ id: number; email: string; organization_id: number }[]> {
-  const rows = await tx
-    .selectFrom('customers')
+  const rows = await activeManagersQuery(tx)
     .select(['id', 'email', 'organization_id'])
     .where('tenant_id', '=', tenantId)
-    .where('is_manager', '=', 1)
-    .where('active', '=', 1)
-    .where('deleted_at', 'is', null)
     .where((eb) =>
       eb.or([
         eb('organization_id', '=', orgId),

@@ -1,6 +1,6 @@
 import type { NotificationKind, Settings } from '../core/model.js';
 import type { Store, Tx } from '../store/store.js';
-import { activeManagers, audit, notify, readSettings, type EngineContext, type OutboxMessage } from './context.js';
+import { activeManagers, audit, notify, readSettings, toManagers, type EngineContext, type OutboxMessage } from './context.js';
 
 /*
  * R35: reminders and escalation, queued as notifications by the dispatcher's loop (or anyone who
@@ -115,11 +115,7 @@ async function pass(tx: Tx, store: Store, tenantId: number, now: Date): Promise<
       counts.draftReminders++;
       if (d.organization_id === null) continue;
       if (!managers.has(d.organization_id)) managers.set(d.organization_id, await activeManagers(tx, tenantId, d.organization_id));
-      for (const m of managers.get(d.organization_id)!) {
-        for (const channel of ['email', 'push'] as const) {
-          messages.push({ kind: 'draft_reminder', channel, to: m.email, subject: `Still waiting for approval after ${round * H} hours: ${d.subject}`, refType: 'draft', refId: d.id });
-        }
-      }
+      messages.push(...toManagers(managers.get(d.organization_id)!, 'draft_reminder', d.id, `Still waiting for approval after ${round * H} hours: ${d.subject}`));
     }
   }
 

@@ -1,7 +1,7 @@
 import { DeskctlError, forbidden, invalid, notFound, precondition } from '../core/errors.js';
 import type { Draft } from '../core/schemas.js';
 import type { Tx } from '../store/store.js';
-import { activeManagers, audit, notify, readSettings, type EngineContext } from './context.js';
+import { activeManagers, audit, notify, readSettings, toManagers, type EngineContext } from './context.js';
 import { draftQuery, toDraft } from './views.js';
 
 export interface RestoreRequest {
@@ -123,16 +123,7 @@ async function restoreOne(tx: Tx, ctx: EngineContext, id: number, windowHours: n
   const managers = kept.organization_id === null ? [] : await activeManagers(tx, ctx.tenantId, kept.organization_id);
   await notify(tx, ctx, [
     { kind: 'draft_restored', channel: 'email', to: requester.email, subject: `Your request was restored and waits for approval again: ${kept.subject}`, refType: 'draft', refId: id },
-    ...managers.flatMap((m) =>
-      (['email', 'push'] as const).map((channel) => ({
-        kind: 'draft_restored' as const,
-        channel,
-        to: m.email,
-        subject: `Approval requested again (a rejection was undone): ${kept.subject}`,
-        refType: 'draft' as const,
-        refId: id,
-      })),
-    ),
+    ...toManagers(managers, 'draft_restored', id, `Approval requested again (a rejection was undone): ${kept.subject}`),
   ]);
   await audit(tx, ctx, 'draft.restore', 'draft', id, { batch: kept.batch, rejectedAt: new Date(kept.rejected_at).toISOString(), rejectedBy: kept.rejected_by });
   return toDraft(await draftQuery(tx, ctx.tenantId).where('dr.id', '=', id).executeTakeFirstOrThrow());

@@ -26,7 +26,7 @@ import { invalid } from '../core/errors.js';
 import { portalLinks } from '../core/texts.js';
 import type { Tx } from '../store/store.js';
 import type { DB } from '../store/types.js';
-import { audit, readSettings, type EngineContext } from './context.js';
+import { activeManagersQuery, audit, readSettings, type EngineContext } from './context.js';
 
 /*
  * R34: a tenant's templates (its overrides in table `templates`, or the built-in ones of
@@ -536,14 +536,7 @@ async function loadManagers(db: Kysely<DB>, drafts: Map<number, DraftFacts>): Pr
   const orgs = [...drafts.values()].flatMap((d) => [d.organization_id, d.parent_id]).filter((o): o is number => o !== null);
   if (orgs.length === 0) return out;
   const rows = await inChunks(orgs, (c) =>
-    db
-      .selectFrom('customers')
-      .select(['id', 'name', 'organization_id'])
-      .where('organization_id', 'in', c)
-      .where('is_manager', '=', 1)
-      .where('active', '=', 1)
-      .where('deleted_at', 'is', null)
-      .execute(),
+    activeManagersQuery(db).select(['id', 'name', 'organization_id']).where('organization_id', 'in', c).execute(),
   );
   rows.sort((a, b) => a.id - b.id);
   for (const [id, d] of drafts) {

@@ -32,6 +32,7 @@ import {
   organizationId,
   readSettings,
   reserveProtocols,
+  toManagers,
   type EngineContext,
 } from './context.js';
 import { once, type IdempotencyGuard } from './idempotency.js';
@@ -128,20 +129,7 @@ function assertSettingsAllow(settings: Settings, req: TicketRequest): void {
 
 /** R11: a new draft is announced to every active manager of its organization and of its parent, by e-mail and push. */
 export async function announceDraft(tx: Tx, ctx: EngineContext, managers: { email: string }[], draftId: number, subject: string): Promise<void> {
-  await notify(
-    tx,
-    ctx,
-    managers.flatMap((m) =>
-      (['email', 'push'] as const).map((channel) => ({
-        kind: 'draft_pending' as const,
-        channel,
-        to: m.email,
-        subject: `Approval requested: ${subject}`,
-        refType: 'draft' as const,
-        refId: draftId,
-      })),
-    ),
-  );
+  await notify(tx, ctx, toManagers(managers, 'draft_pending', draftId, `Approval requested: ${subject}`));
 }
 
 /** R16: a later WhatsApp message of a conversation whose first message waits as a draft. */
