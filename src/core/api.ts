@@ -428,7 +428,7 @@ export const API = {
   retryNotifications: op({ method: 'POST', path: '/notifications/retry', summary: 'Make notifications due again now, by ids or every failed one (R33)', roles: ADMIN, response: RetryReportShape, body: Bodies.retry }),
   getPushSecret: op({ method: 'GET', path: '/notifications/push-secret', summary: 'The push URL and whether a push secret is set, and how it is stored (never the secret, R33)', roles: ADMIN, response: PushSecretStatusShape }),
   setPushSecret: op({ method: 'PUT', path: '/notifications/push-secret', summary: 'Set or replace the push secret that signs push notifications (in the body, never shown again, R33)', roles: ADMIN, response: PushSecretSetShape, body: Bodies.pushSecret }),
-  clearPushSecret: op({ method: 'DELETE', path: '/notifications/push-secret', summary: 'Remove the push secret (push notifications fail until one is set)', roles: ADMIN, response: PushSecretClearShape }),
+  clearPushSecret: op({ method: 'DELETE', path: '/notifications/push-secret', summary: 'Remove the push secret (push notifications wait until one is set)', roles: ADMIN, response: PushSecretClearShape }),
   listAudit: op({ method: 'GET', path: '/audit', summary: 'The audit trail', roles: ADMIN, response: Page(AuditEntry), paginated: true }),
 } satisfies Record<string, Operation>;
 

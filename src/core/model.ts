@@ -100,9 +100,9 @@ export interface Settings {
   'whatsapp.closeAfterMinutes': number;
   /** R38: hours after a rejection during which the rejected drafts can be restored. */
   'undo.windowHours': number;
-  /** R33: the sender of the e-mails (`Name <address>` or an address); e-mails wait (failed, retryable) while it is unset. */
+  /** R33: the sender of the e-mails (`Name <address>` or an address); e-mails wait while it is unset (nothing is lost). */
   'notifications.from': string | null;
-  /** R33: where push notifications are POSTed, signed with the tenant's push secret; unset: push notifications fail (retryable). */
+  /** R33: where push notifications are POSTed, signed with the tenant's push secret; unset: push notifications wait (nothing is lost). */
   'notifications.pushUrl': string | null;
   /** R35: a pending draft reminds its managers every this many hours (0: never). */
   'approval.remindAfterHours': number;

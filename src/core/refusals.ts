@@ -83,7 +83,7 @@ export const ACTIONS: Record<OperationName, string> = {
   setTemplate: 'change templates',
   resetTemplate: 'reset templates',
   listNotifications: 'list notifications',
-  getPushSecret: 'read the push set-up',
+  getPushSecret: 'read the push settings',
   setPushSecret: 'set the push secret',
   clearPushSecret: 'remove the push secret',
   listAudit: 'read the audit trail',

@@ -3,7 +3,7 @@ import { hostname } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { sql } from 'kysely';
 import type { DeliveryReport, NotificationChannel } from '../core/schemas.js';
-import { claimDue, idsOrNone, messageIdOf, recordAttempt, releaseClaims, type ClaimFilter, type ClaimedRow, type SentAs } from '../engine/outbox.js';
+import { claimDue, idsOrNone, keepWords, messageIdOf, recordAttempt, releaseClaims, type ClaimFilter, type ClaimedRow, type SentAs } from '../engine/outbox.js';
 import type { Store } from '../store/store.js';
 import type { Rendered } from '../engine/templates.js';
 import type { Channel, Outgoing, SendOutcome } from './channel.js';
@@ -101,16 +101,18 @@ export async function deliverDue(store: Store, setup: DeliverySetup, o: DeliverO
       return;
     }
     taken += rows.length;
-    let rendered: Map<number, Rendered>;
     try {
-      rendered = await setup.render(store, rows);
+      const rendered = await setup.render(store, rows);
+      const items = rows.map((row) => {
+        const r = rendered.get(row.id) ?? { subject: row.subject, text: row.body ?? row.subject, html: null };
+        return { row, sent: { ...r, messageId: row.message_id ?? messageIdOf(row, senders.get(row.tenant_id)?.from ?? null) } };
+      });
+      await keepWords(store, items);
+      queue.push(...items);
     } catch (e) {
+      // Claims given back: due at once for any dispatcher.
       await releaseClaims(store, owner, rows.map((r) => r.id));
       throw e;
-    }
-    for (const row of rows) {
-      const r = rendered.get(row.id) ?? { subject: row.subject, text: row.body ?? row.subject, html: null };
-      queue.push({ row, sent: { ...r, messageId: row.message_id ?? messageIdOf(row, senders.get(row.tenant_id)?.from ?? null) } });
     }
   };
   const next = async () => {
@@ -142,7 +144,7 @@ export async function deliverDue(store: Store, setup: DeliverySetup, o: DeliverO
         ref: row.ref_type && row.ref_id !== null ? { type: row.ref_type, id: row.ref_id } : null,
         createdAt: row.created_at,
       });
-      const result = await recordAttempt(store, owner, row, sent, outcome, o.now());
+      const result = await recordAttempt(store, owner, row, outcome, o.now());
       report.attempted++;
       if (result === 'delivered') report.delivered++;
       else if (result === 'retry') report.retried++;

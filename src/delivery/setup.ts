@@ -26,27 +26,36 @@ export async function openDelivery(store: Store, c: DeliveryConfig): Promise<Del
     import('../engine/templates.js'),
     import('../engine/reminders.js'),
   ]);
-  const channels: DeliverySetup['channels'] = {
+  // The key sealed secrets need: without it (or with another, or a malformed one) they wait, using no attempt.
+  const keyId = () => {
+    try {
+      return c.secretsKey()?.id ?? null;
+    } catch {
+      return null;
+    }
+  };  const channels: DeliverySetup['channels'] = {
     push: {
       channel: pushChannel({ targetOf: (tenantId) => pushTargetOf(store.db, tenantId, c.secretsKey) }),
-      readyTenants: (store, among) => tenantsWith(store, among, 'push'),
-      waitingReason: 'the tenant has no push URL and secret (deskctl settings set notifications.pushUrl URL; deskctl notifications push-secret --stdin)',
+      readyTenants: (store, among) => tenantsWith(store, among, 'push', keyId()),
+      waitingReason:
+        'the tenant has no push URL and secret (deskctl settings set notifications.pushUrl URL; deskctl notifications push-secret --stdin), or its secret is sealed with a key the dispatcher does not have (DESKCTL_SECRETS_KEY)',
     },
     whatsapp: {
       channel: whatsappChannel({ apiUrl: whatsappApiUrl(c.env), connectionOf: (tenantId) => whatsappConnectionOf(store.db, tenantId, c.secretsKey) }),
-      readyTenants: (store, among) => tenantsWith(store, among, 'whatsapp'),
-      waitingReason: 'the tenant has no WhatsApp connection (deskctl whatsapp connect)',
+      readyTenants: (store, among) => tenantsWith(store, among, 'whatsapp', keyId()),
+      waitingReason: 'the tenant has no WhatsApp connection (deskctl whatsapp connect), or its secrets are sealed with a key the dispatcher does not have (DESKCTL_SECRETS_KEY)',
     },
   };
   const missing: DeliverySetup['missing'] = {};
+
   if (c.smtpUrl) {
     channels.email = {
       channel: emailChannel({ url: c.smtpUrl, poolSize: c.poolSize }),
-      readyTenants: (store, among) => tenantsWith(store, among, 'email'),
+      readyTenants: (store, among) => tenantsWith(store, among, 'email', null),
       waitingReason: 'the tenant has no sender (deskctl settings set notifications.from "Help <help@example.com>")',
     };
   } else {
-    missing.email = 'no SMTP server is set here (DESKCTL_SMTP_URL, or deskctl profile set-smtp NAME --url-stdin)';
+    missing.email = 'the dispatcher (this command, or the server it asks) has no SMTP server: set DESKCTL_SMTP_URL, or deskctl profile set-smtp NAME --url-stdin, where it runs';
   }
   return {
     channels,
@@ -59,19 +68,38 @@ export async function openDelivery(store: Store, c: DeliveryConfig): Promise<Del
   };
 }
 
-/** The tenants (of `among`) that set a channel up: a sender for e-mail, a push URL and secret, a WhatsApp connection. */
-async function tenantsWith(store: Store, among: number[] | null, channel: NotificationChannel): Promise<number[]> {
+/**
+ * The tenants (of `among`) that set a channel up: a sender for e-mail, a push URL and secret, a
+ * WhatsApp connection; secrets sealed with another key than `keyId` (or with none given) do not count.
+ */
+async function tenantsWith(store: Store, among: number[] | null, channel: NotificationChannel, keyId: string | null): Promise<number[]> {
   const db = store.db;
   const ids = among && idsOrNone(among);
   const rows =
     channel === 'whatsapp'
-      ? await db.selectFrom('whatsapp_connections').select('tenant_id').$if(ids !== null, (q) => q.where('tenant_id', 'in', ids!)).execute()
+      ? await db
+          .selectFrom('whatsapp_connections')
+          .select('tenant_id')
+          .where((eb) => eb.or([eb('encrypted', '=', 0), eb('key_id', '=', keyId ?? '')]))
+          .$if(ids !== null, (q) => q.where('tenant_id', 'in', ids!))
+          .execute()
       : await db
           .selectFrom('settings as s')
           .select('s.tenant_id')
           .where('s.key', '=', channel === 'email' ? 'notifications.from' : 'notifications.pushUrl')
           .where('s.value', '<>', 'null')
-          .$if(channel === 'push', (q) => q.where((eb) => eb.exists(eb.selectFrom('tenant_secrets as k').select('k.name').whereRef('k.tenant_id', '=', 's.tenant_id').where('k.name', '=', 'push'))))
+          .$if(channel === 'push', (q) =>
+            q.where((eb) =>
+              eb.exists(
+                eb
+                  .selectFrom('tenant_secrets as k')
+                  .select('k.name')
+                  .whereRef('k.tenant_id', '=', 's.tenant_id')
+                  .where('k.name', '=', 'push')
+                  .where((e) => e.or([e('k.encrypted', '=', 0), e('k.key_id', '=', keyId ?? '')])),
+              ),
+            ),
+          )
           .$if(ids !== null, (q) => q.where('s.tenant_id', 'in', ids!))
           .execute();
   return rows.map((r) => r.tenant_id);

@@ -8,7 +8,7 @@ export async function listNotifications(
   ctx: EngineContext,
   filter: NotificationFilter,
 ): Promise<Notification[]> {
-  let q = ctx.store.db.selectFrom('notifications').select(NOTIFICATION_COLUMNS).where('tenant_id', '=', ctx.tenantId).orderBy('id');
+  let q = ctx.store.db.selectFrom('notifications').select([...NOTIFICATION_COLUMNS, 'tenant_id', 'ref_type', 'ref_id']).where('tenant_id', '=', ctx.tenantId).orderBy('id');
   if (filter.pending && filter.failed) q = q.where('status', 'in', ['pending', 'failed']);
   else if (filter.pending) q = q.where('status', '=', 'pending');
   else if (filter.failed) q = q.where('status', '=', 'failed');
@@ -18,7 +18,30 @@ export async function listNotifications(
   if (filter.kind) q = q.where('kind', '=', filter.kind);
   if (filter.after) q = q.where('id', '>', filter.after);
   if (filter.limit) q = q.limit(filter.limit);
-  return (await q.execute()).map(toNotification);
+  return withWords(ctx, await q.execute());
+}
+
+/**
+ * R34: notifications not attempted yet are shown with the words their template gives them now
+ * (what the first attempt will send and keep); those attempted, with the words they were sent with.
+ */
+export async function withWords(
+  ctx: EngineContext,
+  rows: (Pick<Selectable<DB['notifications']>, (typeof NOTIFICATION_COLUMNS)[number]> & { tenant_id: number; ref_type: string | null; ref_id: number | null })[],
+): Promise<Notification[]> {
+  const unsent = rows.filter((r) => r.message_id === null);
+  if (unsent.length) {
+    const { renderNotifications } = await import('./templates.js');
+    for (let i = 0; i < unsent.length; i += 1_000) {
+      const slice = unsent.slice(i, i + 1_000);
+      const words = await renderNotifications(ctx.store.db, slice);
+      for (const r of slice) {
+        const w = words.get(r.id);
+        if (w) Object.assign(r, { subject: w.subject, body: w.text });
+      }
+    }
+  }
+  return rows.map(toNotification);
 }
 
 /** The columns a Notification is read from. */

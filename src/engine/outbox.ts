@@ -5,7 +5,7 @@ import type { NotificationAttempt, NotificationDetail, RetryReport } from '../co
 import type { SendOutcome } from '../delivery/channel.js';
 import type { Store, Tx } from '../store/store.js';
 import { audit, type EngineContext } from './context.js';
-import { NOTIFICATION_COLUMNS, toNotification } from './journal.js';
+import { NOTIFICATION_COLUMNS, withWords } from './journal.js';
 
 /*
  * The outbox's delivery state (R33). A dispatcher claims due notifications with a lease (no other
@@ -115,15 +115,35 @@ export function messageIdOf(row: Pick<ClaimedRow, 'id' | 'tenant_id' | 'created_
 }
 
 /** How an attempt was recorded; `lost`: another dispatcher holds the notification now (its lease ran out), and records its own. */
+/**
+ * Keeps the words and the Message-ID of notifications about to be attempted for the first time,
+ * before they are sent (R33): a dispatcher that dies mid-send leaves them, and the one that sends
+ * again sends the same words with the same id, whatever the templates say by then.
+ */
+export async function keepWords(store: Store, rows: { row: ClaimedRow; sent: SentAs }[]): Promise<void> {
+  const first = rows.filter((r) => r.row.message_id === null);
+  if (first.length === 0) return;
+  await store.rowWrite(async (tx) => {
+    for (const { row, sent } of first) {
+      await tx
+        .updateTable('notifications')
+        .set({ subject: sent.subject, body: sent.text, html: sent.html, message_id: sent.messageId })
+        .where('id', '=', row.id)
+        .where('message_id', 'is', null)
+        .execute();
+    }
+  });
+}
+
 export type AttemptResult = 'delivered' | 'retry' | 'failed' | 'lost';
 
 /**
  * Records one attempt and its outcome (R33), in one transaction: delivered (and, for a WhatsApp
  * message, the id WhatsApp answered, which its status webhooks name), due again after a growing
- * delay, or failed (a permanent refusal, or the last attempt). The words sent are kept from the first
- * attempt on, so every attempt sends the same.
+ * delay, or failed (a permanent refusal, or the last attempt). The words sent were kept before the
+ * first attempt (keepWords), so every attempt sends the same.
  */
-export async function recordAttempt(store: Store, owner: string, row: ClaimedRow, sent: SentAs, outcome: SendOutcome, now: Date): Promise<AttemptResult> {
+export async function recordAttempt(store: Store, owner: string, row: ClaimedRow, outcome: SendOutcome, now: Date): Promise<AttemptResult> {
   const at = now.toISOString();
   const error = outcome.status === 'accepted' ? null : outcome.error.slice(0, 1000);
   return store.rowWrite(async (tx) => {
@@ -146,10 +166,6 @@ export async function recordAttempt(store: Store, owner: string, row: ClaimedRow
         delivered_at: result === 'delivered' ? at : null,
         next_attempt_at: result === 'retry' ? new Date(now.getTime() + retryDelayMs(attempts)).toISOString() : null,
         last_error: error,
-        subject: sent.subject,
-        body: sent.text,
-        html: sent.html,
-        message_id: sent.messageId,
         lease_owner: null,
         lease_until: null,
       })
@@ -180,10 +196,16 @@ export async function releaseClaims(store: Store, owner: string, ids: number[]):
 
 /** `notifications show`: one notification with its attempts, oldest first. */
 export async function showNotification(ctx: EngineContext, id: number): Promise<NotificationDetail> {
-  const row = await ctx.store.db.selectFrom('notifications').select(NOTIFICATION_COLUMNS).where('tenant_id', '=', ctx.tenantId).where('id', '=', id).executeTakeFirst();
+  const row = await ctx.store.db
+    .selectFrom('notifications')
+    .select([...NOTIFICATION_COLUMNS, 'tenant_id', 'ref_type', 'ref_id'])
+    .where('tenant_id', '=', ctx.tenantId)
+    .where('id', '=', id)
+    .executeTakeFirst();
   if (!row) throw notFound(`notification ${id} not found (deskctl notifications list shows them)`);
   const attempts = await ctx.store.db.selectFrom('notification_attempts').select(['at', 'outcome', 'detail']).where('notification_id', '=', id).orderBy('id').execute();
-  return { ...toNotification(row), history: attempts.map((a) => ({ at: a.at, outcome: a.outcome as NotificationAttempt['outcome'], detail: a.detail })) };
+  const [shown] = await withWords(ctx, [row]);
+  return { ...shown!, history: attempts.map((a) => ({ at: a.at, outcome: a.outcome as NotificationAttempt['outcome'], detail: a.detail })) };
 }
 
 /**

@@ -60,7 +60,7 @@ export async function setPushSecret(ctx: EngineContext, input: unknown): Promise
   }, ctx.tenantId);
 }
 
-/** Removes the push secret (push notifications then fail until one is set); none is reported, not failed. */
+/** Removes the push secret (push notifications then wait until one is set); none is reported, not failed. */
 export async function clearPushSecret(ctx: EngineContext): Promise<PushSecretClearResult> {
   return ctx.store.write(async (tx) => {
     const row = await tx.deleteFrom('tenant_secrets').where('tenant_id', '=', ctx.tenantId).where('name', '=', NAME).returning('name').executeTakeFirst();

@@ -133,6 +133,11 @@ export async function setTemplate(ctx: EngineContext, kind: string, input: Templ
     const subject = input.subject === undefined || input.subject === null ? (stored?.subject ?? null) : input.subject;
     const t = checkTemplate(k, l, { subject, body: input.body });
     if (stored && stored.subject === t.subject && stored.body === t.body) return { ...detail(k, l, stored), changed: false };
+    // The built-in words again are the built-in template, not an override of it: a reset.
+    const builtin = builtinTemplate(k, l);
+    if ((t.subject ?? builtin.subject) === builtin.subject && t.body === builtin.body) {
+      return { ...detail(k, l, undefined), changed: await dropOverride(tx, ctx, k, l) };
+    }
     const at = ctx.now().toISOString();
     const row = { tenant_id: ctx.tenantId, kind: k, locale: l, subject: t.subject, body: t.body, updated_at: at };
     await tx
@@ -150,11 +155,14 @@ export async function resetTemplate(ctx: EngineContext, kind: string, locale: st
   const k = templateKind(kind);
   if (typeof locale !== 'string') throw invalid(`locale: required (${LOCALES.join(' or ')})`);
   const l = templateLocale(locale);
-  return ctx.store.write(async (tx) => {
-    const removed = await tx.deleteFrom('templates').where('tenant_id', '=', ctx.tenantId).where('kind', '=', k).where('locale', '=', l).returning('kind').execute();
-    if (removed.length) await audit(tx, ctx, 'template.reset', 'template', `${k}/${l}`, { kind: k, locale: l });
-    return { ...detail(k, l, undefined), changed: removed.length > 0 };
-  }, ctx.tenantId);
+  return ctx.store.write(async (tx) => ({ ...detail(k, l, undefined), changed: await dropOverride(tx, ctx, k, l) }), ctx.tenantId);
+}
+
+/** Removes a tenant's override (with its audit row); whether there was one. */
+async function dropOverride(tx: Tx, ctx: EngineContext, k: TemplateKind, l: Locale): Promise<boolean> {
+  const removed = await tx.deleteFrom('templates').where('tenant_id', '=', ctx.tenantId).where('kind', '=', k).where('locale', '=', l).returning('kind').execute();
+  if (removed.length) await audit(tx, ctx, 'template.reset', 'template', `${k}/${l}`, { kind: k, locale: l });
+  return removed.length > 0;
 }
 
 /* ---- the templates in effect, for rendering ---- */

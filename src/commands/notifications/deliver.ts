@@ -89,9 +89,10 @@ export function exitOf(r: DeliveryReport): number {
 
 function summary(r: DeliveryReport): string {
   const parts = [`delivered ${r.delivered}`];
-  if (r.retried) parts.push(`${r.retried} due again later`);
+  const unreachable = r.unreachable === r.retried ? ' (no server answered)' : ` (${r.unreachable} of them: no server answered)`;
+  if (r.retried) parts.push(`${r.retried} due again later${r.unreachable ? unreachable : ''}`);
   if (r.failed) parts.push(`${r.failed} failed (deskctl notifications list --failed; notifications retry)`);
-  if (r.unreachable) parts.push(`${r.unreachable} reached no server`);
-  const reminders = r.reminders ? `; ${r.reminders} reminder${r.reminders === 1 ? '' : 's'} queued (R35)` : '';
-  return r.attempted === 0 && !r.reminders ? 'nothing was due' : `${parts.join(', ')}${reminders}`;
+  const reminders = r.reminders ? `; ${r.reminders} reminder notification${r.reminders === 1 ? '' : 's'} queued (R35)` : '';
+  if (r.attempted === 0 && !r.reminders) return r.waiting.length ? 'nothing could be sent yet' : 'nothing was due';
+  return `${parts.join(', ')}${reminders}`;
 }

@@ -51,6 +51,7 @@ export async function list(ctx: Context, o: z.infer<typeof Options>): Promise<vo
     { header: 'subject', value: (n) => n.subject },
     { header: 'status', value: (n) => n.status },
     { header: 'attempts', value: (n) => n.attempts },
+    { header: 'last error', value: (n) => n.lastError ?? '' },
     { header: 'created', value: (n) => n.createdAt },
     { header: 'delivered', value: (n) => n.deliveredAt ?? '' },
   ]);

@@ -18,7 +18,7 @@ export function register(parent: Command, ctx: Context): void {
         parent
           .command('push-secret')
           .option('--stdin', 'set (or replace) the secret, read from stdin (one trailing line break is dropped; a terminal asks for it, hidden)')
-          .option('--clear', 'remove the secret (push notifications then fail until one is set; asks first on a terminal)')
+          .option('--clear', 'remove the secret (push notifications then wait until one is set; asks first on a terminal)')
           .option('-y, --yes', 'with --clear: do not ask for confirmation')
           .description('The secret that signs push notifications (R33, header X-Deskctl-Signature-256); without an option, whether one is set (never the secret)'),
         ['--stdin', '--clear'],
@@ -67,14 +67,14 @@ async function set(ctx: Context): Promise<void> {
 async function clear(ctx: Context, yes: boolean | undefined): Promise<void> {
   const hd = await ctx.helpdesk();
   const status = await hd.pushSecretStatus();
-  if (status.set && !(await ctx.confirm('Remove the push secret (push notifications fail until one is set again)?', yes))) {
+  if (status.set && !(await ctx.confirm('Remove the push secret (push notifications wait until one is set again)?', yes))) {
     ctx.out.status('nothing removed');
     ctx.exitCode = 1;
     return;
   }
   const r = await hd.clearPushSecret();
   if (ctx.out.format === 'json') return ctx.out.json(r);
-  ctx.out.status(r.cleared ? 'push secret removed; push notifications fail until one is set again' : 'no push secret is set; nothing to remove');
+  ctx.out.status(r.cleared ? 'push secret removed; push notifications wait until one is set again' : 'no push secret is set; nothing to remove');
 }
 
 async function show(ctx: Context): Promise<void> {
@@ -91,8 +91,8 @@ async function show(ctx: Context): Promise<void> {
 /** What stands between the set-up and a signed push: a missing URL or secret, a secret in plain text, another key. */
 function warn(ctx: Context, s: PushSecretStatus): void {
   const where = ctx.resolution.target.kind === 'api' ? 'the server' : 'deskctl';
-  if (s.pushUrl === null) ctx.out.warn('notifications.pushUrl is not set: push notifications fail until it is (deskctl settings set notifications.pushUrl https://…)');
-  if (!s.set) ctx.out.warn(`no push secret is set: push notifications fail until one is (${HINT})`);
+  if (s.pushUrl === null) ctx.out.warn('notifications.pushUrl is not set: push notifications wait until it is (deskctl settings set notifications.pushUrl https://…)');
+  if (!s.set) ctx.out.warn(`no push secret is set: push notifications wait until one is (${HINT})`);
   else if (!s.encrypted) ctx.out.warn(`the push secret is stored in plain text in the database; to encrypt it, give ${where} DESKCTL_SECRETS_KEY or DESKCTL_SECRETS_KEY_FILE (openssl rand -base64 32) and set it again`);
   else if (s.keyMatches === false) ctx.out.warn(`the push secret was encrypted with key ${s.keyId}; the key given here (DESKCTL_SECRETS_KEY or DESKCTL_SECRETS_KEY_FILE) is another one, or none: what runs with it cannot sign push notifications`);
 }

@@ -21,7 +21,7 @@ export async function run(ctx: Context, o: z.infer<typeof Options>): Promise<voi
   const n = await (await ctx.helpdesk()).getNotification(o.id);
   if (ctx.out.format === 'json') return ctx.out.json(n);
   const { history, body, ...rest } = n;
-  await ctx.out.object({ ...rest, body: body ?? '(rendered from its template at its first attempt)' });
+  await ctx.out.object({ ...rest, body });
   if (ctx.out.format === 'table' && history.length) {
     await ctx.out.list(history, [
       { header: 'at', value: (a) => a.at },

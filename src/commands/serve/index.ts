@@ -70,6 +70,7 @@ export async function run(ctx: Context, o: z.infer<typeof Options>): Promise<voi
     throw e;
   });
   ctx.out.status(`deskctl serve: listening on ${server.url} (database ${ctx.where})${o.deliver ? '; delivering notifications' : ''}`);
+  if (o.deliver && !ctx.smtpUrl) ctx.out.warn('this server delivers no e-mail: no SMTP server is set (DESKCTL_SMTP_URL, or the profile\'s: deskctl profile set-smtp NAME --url-stdin)');
   ctx.endsOnSignal = true;
   await new Promise<void>((resolve) => {
     if (!ctx.signal || ctx.signal.aborted) return resolve();
