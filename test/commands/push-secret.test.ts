@@ -62,11 +62,11 @@ describe('commands: notifications push-secret (R33)', () => {
   it('R33: --clear asks on a terminal, refuses off one without --yes (exit 2), and removes it with --yes', async () => {
     const refused = await run(['--clear']);
     expect(refused.exitCode).toBe(2);
-    expect(refused.stderr).toBe('error: Remove the push secret (push notifications fail until one is set again): refusing without --yes when not on a terminal\n');
+    expect(refused.stderr).toBe('error: Remove the push secret (push notifications wait until one is set again): refusing without --yes when not on a terminal\n');
     const declined = await run(['--clear'], { tty: true });
     expect(declined.exitCode).toBe(1);
     expect(rows()).toHaveLength(1);
-    expect(await run(['--clear', '--yes'])).toMatchObject({ exitCode: 0, stderr: 'push secret removed; push notifications fail until one is set again\n' });
+    expect(await run(['--clear', '--yes'])).toMatchObject({ exitCode: 0, stderr: 'push secret removed; push notifications wait until one is set again\n' });
     expect(await run(['--clear', '--yes'])).toMatchObject({ exitCode: 0, stderr: 'no push secret is set; nothing to remove\n' });
     expect(rows()).toEqual([]);
   });
