@@ -29,6 +29,7 @@ describe.each(backends)('R35: reminders and escalation ($name)', (backend: Backe
 
   const at = (hours: number, minutes = 0) => new Date(Date.parse(hoursLater(START, hours)) + minutes * 60_000);
   const run = (hours: number, minutes = 0, s: Store = store) => sendReminders(s, at(hours, minutes), [tenant]);
+  // Subjects as the tenant's pt-BR templates give them (R34), whatever the outbox row's summary.
   const sent = async (kind: string) => (await hd.listNotifications({ kind })).map((n) => [n.channel, n.to, n.subject]);
 
   it('R35: a pending draft reminds the managers who may decide it at H, not before, again at 2H, each round once however often and from however many stores the pass runs; a decided draft reminds no more', async () => {
@@ -40,8 +41,8 @@ describe.each(backends)('R35: reminders and escalation ($name)', (backend: Backe
 
     expect(await run(24)).toEqual({ queued: 2 });
     const first = [
-      ['email', P.gerente, 'Still waiting for approval after 24 hours: Sem acesso ao sistema'],
-      ['push', P.gerente, 'Still waiting for approval after 24 hours: Sem acesso ao sistema'],
+      ['email', P.gerente, 'Lembrete: aprovação pendente há 24 horas – Sem acesso ao sistema'],
+      ['push', P.gerente, 'Lembrete: aprovação pendente há 24 horas – Sem acesso ao sistema'],
     ];
     const reminders = await hd.listNotifications({ kind: 'draft_reminder' });
     expect(reminders.map((n) => [n.channel, n.to, n.subject])).toEqual(first);
@@ -62,11 +63,11 @@ describe.each(backends)('R35: reminders and escalation ($name)', (backend: Backe
     } finally {
       await other.close();
     }
-    expect((await sent('draft_reminder')).map((n) => n[2])).toEqual([...first.map((n) => n[2]), 'Still waiting for approval after 48 hours: Sem acesso ao sistema', 'Still waiting for approval after 48 hours: Sem acesso ao sistema']);
+    expect((await sent('draft_reminder')).map((n) => n[2])).toEqual([...first.map((n) => n[2]), 'Lembrete: aprovação pendente há 2 dias – Sem acesso ao sistema', 'Lembrete: aprovação pendente há 2 dias – Sem acesso ao sistema']);
 
     // A pass that ran late sends the round it is in, once (not the rounds it missed).
     expect(await run(100)).toEqual({ queued: 2 });
-    expect((await sent('draft_reminder')).at(-1)![2]).toBe('Still waiting for approval after 96 hours: Sem acesso ao sistema');
+    expect((await sent('draft_reminder')).at(-1)![2]).toBe('Lembrete: aprovação pendente há 4 dias – Sem acesso ao sistema');
 
     const trail = (await hd.listAudit({ action: 'reminders.send' })).filter(notSetUp);
     expect(trail.map((e) => e.details)).toEqual([
@@ -93,11 +94,11 @@ describe.each(backends)('R35: reminders and escalation ($name)', (backend: Backe
 
     expect(await run(23)).toEqual({ queued: 0 });
     expect(await run(24)).toEqual({ queued: 1 });
-    expect(await sent('ticket_reminder')).toEqual([['email', P.solo, `Ticket ${ticket.protocol} is waiting for your answer: Sem acesso ao sistema`]]);
+    expect(await sent('ticket_reminder')).toEqual([['email', P.solo, `Aguardamos o seu retorno no chamado ${ticket.protocol}: Sem acesso ao sistema`]]);
     expect(await run(47)).toEqual({ queued: 0 });
     // At 48 h: the escalation (once), and the ticket's second reminder.
     expect(await run(48)).toEqual({ queued: 2 });
-    expect(await sent('draft_escalated')).toEqual([['email', 'chefe@deskctl.dev', 'Escalated: waiting for approval for more than 48 hours: Sem acesso ao sistema']]);
+    expect(await sent('draft_escalated')).toEqual([['email', 'chefe@deskctl.dev', 'Solicitação sem aprovação há 2 dias: Sem acesso ao sistema']]);
     expect((await store.db.selectFrom('notifications').select('ref_id').where('kind', '=', 'draft_escalated').executeTakeFirstOrThrow()).ref_id).toBe(draft.id);
     // The agent answers again at 50 h: the count starts over from then.
     o.env.DESKCTL_NOW = hoursLater(START, 50);

@@ -135,7 +135,7 @@ describe.each(backends)('the rest of the source documents, R39-R42 ($name)', (ba
       ['gestora@deskctl.dev', 'email'],
     ]);
     expect(rated[0]!.subject).toContain(t.protocol);
-    expect(rated[0]!.subject).toContain('2/5');
+    expect(rated[0]!.subject).toContain('nota 2'); // the tenant's pt-BR template (R34)
     const rateAudit = (await audits()).find((a) => a.action === 'ticket.rate')!;
     expect(rated[0]!.createdAt).toBe(rateAudit.at);
     // A refused rating (R20: once) tells nobody.
