@@ -210,3 +210,14 @@ export const RULE_COLUMNS: Column<import('../core/schemas.js').Rule>[] = [
   { header: 'category', value: (r) => (r.scope === 'category' ? r.category : r.scope === 'none' ? '(no category)' : '(all categories)') },
   { header: 'created', value: (r) => r.createdAt },
 ];
+
+/** The bytes of a file a command reads, or of stdin for `-`; a file that cannot be read is invalid input, saying why (`what`: how the message names it). */
+export async function readFileOrStdin(ctx: Context, file: string, what: (file: string) => string): Promise<Buffer> {
+  if (file === '-') return ctx.readStdinBytes();
+  try {
+    return await (await import('node:fs/promises')).readFile(file);
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    throw invalid(`${what(file)}: ${err.code === 'ENOENT' ? 'no such file' : err.code === 'EISDIR' ? 'a directory' : (err.code ?? err.message)}`);
+  }
+}

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { NotificationKind, Settings } from '../core/model.js';
 import type { Store, Tx } from '../store/store.js';
 import { activeManagers, audit, notify, readSettings, toManagers, type EngineContext, type OutboxMessage } from './context.js';
@@ -169,27 +170,19 @@ function rounds(since: string, now: Date, everyHours: number): { round: number; 
 
 const cutoff = (now: Date, hours: number) => new Date(now.getTime() - hours * HOUR_MS).toISOString();
 
+/** Whether a reminder of `kind` about the ref (since the same time) still runs: its next round is not due yet. */
+const stillReminding = (tenantId: number, kind: ReminderKind, ref: 'd.id' | 't.id', since: 'd.created_at' | 't.updated_at', now: Date) =>
+  sql<boolean>`EXISTS (SELECT 1 FROM reminders r WHERE r.tenant_id = ${tenantId} AND r.kind = ${kind} AND r.ref_id = ${sql.ref(ref)}
+    AND r.next_at > ${now.toISOString()} AND r.since = ${sql.ref(since)})`;
+
 /** Drafts pending at least `hours` with no reminder of `kind` still running (next_at in the future), oldest first. */
 function dueDrafts(tx: Tx, tenantId: number, kind: ReminderKind, now: Date, hours: number, limit: number) {
-  const at = now.toISOString();
   return tx
     .selectFrom('drafts as d')
     .select(['d.id', 'd.created_at', 'd.organization_id', 'd.subject'])
     .where('d.tenant_id', '=', tenantId)
     .where('d.created_at', '<=', cutoff(now, hours))
-    .where(({ not, exists, selectFrom }) =>
-      not(
-        exists(
-          selectFrom('reminders as r')
-            .select('r.round')
-            .where('r.tenant_id', '=', tenantId)
-            .where('r.kind', '=', kind)
-            .whereRef('r.ref_id', '=', 'd.id')
-            .where('r.next_at', '>', at)
-            .whereRef('r.since', '=', 'd.created_at'),
-        ),
-      ),
-    )
+    .where((eb) => eb.not(stillReminding(tenantId, kind, 'd.id', 'd.created_at', now)))
     .orderBy('d.created_at')
     .orderBy('d.id')
     .limit(limit)
@@ -198,7 +191,6 @@ function dueDrafts(tx: Tx, tenantId: number, kind: ReminderKind, now: Date, hour
 
 /** Tickets waiting for their requester (not removed) at least `hours` since their last change, with no reminder still running. */
 function dueTickets(tx: Tx, tenantId: number, now: Date, hours: number, limit: number) {
-  const at = now.toISOString();
   return tx
     .selectFrom('tickets as t')
     .innerJoin('customers as c', 'c.id', 't.requester_id')
@@ -207,19 +199,7 @@ function dueTickets(tx: Tx, tenantId: number, now: Date, hours: number, limit: n
     .where('t.status', '=', 'waiting')
     .where('t.updated_at', '<=', cutoff(now, hours))
     .where('c.deleted_at', 'is', null)
-    .where(({ not, exists, selectFrom }) =>
-      not(
-        exists(
-          selectFrom('reminders as r')
-            .select('r.round')
-            .where('r.tenant_id', '=', tenantId)
-            .where('r.kind', '=', 'ticket_reminder')
-            .whereRef('r.ref_id', '=', 't.id')
-            .where('r.next_at', '>', at)
-            .whereRef('r.since', '=', 't.updated_at'),
-        ),
-      ),
-    )
+    .where((eb) => eb.not(stillReminding(tenantId, 'ticket_reminder', 't.id', 't.updated_at', now)))
     .orderBy('t.updated_at')
     .orderBy('t.id')
     .limit(limit)

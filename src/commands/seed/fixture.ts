@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFileOrStdin } from '../shared.js';
 import { invalid } from '../../core/errors.js';
 import { readFixtureText } from '../../core/fixture.js';
 import type { SeedReport } from '../../engine/seed.js';
@@ -6,17 +6,7 @@ import type { Context } from '../../context.js';
 
 /** A fixture file (YAML or JSON; `-` is stdin), parsed; syntax errors name their line. */
 export async function readFixture(ctx: Context, file: string): Promise<unknown> {
-  let bytes: Buffer;
-  if (file === '-') {
-    bytes = await ctx.readStdinBytes();
-  } else {
-    try {
-      bytes = await readFile(file);
-    } catch (e) {
-      const err = e as NodeJS.ErrnoException;
-      throw invalid(`cannot read the fixture ${file}: ${err.code === 'ENOENT' ? 'no such file' : err.code === 'EISDIR' ? 'a directory' : (err.code ?? err.message)}`);
-    }
-  }
+  const bytes = await readFileOrStdin(ctx, file, (f) => `cannot read the fixture ${f}`);
   const source = file === '-' ? 'stdin' : file;
   return readFixtureText(utf8(bytes, source), source);
 }

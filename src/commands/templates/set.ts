@@ -1,11 +1,10 @@
-import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import { z } from 'zod';
 import { invalid } from '../../core/errors.js';
 import { LOCALES } from '../../core/model.js';
 import type { Context } from '../../context.js';
-import { examples, parsedAction } from '../shared.js';
+import { examples, parsedAction, readFileOrStdin } from '../shared.js';
 
 export const Options = z.object({
   kind: z.string(),
@@ -36,18 +35,8 @@ export function register(parent: Command, ctx: Context): void {
 
 /** The body's bytes as text: invalid UTF-8 is refused, never replaced by U+FFFD and stored. */
 async function readBody(ctx: Context, file: string): Promise<string> {
-  let bytes: Buffer;
-  if (file === '-') {
-    if (ctx.io.stdin.isTTY) ctx.out.status('reading the body from the terminal; end it with Ctrl-D');
-    bytes = await ctx.readStdinBytes();
-  } else {
-    try {
-      bytes = await readFile(file);
-    } catch (e) {
-      const err = e as NodeJS.ErrnoException;
-      throw invalid(`--body-file: cannot read ${file}: ${err.code === 'ENOENT' ? 'no such file' : err.code === 'EISDIR' ? 'a directory' : (err.code ?? err.message)}`);
-    }
-  }
+  if (file === '-' && ctx.io.stdin.isTTY) ctx.out.status('reading the body from the terminal; end it with Ctrl-D');
+  const bytes = await readFileOrStdin(ctx, file, (f) => `--body-file: cannot read ${f}`);
   try {
     return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
   } catch {
