@@ -222,9 +222,9 @@ export async function retryNotifications(ctx: EngineContext, request: { ids?: nu
     if (request.ids) {
       const found = new Set(rows.map((r) => r.id));
       const missing = request.ids.filter((id) => !found.has(id));
-      if (missing.length) throw notFound(`notification${missing.length === 1 ? '' : 's'} ${missing.join(', ')} not found`);
+      if (missing.length) throw notFound(`notification${missing.length === 1 ? '' : 's'} ${missing.join(', ')} not found; nothing was retried`);
       const delivered = rows.filter((r) => r.status === 'delivered').map((r) => r.id);
-      if (delivered.length) throw precondition(`notification${delivered.length === 1 ? '' : 's'} ${delivered.join(', ')} already delivered: nothing to retry`);
+      if (delivered.length) throw precondition(`notification${delivered.length === 1 ? '' : 's'} ${delivered.join(', ')} already delivered (sending again would be a duplicate); nothing was retried`);
     }
     const ids = rows.map((r) => r.id);
     // A dry run answers what would be retried (the count a confirmation asks about), writing nothing.
