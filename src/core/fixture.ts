@@ -1,7 +1,7 @@
 import YAML from 'yaml';
 import { z } from 'zod';
 import { invalid } from './errors.js';
-import { APPROVAL_MODES, CHANNELS, Message, Name, Phone, PRIORITIES, RULE_SCOPES, SERVICE_CHANNELS, STATUSES, Subject, TimeZone, VISIBILITIES } from './schemas.js';
+import { APPROVAL_MODES, CHANNELS, LOCALES, Sender, Message, Name, Phone, PRIORITIES, RULE_SCOPES, SERVICE_CHANNELS, STATUSES, Subject, TimeZone, VISIBILITIES } from './schemas.js';
 import { formatPath, inspectJson } from './validate.js';
 
 /*
@@ -25,6 +25,8 @@ const Fields = z.record(z.string().min(1), Scalar);
 const FxAttachment = z.strictObject({ name: z.string().min(1), size: z.number().int().nonnegative(), sha256: z.string() });
 const Channel = z.enum(CHANNELS, { error: `expected one of ${CHANNELS.join(', ')}` });
 
+const FxHours = z.number({ error: 'expected a number of hours' }).int('a whole number of hours').min(0, 'at least 0 (0: never)').max(24 * 365, 'at most 8760 hours');
+
 export const FixtureSettings = z
   .strictObject({
     'approval.mode': z.enum(APPROVAL_MODES, { error: `expected one of ${APPROVAL_MODES.join(', ')}` }),
@@ -34,6 +36,13 @@ export const FixtureSettings = z
     'undo.windowHours': z.number({ error: 'expected a number of hours' }).int('a whole number of hours').min(0, 'at least 0').max(24 * 365, 'at most 8760 hours'),
     'tickets.customerCreation': z.boolean({ error: 'expected true or false' }),
     'tickets.attachments': z.boolean({ error: 'expected true or false' }),
+    // R33-R35: who e-mails come from, where push goes, the reminders' hours, the templates' language.
+    locale: z.enum(LOCALES, { error: `expected one of ${LOCALES.join(', ')}` }),
+    'notifications.from': Sender.nullable(),
+    'notifications.pushUrl': z.url({ protocol: /^https?$/, error: 'expected an http(s) address, such as https://hooks.example.com/deskctl' }).nullable(),
+    'approval.remindAfterHours': FxHours,
+    'approval.escalateAfterHours': FxHours,
+    'tickets.remindAfterHours': FxHours,
   })
   .partial();
 

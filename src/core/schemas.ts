@@ -138,7 +138,7 @@ const HttpUrl = z
   .transform((s) => s.replace(/\/+$/, ''));
 
 /** R33: the sender of a tenant's e-mails: an address, or a display name and an address (`Help <help@norte.example>`). */
-const Sender = z
+export const Sender = z
   .string()
   .trim()
   .max(300, 'at most 300 characters')

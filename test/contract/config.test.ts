@@ -16,6 +16,23 @@ describe.each(backends)('configuration as code (R37) ($name)', (backend) => {
     await hd.addRule({ department: 'Financeiro', scope: 'all' });
   });
 
+  it('R37 with R33-R35: the sender, the push URL, the reminder hours and the language are configuration as code too', async () => {
+    const doc = await hd.exportConfig();
+    expect(doc.settings).toMatchObject({ locale: 'pt-BR', 'notifications.from': null, 'notifications.pushUrl': null, 'approval.remindAfterHours': 0 });
+    const wanted = clone(doc);
+    Object.assign(wanted.settings!, { 'notifications.from': 'Central <ajuda@norte.example>', 'approval.remindAfterHours': 24, locale: 'en' });
+    const plan = await hd.planConfig(wanted);
+    expect(plan.changes.map((c) => c.key).sort()).toEqual(['approval.remindAfterHours', 'locale', 'notifications.from']);
+    await hd.applyConfig(wanted, plan.fingerprint);
+    expect(await hd.getSettings()).toMatchObject({ 'notifications.from': 'Central <ajuda@norte.example>', 'approval.remindAfterHours': 24, locale: 'en' });
+    expect((await hd.planConfig(wanted)).changes).toEqual([]);
+    // A sender that is not an address is refused with its path, and nothing is applied.
+    const bad = clone(wanted);
+    bad.settings!['notifications.from'] = 'Central de Ajuda';
+    const e = await expectCode(hd.planConfig(bad), 'invalid_input');
+    expect(e.message).toContain('notifications.from');
+  });
+
   it('R37: the export covers settings, departments and categories, organizations with parents, agents and rules, and plans as no changes', async () => {
     const doc = await hd.exportConfig();
     expect(doc.settings).toMatchObject({ 'approval.mode': 'departments', 'undo.windowHours': 24 });
