@@ -90,6 +90,9 @@ function scrub(text: string, secrets: string[]): string {
 }
 
 /** The words of an error: what nodemailer says (the server's reply included), and the command it was at. */
+/** OpenSSL's text without its source paths and codes (`…:SSL routines:ssl3_get_record:wrong version number:../deps/…`). */
+const oneLineOf = (m: string) => (/(?:SSL routines:)?[a-z0-9_]*:?(wrong version number|packet length too long|unknown protocol)/i.exec(m)?.[1] ?? m).trim();
+
 function describe(err: SmtpError, where: string, timeoutMs: number): string {
   const at = err.command && err.command !== 'CONN' && err.command !== 'API' ? ` (at ${err.command})` : '';
   if (err.code === 'ETIMEDOUT') {
@@ -100,6 +103,10 @@ function describe(err: SmtpError, where: string, timeoutMs: number): string {
   const reply = (err as { response?: unknown }).response;
   // nodemailer's "Invalid greeting. response=421 …: 421 …" says the reply twice.
   if (typeof reply === 'string' && reply) message = message.replace(`. response=${reply}: ${reply}`, `: ${reply}`);
+  // OpenSSL's words for TLS spoken to a port that speaks plain SMTP (smtps:// against 587 or 25).
+  if (/wrong version number|packet length too long|unknown protocol/i.test(message)) {
+    message = `this port does not speak TLS from the start (use smtp://… for STARTTLS, or the relay's implicit-TLS port, usually 465): ${oneLineOf(message)}`;
+  }
   return `SMTP ${where}: ${message}${at}`;
 }
 

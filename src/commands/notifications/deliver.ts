@@ -46,6 +46,10 @@ const CHUNK = 500;
 export async function run(ctx: Context, o: z.infer<typeof Options>): Promise<void> {
   if (o.interval !== undefined && !o.watch) throw invalid('--interval goes with --watch (how long a watch waits when nothing is due)');
   const hd = await ctx.helpdesk();
+  // Against an API the server delivers, through its own SMTP server: a local one would be silently unused.
+  if (ctx.resolution.target.kind !== 'local' && ctx.env.DESKCTL_SMTP_URL?.trim()) {
+    ctx.out.warn('DESKCTL_SMTP_URL is not used against an API: the server delivers through its own SMTP server');
+  }
   const total = emptyReport();
   const progress = await ctx.progress('delivering');
   const filter = { kind: o.kind, channel: o.channel };
