@@ -16,24 +16,23 @@ import type { Channel, Outgoing, SendOutcome } from './channel.js';
  * the same Message-ID. The reminders of R35 are queued first, once per run.
  */
 
-
 /** A channel this process can send through, and which tenants have set it up. */
 export interface ChannelSetup {
   channel: Channel;
   /** The tenants (of `among`; null: every tenant) whose notifications on it can go; null: all of them. */
-  readyTenants(store: Store, among: number[] | null): Promise<number[] | null>;
+  readyTenants(among: number[] | null): Promise<number[] | null>;
   /** What a tenant that is not ready must set (the waiting report). */
   waitingReason: string;
 }
 
-/** What a dispatcher is given: its channels, the renderer, the reminders, the tenants' senders. */
+/** What a dispatcher is given, over the store it was opened on: its channels, the renderer, the reminders. */
 export interface DeliverySetup {
   channels: Partial<Record<NotificationChannel, ChannelSetup>>;
   /** Why a channel this process lacks cannot send (e-mail without an SMTP server). */
   missing: Partial<Record<NotificationChannel, string>>;
-  render(store: Store, rows: ClaimedRow[]): Promise<Map<number, Rendered>>;
+  render(rows: ClaimedRow[]): Promise<Map<number, Rendered>>;
   /** R35: queues the reminders that are due; how many. */
-  reminders(store: Store, now: Date, tenantIds: number[] | null): Promise<number>;
+  reminders(now: Date, tenantIds: number[] | null): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -45,21 +44,19 @@ export interface DeliverOptions {
   channels?: NotificationChannel[];
   /** At most this many attempts. */
   limit?: number;
-  /** Messages sent at once (the SMTP pool's size). */
-  concurrency?: number;
   /** Whether to queue the due reminders first (R35). */
   reminders?: boolean;
   /** Stops taking new messages; those in flight finish and are recorded. */
   signal?: AbortSignal;
-  /** After each attempt (progress on a terminal). */
-  onAttempt?: (report: DeliveryReport) => void;
   /** Whether to count what waits for a channel that is not set up (the report's `waiting`; a watch loop skips it). */
   countWaiting?: boolean;
-  /** The claim's owner (default: this host, process and run). */
-  owner?: string;
 }
 
-export const DEFAULT_CONCURRENCY = 5;
+/** Messages sent at once: the SMTP pool's size (delivery/email.ts DEFAULT_POOL_SIZE). */
+const CONCURRENCY = 5;
+/** `serve --deliver`: the pause when nothing was due, and how often it looks for due reminders. */
+const IDLE_MS = 2_000;
+const REMIND_EVERY_MS = 60_000;
 
 export const emptyReport = (): DeliveryReport => ({ attempted: 0, delivered: 0, retried: 0, failed: 0, unreachable: 0, waiting: [], reminders: 0 });
 
@@ -69,25 +66,25 @@ export function addReport(total: DeliveryReport, run: DeliveryReport): void {
   total.waiting = run.waiting;
 }
 
-export const dispatcherId = () => `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
+/** A claim's owner: this host, process and run. */
+const dispatcherId = () => `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
 
 /** One run: delivers what is due now (up to `limit`), and says how it went. */
 export async function deliverDue(store: Store, setup: DeliverySetup, o: DeliverOptions): Promise<DeliveryReport> {
-  const owner = o.owner ?? dispatcherId();
+  const owner = dispatcherId();
   const report = emptyReport();
-  if (o.reminders !== false && !o.signal?.aborted) report.reminders = await setup.reminders(store, o.now(), o.tenantIds);
+  if (o.reminders !== false && !o.signal?.aborted) report.reminders = await setup.reminders(o.now(), o.tenantIds);
   const wanted = (c: NotificationChannel) => !o.channels?.length || o.channels.includes(c);
   const filter: ClaimFilter = { tenantIds: o.tenantIds, channels: [], kinds: o.kinds };
   const ready = new Map<NotificationChannel, number[] | null>();
   for (const [name, c] of Object.entries(setup.channels) as [NotificationChannel, ChannelSetup][]) {
     if (!wanted(name)) continue;
-    const tenants = await c.readyTenants(store, o.tenantIds);
+    const tenants = await c.readyTenants(o.tenantIds);
     ready.set(name, tenants);
     filter.channels.push({ channel: name, tenantIds: tenants });
   }
   const senders = await sendersOf(store, o.tenantIds);
   const limit = o.limit ?? Number.POSITIVE_INFINITY;
-  const concurrency = o.concurrency ?? DEFAULT_CONCURRENCY;
   const queue: { row: ClaimedRow; sent: SentAs }[] = [];
   let exhausted = false;
   let taken = 0;
@@ -95,14 +92,14 @@ export async function deliverDue(store: Store, setup: DeliverySetup, o: DeliverO
 
   const refill = async () => {
     // Only what the workers send at once: a claim never waits in a queue while its lease runs.
-    const rows = await claimDue(store, owner, o.now(), Math.min(concurrency, limit - taken), filter);
+    const rows = await claimDue(store, owner, o.now(), Math.min(CONCURRENCY, limit - taken), filter);
     if (rows.length === 0) {
       exhausted = true;
       return;
     }
     taken += rows.length;
     try {
-      const rendered = await setup.render(store, rows);
+      const rendered = await setup.render(rows);
       const items = rows.map((row) => {
         const r = rendered.get(row.id) ?? { subject: row.subject, text: row.body ?? row.subject, html: null };
         return { row, sent: { ...r, messageId: row.message_id ?? messageIdOf(row, senders.get(row.tenant_id)?.from ?? null) } };
@@ -150,11 +147,10 @@ export async function deliverDue(store: Store, setup: DeliverySetup, o: DeliverO
       else if (result === 'retry') report.retried++;
       else if (result === 'failed') report.failed++;
       if (outcome.status === 'unreachable') report.unreachable++;
-      o.onAttempt?.(report);
     }
   };
   // Every worker ends (the others' messages in flight are recorded) before an error is thrown.
-  const ends = await Promise.allSettled(Array.from({ length: concurrency }, worker));
+  const ends = await Promise.allSettled(Array.from({ length: CONCURRENCY }, worker));
   // Claimed but not attempted (stopped): given back, due at once for any dispatcher.
   await releaseClaims(store, owner, queue.map((q) => q.row.id));
   const failure = ends.find((e): e is PromiseRejectedResult => e.status === 'rejected');
@@ -203,32 +199,26 @@ async function waiting(store: Store, setup: DeliverySetup, o: DeliverOptions, re
 }
 
 /**
- * `--watch` and `serve --deliver`: runs after run until stopped, pausing `idleMs` when nothing was
- * due; reminders at most every `remindEveryMs`. Returns the runs' totals.
+ * `serve --deliver`: runs after run until stopped, pausing when nothing was due or a run failed
+ * (the database away a moment: reported, and the loop goes on); reminders at most once a minute.
  */
 export async function deliverUntilStopped(
   store: Store,
   setup: DeliverySetup,
-  o: DeliverOptions & { idleMs?: number; remindEveryMs?: number; onRun?: (run: DeliveryReport) => void; onError?: (e: unknown) => void; signal: AbortSignal },
-): Promise<DeliveryReport> {
-  const total = emptyReport();
+  o: DeliverOptions & { onRun: (run: DeliveryReport) => void; onError: (e: unknown) => void; signal: AbortSignal },
+): Promise<void> {
   let reminded = Number.NEGATIVE_INFINITY;
   while (!o.signal.aborted) {
-    const remind = o.reminders !== false && o.now().getTime() - reminded >= (o.remindEveryMs ?? 60_000);
+    const remind = o.reminders !== false && o.now().getTime() - reminded >= REMIND_EVERY_MS;
     if (remind) reminded = o.now().getTime();
-    let run: DeliveryReport;
+    let attempted = 0;
     try {
-      run = await deliverDue(store, setup, { ...o, reminders: remind, countWaiting: false });
+      const run = await deliverDue(store, setup, { ...o, reminders: remind, countWaiting: false });
+      attempted = run.attempted;
+      o.onRun(run);
     } catch (e) {
-      // A run that failed (the database away a moment) is reported; the loop goes on after a pause.
-      if (!o.onError) throw e;
       o.onError(e);
-      await sleep(o.idleMs ?? 2_000, undefined, { signal: o.signal }).catch(() => undefined);
-      continue;
     }
-    addReport(total, run);
-    o.onRun?.(run);
-    if (run.attempted === 0) await sleep(o.idleMs ?? 2_000, undefined, { signal: o.signal }).catch(() => undefined);
+    if (attempted === 0) await sleep(IDLE_MS, undefined, { signal: o.signal }).catch(() => undefined);
   }
-  return total;
 }

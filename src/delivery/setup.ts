@@ -10,8 +10,6 @@ export interface DeliveryConfig {
   /** DESKCTL_SMTP_URL or the profile's; null: this process sends no e-mail. */
   smtpUrl: string | null;
   secretsKey: () => SecretsKey | null;
-  /** Connections of the SMTP pool (and messages sent at once). */
-  poolSize?: number;
 }
 
 /**
@@ -33,25 +31,25 @@ export async function openDelivery(store: Store, c: DeliveryConfig): Promise<Del
     } catch {
       return null;
     }
-  };  const channels: DeliverySetup['channels'] = {
+  };
+  const channels: DeliverySetup['channels'] = {
     push: {
       channel: pushChannel({ targetOf: (tenantId) => pushTargetOf(store.db, tenantId, c.secretsKey) }),
-      readyTenants: (store, among) => tenantsWith(store, among, 'push', keyId()),
+      readyTenants: (among) => tenantsWith(store, among, 'push', keyId()),
       waitingReason:
         'the tenant has no push URL and secret (deskctl settings set notifications.pushUrl URL; deskctl notifications push-secret --stdin), or its secret is sealed with a key the dispatcher does not have (DESKCTL_SECRETS_KEY)',
     },
     whatsapp: {
       channel: whatsappChannel({ apiUrl: whatsappApiUrl(c.env), connectionOf: (tenantId) => whatsappConnectionOf(store.db, tenantId, c.secretsKey) }),
-      readyTenants: (store, among) => tenantsWith(store, among, 'whatsapp', keyId()),
+      readyTenants: (among) => tenantsWith(store, among, 'whatsapp', keyId()),
       waitingReason: 'the tenant has no WhatsApp connection (deskctl whatsapp connect), or its secrets are sealed with a key the dispatcher does not have (DESKCTL_SECRETS_KEY)',
     },
   };
   const missing: DeliverySetup['missing'] = {};
-
   if (c.smtpUrl) {
     channels.email = {
-      channel: emailChannel({ url: c.smtpUrl, poolSize: c.poolSize }),
-      readyTenants: (store, among) => tenantsWith(store, among, 'email', null),
+      channel: emailChannel({ url: c.smtpUrl }),
+      readyTenants: (among) => tenantsWith(store, among, 'email', null),
       waitingReason: 'the tenant has no sender (deskctl settings set notifications.from "Help <help@example.com>")',
     };
   } else {
@@ -60,8 +58,8 @@ export async function openDelivery(store: Store, c: DeliveryConfig): Promise<Del
   return {
     channels,
     missing,
-    render: (store, rows) => renderNotifications(store.db, rows),
-    reminders: async (store, now, tenantIds) => (await sendReminders(store, now, tenantIds)).queued,
+    render: (rows) => renderNotifications(store.db, rows),
+    reminders: async (now, tenantIds) => (await sendReminders(store, now, tenantIds)).queued,
     async close() {
       await Promise.all(Object.values(channels).map((s) => s.channel.close()));
     },

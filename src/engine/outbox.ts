@@ -43,7 +43,6 @@ export interface ClaimedRow {
   ref_type: string | null;
   ref_id: number | null;
   created_at: string;
-  attempts: number;
 }
 
 export interface ClaimFilter {
@@ -90,7 +89,7 @@ export async function claimDue(store: Store, owner: string, now: Date, limit: nu
       .updateTable('notifications')
       .set({ lease_owner: owner, lease_until: until })
       .where('id', 'in', (eb) => eb.selectFrom('due').select('due.id'))
-      .returning(['id', 'tenant_id', 'kind', 'channel', 'to_address', 'subject', 'body', 'html', 'message_id', 'ref_type', 'ref_id', 'created_at', 'attempts'])
+      .returning(['id', 'tenant_id', 'kind', 'channel', 'to_address', 'subject', 'body', 'html', 'message_id', 'ref_type', 'ref_id', 'created_at'])
       .execute();
     return rows.sort((a, b) => a.id - b.id) as ClaimedRow[];
   });
@@ -114,7 +113,6 @@ export function messageIdOf(row: Pick<ClaimedRow, 'id' | 'tenant_id' | 'created_
   return `<n${row.id}.t${row.tenant_id}.${digest}@${domain}>`;
 }
 
-/** How an attempt was recorded; `lost`: another dispatcher holds the notification now (its lease ran out), and records its own. */
 /**
  * Keeps the words and the Message-ID of notifications about to be attempted for the first time,
  * before they are sent (R33): a dispatcher that dies mid-send leaves them, and the one that sends
@@ -135,6 +133,7 @@ export async function keepWords(store: Store, rows: { row: ClaimedRow; sent: Sen
   });
 }
 
+/** How an attempt was recorded; `lost`: another dispatcher holds the notification now (its lease ran out), and records its own. */
 export type AttemptResult = 'delivered' | 'retry' | 'failed' | 'lost';
 
 /**
